@@ -1,0 +1,6 @@
+"""ORM mappings only. Importing this package registers every table on Base.metadata."""
+from .base import Base
+from .branch import Branch, Setting
+from .member import DisciplineForm, EventKind, Member, MemberEvent
+
+__all__ = ["Base", "Branch", "Setting", "Member", "MemberEvent", "EventKind", "DisciplineForm"]

@@ -1,0 +1,74 @@
+"""Đảng viên and the dated events of their Party life."""
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import uuid
+
+from sqlalchemy import Date, DateTime, ForeignKey, String, Text, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base
+
+
+class EventKind(enum.StrEnum):
+    """Kinds of dated events; membership and status on any date are derived from them."""
+
+    ADMITTED = "admitted"              # kết nạp (start of 12 months' probation)
+    MADE_FULL = "made_full"            # chuyển đảng chính thức
+    TRANSFER_IN = "transfer_in"        # chuyển sinh hoạt đảng đến
+    TRANSFER_OUT = "transfer_out"      # chuyển sinh hoạt đảng đi
+    EXEMPT = "exempt"                  # miễn công tác và sinh hoạt đảng (from date to end_date)
+    SUSPENDED = "suspended"            # đình chỉ sinh hoạt đảng (from/to)
+    SICK_LEAVE = "sick_leave"          # nghỉ ốm dài ngày (from/to)
+    MATERNITY_LEAVE = "maternity_leave"  # nghỉ thai sản (from/to)
+    DISCIPLINE = "discipline"          # kỷ luật (form: khiển trách, cảnh cáo, cách chức, khai trừ)
+    DIED = "died"                      # từ trần
+    REMOVED = "removed"                # xóa tên
+
+
+class DisciplineForm(enum.StrEnum):
+    REPRIMAND = "khiển trách"
+    WARNING = "cảnh cáo"
+    DISMISSAL = "cách chức"
+    EXPULSION = "khai trừ"
+
+
+class Member(Base):
+    """Đảng viên. Facts that do not change with time; the rest are MemberEvents."""
+
+    __tablename__ = "member"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = mapped_column(String(36), unique=True, default=lambda: str(uuid.uuid4()))
+    full_name: Mapped[str] = mapped_column(String(120))
+    birth_date: Mapped[dt.date | None] = mapped_column(Date)
+    gender: Mapped[str] = mapped_column(String(8), default="")      # "Nam" / "Nữ"
+    ethnicity: Mapped[str] = mapped_column(String(40), default="Kinh")
+    card_number: Mapped[str] = mapped_column(String(30), default="")  # số thẻ đảng viên
+    position: Mapped[str] = mapped_column(String(200), default="")    # chức vụ
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
+
+    events: Mapped[list[MemberEvent]] = relationship(
+        back_populates="member", cascade="all, delete-orphan",
+        order_by="(MemberEvent.date, MemberEvent.id)",
+    )
+
+
+class MemberEvent(Base):
+    """Một sự kiện trong quá trình sinh hoạt đảng của đảng viên."""
+
+    __tablename__ = "member_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    date: Mapped[dt.date] = mapped_column(Date)
+    end_date: Mapped[dt.date | None] = mapped_column(Date)    # for periods (exempt, leave, suspension)
+    other_org: Mapped[str] = mapped_column(String(200), default="")  # transfer from/to
+    form: Mapped[str] = mapped_column(String(40), default="")        # discipline form
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
+
+    member: Mapped[Member] = relationship(back_populates="events")

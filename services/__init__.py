@@ -1,0 +1,1 @@
+"""Rules, queries, reports, imports and exports. Never imports Qt."""

@@ -1,0 +1,67 @@
+"""Command line: `python main.py SUBCOMMAND ...`. Each module in COMMAND_MODULES adds its subcommands."""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from pathlib import Path
+
+from ..errors import UserError, ValidationError
+from ..i18n import _
+
+# Areas register their subcommands here, in the order --help lists them.
+COMMAND_MODULES = ["services.cli.core", "services.cli.members"]
+
+
+def _translate_argparse() -> None:
+    """argparse prints its own words ("usage:", "options"...) through gettext: give it ours."""
+    argparse._ = _  # type: ignore[attr-defined]
+    argparse.ngettext = lambda s, p, n: _(s if n == 1 else p)  # type: ignore[attr-defined]
+
+
+def version_string() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("so-chi-bo")
+    except PackageNotFoundError:
+        return "0.1.0"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    _translate_argparse()
+    parser = argparse.ArgumentParser(
+        prog="main.py",
+        description=_("Sổ chi bộ: the Party branch's register, meetings and year-end review. "
+                      "Without a subcommand the program window opens."),
+    )
+    parser.add_argument("--db", type=Path, help=_("database file to open (default: the one in the user's data folder)"))
+    parser.add_argument("--version", action="version", version=f"Sổ chi bộ {version_string()}")
+    sub = parser.add_subparsers(dest="command", metavar=_("SUBCOMMAND"))
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def add_db_argument(parser: argparse.ArgumentParser, required: bool = True) -> None:
+    parser.add_argument("--db", type=Path, required=required, help=_("database file"))
+
+
+def dispatch(args: argparse.Namespace) -> int:
+    """Run a subcommand; a user error prints one Vietnamese line per problem and exits 1."""
+    try:
+        return int(args.func(args) or 0)
+    except ValidationError as exc:
+        for problem in exc.problems:
+            print(_("Error: {message}").format(message=problem), file=sys.stderr)
+        return 1
+    except UserError as exc:
+        print(_("Error: {message}").format(message=exc), file=sys.stderr)
+        return 1
+
+
+def open_existing(path: Path):
+    """Open the database a subcommand works on; it must exist."""
+    from ..db import open_database
+
+    return open_database(path, create=False)

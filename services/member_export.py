@@ -1,0 +1,78 @@
+"""Export the member register to .xlsx or .csv (UTF-8 with BOM, so Excel shows Vietnamese)."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from .errors import UserError
+from .i18n import N_, _, format_date
+from .members import RegisterFilter, register
+
+EXPORT_COLUMNS = [
+    N_("No."), N_("Full name"), N_("Date of birth"), N_("Gender"), N_("Ethnicity"), N_("Date of admission"),
+    N_("Date made full member"), N_("Party card no."), N_("Position"), N_("Status"),
+]
+
+
+def register_table(session: Session, on: dt.date | None = None,
+                   which: RegisterFilter = RegisterFilter.ALL) -> list[list]:
+    """Header and rows of the register, in Vietnamese name order; dates as dates."""
+    rows = [r for r in register(session, on) if r.in_filter(which)]
+    table: list[list] = [[_(c) for c in EXPORT_COLUMNS]]
+    for i, r in enumerate(rows, 1):
+        table.append([i, r.full_name, r.birth_date, r.gender, r.ethnicity, r.admitted, r.made_full,
+                      r.card_number, r.position, r.status_text])
+    return table
+
+
+def export_register(session: Session, out: Path | str, on: dt.date | None = None,
+                    which: RegisterFilter = RegisterFilter.ALL) -> int:
+    """Write the register to `out` (.xlsx or .csv by extension). Returns the number of members written."""
+    out = Path(out)
+    table = register_table(session, on, which)
+    suffix = out.suffix.lower()
+    if suffix == ".csv":
+        tmp = out.with_name(out.name + ".part")
+        with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
+            writer = csv.writer(fh)
+            for row in table:
+                writer.writerow([format_date(v) if isinstance(v, dt.date) else ("" if v is None else v) for v in row])
+        tmp.replace(out)
+    elif suffix == ".xlsx":
+        write_xlsx(out, _("Party members"), table, date_columns={2, 5, 6})
+    else:
+        raise UserError(_("Unknown file type {suffix}: use .xlsx or .csv.").format(suffix=out.suffix or "?"))
+    return len(table) - 1
+
+
+def write_xlsx(out: Path, title: str, table: list[list], date_columns: set[int] = frozenset(),
+               widths: list[int] | None = None) -> None:
+    """A plain, readable workbook: bold header, dates formatted dd/mm/yyyy, sensible widths."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = title[:31]
+    for row in table:
+        ws.append(row)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    for col in date_columns:
+        for (cell,) in ws.iter_rows(min_row=2, min_col=col + 1, max_col=col + 1):
+            cell.number_format = "DD/MM/YYYY"
+    from openpyxl.utils import get_column_letter
+
+    for i in range(len(table[0])):
+        width = widths[i] if widths else min(40, max(6, *(len(str(r[i] or "")) + 2 for r in table)))
+        if i in date_columns:
+            width = 12
+        ws.column_dimensions[get_column_letter(i + 1)].width = width
+    ws.freeze_panes = "A2"
+    tmp = out.with_name(out.name + ".part")
+    wb.save(tmp)
+    tmp.replace(out)

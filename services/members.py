@@ -1,0 +1,388 @@
+"""The member register (danh sách đảng viên): adding, editing, life events and listing."""
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from models import EventKind, Member, MemberEvent
+from models.member import DisciplineForm
+
+from .errors import ValidationError
+from .i18n import N_, _, format_date
+from .membership import PERIOD_KINDS, PROBATION_MONTHS, Gone, MemberState, Status, add_months, state_on
+from .vntext import clean_name, fold, name_key, nfc
+
+GENDERS = ("Nam", "Nữ")
+
+EVENT_LABELS = {
+    EventKind.ADMITTED: N_("Admitted to the Party"),
+    EventKind.MADE_FULL: N_("Made full member"),
+    EventKind.TRANSFER_IN: N_("Membership transferred in"),
+    EventKind.TRANSFER_OUT: N_("Membership transferred out"),
+    EventKind.EXEMPT: N_("Exempt from Party work and meetings"),
+    EventKind.SUSPENDED: N_("Suspended from Party activity"),
+    EventKind.SICK_LEAVE: N_("Long sick leave"),
+    EventKind.MATERNITY_LEAVE: N_("Maternity leave"),
+    EventKind.DISCIPLINE: N_("Disciplined"),
+    EventKind.DIED: N_("Died"),
+    EventKind.REMOVED: N_("Removed from the rolls"),
+}
+
+STATUS_LABELS = {Status.PROBATIONARY: N_("Probationary"), Status.FULL: N_("Full member")}
+GONE_LABELS = {
+    Gone.TRANSFERRED: N_("Transferred out"),
+    Gone.DIED: N_("Died"),
+    Gone.REMOVED: N_("Removed"),
+    Gone.EXPELLED: N_("Expelled"),
+    Gone.NOT_YET: N_("Not yet in the branch"),
+}
+
+
+def event_label(kind: str) -> str:
+    return _(EVENT_LABELS[EventKind(kind)])
+
+
+class RegisterFilter(enum.StrEnum):
+    CURRENT = "current"
+    PROBATIONARY = "probationary"
+    EXEMPT = "exempt"
+    TRANSFERRED_OUT = "transferred_out"
+    ALL = "all"
+
+
+FILTER_LABELS = {
+    RegisterFilter.CURRENT: N_("Current members"),
+    RegisterFilter.PROBATIONARY: N_("Probationary members"),
+    RegisterFilter.EXEMPT: N_("Exempt from activities"),
+    RegisterFilter.TRANSFERRED_OUT: N_("Transferred out"),
+    RegisterFilter.ALL: N_("All, including former members"),
+}
+
+
+@dataclass
+class MemberInput:
+    """What the add/edit dialog (or an import row) gives for a member."""
+
+    full_name: str
+    admitted: dt.date | None
+    made_full: dt.date | None = None
+    birth_date: dt.date | None = None
+    gender: str = ""
+    ethnicity: str = "Kinh"
+    card_number: str = ""
+    position: str = ""
+    note: str = ""
+
+    def normalised(self) -> MemberInput:
+        return MemberInput(
+            full_name=clean_name(self.full_name),
+            admitted=self.admitted,
+            made_full=self.made_full,
+            birth_date=self.birth_date,
+            gender=nfc(self.gender).capitalize(),
+            ethnicity=nfc(self.ethnicity).capitalize() or "Kinh",
+            card_number=nfc(self.card_number),
+            position=nfc(self.position),
+            note=nfc(self.note),
+        )
+
+
+@dataclass
+class Problem:
+    field: str
+    message: str
+
+
+@dataclass
+class Check:
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def check_member(data: MemberInput, today: dt.date, others: Sequence[Member] = (),
+                 editing_id: int | None = None) -> Check:
+    """Validate a member's details; warnings do not block saving."""
+    d = data.normalised()
+    check = Check()
+    err = check.errors.append
+    if not d.full_name:
+        err(Problem("full_name", _("Enter the member's full name.")))
+    elif len(d.full_name) > 120:
+        err(Problem("full_name", _("The name is too long (at most 120 characters).")))
+    if d.admitted is None:
+        err(Problem("admitted", _("Enter the date of admission to the Party.")))
+    for name, value, label in (
+        ("birth_date", d.birth_date, _("Date of birth")),
+        ("admitted", d.admitted, _("Date of admission")),
+        ("made_full", d.made_full, _("Date made full member")),
+    ):
+        if value is not None and value > today:
+            err(Problem(name, _("{label} cannot be in the future.").format(label=label)))
+    if d.admitted and d.made_full and d.made_full < add_months(d.admitted, PROBATION_MONTHS):
+        err(Problem("made_full", _(
+            "The date made full member must be at least 12 months after admission (from {date})."
+        ).format(date=format_date(add_months(d.admitted, PROBATION_MONTHS)))))
+    if d.birth_date and d.admitted and d.admitted < add_months(d.birth_date, 18 * 12):
+        err(Problem("admitted", _("A member must be at least 18 years old when admitted.")))
+    if d.gender and d.gender not in GENDERS:
+        err(Problem("gender", _("Gender must be Nam or Nữ.")))
+    if d.full_name:
+        key = fold(d.full_name)
+        for other in others:
+            if other.id == editing_id:
+                continue
+            if fold(other.full_name) == key and other.birth_date == d.birth_date:
+                check.warnings.append(Problem("full_name", _(
+                    "A member with the same name and date of birth is already in the register: {name} ({date})."
+                ).format(name=other.full_name, date=format_date(other.birth_date) or "?")))
+            if d.card_number and other.card_number == d.card_number:
+                err(Problem("card_number", _("Party card number {number} already belongs to {name}.").format(
+                    number=d.card_number, name=other.full_name)))
+    return check
+
+
+def all_members(session: Session) -> list[Member]:
+    return list(session.scalars(select(Member).options(selectinload(Member.events))))
+
+
+def add_member(session: Session, data: MemberInput, today: dt.date | None = None,
+               admitted_elsewhere: tuple[dt.date, str] | None = None) -> Member:
+    """Add a member with the admission (and, if given, made-full) events.
+
+    `admitted_elsewhere`: (transfer-in date, organisation) for a member who joined the branch by transfer.
+    """
+    today = today or dt.date.today()
+    check = check_member(data, today, all_members(session))
+    if not check.ok:
+        raise ValidationError([p.message for p in check.errors])
+    d = data.normalised()
+    member = Member(
+        full_name=d.full_name, birth_date=d.birth_date, gender=d.gender, ethnicity=d.ethnicity,
+        card_number=d.card_number, position=d.position, note=d.note,
+    )
+    assert d.admitted is not None
+    member.events.append(MemberEvent(kind=EventKind.ADMITTED, date=d.admitted))
+    if d.made_full:
+        member.events.append(MemberEvent(kind=EventKind.MADE_FULL, date=d.made_full))
+    if admitted_elsewhere:
+        when, org = admitted_elsewhere
+        member.events.append(MemberEvent(kind=EventKind.TRANSFER_IN, date=when, other_org=nfc(org)))
+    session.add(member)
+    session.flush()
+    return member
+
+
+def update_member(session: Session, member_id: int, data: MemberInput, today: dt.date | None = None) -> Member:
+    """Change a member's details. Admission / made-full dates correct the matching event."""
+    today = today or dt.date.today()
+    member = session.get(Member, member_id)
+    if member is None:
+        raise ValidationError(_("This member no longer exists."))
+    check = check_member(data, today, all_members(session), editing_id=member_id)
+    if not check.ok:
+        raise ValidationError([p.message for p in check.errors])
+    d = data.normalised()
+    for attr in ("full_name", "birth_date", "gender", "ethnicity", "card_number", "position", "note"):
+        setattr(member, attr, getattr(d, attr))
+    _set_single_event(member, EventKind.ADMITTED, d.admitted)
+    _set_single_event(member, EventKind.MADE_FULL, d.made_full)
+    session.flush()
+    return member
+
+
+def _set_single_event(member: Member, kind: EventKind, when: dt.date | None) -> None:
+    existing = [e for e in member.events if e.kind == kind]
+    if when is None:
+        for e in existing:
+            member.events.remove(e)
+        return
+    if existing:
+        existing[0].date = when
+    else:
+        member.events.append(MemberEvent(kind=kind, date=when))
+
+
+@dataclass
+class EventInput:
+    kind: EventKind
+    date: dt.date | None
+    end_date: dt.date | None = None
+    other_org: str = ""
+    form: str = ""
+    reason: str = ""
+
+
+def check_event(member: Member, ev: EventInput, today: dt.date) -> list[str]:
+    """Problems with adding this event to the member's history (empty when it is fine)."""
+    problems: list[str] = []
+    if ev.date is None:
+        return [_("Enter the date of the event.")]
+    if ev.date > today:
+        problems.append(_("The date of the event cannot be in the future."))
+    if ev.end_date is not None:
+        if ev.kind not in PERIOD_KINDS:
+            problems.append(_("This kind of event has no end date."))
+        elif ev.end_date < ev.date:
+            problems.append(_("The end date cannot be before the start date."))
+    state = state_on(member.events, ev.date)
+    needs_member = {EventKind.TRANSFER_OUT, EventKind.DIED, EventKind.REMOVED, EventKind.DISCIPLINE,
+                    EventKind.MADE_FULL} | PERIOD_KINDS
+    if ev.kind in needs_member and not state.in_branch:
+        problems.append(_("On {date} {name} was not a member of the branch.").format(
+            date=format_date(ev.date), name=member.full_name))
+    if ev.kind == EventKind.TRANSFER_IN and state.in_branch:
+        problems.append(_("On {date} {name} was already a member of the branch.").format(
+            date=format_date(ev.date), name=member.full_name))
+    if ev.kind in (EventKind.TRANSFER_IN, EventKind.TRANSFER_OUT) and not nfc(ev.other_org):
+        problems.append(_("Enter the name of the other Party organisation."))
+    if ev.kind == EventKind.DISCIPLINE and nfc(ev.form) not in {f.value for f in DisciplineForm}:
+        problems.append(_("Choose the form of discipline."))
+    if ev.kind == EventKind.MADE_FULL:
+        if state.status == Status.FULL:
+            problems.append(_("{name} is already a full member.").format(name=member.full_name))
+        elif state.admitted and ev.date < add_months(state.admitted, PROBATION_MONTHS):
+            problems.append(_(
+                "The date made full member must be at least 12 months after admission (from {date})."
+            ).format(date=format_date(add_months(state.admitted, PROBATION_MONTHS))))
+    if ev.kind == EventKind.ADMITTED:
+        problems.append(_("The admission date is edited in the member's details."))
+    return problems
+
+
+def add_event(session: Session, member_id: int, ev: EventInput, today: dt.date | None = None) -> MemberEvent:
+    today = today or dt.date.today()
+    member = session.get(Member, member_id)
+    if member is None:
+        raise ValidationError(_("This member no longer exists."))
+    problems = check_event(member, ev, today)
+    if problems:
+        raise ValidationError(problems)
+    assert ev.date is not None
+    event = MemberEvent(kind=ev.kind, date=ev.date, end_date=ev.end_date, other_org=nfc(ev.other_org),
+                        form=nfc(ev.form), reason=nfc(ev.reason))
+    member.events.append(event)
+    session.flush()
+    return event
+
+
+def end_period(session: Session, event_id: int, end: dt.date) -> None:
+    """Close an open period (exemption, leave, suspension) on `end`."""
+    event = session.get(MemberEvent, event_id)
+    if event is None or event.kind not in PERIOD_KINDS:
+        raise ValidationError(_("This event has no end date."))
+    if end < event.date:
+        raise ValidationError(_("The end date cannot be before the start date."))
+    event.end_date = end
+
+
+def delete_event(session: Session, event_id: int) -> None:
+    event = session.get(MemberEvent, event_id)
+    if event is None:
+        return
+    if event.kind == EventKind.ADMITTED:
+        raise ValidationError(_("The admission cannot be deleted; delete the member instead."))
+    session.delete(event)
+
+
+def delete_member(session: Session, member_id: int) -> None:
+    """Remove a record entered by mistake. (A member who leaves gets an event, not a deletion.)"""
+    member = session.get(Member, member_id)
+    if member is not None:
+        session.delete(member)
+
+
+# --- the register ----------------------------------------------------------------------------
+
+@dataclass
+class RegisterRow:
+    id: int
+    full_name: str
+    birth_date: dt.date | None
+    gender: str
+    ethnicity: str
+    admitted: dt.date | None
+    made_full: dt.date | None
+    card_number: str
+    position: str
+    state: MemberState
+    search_text: str
+    sort_key: tuple
+
+    @property
+    def status_text(self) -> str:
+        st = self.state
+        if not st.in_branch:
+            return _(GONE_LABELS[st.gone]) if st.gone else ""
+        text = _(STATUS_LABELS[st.status]) if st.status else ""
+        if st.exempt:
+            text += " · " + _("exempt")
+        if st.suspended:
+            text += " · " + _("suspended")
+        return text
+
+    def in_filter(self, which: RegisterFilter) -> bool:
+        st = self.state
+        if which == RegisterFilter.ALL:
+            return True
+        if which == RegisterFilter.CURRENT:
+            return st.in_branch
+        if which == RegisterFilter.PROBATIONARY:
+            return st.in_branch and st.status == Status.PROBATIONARY
+        if which == RegisterFilter.EXEMPT:
+            return st.exempt
+        return st.gone == Gone.TRANSFERRED
+
+
+def register(session: Session, on: dt.date | None = None) -> list[RegisterRow]:
+    """Every member ever recorded, with their state on `on`, in Vietnamese name order."""
+    on = on or dt.date.today()
+    rows = []
+    for m in all_members(session):
+        st = state_on(m.events, on)
+        rows.append(RegisterRow(
+            id=m.id, full_name=m.full_name, birth_date=m.birth_date, gender=m.gender,
+            ethnicity=m.ethnicity, admitted=st.admitted, made_full=st.made_full,
+            card_number=m.card_number, position=m.position, state=st,
+            search_text=fold(" ".join([m.full_name, m.card_number, m.position])),
+            sort_key=name_key(m.full_name),
+        ))
+    rows.sort(key=lambda r: (r.sort_key, r.birth_date or dt.date.min, r.id))
+    return rows
+
+
+def member_details(session: Session, member_id: int) -> Member | None:
+    return session.scalar(
+        select(Member).where(Member.id == member_id).options(selectinload(Member.events))
+    )
+
+
+def member_input_of(member: Member) -> MemberInput:
+    st = state_on(member.events, dt.date.max)
+    return MemberInput(
+        full_name=member.full_name, admitted=st.admitted, made_full=st.made_full,
+        birth_date=member.birth_date, gender=member.gender, ethnicity=member.ethnicity,
+        card_number=member.card_number, position=member.position, note=member.note,
+    )
+
+
+def describe_event(e: MemberEvent) -> str:
+    """One line of a member's history, e.g. 'Kỷ luật: khiển trách — lý do'."""
+    text = event_label(e.kind)
+    if e.form:
+        text += f": {e.form}"
+    if e.other_org:
+        text += " — " + (_("from {org}") if e.kind == EventKind.TRANSFER_IN else _("to {org}")).format(org=e.other_org)
+    if e.kind in PERIOD_KINDS:
+        text += " — " + (_("until {date}").format(date=format_date(e.end_date)) if e.end_date else _("still in effect"))
+    if e.reason:
+        text += f" ({e.reason})"
+    return text

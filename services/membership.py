@@ -1,0 +1,162 @@
+"""Who belongs to the branch, and in which status, on any date: derived from dated events.
+
+Nothing here is stored; every answer is computed from the member's events when asked.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from models import EventKind, Member, MemberEvent
+from models.member import DisciplineForm
+
+PERIOD_KINDS = {EventKind.EXEMPT, EventKind.SUSPENDED, EventKind.SICK_LEAVE, EventKind.MATERNITY_LEAVE}
+LEAVING_KINDS = {EventKind.TRANSFER_OUT, EventKind.DIED, EventKind.REMOVED}
+PROBATION_MONTHS = 12
+
+
+class Status(enum.StrEnum):
+    PROBATIONARY = "probationary"  # dự bị
+    FULL = "full"                  # chính thức
+
+
+class Gone(enum.StrEnum):
+    """Why a member is no longer in the branch."""
+
+    TRANSFERRED = "transferred"
+    DIED = "died"
+    REMOVED = "removed"
+    EXPELLED = "expelled"
+    NOT_YET = "not_yet"  # the branch's membership starts later
+
+
+@dataclass(frozen=True)
+class MemberState:
+    """The state of one member on one date."""
+
+    in_branch: bool
+    status: Status | None
+    gone: Gone | None
+    joined_branch: dt.date | None     # start of the current stay in the branch (admission or transfer in)
+    admitted: dt.date | None          # ngày vào Đảng
+    made_full: dt.date | None         # ngày chính thức
+    exempt: bool
+    suspended: bool
+    sick_leave: bool
+    maternity_leave: bool
+
+    @property
+    def active(self) -> bool:
+        """In the branch and expected at meetings (not exempt, not suspended)."""
+        return self.in_branch and not self.exempt and not self.suspended
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    for d in (day.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, d)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def _sorted(events: Iterable[MemberEvent]) -> list[MemberEvent]:
+    return sorted(events, key=lambda e: (e.date, e.id or 0))
+
+
+def admitted_here(events: Sequence[MemberEvent]) -> bool:
+    """Whether the admission happened in this branch: true unless the first move is a transfer in."""
+    moves = [e for e in _sorted(events) if e.kind in (EventKind.TRANSFER_IN, EventKind.TRANSFER_OUT)]
+    return not moves or moves[0].kind == EventKind.TRANSFER_OUT
+
+
+def _covers(event: MemberEvent, on: dt.date) -> bool:
+    return event.date <= on and (event.end_date is None or on <= event.end_date)
+
+
+def state_on(events: Sequence[MemberEvent], on: dt.date) -> MemberState:
+    """The member's state on date `on` (inclusive), from their events."""
+    evs = _sorted(events)
+    here = admitted_here(evs)
+    in_branch = False
+    gone: Gone | None = Gone.NOT_YET
+    joined: dt.date | None = None
+    admitted = made_full = None
+    status: Status | None = None
+    for e in evs:
+        if e.date > on:
+            break
+        kind = e.kind
+        if kind == EventKind.ADMITTED:
+            admitted = e.date
+            status = Status.FULL if made_full else Status.PROBATIONARY
+            if here and gone == Gone.NOT_YET:
+                in_branch, gone, joined = True, None, e.date
+        elif kind == EventKind.MADE_FULL:
+            made_full = e.date
+            status = Status.FULL
+        elif kind == EventKind.TRANSFER_IN:
+            in_branch, gone, joined = True, None, e.date
+            if status is None:
+                status = Status.FULL
+        elif kind == EventKind.TRANSFER_OUT:
+            in_branch, gone = False, Gone.TRANSFERRED
+        elif kind == EventKind.DIED:
+            in_branch, gone = False, Gone.DIED
+        elif kind == EventKind.REMOVED:
+            in_branch, gone = False, Gone.REMOVED
+        elif kind == EventKind.DISCIPLINE and e.form == DisciplineForm.EXPULSION:
+            in_branch, gone = False, Gone.EXPELLED
+    periods = {k: any(e.kind == k and _covers(e, on) for e in evs) for k in PERIOD_KINDS}
+    return MemberState(
+        in_branch=in_branch,
+        status=status,
+        gone=None if in_branch else gone,
+        joined_branch=joined if in_branch else None,
+        admitted=admitted,
+        made_full=made_full,
+        exempt=in_branch and periods[EventKind.EXEMPT],
+        suspended=in_branch and periods[EventKind.SUSPENDED],
+        sick_leave=in_branch and periods[EventKind.SICK_LEAVE],
+        maternity_leave=in_branch and periods[EventKind.MATERNITY_LEAVE],
+    )
+
+
+def in_branch_during(events: Sequence[MemberEvent], start: dt.date, end: dt.date) -> bool:
+    """Whether the member belonged to the branch on at least one day of [start, end]."""
+    if state_on(events, start).in_branch:
+        return True
+    return any(
+        start < e.date <= end and state_on(events, e.date).in_branch for e in events
+    )
+
+
+def admission_date(events: Sequence[MemberEvent]) -> dt.date | None:
+    dates = [e.date for e in events if e.kind == EventKind.ADMITTED]
+    return min(dates) if dates else None
+
+
+def full_date(events: Sequence[MemberEvent]) -> dt.date | None:
+    dates = [e.date for e in events if e.kind == EventKind.MADE_FULL]
+    return min(dates) if dates else None
+
+
+def probation_due(events: Sequence[MemberEvent]) -> dt.date | None:
+    """When the 12 months of probation end for a member not yet made full (None otherwise)."""
+    admitted = admission_date(events)
+    if admitted is None or full_date(events) is not None:
+        return None
+    return add_months(admitted, PROBATION_MONTHS)
+
+
+def members_on(members: Iterable[Member], on: dt.date) -> list[tuple[Member, MemberState]]:
+    out = []
+    for m in members:
+        st = state_on(m.events, on)
+        if st.in_branch:
+            out.append((m, st))
+    return out

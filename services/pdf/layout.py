@@ -1,0 +1,588 @@
+"""Page layout of Party documents (thể thức văn bản của Đảng, HD 36-HD/VPTW, 03/4/2018).
+
+Every printed form (biên bản, báo cáo, nghị quyết) is built with :func:`build_document`:
+
+* A4 portrait (or landscape), margins top/right/bottom/left = 20/15/20/30 mm by default;
+* the header, in two columns. Left: the directly superior body (capitals 14), the issuer
+  (capitals 14 bold), a centred "*", and the number and symbol (14). Right: "ĐẢNG CỘNG SẢN VIỆT
+  NAM" (capitals 15 bold) with a line under it as long as the text, and the place and date
+  (14 italic) on the same line as the number;
+* the document type (capitals 16 bold, centred) and the subject line (14 bold, centred);
+* the body: flowables made with :func:`para`, :func:`heading`, :func:`bullet`, :func:`table`,
+  :func:`bar_chart`, or any ReportLab flowable;
+* the signatures side by side, and "Nơi nhận:" at the bottom left;
+* the page number, centred at the top, from page 2 on (the first page has none).
+
+Text: every string is converted to Unicode NFC before it reaches ReportLab (decomposed tone
+marks print misplaced) and, unless ``markup=True`` is given, ``& < >`` are escaped, so user text
+never turns into Paragraph markup. A line break in the text is printed as a line break.
+
+Dates: :func:`format_long_date` writes the day with two digits and the month with two digits
+only for January and February: "Trà Vinh, ngày 05 tháng 02 năm 2018" but "Hà Nội, ngày 03
+tháng 4 năm 2018". That is how HD 36 dates itself ("Hà Nội, ngày 03 tháng 4 năm 2018") and its
+Phụ lục 3 example ("Hạ Long, ngày 20 tháng 02 năm 2018"), and it is the rule written out in NĐ
+30/2020 for state documents (a 0 before days under 10 and months 1 and 2, so that a digit cannot
+be added in front later). Babel's ``MM`` would print "tháng 04", so the date is not formatted
+with Babel.
+
+The PDF is deterministic: built twice from the same input, the bytes are the same (ReportLab's
+``invariant`` mode: fixed creation date and document id).
+"""
+from __future__ import annotations
+
+import datetime
+import functools
+import math
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from os import PathLike
+from typing import IO, Any
+from xml.sax.saxutils import escape
+
+from babel.numbers import format_decimal
+from reportlab.graphics.charts.barcharts import VerticalBarChart
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.pagesizes import landscape as to_landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from ..i18n import long_date
+from .fonts import FAMILY, register_fonts
+
+NATIONAL_TITLE = "ĐẢNG CỘNG SẢN VIỆT NAM"
+"""The title "Đảng Cộng sản Việt Nam", printed top right on the first page."""
+
+BODY_SIZE = 14
+TABLE_SIZE = 12
+PAGE_NUMBER_SIZE = 12
+CREATOR = "Sổ chi bộ"
+
+# --------------------------------------------------------------------------------------------
+# Text and number helpers
+# --------------------------------------------------------------------------------------------
+
+
+def nfc(text: str) -> str:
+    """The text in Unicode NFC (composed tone marks)."""
+    return unicodedata.normalize("NFC", text)
+
+
+def upper_vi(text: str) -> str:
+    """Vietnamese capitals, in NFC ("Chi bộ Văn phòng" -> "CHI BỘ VĂN PHÒNG")."""
+    return nfc(nfc(text).upper())
+
+
+def _markup(text: str, markup: bool) -> str:
+    """NFC text, ready for a Paragraph. Without ``markup``, ``& < >`` are escaped and line breaks kept."""
+    text = nfc(text)
+    if markup:
+        return text
+    return escape(text).replace("\r\n", "\n").replace("\n", "<br/>")
+
+
+def format_long_date(place: str, date: datetime.date) -> str:
+    """Place and date as printed under the title: "Trà Vinh, ngày 22 tháng 12 năm 2020".
+
+    The day always has two digits. The month has two digits only for January and February
+    ("ngày 05 tháng 02 năm 2018", "ngày 03 tháng 4 năm 2018"); see the module docstring.
+    Without a place, only "ngày … tháng … năm …" is returned.
+    """
+    text = long_date(date)
+    place = nfc(place).strip()
+    return f"{place}, {text}" if place else text
+
+
+def _decimal(value: float | int | Decimal) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def format_number_vi(value: float | int | Decimal, decimals: int | None = None) -> str:
+    """A number in Vietnamese style: 1234 -> "1.234", 12.5 -> "12,5", 1234567 -> "1.234.567".
+
+    With ``decimals``, exactly that many decimals are printed, rounded half up
+    (``format_number_vi(2.25, 1)`` -> "2,3"). Without it, up to 3 decimals are printed.
+    """
+    number = _decimal(value)
+    if decimals is None:
+        number = number.quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
+        return format_decimal(number, format="#,##0.###", locale="vi")
+    number = number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    return format_decimal(number, format=pattern, locale="vi")
+
+
+def format_percent_vi(percent: float | int | Decimal, decimals: int = 1) -> str:
+    """A percentage, given in percent (not as a fraction): 67.5 -> "67,5%", 20 -> "20%".
+
+    Rounded half up to at most ``decimals`` decimals (33.333 -> "33,3%"). Trailing zeros are
+    left out, and there is no space before "%".
+    """
+    number = _decimal(percent).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    pattern = "#,##0" + ("." + "#" * decimals if decimals > 0 else "")
+    return format_decimal(number, format=pattern, locale="vi") + "%"
+
+
+# --------------------------------------------------------------------------------------------
+# Styles
+# --------------------------------------------------------------------------------------------
+
+
+def _style(name: str, *, size: float = BODY_SIZE, face: str = "", leading: float | None = None,
+           **kwargs: Any) -> ParagraphStyle:
+    return ParagraphStyle(
+        name,
+        fontName=FAMILY + face,
+        fontSize=size,
+        leading=leading if leading is not None else round(size * 1.25, 1),
+        **kwargs,
+    )
+
+
+@functools.cache
+def _styles() -> dict[str, ParagraphStyle]:
+    register_fonts()
+    indent = 10 * mm
+    return {
+        # Header (thể thức)
+        "parent": _style("parent", alignment=TA_CENTER, leading=17),
+        "issuer": _style("issuer", face="-Bold", alignment=TA_CENTER, leading=17),
+        "star": _style("star", alignment=TA_CENTER, leading=15),
+        "number": _style("number", alignment=TA_CENTER, leading=17),
+        "national": _style("national", size=15, face="-Bold", alignment=TA_CENTER, leading=17),
+        "date": _style("date", face="-Italic", alignment=TA_CENTER, leading=17),
+        "title": _style("title", size=16, face="-Bold", alignment=TA_CENTER, leading=20,
+                        spaceBefore=18),
+        "subtitle": _style("subtitle", face="-Bold", alignment=TA_CENTER, leading=18),
+        # Body
+        "body": _style("body", alignment=TA_JUSTIFY, firstLineIndent=indent, leading=18, spaceAfter=6),
+        "body_center": _style("body_center", alignment=TA_CENTER, leading=18, spaceAfter=6),
+        "body_left": _style("body_left", alignment=TA_LEFT, leading=18, spaceAfter=6),
+        "body_right": _style("body_right", alignment=TA_RIGHT, leading=18, spaceAfter=6),
+        "heading": _style("heading", face="-Bold", alignment=TA_JUSTIFY, firstLineIndent=indent,
+                          leading=18, spaceBefore=6, spaceAfter=6, keepWithNext=1),
+        "cell": _style("cell", size=TABLE_SIZE, alignment=TA_LEFT, leading=14),
+        "cell_right": _style("cell_right", size=TABLE_SIZE, alignment=TA_RIGHT, leading=14),
+        "cell_center": _style("cell_center", size=TABLE_SIZE, alignment=TA_CENTER, leading=14),
+        "cell_head": _style("cell_head", size=TABLE_SIZE, face="-Bold", alignment=TA_CENTER, leading=14),
+        # Closing
+        "sig_title": _style("sig_title", face="-Bold", alignment=TA_CENTER, leading=17),
+        "sig_name": _style("sig_name", face="-Bold", alignment=TA_CENTER, leading=17),
+        "recipients_head": _style("recipients_head", size=12, face="-BoldItalic", leading=15),
+        "recipients_item": _style("recipients_item", size=11, leading=13),
+    }
+
+
+_ALIGNS = {"justify": "body", "center": "body_center", "left": "body_left", "right": "body_right"}
+
+
+# --------------------------------------------------------------------------------------------
+# Body flowables
+# --------------------------------------------------------------------------------------------
+
+
+def para(text: str, markup: bool = False, *, align: str = "justify") -> Paragraph:
+    """A body paragraph: 14 pt, justified, first line indented 10 mm.
+
+    ``markup=True`` lets ReportLab markup through (``<b>``, ``<i>``, ``<br/>``); only use it for
+    text the program writes itself. ``align`` is "justify", "center", "left" or "right" (only
+    "justify" indents the first line).
+    """
+    return Paragraph(_markup(text, markup), _styles()[_ALIGNS[align]])
+
+
+def heading(text: str, markup: bool = False) -> Paragraph:
+    """A section heading, e.g. "I. TÌNH HÌNH CHUNG": 14 bold, kept on the page of what follows."""
+    return Paragraph(_markup(text, markup), _styles()["heading"])
+
+
+def bullet(text: str, markup: bool = False, *, symbol: str = "-") -> Paragraph:
+    """A list item as Party documents write it: "- text", indented like a paragraph.
+
+    Later lines start at the left margin, as in the documents typed in Word. ``symbol`` may be
+    "+" for a second level.
+    """
+    return Paragraph(escape(nfc(symbol)) + " " + _markup(text, markup), _styles()["body"])
+
+
+def _cell(value: Any, style: ParagraphStyle, align: str | None) -> Flowable | str:
+    """A table cell: ``align`` is "right", "center" or None (left for text, right for numbers)."""
+    if isinstance(value, Flowable):
+        return value
+    if value is None:
+        return ""
+    st = _styles()
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        text = format_number_vi(value)
+        align = align or "right"
+    else:
+        text = str(value)
+    if align == "right":
+        style = st["cell_right"]
+    elif align == "center" and style is st["cell"]:
+        style = st["cell_center"]
+    return Paragraph(_markup(text, False), style)
+
+
+def table(
+    rows: Sequence[Sequence[Any]],
+    col_widths: Sequence[float],
+    header_rows: int = 1,
+    repeat_header: bool = True,
+    *,
+    numeric_cols: Sequence[int] = (),
+    center_cols: Sequence[int] = (),
+) -> Table:
+    """A ruled table, 12 pt, centred on the page.
+
+    ``col_widths`` are in millimetres. The first ``header_rows`` rows are bold and centred, and
+    are printed again at the top of each page when ``repeat_header`` is true. Long cells wrap.
+    Numbers (int, float, Decimal) are printed Vietnamese style ("1.234") and right-aligned; the
+    cells of ``numeric_cols`` are right-aligned even when they are text ("67,5%"), those of
+    ``center_cols`` centred (e.g. the "STT" column). A cell may also be any flowable.
+    """
+    st = _styles()
+    data = []
+    for r, row in enumerate(rows):
+        if len(row) != len(col_widths):
+            raise ValueError(f"Dòng {r + 1} của bảng có {len(row)} ô, cần {len(col_widths)} ô")
+        if r < header_rows:
+            data.append([_cell(v, st["cell_head"], "center") for v in row])
+        else:
+            data.append([
+                _cell(v, st["cell"], "right" if c in numeric_cols else "center" if c in center_cols else None)
+                for c, v in enumerate(row)
+            ])
+    result = Table(
+        data,
+        colWidths=[w * mm for w in col_widths],
+        repeatRows=header_rows if repeat_header else 0,
+        hAlign="CENTER",
+    )
+    result.setStyle(TableStyle([
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+        ("FONTNAME", (0, 0), (-1, -1), FAMILY),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]))
+    return result
+
+
+def _nice_step(top: float, max_ticks: int = 6) -> float:
+    """A step of 1, 2 or 5 times a power of ten giving at most ``max_ticks`` intervals up to ``top``."""
+    if top <= 0:
+        return 1
+    raw = top / max_ticks
+    power = 10 ** math.floor(math.log10(raw))
+    for factor in (1, 2, 5, 10):
+        if factor * power >= raw:
+            return factor * power
+    return 10 * power  # pragma: no cover
+
+
+def bar_chart(
+    labels: Sequence[str],
+    values: Sequence[float],
+    width_mm: float,
+    height_mm: float,
+    *,
+    value_format: Callable[[float], str] | None = None,
+    integer_axis: bool = True,
+) -> Drawing:
+    """A vertical bar chart (a flowable), e.g. the member ratings of the year-end report.
+
+    Category labels (Vietnamese, 11 pt) wrap under their bar; each bar carries its value above
+    it. ``value_format`` formats those values (default: :func:`format_number_vi`; give
+    :func:`format_percent_vi` for percentages). The value axis starts at 0 and, with
+    ``integer_axis``, has whole-number steps. Bars are grey, so the chart prints well in black
+    and white.
+    """
+    if len(labels) != len(values):
+        raise ValueError("Số nhãn và số giá trị của biểu đồ phải bằng nhau")
+    register_fonts()
+    fmt = value_format or format_number_vi
+    width, height = width_mm * mm, height_mm * mm
+    label_size, axis_size = 11, 10
+    left_pad, right_pad, top_pad = 14 * mm, 2 * mm, 7 * mm
+
+    plot_width = width - left_pad - right_pad
+    slot = plot_width / max(len(labels), 1)
+    texts = [nfc(t) for t in labels]
+    lines = max((len(simpleSplit(t, FAMILY, label_size, slot - 4)) for t in texts), default=1)
+    bottom_pad = lines * label_size * 1.2 + 8
+
+    chart = VerticalBarChart()
+    chart.x, chart.y = left_pad, bottom_pad
+    chart.width, chart.height = plot_width, height - bottom_pad - top_pad
+    chart.data = [list(values)]
+    chart.barWidth = 10
+    chart.groupSpacing = 10
+    chart.bars[0].fillColor = colors.HexColor("#8c8c8c")
+    chart.bars[0].strokeColor = colors.black
+    chart.bars[0].strokeWidth = 0.5
+
+    axis = chart.categoryAxis
+    axis.categoryNames = texts
+    axis.labels.fontName = FAMILY
+    axis.labels.fontSize = label_size
+    axis.labels.boxAnchor = "n"
+    axis.labels.dy = -4
+    axis.labels.maxWidth = slot - 4
+    axis.labels.leading = label_size * 1.2
+    axis.labels.textAnchor = "middle"
+
+    top = max([0, *values])
+    step = _nice_step(top)
+    if integer_axis:
+        step = max(1, round(step))
+    values_axis = chart.valueAxis
+    values_axis.valueMin = min(0, *values) if values else 0
+    values_axis.valueMax = step * max(1, math.ceil(top / step))
+    values_axis.valueStep = step
+    values_axis.labels.fontName = FAMILY
+    values_axis.labels.fontSize = axis_size
+    values_axis.labelTextFormat = format_number_vi
+    values_axis.visibleGrid = True
+    values_axis.gridStrokeColor = colors.HexColor("#cccccc")
+    values_axis.gridStrokeWidth = 0.3
+
+    chart.barLabelFormat = fmt
+    chart.barLabels.fontName = FAMILY
+    chart.barLabels.fontSize = axis_size
+    chart.barLabels.nudge = 6
+
+    drawing = Drawing(width, height)
+    drawing.initialFontName = FAMILY  # else the renderer selects Helvetica, which is not embedded
+    drawing.add(chart)
+    drawing.hAlign = "CENTER"
+    return drawing
+
+
+# --------------------------------------------------------------------------------------------
+# Header, title and closing
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class DocumentHeader:
+    """The header elements (thể thức) of a Party document.
+
+    ``parents`` lists the superior bodies top-down, e.g. ["ĐẢNG BỘ TỈNH TRÀ VINH", "ĐẢNG BỘ SỞ LAO
+    ĐỘNG - TBXH"]. Only the directly superior body, the last one, is printed (HD 36 names only
+    "cấp trên trực tiếp"); the others are kept for callers that need the full chain. An empty
+    list prints no superior body.
+    ``issuer`` is the body issuing the document, e.g. "CHI BỘ VĂN PHÒNG SỞ". ``number`` is the
+    number and symbol as printed, e.g. "Số 05-BB/CB", or None. Names are printed in capitals
+    whatever case they are given in.
+    """
+
+    parents: list[str]
+    issuer: str
+    number: str | None
+    place: str
+    date: datetime.date
+
+
+@dataclass
+class SignatureBlock:
+    """A signature: title lines in bold capitals, room to sign, then the name in bold.
+
+    E.g. ``SignatureBlock(["T/M CHI BỘ", "BÍ THƯ"], "Nguyễn Văn A")``, or for minutes
+    ``SignatureBlock(["THƯ KÝ"], ...)`` and ``SignatureBlock(["CHỦ TRÌ"], ...)``.
+    """
+
+    title_lines: list[str]
+    name: str = ""
+    space_mm: float = 25.0
+
+
+class _Rule(Flowable):
+    """A horizontal line of a fixed width (the line under "ĐẢNG CỘNG SẢN VIỆT NAM")."""
+
+    def __init__(self, width: float, thickness: float = 0.6, space_before: float = 2.5):
+        super().__init__()
+        self.width = width
+        self.thickness = thickness
+        self.height = space_before + thickness
+        self.hAlign = "CENTER"
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        self.canv.setLineWidth(self.thickness)
+        self.canv.line(0, self.thickness / 2, self.width, self.thickness / 2)
+
+
+def _header_table(header: DocumentHeader, width: float) -> Table:
+    st = _styles()
+    left: list[Flowable] = []
+    if header.parents:
+        left.append(Paragraph(escape(upper_vi(header.parents[-1])), st["parent"]))
+    left.append(Paragraph(escape(upper_vi(header.issuer)), st["issuer"]))
+    left.append(Paragraph("*", st["star"]))
+    if header.number:
+        left.append(Paragraph(_markup(header.number, False), st["number"]))
+
+    national = Paragraph(NATIONAL_TITLE, st["national"])
+    rule = _Rule(stringWidth(NATIONAL_TITLE, FAMILY + "-Bold", 15))
+    date = Paragraph(escape(format_long_date(header.place, header.date)), st["date"])
+
+    # The date sits on the line of the number (or of the "*"), below the title and its rule.
+    date_row = max(len(left) - 1, 1)
+    n_rows = max(len(left), date_row + 1)
+    rows: list[list[Any]] = [["", ""] for _ in range(n_rows)]
+    for i, item in enumerate(left):
+        rows[i][0] = item
+    rows[0][1] = [national, rule]
+    rows[date_row][1] = date
+
+    left_width = width * 0.47
+    result = Table(rows, colWidths=[left_width, width - left_width], hAlign="CENTER")
+    result.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("FONTNAME", (0, 0), (-1, -1), FAMILY),
+        ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 0),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+    ]))
+    return result
+
+
+def _signature_cell(block: SignatureBlock, n_lines: int) -> list[Flowable]:
+    st = _styles()
+    lines = [upper_vi(t) for t in block.title_lines]
+    # Pad so that the names of blocks side by side print on the same line.
+    lines += [""] * (n_lines - len(lines))
+    cell: list[Flowable] = [Paragraph(escape(t) or "&nbsp;", st["sig_title"]) for t in lines]
+    cell.append(Spacer(1, block.space_mm * mm))
+    cell.append(Paragraph(escape(nfc(block.name)) or "&nbsp;", st["sig_name"]))
+    return cell
+
+
+def _recipients_cell(recipients: Sequence[str]) -> list[Flowable]:
+    st = _styles()
+    cell: list[Flowable] = [Paragraph("Nơi nhận:", st["recipients_head"])]
+    for item in recipients:
+        text = nfc(item).strip()
+        if not text.startswith(("-", "+")):
+            text = "- " + text
+        cell.append(Paragraph(escape(text), st["recipients_item"]))
+    return cell
+
+
+def _closing(signatures: Sequence[SignatureBlock], recipients: Sequence[str], width: float) -> Table:
+    """Signatures side by side and "Nơi nhận:" bottom left.
+
+    All in a one-cell table, which ReportLab never splits, so the block stays on one page.
+    """
+    n_lines = max((len(s.title_lines) for s in signatures), default=0)
+    cells = [_signature_cell(s, n_lines) for s in signatures]
+    plain = TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("FONTNAME", (0, 0), (-1, -1), FAMILY),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 0),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+    ])
+    parts: list[Flowable] = []
+    if len(cells) <= 1:
+        # One signer: the recipients on the left, the signature on the right, both at the top.
+        left = _recipients_cell(recipients) if recipients else ""
+        right = cells[0] if cells else ""
+        t = Table([[left, right]], colWidths=[width * 0.5, width * 0.5])
+        t.setStyle(plain)
+        parts.append(t)
+    else:
+        t = Table([cells], colWidths=[width / len(cells)] * len(cells))
+        t.setStyle(plain)
+        parts.append(t)
+        if recipients:
+            r = Table([[_recipients_cell(recipients), ""]], colWidths=[width * 0.5, width * 0.5])
+            r.setStyle(plain)
+            parts.extend([Spacer(1, 6 * mm), r])
+    block = Table([[[Spacer(1, 4 * mm), *parts]]], colWidths=[width])
+    block.setStyle(plain)
+    return block
+
+
+def _page_number(canvas: Any, doc: SimpleDocTemplate) -> None:
+    """Page number centred in the top margin, from page 2 on."""
+    page = canvas.getPageNumber()
+    if page < 2:
+        return
+    canvas.saveState()
+    canvas.setFont(FAMILY, PAGE_NUMBER_SIZE)
+    y = doc.pagesize[1] - doc.topMargin / 2 - PAGE_NUMBER_SIZE / 3
+    canvas.drawCentredString(doc.leftMargin + doc.width / 2, y, str(page))
+    canvas.restoreState()
+
+
+def build_document(
+    path_or_file: str | PathLike[str] | IO[bytes],
+    header: DocumentHeader,
+    title: str,
+    subtitle: str | None,
+    body: Sequence[Flowable],
+    signatures: Sequence[SignatureBlock] | None = None,
+    recipients: Sequence[str] | None = None,
+    landscape: bool = False,
+    margins_mm: tuple[float, float, float, float] = (20, 15, 20, 30),
+) -> None:
+    """Write a Party document to a PDF file (a path, or a binary file object).
+
+    ``title`` is the document type ("Biên bản" prints "BIÊN BẢN"); ``subtitle`` the subject line,
+    printed as given. ``margins_mm`` is (top, right, bottom, left) in millimetres; HD 36 uses a
+    wide left margin for binding. Signatures are printed side by side in the order given (for
+    minutes: the secretary on the left, the chair on the right); a single signature goes on the
+    right, beside "Nơi nhận:". The signature block is never split across pages, and if the body
+    ends with a Paragraph, that paragraph is set ``keepWithNext`` so the signatures never stand
+    alone on a page.
+    """
+    fonts = register_fonts()
+    st = _styles()
+    top, right, bottom, left = margins_mm
+    target = str(path_or_file) if isinstance(path_or_file, str | PathLike) else path_or_file
+    doc_title = nfc(title if not subtitle else f"{title} {subtitle}")
+    doc = SimpleDocTemplate(
+        target,
+        pagesize=to_landscape(A4) if landscape else A4,
+        topMargin=top * mm,
+        rightMargin=right * mm,
+        bottomMargin=bottom * mm,
+        leftMargin=left * mm,
+        title=doc_title,
+        author=nfc(header.issuer),
+        subject=nfc(subtitle or ""),
+        creator=CREATOR,
+        invariant=1,
+        lang="vi",
+        initialFontName=fonts.regular,
+        initialFontSize=BODY_SIZE,
+    )
+    story: list[Flowable] = [_header_table(header, doc.width)]
+    story.append(Paragraph(escape(upper_vi(title)), st["title"]))
+    if subtitle:
+        story.append(Paragraph(_markup(subtitle, False), st["subtitle"]))
+    story.append(Spacer(1, 8 * mm))
+    body = list(body)
+    if signatures or recipients:
+        # Never leave the signatures alone on the last page: the last paragraph goes with them.
+        if body and isinstance(body[-1], Paragraph):
+            body[-1].keepWithNext = 1
+        body.append(_closing(signatures or [], recipients or [], doc.width))
+    story.extend(body)
+    doc.build(story, onFirstPage=_page_number, onLaterPages=_page_number)

@@ -1,0 +1,99 @@
+"""Vietnamese text: normalisation, diacritic-free search and the Vietnamese name order."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+
+
+def nfc(text: str | None) -> str:
+    """Unicode NFC with surrounding spaces removed; every text that enters is passed through here."""
+    if text is None:
+        return ""
+    return unicodedata.normalize("NFC", str(text)).strip()
+
+
+def clean_name(text: str | None) -> str:
+    """A person's name: NFC, single spaces, each word capitalised ("nguyễn  văn a" -> "Nguyễn Văn A")."""
+    words = _SPACES.split(nfc(text))
+    return " ".join(w[:1].upper() + w[1:].lower() for w in words if w)
+
+
+_TONE_MARKS = {
+    "\u0300": 1,  # huyền
+    "\u0309": 2,  # hỏi
+    "\u0303": 3,  # ngã
+    "\u0301": 4,  # sắc
+    "\u0323": 5,  # nặng
+}
+# Marks that make a separate letter (ă â ê ô ơ ư); đ is its own code point.
+_LETTER_MARKS = {"\u0306": "\u0306", "\u0302": "\u0302", "\u031b": "\u031b"}
+
+_ALPHABET = [
+    "a", "ă", "â", "b", "c", "d", "đ", "e", "ê", "f", "g", "h", "i", "j", "k", "l", "m", "n",
+    "o", "ô", "ơ", "p", "q", "r", "s", "t", "u", "ư", "v", "w", "x", "y", "z",
+]
+_LETTER_RANK = {unicodedata.normalize("NFC", ch): i + 1 for i, ch in enumerate(_ALPHABET)}
+
+
+def fold(text: str | None) -> str:
+    """Text for diacritic- and case-insensitive search: "Đặng Thị Ánh" -> "dang thi anh"."""
+    decomposed = unicodedata.normalize("NFD", text or "")
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _SPACES.sub(" ", stripped.replace("đ", "d").replace("Đ", "D").lower()).strip()
+
+
+def _split_letters(word: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """(letter ranks, tones) for one word in the Vietnamese letter order."""
+    letters: list[int] = []
+    tones: list[int] = []
+    for ch in word.lower():
+        parts = unicodedata.normalize("NFD", ch)
+        base = parts[0]
+        tone = 0
+        for mark in parts[1:]:
+            if mark in _TONE_MARKS:
+                tone = _TONE_MARKS[mark]
+            elif mark in _LETTER_MARKS:
+                base += mark
+        base = unicodedata.normalize("NFC", base)
+        rank = _LETTER_RANK.get(base)
+        if rank is None:
+            rank = 100 + ord(base[0])  # digits, punctuation, foreign letters: after, by code point
+        letters.append(rank)
+        tones.append(tone)
+    return tuple(letters), tuple(tones)
+
+
+def word_key(text: str) -> tuple:
+    """Key that sorts words in Vietnamese order, tones as a secondary difference."""
+    words = [_split_letters(w) for w in _SPACES.split(nfc(text)) if w]
+    return tuple(w[0] for w in words), tuple(w[1] for w in words)
+
+
+def split_name(full_name: str) -> tuple[str, str, str]:
+    """(họ, đệm, tên): "Nguyễn Thị Minh Khai" -> ("Nguyễn", "Thị Minh", "Khai")."""
+    words = _SPACES.split(nfc(full_name))
+    words = [w for w in words if w]
+    if not words:
+        return "", "", ""
+    if len(words) == 1:
+        return "", "", words[0]
+    return words[0], " ".join(words[1:-1]), words[-1]
+
+
+def name_key(full_name: str) -> tuple:
+    """Sort key for names: by tên, then họ, then đệm; letters first, tones second."""
+    family, middle, given = split_name(full_name)
+    g, f, m = word_key(given), word_key(family), word_key(middle)
+    return (g[0], f[0], m[0], g[1], f[1], m[1])
+
+
+def matches(query: str, *fields: str) -> bool:
+    """Every word of the query occurs (diacritic-free) somewhere in the fields."""
+    terms = fold(query).split()
+    if not terms:
+        return True
+    hay = " ".join(fold(f) for f in fields if f)
+    return all(t in hay for t in terms)

@@ -1,0 +1,37 @@
+"""Shared fixtures. GUI tests run offscreen with one session-wide QApplication (pytest-qt)."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+
+from services.branch import BranchIdentity, set_identity  # noqa: E402
+from services.db import open_database  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _isolated_user_dirs(tmp_path_factory, monkeypatch):
+    """Never touch the real user's data folder or Qt settings."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("HOME", str(home))
+
+
+@pytest.fixture
+def db(tmp_path):
+    database = open_database(tmp_path / "chibo.db", create=True)
+    with database.begin() as session:
+        set_identity(session, BranchIdentity(
+            name="Chi bộ Văn phòng Sở", parents=["ĐẢNG ỦY SỞ LAO ĐỘNG - TBXH"], place="Trà Vinh",
+            secretary="Từ Minh Điền"))
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def today():
+    return dt.date(2025, 12, 15)

@@ -1,0 +1,143 @@
+"""The main window and the register, driven like a user would."""
+import datetime as dt
+
+import pytest
+
+from services import members as svc
+from ui.context import AppContext
+from ui.main_window import PAGES, MainWindow
+from ui.models.members import HistoryModel, MemberFilterProxy, MemberTableModel
+from ui.qt import Qt, QtWidgets
+
+
+class FixedContext(AppContext):
+    def today(self):
+        return dt.date(2025, 12, 15)
+
+
+@pytest.fixture
+def filled(db):
+    with db.begin() as s:
+        for name, birth in [("Nguyễn Văn An", dt.date(1980, 1, 1)), ("Lê Thị Đào", dt.date(1985, 2, 2)),
+                            ("Trần Văn Dũng", dt.date(1975, 3, 3)), ("Phạm Minh Đức", dt.date(1990, 4, 4))]:
+            svc.add_member(s, svc.MemberInput(name, dt.date(2010, 1, 1), dt.date(2011, 1, 5), birth),
+                           dt.date(2025, 12, 15))
+    return db
+
+
+@pytest.fixture
+def window(qtbot, filled):
+    ctx = FixedContext(filled)
+    win = MainWindow(ctx)
+    qtbot.addWidget(win)
+    win.resize(1366, 768)
+    win.show()
+    win.activateWindow()
+    qtbot.waitUntil(win.isActiveWindow)
+    return win
+
+
+def test_models_pass_qt_model_tester(qtmodeltester, filled):
+    with filled.begin() as s:
+        rows = svc.register(s, dt.date(2025, 12, 15))
+        events = list(svc.member_details(s, rows[0].id).events)
+    model = MemberTableModel()
+    model.set_rows(rows)
+    qtmodeltester.check(model)
+    proxy = MemberFilterProxy()
+    proxy.setSourceModel(model)
+    proxy.set_search("duc")
+    qtmodeltester.check(proxy)
+    history = HistoryModel()
+    history.set_events(events)
+    qtmodeltester.check(history)
+
+
+def test_window_title_and_navigation_in_vietnamese(window):
+    assert window.windowTitle() == "Sổ chi bộ"
+    labels = [window.nav.item(i).text() for i in range(window.nav.count())]
+    assert labels == ["Tổng quan", "Đảng viên", "Sinh hoạt chi bộ", "Đánh giá hằng tháng", "Đảng phí",
+                      "Kiểm điểm cuối năm", "Gửi cấp trên"]
+    assert len(PAGES) == 7
+
+
+def test_ctrl_number_switches_page(window, qtbot):
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert window.stack.currentWidget() is window.pages["members"]
+
+
+def _names(page):
+    return [page.proxy.index(r, 0).data() for r in range(page.proxy.rowCount())]
+
+
+def test_register_in_vietnamese_order_and_diacritic_free_search(window, qtbot):
+    page = window.show_page("members")
+    # by given name; D before Đ
+    assert _names(page) == ["Nguyễn Văn An", "Trần Văn Dũng", "Lê Thị Đào", "Phạm Minh Đức"]
+    qtbot.keyClicks(page.search, "duc")
+    assert _names(page) == ["Phạm Minh Đức"]
+    page.search.clear()
+    qtbot.keyClicks(page.search, "NGUYEN VAN A")
+    assert _names(page) == ["Nguyễn Văn An"]
+
+
+def test_add_member_through_the_dialog(window, qtbot, monkeypatch):
+    from ui.dialogs.member_dialog import MemberDialog
+
+    page = window.show_page("members")
+    dialogs = []
+
+    def fake_exec(dlg):
+        dialogs.append(dlg)
+        ok = dlg.buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Ok)
+        assert not ok.isEnabled()  # empty form
+        dlg.name.insert("hoàng văn ư")  # as an input method (Unikey) delivers it
+        qtbot.keyClicks(dlg.admitted, "01/02/2026")  # in the future
+        assert not ok.isEnabled()
+        assert "Ngày vào Đảng không được sau ngày hôm nay." in dlg.problems.text()
+        dlg.admitted.clear()
+        qtbot.keyClicks(dlg.admitted, "01/02/2015")
+        qtbot.keyClicks(dlg.birth, "3/4/1980")
+        assert ok.isEnabled()
+        qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+        return dlg.result()
+
+    monkeypatch.setattr(MemberDialog, "exec", fake_exec)
+    page.table.setFocus()
+    qtbot.keyClick(page.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert dialogs, "Ctrl+N opens the dialog"
+    assert "Hoàng Văn Ư" in _names(page)
+    assert _names(page)[-1] == "Hoàng Văn Ư"  # Ư sorts last
+    assert page.table.currentIndex().data() == "Hoàng Văn Ư"
+
+
+def test_zoom_with_ctrl_plus_and_minus(window, qtbot):
+    app = QtWidgets.QApplication.instance()
+    size = app.font().pointSizeF()
+    window.zoom(+1)
+    assert app.font().pointSizeF() > size
+    window.zoom(-1)
+    window.zoom(-1)
+    assert app.font().pointSizeF() < size
+    window.zoom(0)
+    assert app.font().pointSizeF() == pytest.approx(11.0)
+
+
+def test_home_shows_reminder_for_due_probation(qtbot, db):
+    with db.begin() as s:
+        svc.add_member(s, svc.MemberInput("Võ Thị Yến", dt.date(2025, 1, 10), None, dt.date(1995, 1, 1)),
+                       dt.date(2025, 12, 15))
+    win = MainWindow(FixedContext(db))
+    qtbot.addWidget(win)
+    win.show()
+    text = win.pages["home"].list.toPlainText()
+    assert "Võ Thị Yến" in text and "10/01/2026" in text
+
+
+def test_f1_opens_vietnamese_guide(window, qtbot):
+    from ui.help import HelpDialog, guide_html
+    assert "Hướng dẫn sử dụng Sổ chi bộ" in guide_html()
+    window.show_help()
+    dialogs = [w for w in QtWidgets.QApplication.topLevelWidgets() if isinstance(w, HelpDialog)]
+    assert dialogs and dialogs[-1].isVisible()
+    dialogs[-1].close()

@@ -1,0 +1,311 @@
+"""The printing foundation: Party document layout, fonts, Vietnamese text and number formats.
+
+The PDF checks read the output back with poppler-utils (pdftotext, pdffonts, pdfinfo); they are
+skipped when those programs are not installed.
+"""
+from __future__ import annotations
+
+import datetime
+import io
+import shutil
+import subprocess
+import unicodedata
+from pathlib import Path
+
+import pytest
+from reportlab.pdfbase import pdfmetrics
+
+from services.pdf import fonts as pdf_fonts
+from services.pdf.layout import (
+    NATIONAL_TITLE,
+    DocumentHeader,
+    SignatureBlock,
+    bar_chart,
+    build_document,
+    bullet,
+    format_long_date,
+    format_number_vi,
+    format_percent_vi,
+    heading,
+    para,
+    table,
+    upper_vi,
+)
+from services.pdf.sample import (
+    ABSENT_NFD,
+    CHAIR,
+    MEMBERS,
+    SECRETARY,
+    build_sample_minutes,
+    build_sample_report,
+)
+
+POPPLER = ("pdftotext", "pdffonts", "pdfinfo")
+needs_poppler = pytest.mark.skipif(
+    any(shutil.which(tool) is None for tool in POPPLER),
+    reason="poppler-utils (pdftotext, pdffonts, pdfinfo) is not installed: cannot read the PDF back",
+)
+
+
+def _run(*args: str | Path) -> str:
+    return subprocess.run([str(a) for a in args], check=True, capture_output=True, text=True,
+                          encoding="utf-8").stdout
+
+
+def _text(pdf: Path, first: int | None = None, last: int | None = None) -> str:
+    pages = []
+    if first is not None:
+        pages += ["-f", str(first)]
+    if last is not None:
+        pages += ["-l", str(last)]
+    return _run("pdftotext", "-enc", "UTF-8", *pages, pdf, "-")
+
+
+def _pages(pdf: Path) -> int:
+    for line in _run("pdfinfo", pdf).splitlines():
+        if line.startswith("Pages:"):
+            return int(line.split()[1])
+    raise AssertionError("pdfinfo gave no page count")
+
+
+@pytest.fixture(scope="module")
+def minutes_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("pdf") / "bien-ban.pdf"
+    build_sample_minutes(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def report_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("pdf") / "bao-cao.pdf"
+    build_sample_report(path)
+    return path
+
+
+# ----------------------------------------------------------------------------------------------
+# Formats
+# ----------------------------------------------------------------------------------------------
+
+
+def test_long_date_pads_day_and_months_1_2():
+    assert format_long_date("Trà Vinh", datetime.date(2020, 12, 22)) == "Trà Vinh, ngày 22 tháng 12 năm 2020"
+    assert format_long_date("Trà Vinh", datetime.date(2018, 2, 5)) == "Trà Vinh, ngày 05 tháng 02 năm 2018"
+    assert format_long_date("Hà Nội", datetime.date(2018, 4, 3)) == "Hà Nội, ngày 03 tháng 4 năm 2018"
+    assert format_long_date("Hạ Long", datetime.date(2018, 1, 20)) == "Hạ Long, ngày 20 tháng 01 năm 2018"
+    assert format_long_date("", datetime.date(2021, 3, 9)) == "ngày 09 tháng 3 năm 2021"
+
+
+def test_long_date_is_nfc():
+    nfd_place = unicodedata.normalize("NFD", "Trà Vinh")
+    result = format_long_date(nfd_place, datetime.date(2020, 12, 22))
+    assert result == "Trà Vinh, ngày 22 tháng 12 năm 2020"
+    assert unicodedata.is_normalized("NFC", result)
+
+
+def test_number_format():
+    assert format_number_vi(1234) == "1.234"
+    assert format_number_vi(1234567) == "1.234.567"
+    assert format_number_vi(0) == "0"
+    assert format_number_vi(12.5) == "12,5"
+    assert format_number_vi(1240000) == "1.240.000"
+    assert format_number_vi(2.25, 1) == "2,3"  # half up, not half even
+    assert format_number_vi(7, 2) == "7,00"
+
+
+def test_percent_format():
+    assert format_percent_vi(67.5) == "67,5%"
+    assert format_percent_vi(20) == "20%"
+    assert format_percent_vi(100) == "100%"
+    assert format_percent_vi(100 / 3) == "33,3%"
+    assert format_percent_vi(12.25) == "12,3%"
+    assert format_percent_vi(71.428, 2) == "71,43%"
+
+
+def test_upper_vi():
+    assert upper_vi("chi bộ văn phòng sở") == "CHI BỘ VĂN PHÒNG SỞ"
+    assert upper_vi(unicodedata.normalize("NFD", "đảng ủy")) == "ĐẢNG ỦY"
+
+
+# ----------------------------------------------------------------------------------------------
+# Fonts
+# ----------------------------------------------------------------------------------------------
+
+
+def _vietnamese_letters() -> set[str]:
+    letters = set("abcdefghijklmnopqrstuvwxyzđ")
+    for vowel in "aăâeêioôơuưy":
+        for tone in ("", "\u0300", "\u0309", "\u0303", "\u0301", "\u0323"):
+            letters.add(unicodedata.normalize("NFC", vowel + tone))
+    return letters | {c.upper() for c in letters}
+
+
+def test_fonts_register_once_and_cover_vietnamese():
+    first = pdf_fonts.register_fonts()
+    assert pdf_fonts.register_fonts() is first
+    letters = _vietnamese_letters()
+    assert len(letters) == 2 * (26 + 1 + 12 * 6 - 6)  # a-z, đ, 12 vowels x 6 tones; a e i o u y counted once
+    for name in (first.regular, first.bold, first.italic, first.bold_italic):
+        cmap = pdfmetrics.getFont(name).face.charToGlyph
+        missing = sorted(c for c in letters if ord(c) not in cmap)
+        assert not missing, f"{name} ({first.source}) lacks {missing}"
+
+
+def test_shipped_liberation_files_and_licence():
+    folder = pdf_fonts.resources_dir() / "fonts"
+    for face in ("Regular", "Bold", "Italic", "BoldItalic"):
+        assert (folder / f"LiberationSerif-{face}.ttf").is_file()
+    licence = (folder / "LICENSE-LiberationSerif.txt").read_text(encoding="utf-8")
+    assert "SIL OPEN FONT LICENSE Version 1.1" in licence
+    assert "Reserved Font Name Liberation" in licence
+
+
+def test_resources_dir_in_pyinstaller_bundle(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    monkeypatch.setattr("sys._MEIPASS", str(tmp_path), raising=False)
+    assert pdf_fonts.resources_dir() == tmp_path / "resources"
+
+
+def test_resources_dir_in_source_tree():
+    assert pdf_fonts.resources_dir() == Path(__file__).resolve().parents[1] / "resources"
+
+
+def test_times_new_roman_preferred_when_installed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    for name in ("times.ttf", "timesbd.ttf", "timesi.ttf", "timesbi.ttf"):
+        (tmp_path / name).write_bytes(b"")
+    monkeypatch.setattr(pdf_fonts, "windows_fonts_dir", lambda: tmp_path)
+    sources = [source for source, _ in pdf_fonts.font_candidates()]
+    assert sources == ["Times New Roman", "Liberation Serif"]
+
+    (tmp_path / "timesbi.ttf").unlink()  # an incomplete set is not used
+    assert [source for source, _ in pdf_fonts.font_candidates()] == ["Liberation Serif"]
+
+
+def test_no_windows_fonts_elsewhere(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(pdf_fonts.sys, "platform", "linux")
+    assert pdf_fonts.windows_fonts_dir() is None
+    assert [source for source, _ in pdf_fonts.font_candidates()] == ["Liberation Serif"]
+
+
+# ----------------------------------------------------------------------------------------------
+# Flowables
+# ----------------------------------------------------------------------------------------------
+
+
+def test_para_escapes_text_unless_markup_is_allowed():
+    assert para("A & B <b>").text == "A &amp; B &lt;b&gt;"
+    assert para("dòng 1\ndòng 2").text == "dòng 1<br/>dòng 2"
+    assert para("<b>Đảng</b>", markup=True).text == "<b>Đảng</b>"
+    assert heading("I. <X>").text == "I. &lt;X&gt;"
+    assert bullet("a < b").text == "- a &lt; b"
+
+
+def test_para_normalises_to_nfc():
+    nfd = unicodedata.normalize("NFD", "Nguyễn Thị Hồng Nhung")
+    assert para(nfd).text == "Nguyễn Thị Hồng Nhung"
+
+
+def test_table_checks_row_length():
+    with pytest.raises(ValueError):
+        table([["a", "b"], ["c"]], [20, 20])
+
+
+def test_bar_chart_checks_lengths():
+    with pytest.raises(ValueError):
+        bar_chart(["a", "b"], [1], 100, 50)
+
+
+# ----------------------------------------------------------------------------------------------
+# The built PDF
+# ----------------------------------------------------------------------------------------------
+
+
+def _minutes_bytes() -> bytes:
+    out = io.BytesIO()
+    build_sample_minutes(out)
+    return out.getvalue()
+
+
+def test_pdf_is_deterministic():
+    assert _minutes_bytes() == _minutes_bytes()
+
+
+@needs_poppler
+def test_minutes_has_two_pages(minutes_pdf: Path):
+    assert _pages(minutes_pdf) == 2
+
+
+@needs_poppler
+def test_vietnamese_text_extracts_exactly(minutes_pdf: Path):
+    text = _text(minutes_pdf)
+    assert unicodedata.is_normalized("NFC", text)
+    for expected in (
+        NATIONAL_TITLE,
+        "ĐẢNG BỘ SỞ LAO ĐỘNG - TBXH",
+        "CHI BỘ VĂN PHÒNG SỞ",
+        "Số 05-BB/CB",
+        "Trà Vinh, ngày 22 tháng 12 năm 2020",
+        "BIÊN BẢN",
+        "Sinh hoạt chi bộ thường kỳ tháng 12 năm 2020",
+        "THƯ KÝ",
+        "CHỦ TRÌ",
+        "97,3%",
+        "12.500.000 đồng",
+        # user text containing & < > printed literally
+        "& đúng quy định",
+        "<không vượt định mức>",
+        *MEMBERS,
+    ):
+        assert expected in text, expected
+    # Only the directly superior body is printed.
+    assert "ĐẢNG BỘ TỈNH TRÀ VINH" not in text
+    # A name given decomposed (NFD) prints composed.
+    assert unicodedata.normalize("NFC", ABSENT_NFD) in text
+    assert ABSENT_NFD not in text
+
+
+@needs_poppler
+def test_fonts_are_embedded(minutes_pdf: Path, report_pdf: Path):
+    for pdf in (minutes_pdf, report_pdf):
+        rows = _run("pdffonts", pdf).splitlines()[2:]
+        assert rows, "no fonts listed"
+        for row in rows:
+            name, emb = row.split()[0], row.split()[-5]
+            assert "LiberationSerif" in name or "Times" in name, row
+            assert emb == "yes", row
+
+
+@needs_poppler
+def test_page_number_from_page_two(minutes_pdf: Path):
+    first_lines = [line.strip() for line in _text(minutes_pdf, 1, 1).splitlines() if line.strip()]
+    second_lines = [line.strip() for line in _text(minutes_pdf, 2, 2).splitlines() if line.strip()]
+    assert second_lines[0] == "2"
+    assert first_lines[0] == "ĐẢNG BỘ SỞ LAO ĐỘNG - TBXH"  # no number at the top of page 1
+
+
+@needs_poppler
+def test_signatures_on_the_last_page(minutes_pdf: Path):
+    last = _text(minutes_pdf, 2, 2)
+    for expected in ("THƯ KÝ", "CHỦ TRÌ", SECRETARY, CHAIR, "Biên bản được thông qua"):
+        assert expected in last
+
+
+@needs_poppler
+def test_report_with_recipients_table_and_chart(report_pdf: Path):
+    assert _pages(report_pdf) == 1
+    text = _text(report_pdf)
+    for expected in ("BÁO CÁO", "Nơi nhận:", "- Đảng ủy Sở (để báo cáo),", "T/M CHI BỘ", "BÍ THƯ",
+                     "71,4%", "Hoàn thành tốt nhiệm vụ", "Số 12-BC/CB"):
+        assert expected in text, expected
+
+
+@needs_poppler
+def test_landscape_and_header_without_number(tmp_path: Path):
+    path = tmp_path / "ngang.pdf"
+    header = DocumentHeader(parents=[], issuer="Chi bộ Văn phòng Sở", number=None, place="Trà Vinh",
+                            date=datetime.date(2021, 1, 5))
+    build_document(path, header, "Danh sách", None, [para("Nội dung")], landscape=True,
+                   signatures=[SignatureBlock(["T/M CHI BỘ", "BÍ THƯ"], "Nguyễn Văn A")])
+    info = _run("pdfinfo", path)
+    assert "841.89 x 595.276 pts (A4)" in info  # landscape: wider than high
+    text = _text(path)
+    assert "CHI BỘ VĂN PHÒNG SỞ" in text
+    assert "Trà Vinh, ngày 05 tháng 01 năm 2021" in text

@@ -1,0 +1,1 @@
+"""Qt widgets and item models. They call services/; no SQL and no business rule here."""

@@ -1,0 +1,100 @@
+"""Ghi một sự kiện vào quá trình sinh hoạt đảng của đảng viên."""
+from __future__ import annotations
+
+from models import DisciplineForm, EventKind
+from services import members as svc
+from services.errors import ValidationError
+from services.i18n import _
+from services.membership import PERIOD_KINDS
+
+from ..qt import QtWidgets
+from ..widgets import DateEdit, ProblemLabel, dialog_buttons
+
+CHOOSABLE = [k for k in EventKind if k != EventKind.ADMITTED]
+
+
+class EventDialog(QtWidgets.QDialog):
+    def __init__(self, ctx, member_id: int, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.member_id = member_id
+        with ctx.db.begin() as session:
+            self.member = svc.member_details(session, member_id)
+        self.setWindowTitle(_("Record an event: {name}").format(name=self.member.full_name))
+        self.setMinimumWidth(520)
+        self.kind = QtWidgets.QComboBox()
+        for k in CHOOSABLE:
+            self.kind.addItem(svc.event_label(k), k)
+        self.date = DateEdit()
+        self.end_date = DateEdit()
+        self.other_org = QtWidgets.QLineEdit()
+        self.form = QtWidgets.QComboBox()
+        self.form.addItem("", "")
+        for f in DisciplineForm:
+            self.form.addItem(f.value.capitalize(), f.value)
+        self.reason = QtWidgets.QLineEdit()
+        lay = QtWidgets.QFormLayout()
+        lay.addRow(_("Event"), self.kind)
+        lay.addRow(_("Date"), self.date)
+        self.end_label = QtWidgets.QLabel(_("Until (leave empty if still in effect)"))
+        lay.addRow(self.end_label, self.end_date)
+        self.org_label = QtWidgets.QLabel(_("Other Party organisation"))
+        lay.addRow(self.org_label, self.other_org)
+        self.form_label = QtWidgets.QLabel(_("Form of discipline"))
+        lay.addRow(self.form_label, self.form)
+        lay.addRow(_("Reason / note"), self.reason)
+        self.problems = ProblemLabel()
+        self.buttons = dialog_buttons(self)
+        box = QtWidgets.QVBoxLayout(self)
+        box.addLayout(lay)
+        box.addWidget(self.problems)
+        box.addWidget(self.buttons)
+        self.kind.currentIndexChanged.connect(self._kind_changed)
+        for w in (self.date, self.end_date, self.other_org):
+            w.textChanged.connect(self.validate)
+        self.form.currentIndexChanged.connect(self.validate)
+        self._kind_changed()
+
+    def value(self) -> svc.EventInput:
+        kind = self.kind.currentData()
+        return svc.EventInput(
+            kind=kind, date=self.date.date(),
+            end_date=self.end_date.date() if kind in PERIOD_KINDS else None,
+            other_org=self.other_org.text() if kind in (EventKind.TRANSFER_IN, EventKind.TRANSFER_OUT) else "",
+            form=self.form.currentData() if kind == EventKind.DISCIPLINE else "",
+            reason=self.reason.text(),
+        )
+
+    def _kind_changed(self) -> None:
+        kind = self.kind.currentData()
+        for label, widget, show in (
+            (self.end_label, self.end_date, kind in PERIOD_KINDS),
+            (self.org_label, self.other_org, kind in (EventKind.TRANSFER_IN, EventKind.TRANSFER_OUT)),
+            (self.form_label, self.form, kind == EventKind.DISCIPLINE),
+        ):
+            label.setVisible(show)
+            widget.setVisible(show)
+        self.validate()
+
+    def validate(self) -> bool:
+        errors = []
+        if not self.date.is_valid() or not self.end_date.is_valid():
+            errors.append(_("Not a valid date (dd/mm/yyyy)."))
+        elif self.date.text().strip():
+            errors = svc.check_event(self.member, self.value(), self.ctx.today())
+        ok = not errors and self.date.date() is not None
+        self.buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
+        self.problems.show_problems(errors)
+        return ok
+
+    def accept(self) -> None:
+        if not self.validate():
+            return
+        try:
+            with self.ctx.db.begin() as session:
+                svc.add_event(session, self.member_id, self.value(), self.ctx.today())
+        except ValidationError as exc:
+            self.problems.show_problems(exc.problems)
+            return
+        self.ctx.notify_changed("members")
+        super().accept()

@@ -1,0 +1,145 @@
+"""The one main window: navigation on the left, the chosen page on the right."""
+from __future__ import annotations
+
+from services.i18n import N_, _
+
+from .pages.base import NotYetPage
+from .pages.home import HomePage
+from .pages.members import MembersPage
+from .qt import QtCore, QtGui, QtWidgets
+
+# (key, English title msgid, page factory). Ctrl+1 … Ctrl+7 jump to them in this order.
+PAGES = [
+    ("home", N_("Overview"), HomePage),
+    ("members", N_("Members"), MembersPage),
+    ("meetings", N_("Branch meetings"), None),
+    ("ratings", N_("Monthly ratings"), None),
+    ("dues", N_("Party dues"), None),
+    ("review", N_("Year-end review"), None),
+    ("exchange", N_("Send to the committee"), None),
+]
+
+BASE_POINT_SIZE = 11.0
+ZOOM_STEPS = (0.8, 0.9, 1.0, 1.15, 1.3, 1.5, 1.75, 2.0)
+
+
+class MainWindow(QtWidgets.QMainWindow):
+    def __init__(self, ctx, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle(_("Sổ chi bộ"))
+        self.settings = QtCore.QSettings("SoChiBo", "SoChiBo")
+        self.nav = QtWidgets.QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
+        self.nav.setSpacing(2)
+        self.stack = QtWidgets.QStackedWidget()
+        self.pages: dict[str, QtWidgets.QWidget] = {}
+        for i, (key, title, factory) in enumerate(PAGES):
+            page = factory(ctx) if factory else NotYetPage(ctx, title)
+            page.setObjectName(f"page_{key}")
+            self.pages[key] = page
+            self.stack.addWidget(page)
+            item = QtWidgets.QListWidgetItem(_(title))
+            item.setToolTip(f"Ctrl+{i + 1}")
+            self.nav.addItem(item)
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.setFixedWidth(self._nav_width())
+
+        central = QtWidgets.QWidget()
+        lay = QtWidgets.QHBoxLayout(central)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        lay.addWidget(self.nav)
+        line = QtWidgets.QFrame()
+        line.setFrameShape(QtWidgets.QFrame.Shape.VLine)
+        line.setFrameShadow(QtWidgets.QFrame.Shadow.Sunken)
+        lay.addWidget(line)
+        content = QtWidgets.QWidget()
+        content_lay = QtWidgets.QVBoxLayout(content)
+        content_lay.setContentsMargins(12, 8, 12, 8)
+        content_lay.addWidget(self.stack)
+        lay.addWidget(content, 1)
+        self.setCentralWidget(central)
+        self._build_menus()
+        self.statusBar().showMessage(_("Database: {path}").format(path=ctx.db.path))
+        self.zoom_index = int(self.settings.value("zoom_index", ZOOM_STEPS.index(1.0)))
+        self.apply_zoom()
+        self.nav.setCurrentRow(0)
+
+    def _nav_width(self) -> int:
+        fm = self.nav.fontMetrics()
+        return max(fm.horizontalAdvance(_(t)) for _k, t, _f in PAGES) + 48
+
+    def _build_menus(self) -> None:
+        menu = self.menuBar().addMenu(_("&File"))
+        self._add(menu, _("Branch details…"), None, self.edit_identity)
+        menu.addSeparator()
+        self._add(menu, _("Quit"), "Ctrl+Q", self.close)
+        view = self.menuBar().addMenu(_("&View"))
+        self._add(view, _("Larger text"), QtGui.QKeySequence.StandardKey.ZoomIn, lambda: self.zoom(+1),
+                  extra=["Ctrl+="])
+        self._add(view, _("Smaller text"), QtGui.QKeySequence.StandardKey.ZoomOut, lambda: self.zoom(-1))
+        self._add(view, _("Normal text size"), "Ctrl+0", lambda: self.zoom(0))
+        view.addSeparator()
+        for i, (key, _title, _f) in enumerate(PAGES):
+            self._add(view, _(_title), f"Ctrl+{i + 1}", lambda _c=False, k=key: self.show_page(k))
+        help_menu = self.menuBar().addMenu(_("&Help"))
+        self._add(help_menu, _("Guide"), "F1", self.show_help)
+        self._add(help_menu, _("About Sổ chi bộ"), None, self.show_about)
+
+    def _add(self, menu, text, keys, slot, extra: list[str] | None = None) -> QtGui.QAction:
+        act = QtGui.QAction(text, self)
+        if keys is not None:
+            seqs = QtGui.QKeySequence.keyBindings(keys) if isinstance(keys, QtGui.QKeySequence.StandardKey) \
+                else [QtGui.QKeySequence(keys)]
+            seqs += [QtGui.QKeySequence(k) for k in (extra or [])]
+            act.setShortcuts(seqs)
+        act.triggered.connect(slot)
+        menu.addAction(act)
+        return act
+
+    def show_page(self, key: str) -> QtWidgets.QWidget:
+        index = [k for k, _t, _f in PAGES].index(key)
+        self.nav.setCurrentRow(index)
+        return self.pages[key]
+
+    # --- zoom --------------------------------------------------------------------------------
+    def zoom(self, step: int) -> None:
+        if step == 0:
+            self.zoom_index = ZOOM_STEPS.index(1.0)
+        else:
+            self.zoom_index = max(0, min(len(ZOOM_STEPS) - 1, self.zoom_index + step))
+        self.settings.setValue("zoom_index", self.zoom_index)
+        self.apply_zoom()
+
+    def apply_zoom(self) -> None:
+        app = QtWidgets.QApplication.instance()
+        font = app.font()
+        font.setPointSizeF(BASE_POINT_SIZE * ZOOM_STEPS[self.zoom_index])
+        app.setFont(font)
+        self.nav.setFont(font)
+        self.nav.setFixedWidth(self._nav_width())
+
+    # --- dialogs -----------------------------------------------------------------------------
+    def edit_identity(self) -> None:
+        from .dialogs.identity_dialog import IdentityDialog
+
+        IdentityDialog(self.ctx, parent=self).exec()
+
+    def show_help(self) -> None:
+        from .help import HelpDialog
+
+        HelpDialog(self).show()
+
+    def show_about(self) -> None:
+        from services.cli import version_string
+
+        QtWidgets.QMessageBox.about(self, _("About Sổ chi bộ"), _(
+            "Sổ chi bộ {version}\nThe Party branch's register, meetings and year-end review, on this computer."
+        ).format(version=version_string()))
+
+    def closeEvent(self, event) -> None:
+        self.settings.setValue("geometry", self.saveGeometry())
+        super().closeEvent(event)
+
