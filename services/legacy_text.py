@@ -177,11 +177,24 @@ _NUCLEI = {
 for _glide in ("ai ao au ay âu ây eo êu ia iu oi ôi ơi ua ui ưa ưi ưu iêu yêu oai oay oao oeo "
                "uây uôi ươi ươu uya uyu uơ").split():
     _NUCLEI[_glide] = _OPEN
-_RHYMES: dict[str, str] = {}  # rhyme -> its final consonant ("" when open)
+# Where the tone mark may sit in an open rhyme (index into the vowels).  Closed rhymes take it
+# on their last vowel.  "oa oe uy uê uơ" allow both the old (hòa) and the new (hoà) placement.
+_TONE_SPOTS: dict[str, frozenset[int]] = {}
+for _nucleus in _NUCLEI:
+    if len(_nucleus) == 1:
+        _TONE_SPOTS[_nucleus] = frozenset((0,))
+    elif _nucleus in ("oa", "oe", "uy", "uê", "uơ"):
+        _TONE_SPOTS[_nucleus] = frozenset((0, 1))
+    elif len(_nucleus) == 3 or _nucleus == "iê":
+        _TONE_SPOTS[_nucleus] = frozenset((1,))
+    else:  # ai ao ... ưu, ia ua ưa: on the first vowel
+        _TONE_SPOTS[_nucleus] = frozenset((0,))
+_RHYMES: dict[str, tuple[str, frozenset[int]]] = {}  # rhyme -> (final consonant or "", tone spots)
 for _nucleus, _endings in _NUCLEI.items():
     for _end in _endings.split():
         _final = "" if _end == _OPEN else _end
-        _RHYMES[_nucleus + _final] = _final
+        _spots = _TONE_SPOTS[_nucleus] if not _final else frozenset((len(_nucleus) - 1,))
+        _RHYMES[_nucleus + _final] = (_final, _spots)
 _STOP_FINALS = frozenset(("c", "ch", "k", "p", "t"))
 
 
@@ -202,10 +215,12 @@ def _spelling_ok(initial: str, rhyme: str) -> bool:
 
 @lru_cache(maxsize=8192)
 def _is_syllable(word: str) -> bool:
-    """A lower-case word is one well-formed Vietnamese syllable (at most one tone mark, a known
-    initial and rhyme, c/k/g spelling rules, and only sắc/nặng before a stop final)."""
+    """A lower-case word is one well-formed Vietnamese syllable: at most one tone mark, on a vowel
+    that can carry it, a known initial and rhyme, the c/k/g spelling rules, and only sắc/nặng
+    before a stop final."""
     bases: list[str] = []
     tone = 0
+    tone_at = -1
     for ch in word:
         info = _LETTER_INFO.get(ch)
         if info is None:
@@ -216,15 +231,18 @@ def _is_syllable(word: str) -> bool:
         if mark:
             if tone:
                 return False
-            tone = mark
+            tone, tone_at = mark, len(bases)
         bases.append(base)
     plain = "".join(bases)
     for initial in _INITIALS:
         if not plain.startswith(initial):
             continue
         rhyme = plain[len(initial):]
-        final = _RHYMES.get(rhyme)
-        if final is None or not _spelling_ok(initial, rhyme):
+        known = _RHYMES.get(rhyme)
+        if known is None or not _spelling_ok(initial, rhyme):
+            continue
+        final, spots = known
+        if tone and (tone_at - len(initial)) not in spots:
             continue
         if final in _STOP_FINALS and tone not in (_SAC, _NANG):
             continue
@@ -252,8 +270,11 @@ _COMMON = frozenset(_nfc(w) for w in (
 # Reading a text
 # ---------------------------------------------------------------------------------------------
 
+# Rough frequency of the tones (ngang, sắc, huyền, hỏi, ngã, nặng), the last tie-breaker.
+_TONE_PRIOR = (3, 2, 2, 1, 1, 2)
 _CP1252_EXTRA = frozenset(bytes(range(0x80, 0xA0)).decode("cp1252", errors="ignore"))
 _WORD = re.compile(r"[^\W\d_]+")
+_TOKEN = re.compile(r"[^\W_]+")  # letters and digits
 _NEUTRAL, _SOFT, _HARD = 0, 1, 2
 
 
@@ -282,6 +303,7 @@ class _Reading:
     valid: int  # words with a Vietnamese letter that are well-formed syllables
     invalid: int
     common: int
+    prior: float  # how usual the letters are (plain and horn letters over hỏi/ngã tones)
 
     @property
     def acceptable(self) -> bool:
@@ -289,22 +311,24 @@ class _Reading:
                 and self.valid > 0 and self.invalid * 4 <= self.valid)
 
     @property
-    def rank(self) -> tuple[int, int, int, int]:
-        return (self.invalid, self.soft, -self.valid, -self.common)
+    def rank(self) -> tuple[int, int, int, int, float]:
+        return (self.invalid, self.soft, -self.valid, -self.common, -self.prior)
 
 
 def _score(decoded: str, letters: int, hard: int, soft: int) -> _Reading:
     valid = invalid = common = 0
-    for word in _WORD.findall(decoded):
+    for word in _TOKEN.findall(decoded):
         if word.isascii():
             continue
         lower = word.lower()
-        if _is_syllable(lower):
+        if _is_syllable(lower):  # false for a letter glued to digits ("3×4" is not "3ì4")
             valid += 1
             common += lower in _COMMON
         else:
             invalid += 1
-    return _Reading(decoded, letters, hard, soft, valid, invalid, common)
+    weights = [_TONE_PRIOR[_LETTER_INFO[ch][1]] for ch in decoded if ch in _VIET_LETTERS]
+    prior = sum(weights) / len(weights) if weights else 0.0
+    return _Reading(decoded, letters, hard, soft, valid, invalid, common, prior)
 
 
 # Letter kinds for restoring capitals in TCVN3.
@@ -423,8 +447,8 @@ def _unicode_plausible(text: str) -> bool:
             continue
         before = i > 0 and text[i - 1].isalpha()
         after = i + 1 < len(text) and text[i + 1].isalpha()
-        if (before and after) or (ch == "\u00ad" and (before or after)):
-            return False  # a symbol inside a word, or TCVN3's ư (the soft hyphen) next to one
+        if (before and after) or (ch in _TCVN3_DECODE and (before or after)):
+            return False  # a symbol inside a word, or a TCVN3 letter code ("«ng", "Th¬") next to one
     words = [w for w in _WORD.findall(text) if not w.isascii()]
     if not words or not all(_case_ok(w) and _is_syllable(w.lower()) for w in words):
         return False
