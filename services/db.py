@@ -1,16 +1,14 @@
 """Opening a Sổ chi bộ database: engine settings, schema check, upgrade after a backup."""
 from __future__ import annotations
 
+import ast
 import contextlib
+import re
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -49,16 +47,38 @@ def make_engine(path: Path | str) -> Engine:
     return engine
 
 
-def alembic_config() -> Config:
+def alembic_config():
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     return cfg
 
 
-def head_revision() -> str:
-    heads = ScriptDirectory.from_config(alembic_config()).get_heads()
+_REVISION_LINE = re.compile(r"^(revision|down_revision)\s*(?::[^=]*)?=\s*(.+)$", re.M)
+
+
+def known_revisions() -> tuple[set[str], str]:
+    """(every revision this program knows, the head), read from the migration files' headers.
+
+    Importing Alembic costs a noticeable part of start-up, so opening an up-to-date database
+    only reads these lines; Alembic is loaded when a migration actually has to run.
+    """
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        found = dict(_REVISION_LINE.findall(path.read_text(encoding="utf-8")))
+        rev = ast.literal_eval(found["revision"])
+        down = ast.literal_eval(found.get("down_revision", "None"))
+        revisions.add(rev)
+        parents.update(down if isinstance(down, tuple) else [down] if down else [])
+    heads = revisions - parents
     assert len(heads) == 1, heads
-    return heads[0]
+    return revisions, heads.pop()
+
+
+def head_revision() -> str:
+    return known_revisions()[1]
 
 
 class Database:
@@ -121,26 +141,27 @@ def open_database(path: Path | str, create: bool = False) -> Database:
 
 
 def _upgrade_schema(db: Database) -> None:
-    cfg = alembic_config()
-    script = ScriptDirectory.from_config(cfg)
     with db.engine.connect() as conn:
-        current = MigrationContext.configure(conn).get_current_revision()
         tables = set(inspect(conn).get_table_names())
-    head = head_revision()
+        current = None
+        if "alembic_version" in tables:
+            current = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    known, head = known_revisions()
     if current == head:
         return
     if current is None:
         if tables - {"alembic_version"}:
             raise NotOurDatabaseError(_("The file {path} is not a Sổ chi bộ database.").format(path=db.path))
     else:
-        try:
-            script.get_revision(current)
-        except Exception as exc:
+        if current not in known:
             raise NewerDatabaseError(
                 _("This database was written by a newer version of Sổ chi bộ. "
                   "Install the newer version to open it; nothing was changed.")
-            ) from exc
+            )
         db.upgrade_backup = backup.backup_before(db.path, "truoc-nang-cap")
+    from alembic import command
+
+    cfg = alembic_config()
     with db.engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
@@ -154,6 +175,8 @@ def _main(argv: list[str]) -> int:
     """Developers: `python -m services.db revision REV_ID "message"` autogenerates a migration
     from the difference between models/ and a scratch database at the current head."""
     import tempfile
+
+    from alembic import command
 
     if len(argv) != 3 or argv[0] != "revision":
         print(_main.__doc__)

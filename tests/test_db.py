@@ -90,3 +90,10 @@ def test_schema_matches_models(tmp_path):
         diff = compare_metadata(MigrationContext.configure(conn), models.Base.metadata)
     database.close()
     assert diff == []
+
+
+def test_revision_headers_read_without_alembic_agree_with_alembic():
+    script = ScriptDirectory.from_config(dbmod.alembic_config())
+    known, head = dbmod.known_revisions()
+    assert known == {r.revision for r in script.walk_revisions()}
+    assert [head] == script.get_heads()
