@@ -1,6 +1,8 @@
 """Đảng viên: the register with instant search, filters, the member's history and actions."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from services import members as svc
 from services.errors import ValidationError
 from services.i18n import N_, _
@@ -10,6 +12,7 @@ from ..dialogs.member_dialog import MemberDialog
 from ..models.members import ID_ROLE, HistoryModel, MemberFilterProxy, MemberTableModel
 from ..qt import Qt, QtGui, QtWidgets
 from ..widgets import ask, inform, shortcut
+from ..worker import run_in_background
 from .base import Page, page_heading
 
 
@@ -92,7 +95,10 @@ class MembersPage(Page):
         shortcut(self, QtGui.QKeySequence(Qt.Key.Key_Return), self.edit_member)
 
     def extra_actions(self) -> None:
-        """Import/export actions are added by the import feature."""
+        """Import from Excel / CSV and export of the list."""
+        self.import_dialog = None
+        self.act_import = self._action(_("Import from Excel…"), "Ctrl+I", self.import_members)
+        self.act_export = self._action(_("Export the list…"), "Ctrl+Shift+S", self.export_members)
 
     def _action(self, text: str, keys: str | None, slot) -> QtGui.QAction:
         act = QtGui.QAction(text + (f" ({keys})" if keys else ""), self)
@@ -186,3 +192,65 @@ class MembersPage(Page):
             return
         self.ctx.notify_changed("members")
 
+
+    # --- import / export --------------------------------------------------------------------
+    def import_members(self) -> None:
+        """Choose a file, read it off the GUI thread, then show the preview (nothing written yet)."""
+        from services.member_import import read_import
+
+        from ..dialogs.import_dialog import choose_import_file
+
+        path = choose_import_file(self)
+        if not path:
+            return
+        with self.ctx.db.begin() as session:
+            existing = svc.all_members(session)
+        today = self.ctx.today()
+        run_in_background(self, lambda progress: read_import(path, existing, today, progress),
+                          label=_("Reading {name}…").format(name=Path(path).name), title=_("Import members"),
+                          on_done=self._show_import_preview)
+
+    def _show_import_preview(self, preview) -> None:
+        from ..dialogs.import_dialog import ImportPreviewDialog
+
+        self.import_dialog = ImportPreviewDialog(self.ctx, preview, parent=self)
+        self.import_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.import_dialog.finished.connect(self._import_finished)
+        self.import_dialog.open()
+
+    def _import_finished(self, _result: int) -> None:
+        dialog, self.import_dialog = self.import_dialog, None
+        if dialog is not None and dialog.imported:
+            self.search.clear()
+            self.filter.setCurrentIndex(self.filter.findData(svc.RegisterFilter.ALL))
+            self.select_member(dialog.imported[0])
+
+    def export_members(self) -> None:
+        """Save the members shown by the filter, in Vietnamese order, as .xlsx or .csv."""
+        from services.i18n import format_date
+        from services.member_export import export_register
+
+        from ..dialogs.import_dialog import last_dir, remember_dir
+
+        which = self.filter.currentData()
+        xlsx_filter = _("Excel workbook (*.xlsx)")
+        csv_filter = _("CSV file, opens in Excel (*.csv)")
+        name = _("Party members {date}").format(date=format_date(self.ctx.today()).replace("/", "-"))
+        path, chosen = QtWidgets.QFileDialog.getSaveFileName(
+            self, _("Export the list of members"), str(Path(last_dir()) / f"{name}.xlsx"),
+            f"{xlsx_filter};;{csv_filter}")
+        if not path:
+            return
+        if Path(path).suffix.lower() not in (".xlsx", ".csv"):
+            path += ".csv" if chosen == csv_filter else ".xlsx"
+        remember_dir(path)
+        db, today = self.ctx.db, self.ctx.today()
+
+        def work(_progress):
+            with db.begin() as session:
+                return export_register(session, path, today, which)
+
+        run_in_background(self, work, label=_("Writing {name}…").format(name=Path(path).name),
+                          title=_("Export the list of members"), cancellable=False,
+                          on_done=lambda count: inform(self, _("Export the list of members"), _(
+                              "Exported {count} members to {path}.").format(count=count, path=path)))
