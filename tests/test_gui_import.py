@@ -184,8 +184,28 @@ def test_export_writes_the_shown_list(window, qtbot, monkeypatch, tmp_path, mess
 
 def test_toolbar_has_the_import_and_export_actions(window):
     page = window.show_page("members")
-    texts = [a.text() for a in page.actions_bar.actions()]
-    assert "Nhập từ Excel… (Ctrl+I)" in texts and "Xuất danh sách… (Ctrl+Shift+S)" in texts
+    actions = {a.text(): a for a in page.actions_bar.actions()}
+    assert actions["Nhập từ Excel…"].toolTip() == "Nhập từ Excel… (Ctrl+I)"
+    assert actions["Xuất danh sách…"].toolTip() == "Xuất danh sách… (Ctrl+Shift+S)"
+    assert actions["Nhập từ Excel…"].shortcut().toString() == "Ctrl+I"
+
+
+def test_register_columns_show_full_names_and_fit_the_screen(window, qtbot):
+    with window.ctx.db.begin() as s:
+        for name in ("Nguyễn Thị Thanh Hương Giang", "Thạch Thị Sa Rươne", "Lê Văn Ư"):
+            svc.add_member(s, svc.MemberInput(name, dt.date(2010, 1, 1), position="Phó Bí thư chi bộ, Phó Chánh "
+                                              "Văn phòng Sở Lao động - Thương binh và Xã hội"), dt.date(2025, 12, 15))
+    window.ctx.notify_changed("members")
+    page = window.show_page("members")
+    table = page.table
+    fm = table.fontMetrics()
+    assert table.columnWidth(0) > fm.horizontalAdvance("Nguyễn Thị Thanh Hương Giang")
+    header = table.horizontalHeader()
+    for col in range(page.model.columnCount()):  # every header word readable: nothing cut
+        words = page.model.headerData(col, Qt.Orientation.Horizontal).split()
+        assert all(header.fontMetrics().horizontalAdvance(w) < table.columnWidth(col) for w in words)
+    assert sum(table.columnWidth(c) for c in range(page.model.columnCount())) <= table.viewport().width()
+    assert page.table.currentIndex().isValid()  # someone's history is shown, not an empty pane
 
 
 def test_empty_preview_model_passes_the_model_tester(qtmodeltester):
