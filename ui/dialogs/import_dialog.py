@@ -24,7 +24,7 @@ def last_dir() -> str:
     if value and Path(str(value)).is_dir():
         return str(value)
     docs = QtCore.QStandardPaths.writableLocation(QtCore.QStandardPaths.StandardLocation.DocumentsLocation)
-    return docs or str(Path.home())
+    return docs if docs and Path(docs).is_dir() else str(Path.home())
 
 
 def remember_dir(path: str | Path) -> None:
@@ -53,6 +53,9 @@ class ImportPreviewDialog(QtWidgets.QDialog):
         self.task = None
         self.setWindowTitle(_("Import members: {name}").format(name=preview.source))
         self.setMinimumSize(900, 560)
+        if parent is not None:  # most of the window: the rows are what the user came to see
+            window = parent.window()
+            self.resize(max(900, int(window.width() * 0.9)), max(560, int(window.height() * 0.9)))
 
         title = QtWidgets.QLabel(_("Check the rows before importing. Nothing is written until you press "
                                    "«Import»; then either every row is imported or none."))
@@ -142,9 +145,11 @@ class ImportPreviewDialog(QtWidgets.QDialog):
             self.detail.setText("")
             return
         row = self.model.row_at(self.proxy.mapToSource(index).row())
-        lines = [f"<b>{html.escape(_('Row {row}').format(row=row.row))}</b>"]
+        heading = _("Row {row}").format(row=row.row)
+        lines = [f"<b>{html.escape(heading)}</b>"]
         colours = {"error": "#9b1c1c", "warning": "#7a4b00", "note": "#1f4e79"}
-        for p in row.problems:
+        order = {"error": 0, "warning": 1, "note": 2}
+        for p in sorted(row.problems, key=lambda p: order[p.level]):
             where = f"{html.escape(p.column)}: " if p.column else ""
             lines.append(f'<span style="color:{colours[p.level]}">{where}{html.escape(p.message)}</span>')
         if len(lines) == 1:
