@@ -5,7 +5,10 @@ import csv
 import datetime as dt
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
+
+from models import Member
 
 from .errors import UserError
 from .i18n import N_, _, format_date
@@ -13,7 +16,7 @@ from .members import RegisterFilter, register
 
 EXPORT_COLUMNS = [
     N_("No."), N_("Full name"), N_("Date of birth"), N_("Gender"), N_("Ethnicity"), N_("Date of admission"),
-    N_("Date made full member"), N_("Party card no."), N_("Position"), N_("Status"),
+    N_("Date made full member"), N_("Party card no."), N_("Position"), N_("Status"), N_("Note"),
 ]
 
 
@@ -21,10 +24,11 @@ def register_table(session: Session, on: dt.date | None = None,
                    which: RegisterFilter = RegisterFilter.ALL) -> list[list]:
     """Header and rows of the register, in Vietnamese name order; dates as dates."""
     rows = [r for r in register(session, on) if r.in_filter(which)]
+    notes = {member_id: note for member_id, note in session.execute(select(Member.id, Member.note))}
     table: list[list] = [[_(c) for c in EXPORT_COLUMNS]]
     for i, r in enumerate(rows, 1):
         table.append([i, r.full_name, r.birth_date, r.gender, r.ethnicity, r.admitted, r.made_full,
-                      r.card_number, r.position, r.status_text])
+                      r.card_number, r.position, r.status_text, notes.get(r.id, "")])
     return table
 
 
@@ -34,6 +38,16 @@ def export_register(session: Session, out: Path | str, on: dt.date | None = None
     out = Path(out)
     table = register_table(session, on, which)
     suffix = out.suffix.lower()
+    try:
+        _write(out, suffix, table)
+    except OSError as exc:
+        raise UserError(_("Cannot write {path}: it may be open in Excel (close it there and try again), "
+                          "or the folder may be read-only. ({detail})").format(
+            path=out, detail=exc.strerror or exc.__class__.__name__)) from exc
+    return len(table) - 1
+
+
+def _write(out: Path, suffix: str, table: list[list]) -> None:
     if suffix == ".csv":
         tmp = out.with_name(out.name + ".part")
         with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
@@ -45,7 +59,6 @@ def export_register(session: Session, out: Path | str, on: dt.date | None = None
         write_xlsx(out, _("Party members"), table, date_columns={2, 5, 6})
     else:
         raise UserError(_("Unknown file type {suffix}: use .xlsx or .csv.").format(suffix=out.suffix or "?"))
-    return len(table) - 1
 
 
 def write_xlsx(out: Path, title: str, table: list[list], date_columns: set[int] = frozenset(),

@@ -20,6 +20,7 @@ PAGES = [
 ]
 
 BASE_POINT_SIZE = 11.0
+NAV_FONT_SCALE = 1.1  # the section list reads as a sidebar
 ZOOM_STEPS = (0.8, 0.9, 1.0, 1.15, 1.3, 1.5, 1.75, 2.0)
 
 
@@ -32,7 +33,14 @@ class MainWindow(QtWidgets.QMainWindow):
         self.nav = QtWidgets.QListWidget()
         self.nav.setObjectName("navigation")
         self.nav.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
-        self.nav.setSpacing(2)
+        self.nav.setSpacing(0)
+        # A sidebar: roomy rows, a little larger text, the current section clearly marked.
+        self.nav.setStyleSheet(
+            "QListWidget#navigation { background: palette(base); padding-top: 8px; outline: 0; }"
+            "QListWidget#navigation::item { padding: 8px 10px; margin: 1px 5px; border-radius: 4px; }"
+            "QListWidget#navigation::item:selected { background: palette(highlight);"
+            " color: palette(highlighted-text); }"
+            "QListWidget#navigation::item:hover:!selected { background: palette(alternate-base); }")
         self.stack = QtWidgets.QStackedWidget()
         self.pages: dict[str, QtWidgets.QWidget] = {}
         for i, (key, title, factory) in enumerate(PAGES):
@@ -69,7 +77,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def _nav_width(self) -> int:
         fm = self.nav.fontMetrics()
-        return max(fm.horizontalAdvance(_(t)) for _k, t, _f in PAGES) + 48
+        return max(fm.horizontalAdvance(_(t)) for _k, t, _f in PAGES) + 52
 
     def _build_menus(self) -> None:
         menu = self.menuBar().addMenu(_("&File"))
@@ -118,7 +126,9 @@ class MainWindow(QtWidgets.QMainWindow):
         font = app.font()
         font.setPointSizeF(BASE_POINT_SIZE * ZOOM_STEPS[self.zoom_index])
         app.setFont(font)
-        self.nav.setFont(font)
+        nav_font = QtGui.QFont(font)
+        nav_font.setPointSizeF(font.pointSizeF() * NAV_FONT_SCALE)
+        self.nav.setFont(nav_font)
         self.nav.setFixedWidth(self._nav_width())
 
     # --- dialogs -----------------------------------------------------------------------------

@@ -1,6 +1,8 @@
 """Đảng viên: the register with instant search, filters, the member's history and actions."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from services import members as svc
 from services.errors import ValidationError
 from services.i18n import N_, _
@@ -8,9 +10,22 @@ from services.i18n import N_, _
 from ..dialogs.event_dialog import EventDialog
 from ..dialogs.member_dialog import MemberDialog
 from ..models.members import ID_ROLE, HistoryModel, MemberFilterProxy, MemberTableModel
-from ..qt import Qt, QtGui, QtWidgets
+from ..qt import Qt, QtCore, QtGui, QtWidgets
 from ..widgets import ask, inform, shortcut
+from ..worker import run_in_background
 from .base import Page, page_heading
+
+
+class ElidedTooltipDelegate(QtWidgets.QStyledItemDelegate):
+    """Shows the whole text of a cell that is too narrow for it when the mouse rests on it."""
+
+    def helpEvent(self, event, view, option, index) -> bool:
+        if event.type() == QtCore.QEvent.Type.ToolTip and not index.data(Qt.ItemDataRole.ToolTipRole):
+            text = index.data(Qt.ItemDataRole.DisplayRole)
+            if isinstance(text, str) and option.fontMetrics.horizontalAdvance(text) > option.rect.width() - 8:
+                QtWidgets.QToolTip.showText(event.globalPos(), text, view)
+                return True
+        return super().helpEvent(event, view, option, index)
 
 
 class MembersPage(Page):
@@ -44,6 +59,11 @@ class MembersPage(Page):
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setHighlightSections(False)
+        self.table.horizontalHeader().setDefaultAlignment(
+            Qt.AlignmentFlag.AlignCenter | Qt.AlignmentFlag(Qt.TextFlag.TextWordWrap.value))
+        self.table.setItemDelegate(ElidedTooltipDelegate(self.table))
+        self._columns_sized = False
         self.table.doubleClicked.connect(lambda _i: self.edit_member())
         self.table.selectionModel().currentRowChanged.connect(lambda *_a: self._show_history())
 
@@ -92,7 +112,13 @@ class MembersPage(Page):
         shortcut(self, QtGui.QKeySequence(Qt.Key.Key_Return), self.edit_member)
 
     def extra_actions(self) -> None:
-        """Import/export actions are added by the import feature."""
+        """Import from Excel / CSV and export of the list."""
+        self.import_dialog = None
+        self.act_import = self._action(_("Import from Excel…"), "Ctrl+I", self.import_members)
+        self.act_export = self._action(_("Export the list…"), "Ctrl+Shift+S", self.export_members)
+        for act in (self.act_import, self.act_export):  # the keys go in the tooltip, so the bar fits 1366 px
+            act.setToolTip(act.text())
+            act.setText(act.text().rsplit(" (", 1)[0])
 
     def _action(self, text: str, keys: str | None, slot) -> QtGui.QAction:
         act = QtGui.QAction(text + (f" ({keys})" if keys else ""), self)
@@ -111,9 +137,48 @@ class MembersPage(Page):
             rows = svc.register(session, self.ctx.today())
         self.model.set_rows(rows)
         self._update_count()
+        if not self._columns_sized and rows:
+            self.size_columns()
         if selected is not None:
             self.select_member(selected)
+        elif self.proxy.rowCount():  # show someone's history rather than an empty pane
+            self.table.setCurrentIndex(self.proxy.index(0, 0))
         self._show_history()
+
+    def size_columns(self) -> None:
+        """Columns as narrow as their contents allow, header labels on up to two lines but never cut,
+        every name in full; a long position is cut with "…" (hover shows it) so that the table fits a
+        1366-pixel screen without scrolling sideways."""
+        self._columns_sized = True
+        header = self.table.horizontalHeader()
+        fm = header.fontMetrics()
+        pad = fm.averageCharWidth() * 2 + 8
+        keys = [key for key, _label in self.model.COLUMNS]
+        widths: list[int] = []
+        for col in range(self.model.columnCount()):
+            label = str(self.model.headerData(col, Qt.Orientation.Horizontal))
+            words = label.split()
+            # the narrowest split of the label into two lines
+            two_lines = min((max(fm.horizontalAdvance(" ".join(words[:i])), fm.horizontalAdvance(" ".join(words[i:])))
+                             for i in range(1, len(words))), default=fm.horizontalAdvance(label))
+            arrow = fm.height() if col == header.sortIndicatorSection() else 0
+            widths.append(max(self.table.sizeHintForColumn(col) + 6, two_lines + pad + arrow))
+        # The position column takes what the others leave (at least about 10 letters).
+        position = keys.index("position")
+        others = sum(w for c, w in enumerate(widths) if c != position)
+        available = (self.table.width() - 2 * self.table.frameWidth()
+                     - self.table.verticalScrollBar().sizeHint().width() - 2)
+        room = available - others
+        if room > 0:
+            widths[position] = min(widths[position], max(room, fm.horizontalAdvance("M") * 10))
+        for col, width in enumerate(widths):
+            self.table.setColumnWidth(col, width)
+        header.setFixedHeight(fm.lineSpacing() * 2 + 10)
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QtCore.QEvent.Type.FontChange and self.model.rowCount():
+            self.size_columns()  # Ctrl+ / Ctrl− changed the text size
 
     def _search_changed(self, text: str) -> None:
         self.proxy.set_search(text)
@@ -186,3 +251,66 @@ class MembersPage(Page):
             return
         self.ctx.notify_changed("members")
 
+
+    # --- import / export --------------------------------------------------------------------
+    def import_members(self) -> None:
+        """Choose a file, read it off the GUI thread, then show the preview (nothing written yet)."""
+        from services.member_import import read_import
+
+        from ..dialogs.import_dialog import choose_import_file
+
+        path = choose_import_file(self)
+        if not path:
+            return
+        with self.ctx.db.begin() as session:
+            existing = svc.all_members(session)
+        today = self.ctx.today()
+        run_in_background(self, lambda progress: read_import(path, existing, today, progress),
+                          label=_("Reading {name}…").format(name=Path(path).name), title=_("Import members"),
+                          on_done=self._show_import_preview)
+
+    def _show_import_preview(self, preview) -> None:
+        from ..dialogs.import_dialog import ImportPreviewDialog
+
+        self.import_dialog = ImportPreviewDialog(self.ctx, preview, parent=self)
+        self.import_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.import_dialog.finished.connect(self._import_finished)
+        self.import_dialog.open()
+
+    def _import_finished(self, _result: int) -> None:
+        dialog, self.import_dialog = self.import_dialog, None
+        if dialog is not None and dialog.imported:
+            self.size_columns()
+            self.search.clear()
+            self.filter.setCurrentIndex(self.filter.findData(svc.RegisterFilter.ALL))
+            self.select_member(dialog.imported[0])
+
+    def export_members(self) -> None:
+        """Save the members shown by the filter, in Vietnamese order, as .xlsx or .csv."""
+        from services.i18n import format_date
+        from services.member_export import export_register
+
+        from ..dialogs.import_dialog import last_dir, remember_dir
+
+        which = self.filter.currentData()
+        xlsx_filter = _("Excel workbook (*.xlsx)")
+        csv_filter = _("CSV file, opens in Excel (*.csv)")
+        name = _("Party members {date}").format(date=format_date(self.ctx.today()).replace("/", "-"))
+        path, chosen = QtWidgets.QFileDialog.getSaveFileName(
+            self, _("Export the list of members"), str(Path(last_dir()) / f"{name}.xlsx"),
+            f"{xlsx_filter};;{csv_filter}")
+        if not path:
+            return
+        if Path(path).suffix.lower() not in (".xlsx", ".csv"):
+            path += ".csv" if chosen == csv_filter else ".xlsx"
+        remember_dir(path)
+        db, today = self.ctx.db, self.ctx.today()
+
+        def work(_progress):
+            with db.begin() as session:
+                return export_register(session, path, today, which)
+
+        run_in_background(self, work, label=_("Writing {name}…").format(name=Path(path).name),
+                          title=_("Export the list of members"), cancellable=False,
+                          on_done=lambda count: inform(self, _("Export the list of members"), _(
+                              "Exported {count} members to {path}.").format(count=count, path=path)))

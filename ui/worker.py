@@ -1,0 +1,176 @@
+"""Slow work off the GUI thread, with a progress dialog in Vietnamese.
+
+    task = run_in_background(self, lambda progress: read_file(path, progress=progress),
+                             label=_("Reading the file…"), on_done=self.show_preview)
+
+The callable runs in a thread of Qt's global pool and receives `progress(done, total)`; calling it
+updates the dialog and, once the user has pressed "Hủy", raises `Cancelled` inside the work so it stops
+(and rolls back, when it is inside `with db.begin()`). `on_done(result)`, `on_error(exc)` and
+`on_cancel()` are called on the GUI thread. Without `on_error`, a `UserError` is shown as its message
+and any other exception as a short Vietnamese apology with the technical detail.
+
+The work must not touch widgets: give it plain values and let `on_done` update the window.
+A database written from the work uses its own `with ctx.db.begin()` (SQLAlchemy gives each thread its
+own connection); the progress dialog is window-modal, so the user cannot write meanwhile.
+"""
+from __future__ import annotations
+
+import sys
+import threading
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from services.errors import UserError
+from services.i18n import _
+
+from .qt import QtCore, QtWidgets, Signal
+
+Progress = Callable[[int, int], None]
+SHOW_AFTER_MS = 400  # quick work finishes without a dialog flashing up
+
+
+class Cancelled(Exception):
+    """Raised inside the work by `progress()` after the user cancelled."""
+
+
+class _Runner(QtCore.QRunnable):
+    def __init__(self, task: Task, func: Callable[[Progress], Any]):
+        super().__init__()
+        self.task = task
+        self.func = func
+
+    def run(self) -> None:  # in a pool thread
+        task = self.task
+        try:
+            result = self.func(task.report)
+        except Cancelled:
+            task._cancelled_signal.emit()
+        except BaseException as exc:  # noqa: BLE001 - every failure goes back to the GUI thread
+            exc.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
+            task._failed_signal.emit(exc)
+        else:
+            task._done_signal.emit(result)
+
+
+class Task(QtCore.QObject):
+    """One piece of background work and its progress dialog. Lives on the GUI thread."""
+
+    _done_signal = Signal(object)
+    _failed_signal = Signal(object)
+    _cancelled_signal = Signal()
+    _progress_signal = Signal(int, int)
+
+    def __init__(self, parent: QtWidgets.QWidget | None, label: str, title: str, cancellable: bool,
+                 on_done: Callable[[Any], None] | None, on_error: Callable[[BaseException], None] | None,
+                 on_cancel: Callable[[], None] | None):
+        super().__init__()  # no parent: the task outlives a window closed while the work runs
+        self.parent_widget = parent
+        self.on_done, self.on_error, self.on_cancel = on_done, on_error, on_cancel
+        self.finished = False
+        self.result: Any = None
+        self.error: BaseException | None = None
+        self._cancel = threading.Event()
+        self.dialog = QtWidgets.QProgressDialog(label, _("Cancel") if cancellable else "", 0, 0, parent)
+        self.title = title
+        self.dialog.setWindowTitle(title)
+        self.dialog.setWindowModality(QtCore.Qt.WindowModality.WindowModal)
+        self.dialog.setAutoClose(False)
+        self.dialog.setAutoReset(False)
+        self.dialog.setMinimumDuration(SHOW_AFTER_MS)
+        self.dialog.setMinimumWidth(420)
+        # Escape or the close button also cancel; work that cannot stop keeps its dialog up.
+        self.dialog.canceled.connect(self.cancel if cancellable else self._show_if_running)
+        self.dialog.hide()
+        self._done_signal.connect(self._on_done)
+        self._failed_signal.connect(self._on_failed)
+        self._cancelled_signal.connect(self._on_cancelled)
+        self._progress_signal.connect(self._on_progress)
+        QtCore.QTimer.singleShot(SHOW_AFTER_MS, self._show_if_running)
+
+    # --- called from the work's thread ---------------------------------------------------------
+    def report(self, done: int, total: int) -> None:
+        """The `progress` callable given to the work."""
+        if self._cancel.is_set():
+            raise Cancelled
+        self._progress_signal.emit(int(done), int(total))
+
+    # --- GUI thread ------------------------------------------------------------------------------
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def cancel(self) -> None:
+        if not self.finished:
+            self._cancel.set()
+            self.dialog.setLabelText(_("Stopping…"))
+
+    def _show_if_running(self) -> None:
+        if not self.finished:
+            try:
+                self.dialog.show()
+            except RuntimeError:
+                pass
+
+    def _on_progress(self, done: int, total: int) -> None:
+        if self.finished:
+            return
+        if total > 0:
+            self.dialog.setMaximum(total)
+            self.dialog.setValue(min(done, total))
+
+    def _finish(self) -> None:
+        self.finished = True
+        _RUNNING.discard(self)
+        try:
+            self.dialog.reset()  # also stops the dialog's own timer that would show it
+            self.dialog.hide()
+            self.dialog.deleteLater()
+        except RuntimeError:  # the window it belonged to is already gone
+            pass
+
+    def _on_done(self, result: Any) -> None:
+        self.result = result
+        self._finish()
+        if self.on_done:
+            self.on_done(result)
+
+    def _on_failed(self, exc: BaseException) -> None:
+        self.error = exc
+        self._finish()
+        if self.on_error:
+            self.on_error(exc)
+        else:
+            show_error(self.parent_widget, self.title, exc)
+
+    def _on_cancelled(self) -> None:
+        self._finish()
+        if self.on_cancel:
+            self.on_cancel()
+
+
+_RUNNING: set[Task] = set()  # keeps tasks alive until they report back
+
+
+def run_in_background(parent: QtWidgets.QWidget | None, func: Callable[[Progress], Any], *, label: str,
+                      title: str | None = None, on_done: Callable[[Any], None] | None = None,
+                      on_error: Callable[[BaseException], None] | None = None,
+                      on_cancel: Callable[[], None] | None = None, cancellable: bool = True) -> Task:
+    """Run `func(progress)` off the GUI thread; see the module's docstring."""
+    task = Task(parent, label, title or _("Please wait"), cancellable, on_done, on_error, on_cancel)
+    _RUNNING.add(task)
+    QtCore.QThreadPool.globalInstance().start(_Runner(task, func))
+    return task
+
+
+def show_error(parent: QtWidgets.QWidget | None, title: str, exc: BaseException) -> None:
+    """A failed piece of work, told the user's way: the message of a UserError, else an apology."""
+    from .widgets import inform
+
+    if isinstance(exc, UserError):
+        inform(parent, title, str(exc), error=True)
+        return
+    detail = getattr(exc, "__traceback_text__", "") or "".join(traceback.format_exception(exc))
+    print(detail, file=sys.stderr, flush=True)
+    inform(parent, title, _("Something unexpected went wrong and the work was not finished. "
+                            "Technical detail: {detail}").format(detail=f"{type(exc).__name__}: {exc}"), error=True)
