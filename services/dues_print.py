@@ -65,9 +65,12 @@ def _branch_table(book: DuesBook) -> Table:
     """Members × months, then the branch's totals; widths fit A4 landscape (252 mm between margins)."""
     st, tot = _styles(10), _styles(9)
     widths = [9, 42] + [15] * 12 + [21]
-    rows: list[list] = [[_p(_("No."), st["head"]), _p(_("Full name"), st["head"])]
-                        + [_p(_("Month {m}").format(m=m), st["head"]) for m in range(1, 13)]
-                        + [_p(_("Total"), st["head"])]]
+    rows: list[list] = [
+        [_p(_("No."), st["head"]), _p(_("Full name"), st["head"]),
+         _p(_("Dues paid for each month of {year}").format(year=book.year), st["head"])] + [""] * 11
+        + [_p(_("Total of the year"), st["head"])],
+        ["", ""] + [_p(str(m), st["head"]) for m in range(1, 13)] + [""],
+    ]
     for i, r in enumerate(book.rows, 1):
         line = [_p(str(i), st["center"]), _p(r.full_name, st["left"])]
         for c in r.cells:
@@ -92,8 +95,9 @@ def _branch_table(book: DuesBook) -> Table:
     for label, values, total in total_rows:
         rows.append([_p(label, tot["bold"]), ""] + [_p(_money(v), tot["right"]) for v in values]
                     + [_p(_money(total), tot["bold_right"])])
-    result = Table(rows, colWidths=[w * mm for w in widths], repeatRows=1, hAlign="CENTER")
+    result = Table(rows, colWidths=[w * mm for w in widths], repeatRows=2, hAlign="CENTER")
     style = [
+        ("SPAN", (0, 0), (0, 1)), ("SPAN", (1, 0), (1, 1)), ("SPAN", (2, 0), (13, 0)), ("SPAN", (14, 0), (14, 1)),
         ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("LEFTPADDING", (0, 0), (-1, -1), 2),

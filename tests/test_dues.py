@@ -235,11 +235,11 @@ def test_dues_book_pdf_reads_like_the_book(branch, tmp_path):
         svc.export_book(s, 2025, tmp_path / "an.pdf", TODAY, member_ids=[ids["an"]])
     text = _pdf_text(tmp_path / "so.pdf")
     for words in ("ĐẢNG CỘNG SẢN VIỆT NAM", "CHI BỘ VĂN PHÒNG SỞ", "SỔ THEO DÕI ĐẢNG PHÍ", "Năm 2025",
-                  "Nguyễn Văn An", "Trần Thị Bình", "Tháng 12", "50.000", "300.000", "chưa nộp", "Nộp cấp trên",
+                  "Nguyễn Văn An", "Trần Thị Bình", "Đảng phí đã nộp từng tháng năm 2025", "50.000", "300.000", "chưa nộp", "Nộp cấp trên",
                   "380.000", "T/M CHI BỘ", "Từ Minh Điền"):
         assert words in text, words
     member = _pdf_text(tmp_path / "an.pdf")
-    for words in ("Đồng chí Nguyễn Văn An", "1% ", "60.000", "05/06/2025", "1, 2, 3, 4, 5, 6/2025", "lương mới"):
+    for words in ("Đồng chí Nguyễn Văn An", "6.000.000", "60.000", "05/06/2025", "1, 2, 3, 4, 5, 6/2025", "lương mới"):
         assert words in member, words
     assert "Trần Thị Bình" not in member
 
