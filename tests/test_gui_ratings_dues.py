@@ -277,3 +277,21 @@ def test_home_shows_the_unpaid_dues_reminder(qtbot, filled):
     text = win.pages["home"].list.toPlainText()
     # Dũng has paid nothing this year; An paid January and February only.
     assert "Trần Văn Dũng" in text and "Nguyễn Văn An" in text and "Lê Thị Đào" in text
+
+
+def test_dues_settings_change_the_share_remitted(window, qtbot, monkeypatch):
+    from ui.dialogs.dues_dialogs import DuesSettingsDialog
+
+    win, db, ids = window
+    page = _dues_page(window, qtbot)
+    page.month.setCurrentIndex(0)                     # January: An paid 50.000 đ
+    assert "Nộp cấp trên: 50.000 đ" in page.totals.text()
+
+    def fake_exec(dlg):
+        dlg.share.setValue(30)
+        dlg.accept()
+        return dlg.result()
+
+    monkeypatch.setattr(DuesSettingsDialog, "exec", fake_exec)
+    page.edit_settings()
+    assert "Chi bộ giữ lại: 15.000 đ; nộp cấp trên: 35.000 đ" in page.totals.text()

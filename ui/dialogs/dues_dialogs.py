@@ -49,6 +49,7 @@ class PaymentDialog(QtWidgets.QDialog):
         self.year = QtWidgets.QSpinBox()
         self.year.setRange(1990, ctx.today().year + 1)
         self.year.setValue(year)
+        self.year.setMaximumWidth(self.year.fontMetrics().horizontalAdvance("00000") + 40)
         self.boxes: list[QtWidgets.QCheckBox] = []
         grid = QtWidgets.QGridLayout()
         for m in range(1, 13):
@@ -179,10 +180,12 @@ class RateDialog(QtWidgets.QDialog):
         self.start = MonthPicker(year, month)
         self.salary = QtWidgets.QLineEdit()
         self.salary.setPlaceholderText(_("e.g. 5.850.000"))
+        self.salary.textEdited.connect(lambda _t: setattr(self, "_touched", True))
         self.salary.textEdited.connect(lambda _t: self._salary_changed())
         self.salary_hint = QtWidgets.QLabel()
+        self.salary_hint.setWordWrap(True)
         self.amount = QtWidgets.QLineEdit()
-        self.amount.textEdited.connect(lambda _t: self.validate())
+        self.amount.textEdited.connect(lambda _t: setattr(self, "_touched", True) or self.validate())
         self.note = QtWidgets.QLineEdit()
         form = QtWidgets.QFormLayout()
         form.addRow(_("From month"), self.start)
@@ -201,9 +204,12 @@ class RateDialog(QtWidgets.QDialog):
         lay.addLayout(form)
         lay.addWidget(self.problems)
         lay.addWidget(self.buttons)
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(640)
+        self._touched = False
         self._load()
         self.validate()
+        self.table.resizeColumnsToContents()
+        self.salary.setFocus()
 
     def _load(self) -> None:
         with self.ctx.db.begin() as session:
@@ -234,7 +240,7 @@ class RateDialog(QtWidgets.QDialog):
         if svc.parse_money(self.amount.text()) is None:
             errors.append(_("Enter the monthly amount in đồng (0 if the member pays nothing)."))
         self.buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Ok).setEnabled(not errors)
-        self.problems.show_problems(errors)
+        self.problems.show_problems(errors if self._touched else [])
         return not errors
 
     def accept(self) -> None:

@@ -16,7 +16,7 @@ class DuesMonthModel(QtCore.QAbstractTableModel):
     """One row per member owing the month: amount, paid or not (a check box), date, unpaid months."""
 
     COLUMNS = [N_("No."), N_("Full name"), N_("Monthly amount"), N_("Paid"), N_("Amount paid"), N_("Date paid"),
-               N_("Unpaid months this year")]
+               N_("Unpaid months")]
     PAID_COLUMN = 3
 
     problem = Signal(str)
@@ -95,7 +95,7 @@ class DuesMonthModel(QtCore.QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if col == 4 and line.paid and line.paid.months_in_payment > 1:
                 return _("Part of a payment covering {n} months.").format(n=line.paid.months_in_payment)
-            if col == 6 and line.unpaid_in_year:
+            if col == 6 and line.unpaid_in_year or col == 0 and line.unpaid_in_year:
                 return _("Months of {year} that have ended and are not paid: {months}").format(
                     year=self.year, months=months_text([(self.year, m) for m in line.unpaid_in_year]))
         return None
@@ -179,7 +179,7 @@ class PaymentsModel(QtCore.QAbstractTableModel):
         if not index.isValid() or not (0 <= index.row() < len(self.payments)):
             return None
         p = self.payments[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return [format_date(p.paid_on), months_text(p.months), format_money(p.amount), p.note][index.column()]
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 2:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

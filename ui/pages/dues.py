@@ -76,9 +76,17 @@ class DuesPage(Page):
         self._action(_("Record a payment of several months…"), "Ctrl+N", self.record_payment)
         self._action(_("Monthly amount…"), "Ctrl+M", self.edit_rate)
         self.actions_bar.addSeparator()
-        self._action(_("Year's dues book…"), "Ctrl+P", lambda: self.export_book())
-        self._action(_("Book of the selected member…"), None, self.export_member_book)
-        self._action(_("Settings…"), None, self.edit_settings)
+        # The books and the settings, less frequent, share one button with a menu.
+        more = QtWidgets.QMenu(self)
+        self.act_book = self._action(_("Year's dues book…"), "Ctrl+P", lambda: self.export_book(), menu=more)
+        self._action(_("Book of the selected member…"), None, self.export_member_book, menu=more)
+        more.addSeparator()
+        self._action(_("Settings…"), None, self.edit_settings, menu=more)
+        more_button = QtWidgets.QToolButton()
+        more_button.setText(_("Dues book, settings"))
+        more_button.setMenu(more)
+        more_button.setPopupMode(QtWidgets.QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.actions_bar.addWidget(more_button)
 
         self.member_title = QtWidgets.QLabel()
         self.member_title.setWordWrap(True)
@@ -95,7 +103,7 @@ class DuesPage(Page):
         delete_payment = QtWidgets.QPushButton(_("Delete the selected payment"))
         delete_payment.clicked.connect(self.delete_payment)
         side = QtWidgets.QWidget()
-        side.setFixedWidth(320)
+        side.setFixedWidth(300)
         side_lay = QtWidgets.QVBoxLayout(side)
         side_lay.setContentsMargins(8, 0, 0, 0)
         side_lay.addWidget(self.member_title)
@@ -130,15 +138,22 @@ class DuesPage(Page):
         shortcut(self, "Ctrl+PgDown", lambda: self.step_month(1))
         shortcut(self, "Ctrl+G", self.table.setFocus)
 
-    def _action(self, text: str, keys: str | None, slot, shortcut_too: bool = True) -> QtGui.QAction:
-        act = QtGui.QAction(text + (f" ({keys})" if keys else ""), self)
+    def _action(self, text: str, keys: str | None, slot, shortcut_too: bool = True, menu=None) -> QtGui.QAction:
+        act = QtGui.QAction(text + (f" ({keys})" if keys and menu is None else ""), self)
         if keys and shortcut_too:
             act.setShortcut(QtGui.QKeySequence(keys))
             act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         act.triggered.connect(slot)
-        self.actions_bar.addAction(act)
+        (menu or self.actions_bar).addAction(act)
         self.addAction(act)
         return act
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        # Keyboard first: the list takes the keys, unless the user is moving through the navigation.
+        focus = QtWidgets.QApplication.focusWidget()
+        if focus is None or focus.objectName() != "navigation":
+            self.table.setFocus()
 
     # --- data ------------------------------------------------------------------------------
     def ym(self) -> tuple[int, int]:
@@ -215,6 +230,8 @@ class DuesPage(Page):
         self.rate_text.setText("\n".join(rate_lines))
         self.payments_model.set_payments(payments)
         self.payments.resizeColumnsToContents()
+        for col in range(3):
+            self.payments.setColumnWidth(col, min(self.payments.columnWidth(col), 100))
 
     def show_problem(self, text: str) -> None:
         self.message.setStyleSheet("color:#b00020")

@@ -256,6 +256,13 @@ class RatingsPage(Page):
         self.addAction(act)
         return act
 
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        # Keyboard first: the list takes the keys, unless the user is moving through the navigation.
+        focus = QtWidgets.QApplication.focusWidget()
+        if focus is None or focus.objectName() != "navigation":
+            self.table.setFocus()
+
     # --- data ------------------------------------------------------------------------------
     def _on_changed(self, area: str) -> None:
         if self._own_change:
@@ -290,7 +297,7 @@ class RatingsPage(Page):
             self.table.setColumnWidth(c, widest + 14)
         for c in range(12, self.model.columnCount()):
             self.table.setColumnWidth(c, max(fm.horizontalAdvance(self.model.levels[c - 12].short) + 10, 30))
-        self.table.verticalHeader().setDefaultSectionSize(int(fm.height() * 1.9))
+        self.table.verticalHeader().setDefaultSectionSize(int(fm.height() * 1.7))
 
     def _legend_html(self) -> str:
         if not self.model.grid:
