@@ -621,7 +621,7 @@ def demo_dues(session: Session, rng, year: int, today: dt.date) -> None:
         if not owed:
             continue
         d = member_dues(session, m.id)
-        skip = set(owed[-3:]) if m is behind else set()
+        skip = set(_behind_months(owed)) if m is behind else set()
         late = set(owed[2:5]) if m is late_payer else set()
         pending: list[YearMonth] = []
         for ym in owed:
@@ -652,6 +652,17 @@ def demo_dues(session: Session, rng, year: int, today: dt.date) -> None:
                 payment.months.append(DuesPaymentMonth(member_id=m.id, year=y, month=mo, amount=a))
             session.add(payment)
     session.flush()
+
+
+def _behind_months(owed: list[YearMonth]) -> list[YearMonth]:
+    """The demo's member behind with dues: the last three owed months, all in one calendar year (the
+    Charter counts "3 months in a year"), so that the reminder shows."""
+    if not owed:
+        return []
+    last_year = [ym for ym in owed if ym[0] == owed[-1][0]]
+    if len(last_year) >= 3:
+        return last_year[-3:]
+    return [ym for ym in owed if ym[0] == owed[-1][0] - 1][-3:]
 
 
 def _demo_meeting_day(rng, ym: YearMonth) -> dt.date:

@@ -7,6 +7,7 @@ from services import dues as svc
 from services import settings
 from services.errors import UserError, ValidationError
 from services.i18n import N_, _, format_date
+from services.vntext import fold
 
 from ..dialogs.dues_dialogs import DuesSettingsDialog, PaymentDialog, RateDialog
 from ..models.dues import ID_ROLE, DuesMonthModel, PaymentsModel
@@ -332,7 +333,10 @@ class DuesPage(Page):
         title = _("Year's dues book…").rstrip("…")
         name = f"so-dang-phi-{year}.pdf"
         if member_ids:
-            name = f"so-dang-phi-{year}-{member_ids[0]}.pdf"
+            line = self.model.line_at(self.model.row_of_id(member_ids[0])) \
+                if self.model.row_of_id(member_ids[0]) >= 0 else None
+            slug = "-".join(fold(line.full_name).split()) if line else str(member_ids[0])
+            name = f"so-dang-phi-{year}-{slug}.pdf"
         path = self._save_path(title, name)
         if path is None:
             return None
