@@ -1,6 +1,9 @@
 """ORM mappings only. Importing this package registers every table on Base.metadata."""
 from .base import Base
 from .branch import Branch, Setting
+from .dues import DuesPayment, DuesPaymentMonth, DuesRate
 from .member import DisciplineForm, EventKind, Member, MemberEvent
+from .rating import MonthlyRating
 
-__all__ = ["Base", "Branch", "Setting", "Member", "MemberEvent", "EventKind", "DisciplineForm"]
+__all__ = ["Base", "Branch", "Setting", "Member", "MemberEvent", "EventKind", "DisciplineForm",
+           "MonthlyRating", "DuesRate", "DuesPayment", "DuesPaymentMonth"]

@@ -4,8 +4,10 @@ from __future__ import annotations
 from services.i18n import N_, _
 
 from .pages.base import NotYetPage
+from .pages.dues import DuesPage
 from .pages.home import HomePage
 from .pages.members import MembersPage
+from .pages.ratings import RatingsPage
 from .qt import QtCore, QtGui, QtWidgets
 
 # (key, English title msgid, page factory). Ctrl+1 … Ctrl+7 jump to them in this order.
@@ -13,8 +15,8 @@ PAGES = [
     ("home", N_("Overview"), HomePage),
     ("members", N_("Members"), MembersPage),
     ("meetings", N_("Branch meetings"), None),
-    ("ratings", N_("Monthly ratings"), None),
-    ("dues", N_("Party dues"), None),
+    ("ratings", N_("Monthly ratings"), RatingsPage),
+    ("dues", N_("Party dues"), DuesPage),
     ("review", N_("Year-end review"), None),
     ("exchange", N_("Send to the committee"), None),
 ]

@@ -1,0 +1,323 @@
+"""Dues dialogs: record a payment of one or more months, set a member's monthly amount, dues settings."""
+from __future__ import annotations
+
+from services import dues as svc
+from services import settings
+from services.errors import ValidationError
+from services.i18n import _, format_date
+
+from ..models.dues import RateHistoryModel
+from ..qt import Qt, QtWidgets
+from ..widgets import DateEdit, ProblemLabel, ask, dialog_buttons
+
+
+class MonthPicker(QtWidgets.QWidget):
+    """A month and a year, for "from month …"."""
+
+    def __init__(self, year: int, month: int, parent=None):
+        super().__init__(parent)
+        self.month = QtWidgets.QComboBox()
+        for m in range(1, 13):
+            self.month.addItem(_("Month {m}").format(m=m), m)
+        self.month.setCurrentIndex(month - 1)
+        self.year = QtWidgets.QSpinBox()
+        self.year.setRange(1990, 2100)
+        self.year.setValue(year)
+        lay = QtWidgets.QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.month)
+        lay.addWidget(self.year)
+        lay.addStretch(1)
+
+    def value(self) -> tuple[int, int]:
+        return self.year.value(), self.month.currentData()
+
+
+class PaymentDialog(QtWidgets.QDialog):
+    """Ghi nộp đảng phí: the date, the months covered (several at once, late or in advance), the amount."""
+
+    def __init__(self, ctx, member_id: int, year: int, month: int | None = None, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.member_id = member_id
+        with ctx.db.begin() as session:
+            self.dues = svc.member_dues(session, member_id)
+        self.selected: set[tuple[int, int]] = set()
+        self._amount_touched = False
+        self.setWindowTitle(_("Record a dues payment: {name}").format(name=self.dues.full_name))
+        self.paid_on = DateEdit(value=ctx.today())
+        self.year = QtWidgets.QSpinBox()
+        self.year.setRange(1990, ctx.today().year + 1)
+        self.year.setValue(year)
+        self.year.setMaximumWidth(self.year.fontMetrics().horizontalAdvance("00000") + 40)
+        self.boxes: list[QtWidgets.QCheckBox] = []
+        grid = QtWidgets.QGridLayout()
+        for m in range(1, 13):
+            box = QtWidgets.QCheckBox()
+            box.toggled.connect(lambda on, m=m: self._toggled(m, on))
+            self.boxes.append(box)
+            grid.addWidget(box, (m - 1) % 6, (m - 1) // 6)
+        self.all_unpaid = QtWidgets.QPushButton(_("Tick the past unpaid months"))
+        self.all_unpaid.clicked.connect(self._tick_unpaid)
+        self.amount = QtWidgets.QLineEdit()
+        self.amount.textEdited.connect(self._amount_edited)
+        self.amount_hint = QtWidgets.QLabel()
+        self.note = QtWidgets.QLineEdit()
+        form = QtWidgets.QFormLayout()
+        form.addRow(_("Date paid"), self.paid_on)
+        form.addRow(_("Year"), self.year)
+        form.addRow(_("Months paid"), grid)
+        form.addRow("", self.all_unpaid)
+        form.addRow(_("Amount (đồng)"), self.amount)
+        form.addRow("", self.amount_hint)
+        form.addRow(_("Note"), self.note)
+        self.problems = ProblemLabel()
+        self.buttons = dialog_buttons(self)
+        lay = QtWidgets.QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addWidget(self.problems)
+        lay.addWidget(self.buttons)
+        self.year.valueChanged.connect(lambda _v: self._load_year())
+        self.paid_on.textChanged.connect(lambda _t: self.validate())
+        if month is not None and (year, month) not in self.dues.paid and self.dues.owes(year, month):
+            self.selected.add((year, month))
+        self._load_year()
+
+    def _load_year(self) -> None:
+        year = self.year.value()
+        for m, box in enumerate(self.boxes, 1):
+            due = self.dues.amount_due(year, m)
+            paid = self.dues.paid.get((year, m))
+            text = _("Month {m}").format(m=m)
+            outside = not self.dues.owes(year, m) and (year, m) <= (self.ctx.today().year, self.ctx.today().month)
+            if paid:
+                text += " – " + _("paid on {date}").format(date=format_date(paid.paid_on))
+            elif outside:
+                text += " – " + _("not in the branch")
+            elif due is not None:
+                text += f" ({svc.format_money(due)})"
+            box.blockSignals(True)
+            box.setText(text)
+            box.setChecked(bool(paid) or (year, m) in self.selected)
+            box.setEnabled(not paid and not outside)
+            box.blockSignals(False)
+        self._update_amount()
+
+    def _toggled(self, month: int, on: bool) -> None:
+        ym = (self.year.value(), month)
+        if on:
+            self.selected.add(ym)
+        else:
+            self.selected.discard(ym)
+        self._update_amount()
+
+    def _tick_unpaid(self) -> None:
+        today = self.ctx.today()
+        year = self.year.value()
+        for m in self.dues.unpaid(year, [m for m in range(1, 13) if (year, m) < (today.year, today.month)]):
+            self.boxes[m - 1].setChecked(True)
+
+    def _amount_edited(self, _text: str) -> None:
+        self._amount_touched = bool(self.amount.text().strip())
+        self.validate()
+
+    def _update_amount(self) -> None:
+        dues = [self.dues.amount_due(*ym) for ym in sorted(self.selected)]
+        if not self._amount_touched:
+            self.amount.setText(svc.format_money(sum(d or 0 for d in dues), unit=False) if dues and None not in dues
+                                else "")
+        self.amount_hint.setText(_("{n} months selected: {months}").format(
+            n=len(self.selected), months=svc.months_text(self.selected)) if self.selected else "")
+        self.validate()
+
+    def value(self) -> svc.PaymentInput:
+        return svc.PaymentInput(self.member_id, self.paid_on.date(), sorted(self.selected),
+                                svc.parse_money(self.amount.text()) if self.amount.text().strip() else None,
+                                self.note.text())
+
+    def validate(self) -> bool:
+        if not self.paid_on.is_valid():
+            errors = [_("Not a valid date (dd/mm/yyyy).")]
+        elif self.amount.text().strip() and svc.parse_money(self.amount.text()) is None:
+            errors = [_("Enter the amount paid in đồng.")]
+        else:
+            with self.ctx.db.begin() as session:
+                errors, _total = svc.check_payment(session, self.value(), self.ctx.today())
+        self.buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Ok).setEnabled(not errors)
+        self.problems.show_problems(errors)
+        return not errors
+
+    def accept(self) -> None:
+        if not self.validate():
+            return
+        try:
+            with self.ctx.db.begin() as session:
+                svc.record_payment(session, self.value(), self.ctx.today())
+        except ValidationError as exc:
+            self.problems.show_problems(exc.problems)
+            return
+        self.ctx.notify_changed("dues")
+        super().accept()
+
+
+class RateDialog(QtWidgets.QDialog):
+    """Mức đảng phí: the history of a member's monthly amount and a new amount from a month on."""
+
+    def __init__(self, ctx, member_id: int, year: int, month: int, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.member_id = member_id
+        self.history = RateHistoryModel(self)
+        self.table = QtWidgets.QTableView()
+        self.table.setModel(self.history)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setMaximumHeight(150)
+        delete = QtWidgets.QPushButton(_("Delete the selected amount"))
+        delete.clicked.connect(self.delete_selected)
+        self.start = MonthPicker(year, month)
+        self.salary = QtWidgets.QLineEdit()
+        self.salary.setPlaceholderText(_("e.g. 5.850.000"))
+        self.salary.textEdited.connect(lambda _t: setattr(self, "_touched", True))
+        self.salary.textEdited.connect(lambda _t: self._salary_changed())
+        self.salary_hint = QtWidgets.QLabel()
+        self.salary_hint.setWordWrap(True)
+        self.amount = QtWidgets.QLineEdit()
+        self.amount.textEdited.connect(lambda _t: setattr(self, "_touched", True) or self.validate())
+        self.note = QtWidgets.QLineEdit()
+        form = QtWidgets.QFormLayout()
+        form.addRow(_("From month"), self.start)
+        form.addRow(_("Salary for social insurance (optional)"), self.salary)
+        form.addRow("", self.salary_hint)
+        form.addRow(_("Monthly amount (đồng)"), self.amount)
+        form.addRow(_("Note"), self.note)
+        self.problems = ProblemLabel()
+        self.buttons = dialog_buttons(self)
+        lay = QtWidgets.QVBoxLayout(self)
+        self.title = QtWidgets.QLabel()
+        lay.addWidget(self.title)
+        lay.addWidget(self.table)
+        lay.addWidget(delete, 0, Qt.AlignmentFlag.AlignLeft)
+        lay.addWidget(QtWidgets.QLabel("<b>" + _("New amount") + "</b>"))
+        lay.addLayout(form)
+        lay.addWidget(self.problems)
+        lay.addWidget(self.buttons)
+        self.setMinimumWidth(640)
+        self._touched = False
+        self._load()
+        self.validate()
+        self.table.resizeColumnsToContents()
+        self.salary.setFocus()
+
+    def _load(self) -> None:
+        with self.ctx.db.begin() as session:
+            d = svc.member_dues(session, self.member_id)
+            self.rate_pct = settings.get(session, svc.SALARY_RATE.key)
+            self.rounding = settings.get(session, svc.ROUNDING.key)
+        self.setWindowTitle(_("Monthly dues: {name}").format(name=d.full_name))
+        self.title.setText("<b>" + _("Amounts of {name}").format(name=d.full_name) + "</b>")
+        self.history.set_rates(d.rates)
+
+    def _salary_changed(self) -> None:
+        salary = svc.parse_money(self.salary.text())
+        if salary:
+            with self.ctx.db.begin() as session:
+                amount = svc.amount_from_salary(session, salary)
+            self.amount.setText(svc.format_money(amount, unit=False))
+            self.salary_hint.setText(_("{pct}% of {salary}, rounded to {unit} đồng: {amount}").format(
+                pct=str(self.rate_pct).replace(".", ",").removesuffix(",0"), salary=svc.format_money(salary),
+                unit=svc.format_money(self.rounding, unit=False), amount=svc.format_money(amount)))
+        else:
+            self.salary_hint.setText("")
+        self.validate()
+
+    def validate(self) -> bool:
+        errors = []
+        if self.salary.text().strip() and not svc.parse_money(self.salary.text()):
+            errors.append(_("The salary must be a positive amount in đồng."))
+        if svc.parse_money(self.amount.text()) is None:
+            errors.append(_("Enter the monthly amount in đồng (0 if the member pays nothing)."))
+        self.buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Ok).setEnabled(not errors)
+        self.problems.show_problems(errors if self._touched else [])
+        return not errors
+
+    def accept(self) -> None:
+        if not self.validate():
+            return
+        year, month = self.start.value()
+        try:
+            with self.ctx.db.begin() as session:
+                svc.set_rate(session, self.member_id, year, month, svc.parse_money(self.amount.text()),
+                             self.ctx.today(), basis=svc.parse_money(self.salary.text()) or None,
+                             note=self.note.text())
+        except ValidationError as exc:
+            self.problems.show_problems(exc.problems)
+            return
+        self.ctx.notify_changed("dues")
+        super().accept()
+
+    def delete_selected(self) -> None:
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return
+        rate = self.history.rates[index.row()]
+        if not ask(self, _("Delete the selected amount"), _(
+                "Delete the amount {amount} from month {month}/{year}? The months from then on take the amount "
+                "before it.").format(amount=svc.format_money(rate.amount), month=rate.month, year=rate.year)):
+            return
+        with self.ctx.db.begin() as session:
+            svc.delete_rate(session, rate.id)
+        self.ctx.notify_changed("dues")
+        self._load()
+
+
+class DuesSettingsDialog(QtWidgets.QDialog):
+    """The dues settings the upper committee decides."""
+
+    def __init__(self, ctx, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle(_("Dues settings"))
+        with ctx.db.begin() as session:
+            values = {spec.key: settings.get(session, spec.key)
+                      for spec in (svc.ROUNDING, svc.SALARY_RATE, svc.BRANCH_SHARE, svc.UNPAID_LIMIT)}
+        self.rounding = QtWidgets.QComboBox()
+        for unit in svc.ROUNDING.choices:
+            self.rounding.addItem(_("not rounded") if unit == 1 else svc.format_money(unit), unit)
+        self.rounding.setCurrentIndex(self.rounding.findData(values[svc.ROUNDING.key]))
+        self.rate = QtWidgets.QDoubleSpinBox()
+        self.rate.setRange(0, 10)
+        self.rate.setDecimals(2)
+        self.rate.setSuffix(" %")
+        self.rate.setValue(values[svc.SALARY_RATE.key])
+        self.share = QtWidgets.QDoubleSpinBox()
+        self.share.setRange(0, 100)
+        self.share.setDecimals(1)
+        self.share.setSuffix(" %")
+        self.share.setValue(values[svc.BRANCH_SHARE.key])
+        self.limit = QtWidgets.QSpinBox()
+        self.limit.setRange(1, 12)
+        self.limit.setValue(values[svc.UNPAID_LIMIT.key])
+        form = QtWidgets.QFormLayout()
+        form.addRow(_("Round dues computed from a salary to"), self.rounding)
+        form.addRow(_("Dues of a member in social insurance (% of salary)"), self.rate)
+        form.addRow(_("Share of the dues the branch keeps"), self.share)
+        form.addRow(_("Remind after this many unpaid months in a year"), self.limit)
+        note = QtWidgets.QLabel(_("Set these as the upper committee instructs. Defaults: 1% of the salary used for "
+                                  "social insurance; everything remitted upward; a reminder after 3 unpaid months."))
+        note.setWordWrap(True)
+        lay = QtWidgets.QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addWidget(note)
+        lay.addWidget(dialog_buttons(self))
+
+    def accept(self) -> None:
+        with self.ctx.db.begin() as session:
+            settings.put(session, svc.ROUNDING.key, self.rounding.currentData())
+            settings.put(session, svc.SALARY_RATE.key, float(self.rate.value()))
+            settings.put(session, svc.BRANCH_SHARE.key, float(self.share.value()))
+            settings.put(session, svc.UNPAID_LIMIT.key, int(self.limit.value()))
+        self.ctx.notify_changed("dues")
+        super().accept()
