@@ -32,7 +32,15 @@ def rule(name: str) -> Callable[[RuleFn], RuleFn]:
     return wrap
 
 
+# Modules whose import registers more rules; loaded before the first listing.
+RULE_MODULES = ["services.dues"]
+
+
 def reminders(session: Session, today: dt.date) -> list[Reminder]:
+    import importlib
+
+    for name in RULE_MODULES:
+        importlib.import_module(name)
     out: list[Reminder] = []
     for _name, fn in RULES:
         out.extend(fn(session, today))
