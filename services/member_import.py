@@ -914,9 +914,10 @@ def apply_import(session: Session, preview: ImportPreview, today: dt.date | None
         raise ValidationError(preview.problem_lines() or [_("There are no members to import.")])
     today = today or dt.date.today()
     ids = []
+    register = all_members(session)
     for i, row in enumerate(preview.rows):
         try:
-            member = add_member(session, row.member, today, admitted_elsewhere=row.transfer_in)
+            member = add_member(session, row.member, today, admitted_elsewhere=row.transfer_in, others=register)
             for ev in row.events:
                 add_event(session, member.id, ev, today)
         except ValidationError as exc:

@@ -155,13 +155,18 @@ def all_members(session: Session) -> list[Member]:
 
 
 def add_member(session: Session, data: MemberInput, today: dt.date | None = None,
-               admitted_elsewhere: tuple[dt.date, str] | None = None) -> Member:
+               admitted_elsewhere: tuple[dt.date, str] | None = None,
+               others: list[Member] | None = None) -> Member:
     """Add a member with the admission (and, if given, made-full) events.
 
     `admitted_elsewhere`: (transfer-in date, organisation) for a member who joined the branch by transfer.
+    `others`: the register as already loaded by a caller adding many members (the new member is
+    appended to it), so a batch does not reload the register for every row.
     """
     today = today or dt.date.today()
-    check = check_member(data, today, all_members(session))
+    if others is None:
+        others = all_members(session)
+    check = check_member(data, today, others)
     if not check.ok:
         raise ValidationError([p.message for p in check.errors])
     d = data.normalised()
@@ -178,6 +183,7 @@ def add_member(session: Session, data: MemberInput, today: dt.date | None = None
         member.events.append(MemberEvent(kind=EventKind.TRANSFER_IN, date=when, other_org=nfc(org)))
     session.add(member)
     session.flush()
+    others.append(member)
     return member
 
 
