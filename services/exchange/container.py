@@ -198,7 +198,7 @@ def build_container(branch: dict[str, Any], period: Period, data: dict[str, Any]
         "format_version": FORMAT_VERSION,
         "branch": {"uid": branch["uid"], "name": branch["name"], "parents": list(branch["parents"])},
         "period": period.to_json(),
-        "created_at": now.isoformat(timespec="seconds"),
+        "created_at": now.isoformat(timespec="milliseconds"),
         "program": {"name": PROGRAM_NAME, "version": program_version},
         "signature_algorithm": "Ed25519",
         "files": {name: {"sha256": _sha(blob), "size": len(blob), "role": role}
