@@ -206,6 +206,14 @@ def receive_file(db: Database, path: Path | str, replace: bool = False,
         return receive(session, container, replace=replace, now=now)
 
 
+def receive_bytes(db: Database, raw: bytes, file_name: str, replace: bool = False,
+                  now: dt.datetime | None = None) -> ReceiveResult:
+    """The same as `receive_file` for a file already in memory."""
+    container = read_container(raw, file_name)
+    with db.begin() as session:
+        return receive(session, container, replace=replace, now=now)
+
+
 # --- the branches the committee expects ------------------------------------------------------------
 
 def known_branches(session: Session) -> list[KnownBranch]:
