@@ -4,6 +4,7 @@ from __future__ import annotations
 from services.i18n import N_, _
 
 from .pages.base import NotYetPage
+from .pages.exchange import ExchangePage
 from .pages.home import HomePage
 from .pages.members import MembersPage
 from .qt import QtCore, QtGui, QtWidgets
@@ -16,7 +17,7 @@ PAGES = [
     ("ratings", N_("Monthly ratings"), None),
     ("dues", N_("Party dues"), None),
     ("review", N_("Year-end review"), None),
-    ("exchange", N_("Send to the committee"), None),
+    ("exchange", N_("Send to the committee"), ExchangePage),
 ]
 
 BASE_POINT_SIZE = 11.0
