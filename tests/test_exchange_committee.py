@@ -233,5 +233,5 @@ def test_cli_branches_and_reports(seven, committee, tmp_path, capsys):
     ws = openpyxl.load_workbook(xlsx).active
     values = [list(r) for r in ws.values]
     total = [r for r in values if r[1] == "Cộng"][0]
-    assert total[2:8] == [137, 134, 24, 102, 1, 7]
-    assert any(r[1] == "Chi bộ Kế hoạch" and r[8] == "chưa gửi" for r in values)
+    assert total[2:9] == [137, 134, 3, 24, 102, 1, 7]
+    assert any(r[1] == "Chi bộ Kế hoạch" and r[9] == "chưa gửi" for r in values)

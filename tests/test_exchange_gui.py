@@ -14,7 +14,7 @@ from tests.exchange_support import dump, export_branch, make_branch, make_commit
 from ui.context import AppContext
 from ui.main_window import MainWindow
 from ui.models.exchange import BranchStatusModel, CommitteeTallyModel
-from ui.qt import QtCore, QtGui, Qt, QtWidgets
+from ui.qt import Qt, QtCore, QtGui, QtWidgets
 
 
 class FixedContext(AppContext):

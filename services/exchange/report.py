@@ -67,15 +67,15 @@ def _quota_sentence(t: dict[str, Any]) -> str:
 def _branch_rows(t: dict[str, Any]) -> list[list[Any]]:
     rows: list[list[Any]] = []
     for i, b in enumerate(t["branches"], 1):
-        rows.append([i, b["branch"], b["members_total"], b["assessed"], *(b["levels"][k] for k in LEVELS),
-                     b["collective_level"] or ""])
+        rows.append([i, b["branch"], b["members_total"], b["assessed"], b["not_assessed"],
+                     *(b["levels"][k] for k in LEVELS), b["collective_level"] or ""])
     for j, name in enumerate(t["missing"], len(rows) + 1):
-        rows.append([j, name, "", "", "", "", "", "", _("not sent")])
+        rows.append([j, name, "", "", "", "", "", "", "", _("not sent")])
     return rows
 
 
 def _headers() -> list[str]:
-    return ["STT", _("Branch"), _("Members"), _("Rated"), *LEVELS, _("Branch's proposed level")]
+    return ["STT", _("Branch"), _("Members"), _("Rated"), _("Not rated"), *LEVELS, _("Branch's proposed level")]
 
 
 def write_committee_report(session: Session, year: int, out: Path | str, on: dt.date | None = None) -> None:
@@ -99,7 +99,7 @@ def write_committee_report(session: Session, year: int, out: Path | str, on: dt.
                        _("Summary of the review and quality rating of Party members and branches, year {year}")
                        .format(year=year),
                        _pdf_body(t), signatures=[SignatureBlock(["T/M ĐẢNG ỦY", "BÍ THƯ"], committee.secretary)],
-                       recipients=_recipients(committee))
+                       recipients=_recipients(committee), landscape=True)
         tmp.replace(out)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
@@ -153,15 +153,18 @@ def _pdf_body(t: dict[str, Any]) -> list:
                            "{httnv} members rated HTTNV); the committee must reduce the number when it decides.")
                          .format(n=t["levels"]["HTXSNV"], max=q["max_HTXSNV"], share=share,
                                  httnv=t["levels"]["HTTNV"], over=t["levels"]["HTXSNV"] - q["max_HTXSNV"])))
-    body.append(Spacer(1, 2 * mm))
-    body.append(bar_chart([LEVEL_NAMES[k] for k in LEVELS], [t["levels"][k] for k in LEVELS], 150, 55))
     body.append(heading(_("III. SUMMARY TABLE BY BRANCH")))
     rows: list[list[Any]] = [_headers(), *_branch_rows(t)]
-    rows.append(["", _("Total"), t["members_total"], t["assessed"], *(t["levels"][k] for k in LEVELS), ""])
-    rows.append(["", _("Share of those rated"), "", "", *(_pct(t["percent"][k]) for k in LEVELS), ""])
-    body.append(table(rows, [9, 42, 16, 17, 15, 15, 14, 15, 22], numeric_cols=(4, 5, 6, 7), center_cols=(0, 8)))
+    rows.append(["", _("Total"), t["members_total"], t["assessed"], t["not_assessed"],
+                 *(t["levels"][k] for k in LEVELS), ""])
+    rows.append(["", _("Share of those rated"), "", "", "", *(_pct(t["percent"][k]) for k in LEVELS), ""])
+    body.append(table(rows, [13, 71, 20, 22, 22, 20, 20, 20, 20, 24], numeric_cols=(5, 6, 7, 8),
+                      center_cols=(0, 9)))
+    body.append(Spacer(1, 2 * mm))
     body.append(para(_("HTXSNV: completed duties excellently; HTTNV: completed duties well; HTNV: completed "
                        "duties; KHTNV: did not complete duties."), align="left"))
+    body.append(Spacer(1, 2 * mm))
+    body.append(bar_chart([LEVEL_NAMES[k] for k in LEVELS], [t["levels"][k] for k in LEVELS], 170, 55))
     return body
 
 
@@ -171,7 +174,9 @@ def _write_xlsx(out: Path, t: dict[str, Any]) -> None:
     rows: list[list[Any]] = [_headers()]
     for r in _branch_rows(t):
         rows.append([None if v == "" else v for v in r])
-    rows.append([None, _("Total"), t["members_total"], t["assessed"], *(t["levels"][k] for k in LEVELS), None])
-    rows.append([None, _("Share of those rated (%)"), None, None, *(t["percent"][k] for k in LEVELS), None])
-    rows.append([None, _quota_sentence(t), None, None, None, None, None, None, None])
-    write_xlsx(out, _("Summary {year}").format(year=t["year"]), rows, widths=[6, 40, 12, 12, 10, 10, 10, 10, 22])
+    rows.append([None, _("Total"), t["members_total"], t["assessed"], t["not_assessed"],
+                 *(t["levels"][k] for k in LEVELS), None])
+    rows.append([None, _("Share of those rated (%)"), None, None, None, *(t["percent"][k] for k in LEVELS), None])
+    rows.append([None, _quota_sentence(t), *([None] * 8)])
+    write_xlsx(out, _("Summary {year}").format(year=t["year"]), rows,
+               widths=[6, 40, 12, 12, 12, 10, 10, 10, 10, 22])

@@ -266,7 +266,11 @@ class CommitteeView(QtWidgets.QWidget):
         view.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
         view.setAlternatingRowColors(True)
         view.verticalHeader().setVisible(False)
-        view.horizontalHeader().setStretchLastSection(True)
+        view.verticalHeader().setDefaultSectionSize(view.fontMetrics().lineSpacing() + 10)
+        header = view.horizontalHeader()
+        header.setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QtWidgets.QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(60)
         return view
 
     def refresh(self) -> None:
@@ -276,8 +280,6 @@ class CommitteeView(QtWidgets.QWidget):
             tally = csvc.committee_tally(session, year)
         self.branch_model.set_rows(rows)
         self.tally_model.set_tally(tally if tally["branches"] else None)
-        self.branches.resizeColumnsToContents()
-        self.tally.resizeColumnsToContents()
         self.counts.setText(_("{sent} of {total} branches have sent their file for {year}.").format(
             sent=tally["branches_sent"], total=tally["branches_total"], year=year))
         q = tally["quota"]
