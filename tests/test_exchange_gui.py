@@ -124,7 +124,7 @@ def test_committee_page_receives_dropped_files_and_adds_them_up(qtbot, tmp_path,
         names = {view.branch_model.index(r, 0).data(): view.branch_model.index(r, 1).data()
                  for r in range(view.branch_model.rowCount())}
         assert names == {"Chi bộ I": "đã gửi", "Chi bộ II": "đã gửi", "Chi bộ III": "chưa gửi"}
-        assert "2 / 3" in view.counts.text() or "2 trên 3" in view.counts.text()
+        assert view.counts.text().startswith("2 trên 3 chi bộ đã gửi tệp năm 2025")
         # the tally table: two branches, the total and the shares
         m = view.tally_model
         total = [m.index(m.rowCount() - 2, c).data() for c in range(m.columnCount())]
@@ -155,6 +155,19 @@ def test_committee_page_receives_dropped_files_and_adds_them_up(qtbot, tmp_path,
         assert view.branch_model.index(row[0], 4).data() == 2
         with db.begin() as s:
             assert committee_tally(s, 2025)["members_total"] == 18
+        # the selected branch's buttons: accept a new key (after a question), stop expecting a branch
+        view.branches.setCurrentIndex(view.branch_model.index(row[0], 0))
+        assert view.key_button.isEnabled()
+        dialogs["answers"] = [True]
+        qtbot.mouseClick(view.key_button, Qt.MouseButton.LeftButton)
+        assert "Chi bộ I" in dialogs["ask"][-1]
+        assert view.branch_model.index(row[0], 7).data() == ""
+        missing = [r for r in range(view.branch_model.rowCount()) if view.branch_model.index(r, 0).data() == "Chi bộ III"]
+        view.branches.setCurrentIndex(view.branch_model.index(missing[0], 0))
+        dialogs["answers"] = [True]
+        qtbot.mouseClick(view.expect_button, Qt.MouseButton.LeftButton)
+        assert "Chi bộ III" not in [view.branch_model.index(r, 0).data() for r in range(view.branch_model.rowCount())]
+        assert view.counts.text().startswith("2 trên 2")
     finally:
         db.close()
 

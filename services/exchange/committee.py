@@ -131,7 +131,8 @@ def _assess(session: Session, c: Container) -> _Plan:
     if known is not None and known.public_key and known.public_key != keys.b64(c.public_key):
         raise refuse(_("it is signed with a different key from the earlier files of {branch} (this file's key "
                        "{new}, the recorded key {old}). If the branch moved to a new computer, confirm it "
-                       "with the branch and then accept its new key (branches reset-key).").format(
+                       "with the branch and then accept its new key (the button \"Accept a new key…\" on the page "
+                       "\"Send to the committee\", or the command branches reset-key).").format(
             branch=known.name, new=keys.short_fingerprint(c.key_fingerprint),
             old=keys.short_fingerprint(known.key_fingerprint or "")))
     active = _active_file(session, known.id, c.period) if known is not None and known.id else None

@@ -58,7 +58,7 @@ class BranchStatusModel(QtCore.QAbstractTableModel):
             return "" if r.members is None else r.members
         if col == 6:
             return r.proposed_level or ""
-        return r.key_fingerprint
+        return " ".join(r.key_fingerprint.split()[:2])
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not (0 <= index.row() < len(self._rows)):
@@ -73,8 +73,11 @@ class BranchStatusModel(QtCore.QAbstractTableModel):
             return QtGui.QBrush(QtGui.QColor("#1b5e20" if r.sent else "#b00020"))
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (4, 5):
             return int(NUMBER_ALIGN)
+        if role == Qt.ItemDataRole.ToolTipRole and col == 0:
+            return r.name
         if role == Qt.ItemDataRole.ToolTipRole and col == 7 and r.key_fingerprint:
-            return _("The first digits of the branch's signing key; ask the branch to read them out to check.")
+            return r.key_fingerprint + "\n" + _(
+                "The first digits of the branch's signing key; ask the branch to read them out to check.")
         return None
 
 
@@ -123,7 +126,8 @@ class CommitteeTallyModel(QtCore.QAbstractTableModel):
         if not index.isValid() or not (0 <= index.row() < len(self._rows)):
             return None
         value = self._rows[index.row()][index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole) and (
+                role == Qt.ItemDataRole.DisplayRole or index.column() == 0):
             return value
         if role == Qt.ItemDataRole.TextAlignmentRole and 0 < index.column() < len(self.COLUMNS) - 1:
             return int(NUMBER_ALIGN)

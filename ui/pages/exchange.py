@@ -218,6 +218,13 @@ class CommitteeView(QtWidgets.QWidget):
         self.branch_model = BranchStatusModel(self)
         self.branches = self._table(self.branch_model)
         self.branches.doubleClicked.connect(self.show_history)
+        self.history_button = QtWidgets.QPushButton(_("Files received…"))
+        self.history_button.clicked.connect(lambda: self.show_history(self.branches.currentIndex()))
+        self.key_button = QtWidgets.QPushButton(_("Accept a new key…"))
+        self.key_button.clicked.connect(self.accept_new_key)
+        self.expect_button = QtWidgets.QPushButton(_("No longer expected…"))
+        self.expect_button.clicked.connect(self.toggle_expected)
+        self.branches.selectionModel().currentRowChanged.connect(lambda *_a: self._update_buttons())
         self.tally_model = CommitteeTallyModel(self)
         self.tally = self._table(self.tally_model)
         self.quota = QtWidgets.QLabel()
@@ -240,6 +247,12 @@ class CommitteeView(QtWidgets.QWidget):
         head.addWidget(self.counts)
         ul.addLayout(head)
         ul.addWidget(self.branches)
+        row_buttons = QtWidgets.QHBoxLayout()
+        row_buttons.addWidget(QtWidgets.QLabel(_("Selected branch:")))
+        for button in (self.history_button, self.key_button, self.expect_button):
+            row_buttons.addWidget(button)
+        row_buttons.addStretch(1)
+        ul.addLayout(row_buttons)
         lower = QtWidgets.QWidget()
         ll = QtWidgets.QVBoxLayout(lower)
         ll.setContentsMargins(0, 0, 0, 0)
@@ -269,17 +282,44 @@ class CommitteeView(QtWidgets.QWidget):
         view.verticalHeader().setDefaultSectionSize(view.fontMetrics().lineSpacing() + 10)
         header = view.horizontalHeader()
         header.setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QtWidgets.QHeaderView.ResizeMode.Stretch)
-        header.setMinimumSectionSize(60)
+        header.setSectionResizeMode(0, QtWidgets.QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
         return view
 
+    @staticmethod
+    def _fit_names(view: QtWidgets.QTableView, names: list[str]) -> None:
+        """The name column as wide as the longest name, within reason (the rest shows in a tooltip)."""
+        fm = view.fontMetrics()
+        widest = max([fm.horizontalAdvance(n) for n in names] + [fm.horizontalAdvance(_("Branch"))])
+        view.setColumnWidth(0, min(widest + 24, 270))
+
+    def selected(self):
+        index = self.branches.currentIndex()
+        return self.branch_model.row_at(index.row()) if index.isValid() else None
+
+    def _update_buttons(self) -> None:
+        row = self.selected()
+        for button in (self.history_button, self.key_button, self.expect_button):
+            button.setEnabled(row is not None)
+        self.key_button.setEnabled(row is not None and bool(row.key_fingerprint))
+        self.expect_button.setText(_("Expect files again") if row is not None and not row.expected
+                                   else _("No longer expected…"))
+
     def refresh(self) -> None:
+        selected = self.selected()
         year = self.year.value()
         with self.ctx.db.begin() as session:
             rows = csvc.branch_statuses(session, Period.of_year(year))
             tally = csvc.committee_tally(session, year)
         self.branch_model.set_rows(rows)
         self.tally_model.set_tally(tally if tally["branches"] else None)
+        self._fit_names(self.branches, [r.name for r in rows])
+        if selected is not None:
+            for i, r in enumerate(rows):
+                if r.id == selected.id:
+                    self.branches.setCurrentIndex(self.branch_model.index(i, 0))
+        self._update_buttons()
+        self._fit_names(self.tally, [b["branch"] for b in tally["branches"]] + [_("Share of those rated")])
         self.counts.setText(_("{sent} of {total} branches have sent their file for {year}.").format(
             sent=tally["branches_sent"], total=tally["branches_total"], year=year))
         q = tally["quota"]
@@ -367,7 +407,34 @@ class CommitteeView(QtWidgets.QWidget):
             return
         self.ctx.notify_changed("exchange")
 
+    def accept_new_key(self) -> None:
+        row = self.selected()
+        if row is None or not row.key_fingerprint:
+            return
+        if not ask(self, _("Accept a new key"), _(
+                "Forget the signing key recorded for {name} ({key})? Its next file will record a new key. "
+                "Do this only after the branch has confirmed that it changed computer.").format(
+                name=row.name, key=row.key_fingerprint)):
+            return
+        with self.ctx.db.begin() as session:
+            csvc.reset_key(session, row.name)
+        self.ctx.notify_changed("exchange")
+
+    def toggle_expected(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        if row.expected and not ask(self, _("No longer expected"), _(
+                "Stop expecting files from {name}? The files it sent are kept, and it is no longer counted "
+                "as missing.").format(name=row.name)):
+            return
+        with self.ctx.db.begin() as session:
+            csvc.set_expected(session, row.name, not row.expected)
+        self.ctx.notify_changed("exchange")
+
     def show_history(self, index) -> None:
+        if not index.isValid():
+            return
         branch_id = index.data(ID_ROLE)
         with self.ctx.db.begin() as session:
             files = csvc.file_history(session, branch_id)
