@@ -114,6 +114,9 @@ def test_symbolic_links_duplicates_and_too_many_entries_are_refused():
         warnings.simplefilter("ignore")  # zipfile warns about the duplicate it is asked to write
         refused(zip_of([*parts, (DATA, b"{}")]), "data.json hai lần")
     refused(zip_of([*parts, *[(f"x{i}", b"") for i in range(8)]]), "quá nhiều mục")
+    # a directory claiming 60 000 entries is refused from its end record, before it is parsed
+    many = zip_of([(f"{i}", b"") for i in range(60000)])
+    refused(many, "quá nhiều mục (60000)")
 
 
 def test_a_zip_bomb_is_refused_before_it_is_expanded():

@@ -21,6 +21,7 @@ import io
 import json
 import math
 import re
+import struct
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
@@ -308,9 +309,26 @@ def _read_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo, refuse) -> bytes:
     return blob
 
 
+MAX_DIRECTORY_BYTES = 64 * KIB
+
+
+def _check_directory(raw: bytes, refuse) -> None:
+    """Read the entry count and the directory's size from the end record before the ZIP reader
+    builds anything from them: a directory of a million entries is refused without parsing it."""
+    end = raw.rfind(b"PK\x05\x06", max(0, len(raw) - 65557))
+    if end < 0 or len(raw) < end + 22:
+        raise refuse(_("the ZIP container is damaged"))
+    count, size = struct.unpack_from("<HI", raw, end + 10)
+    if count > MAX_ENTRIES:
+        raise refuse(_("it contains too many entries ({n})").format(n=count))
+    if size > MAX_DIRECTORY_BYTES:
+        raise refuse(_("the ZIP container is damaged"))
+
+
 def _read_zip(raw: bytes, refuse) -> dict[str, bytes]:
     if not raw.startswith(b"PK\x03\x04"):
         raise refuse(_("it is not a file sent by Sổ chi bộ (not a ZIP container)"))
+    _check_directory(raw, refuse)
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as zf:
             infos = zf.infolist()
