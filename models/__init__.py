@@ -2,6 +2,7 @@
 from .base import Base
 from .branch import Branch, Setting
 from .dues import DuesPayment, DuesPaymentMonth, DuesRate
+from .exchange import KnownBranch, ReceivedFile  # noqa: F401
 from .member import DisciplineForm, EventKind, Member, MemberEvent
 from .rating import MonthlyRating
 

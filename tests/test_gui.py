@@ -141,3 +141,20 @@ def test_f1_opens_vietnamese_guide(window, qtbot):
     dialogs = [w for w in QtWidgets.QApplication.topLevelWidgets() if isinstance(w, HelpDialog)]
     assert dialogs and dialogs[-1].isVisible()
     dialogs[-1].close()
+
+
+def test_editing_details_keeps_a_committee_database_a_committee(qtbot, tmp_path):
+    from services.branch import BranchIdentity, get_branch, set_identity
+    from services.db import open_database
+    from ui.dialogs.identity_dialog import IdentityDialog
+
+    database = open_database(tmp_path / "du.db", create=True)
+    with database.begin() as s:
+        set_identity(s, BranchIdentity("Đảng ủy Sở", ["ĐẢNG ỦY KHỐI"], "Trà Vinh", kind="committee"))
+    dlg = IdentityDialog(FixedContext(database))
+    qtbot.addWidget(dlg)
+    dlg.place.setText("Tp. Trà Vinh")
+    dlg.accept()
+    with database.begin() as s:
+        assert (get_branch(s).kind, get_branch(s).place) == ("committee", "Tp. Trà Vinh")
+    database.close()

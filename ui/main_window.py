@@ -5,6 +5,7 @@ from services.i18n import N_, _
 
 from .pages.base import NotYetPage
 from .pages.dues import DuesPage
+from .pages.exchange import ExchangePage
 from .pages.home import HomePage
 from .pages.members import MembersPage
 from .pages.ratings import RatingsPage
@@ -18,7 +19,7 @@ PAGES = [
     ("ratings", N_("Monthly ratings"), RatingsPage),
     ("dues", N_("Party dues"), DuesPage),
     ("review", N_("Year-end review"), None),
-    ("exchange", N_("Send to the committee"), None),
+    ("exchange", N_("Send to the committee"), ExchangePage),
 ]
 
 BASE_POINT_SIZE = 11.0

@@ -10,7 +10,12 @@ from ..errors import UserError, ValidationError
 from ..i18n import _
 
 # Areas register their subcommands here, in the order --help lists them.
-COMMAND_MODULES = ["services.cli.core", "services.cli.members", "services.cli.dues"]
+COMMAND_MODULES = [
+    "services.cli.core",
+    "services.cli.members",
+    "services.cli.dues",
+    "services.cli.exchange",
+]
 
 
 def _translate_argparse() -> None:

@@ -15,6 +15,7 @@ class IdentityDialog(QtWidgets.QDialog):
         self.setWindowTitle(_("Branch details"))
         self.setMinimumWidth(620)
         current = ctx.identity() or BranchIdentity(name="")
+        self._kind = current.kind
         intro = QtWidgets.QLabel(
             _("Welcome to Sổ chi bộ. Enter the branch's details as they are printed on documents.")
             if first_run else _("The branch's details as they are printed on documents.")
@@ -48,7 +49,7 @@ class IdentityDialog(QtWidgets.QDialog):
     def value(self) -> BranchIdentity:
         return BranchIdentity(
             name=self.name.text(), parents=self.parents.toPlainText().splitlines(), place=self.place.text(),
-            secretary=self.secretary.text(), deputy_secretary=self.deputy.text(),
+            secretary=self.secretary.text(), deputy_secretary=self.deputy.text(), kind=self._kind,
         )
 
     def accept(self) -> None:

@@ -1,0 +1,218 @@
+"""Subcommands: export (a branch's file), aggregate, branches, and for a committee tally / report committee."""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..i18n import _
+from . import add_db_argument, open_existing
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("export", help=_("make the file a branch sends to its committee (.scb)"),
+                       description=_("Make the signed file of a year that the branch sends to its committee."))
+    add_db_argument(p)
+    p.add_argument("--year", type=int, required=True, help=_("the year"))
+    p.add_argument("--out", type=Path, required=True, help=_("the file to write, ending in .scb"))
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("aggregate", help=_("receive branches' .scb files into a committee's database"),
+                       description=_("Check and receive files sent by branches. A damaged, changed or foreign "
+                                     "file is refused and changes nothing."))
+    add_db_argument(p)
+    p.add_argument("files", nargs="+", type=Path, metavar=_("FILE"), help=_("the .scb files"))
+    p.add_argument("--replace", action="store_true",
+                   help=_("let a newer file replace the one already received for the same branch and period"))
+    p.set_defaults(func=cmd_aggregate)
+
+    p = sub.add_parser("branches", help=_("the branches a committee expects files from"),
+                       description=_("List, add or remove the branches a committee expects files from."))
+    bsub = p.add_subparsers(dest="branches_command", metavar=_("ACTION"), required=True)
+    b = bsub.add_parser("list", help=_("list the branches and what they sent"),
+                        description=_("List the branches and what they sent for a year."))
+    add_db_argument(b)
+    b.add_argument("--year", type=int, help=_("the year (default: last year)"))
+    b.set_defaults(func=cmd_branches_list)
+    b = bsub.add_parser("add", help=_("expect files from a branch"), description=_("Expect files from a branch."))
+    add_db_argument(b)
+    b.add_argument("--name", required=True, help=_("the branch's name as it writes it"))
+    b.set_defaults(func=cmd_branches_add)
+    b = bsub.add_parser("remove", help=_("stop expecting files from a branch (its files are kept)"),
+                        description=_("Stop expecting files from a branch; the files it sent are kept."))
+    add_db_argument(b)
+    b.add_argument("--name", required=True, help=_("the branch's name"))
+    b.set_defaults(func=cmd_branches_remove)
+    b = bsub.add_parser("reset-key", help=_("accept a branch's new signing key with its next file"),
+                        description=_("Forget the signing key recorded for a branch, so that its next file "
+                                      "records a new one. Do this only after confirming with the branch."))
+    add_db_argument(b)
+    b.add_argument("--name", required=True, help=_("the branch's name"))
+    b.set_defaults(func=cmd_branches_reset_key)
+
+    if "tally" not in sub.choices:
+        p = sub.add_parser("tally", help=_("the year's rating tally (a committee: of all its branches)"),
+                           description=_("Print the year's rating tally; in a committee's database, the sum "
+                                         "of the files its branches sent."))
+        add_db_argument(p)
+        p.add_argument("--year", type=int, required=True, help=_("the year"))
+        p.add_argument("--json", action="store_true", help=_("print one JSON object"))
+        p.set_defaults(func=cmd_tally)
+
+    if "report" not in sub.choices:
+        p = sub.add_parser("report", help=_("print reports"), description=_("Print reports to PDF or .xlsx."))
+        rsub = p.add_subparsers(dest="report_command", metavar=_("REPORT"), required=True)
+        add_committee_report(rsub)
+
+
+def add_committee_report(rsub: argparse._SubParsersAction) -> None:
+    """`report committee`: kept separate so a shared `report` group can add it."""
+    r = rsub.add_parser("committee", help=_("the committee's summary of all its branches (.pdf or .xlsx)"),
+                        description=_("The committee's summary of its branches' ratings for a year, as a PDF "
+                                      "in the official layout or as a workbook, by the extension of --out."))
+    add_db_argument(r)
+    r.add_argument("--year", type=int, required=True, help=_("the year"))
+    r.add_argument("--out", type=Path, required=True, help=_("the .pdf or .xlsx file to write"))
+    r.set_defaults(func=cmd_report_committee)
+
+
+def _default_year() -> int:
+    import datetime as dt
+
+    return dt.date.today().year - 1
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from ..exchange.export import export_year
+
+    db = open_existing(args.db)
+    try:
+        with db.begin() as session:
+            s = export_year(session, args.year, args.out)
+    finally:
+        db.close()
+    print(_("Wrote {path}: {branch}, year {year}: {members} members, {rated} rated.").format(
+        path=s.path, branch=s.branch, year=s.year, members=s.members, rated=s.rated))
+    if not s.attachments:
+        print(_("The printed year-end forms are not in the file: the year-end review has none yet."))
+    return 0
+
+
+def cmd_aggregate(args: argparse.Namespace) -> int:
+    import sys
+
+    from ..exchange.committee import ReceiveStatus, receive_file, require_committee
+    from ..exchange.container import ExchangeRefused
+
+    db = open_existing(args.db)
+    failed = 0
+    try:
+        with db.begin() as session:
+            require_committee(session)
+        for path in args.files:
+            try:
+                result = receive_file(db, path, replace=args.replace)
+            except ExchangeRefused as exc:
+                failed += 1
+                print(_("Error: {message}").format(message=exc), file=sys.stderr)
+                continue
+            print(result.message(), file=sys.stderr if result.status == ReceiveStatus.NEEDS_CONFIRMATION else
+                  sys.stdout)
+            if result.status == ReceiveStatus.NEEDS_CONFIRMATION:
+                failed += 1
+                print(_("Run again with --replace to replace it."), file=sys.stderr)
+    finally:
+        db.close()
+    return 1 if failed else 0
+
+
+def cmd_branches_list(args: argparse.Namespace) -> int:
+    from ..exchange.committee import branch_statuses, local_text
+    from ..exchange.container import Period
+
+    year = args.year or _default_year()
+    db = open_existing(args.db)
+    try:
+        with db.begin() as session:
+            rows = branch_statuses(session, Period.of_year(year))
+    finally:
+        db.close()
+    if not rows:
+        print(_("The committee expects no branch yet."))
+    for r in rows:
+        state = _("sent {made}").format(made=local_text(r.made_at)) if r.sent else _("not sent")
+        extra = "" if r.expected else " " + _("(no longer expected)")
+        print(f"{r.name}{extra}: {state}" + (f" — {_('key')} {r.key_fingerprint}" if r.key_fingerprint else ""))
+    return 0
+
+
+def _branch_action(args: argparse.Namespace, action, message: str) -> int:
+    db = open_existing(args.db)
+    try:
+        with db.begin() as session:
+            known = action(session, args.name)
+            name = known.name
+    finally:
+        db.close()
+    print(message.format(name=name))
+    return 0
+
+
+def cmd_branches_add(args):
+    from ..exchange.committee import register_branch
+
+    return _branch_action(args, register_branch, _("The committee now expects files from {name}."))
+
+
+def cmd_branches_remove(args):
+    from ..exchange.committee import set_expected
+
+    return _branch_action(args, lambda s, n: set_expected(s, n, False),
+                          _("{name} is no longer expected; the files it sent are kept."))
+
+
+def cmd_branches_reset_key(args):
+    from ..exchange.committee import reset_key
+
+    return _branch_action(args, reset_key, _("The next file from {name} will record its new key."))
+
+
+def cmd_tally(args: argparse.Namespace) -> int:
+    """The committee's tally; in a branch's database, the branch's own (from the year-end review)."""
+    import json
+
+    from ..branch import get_branch
+
+    db = open_existing(args.db)
+    try:
+        with db.begin() as session:
+            branch = get_branch(session)
+            if branch is not None and branch.kind == "committee":
+                from ..exchange.committee import committee_tally
+
+                tally = committee_tally(session, args.year)
+            else:
+                from ..exchange.source import branch_year_data
+
+                tally = branch_year_data(session, args.year)["tally"]
+    finally:
+        db.close()
+    if args.json:
+        print(json.dumps(tally, ensure_ascii=False, indent=2))
+    else:
+        from ..exchange.report import tally_text
+
+        print(tally_text(tally))
+    return 0
+
+
+def cmd_report_committee(args: argparse.Namespace) -> int:
+    from ..exchange.report import write_committee_report
+
+    db = open_existing(args.db)
+    try:
+        with db.begin() as session:
+            write_committee_report(session, args.year, args.out)
+    finally:
+        db.close()
+    print(_("Wrote {path}.").format(path=args.out))
+    return 0

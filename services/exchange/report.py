@@ -1,0 +1,182 @@
+"""The committee's summary of its branches: readable text, printed report (PDF) and workbook."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Spacer
+from sqlalchemy.orm import Session
+
+from .. import settings
+from ..errors import UserError
+from ..i18n import _, format_number, format_pct
+from ..pdf import DocumentHeader, SignatureBlock, bar_chart, build_document, bullet, heading, para, table
+from .committee import COMMITTEE_SYMBOL, committee_tally, require_committee
+from .source import LEVELS
+
+# Wording of the four levels as the regulations print it (QĐ 132, 124 and 366 use the same words).
+LEVEL_NAMES = {
+    "HTXSNV": "Hoàn thành xuất sắc nhiệm vụ",
+    "HTTNV": "Hoàn thành tốt nhiệm vụ",
+    "HTNV": "Hoàn thành nhiệm vụ",
+    "KHTNV": "Không hoàn thành nhiệm vụ",
+}
+
+
+def level_name(code: str | None) -> str:
+    return LEVEL_NAMES.get(code or "", "")
+
+
+def _pct(value: float) -> str:
+    return format_pct(value, 2)
+
+
+def tally_text(t: dict[str, Any]) -> str:
+    """The tally as a few readable Vietnamese lines (the `tally` command without --json)."""
+    lines = [_("{org}, year {year}").format(org=t["branch"], year=t["year"])]
+    if "branches" in t:
+        lines.append(_("Branches: {total}; sent their file: {sent}.").format(
+            total=t["branches_total"], sent=t["branches_sent"]))
+        for code in LEVELS:
+            if t["collective_levels"][code]:
+                lines.append("  " + _("Branches proposed \"{level}\": {n}").format(
+                    level=LEVEL_NAMES[code], n=t["collective_levels"][code]))
+        if t["missing"]:
+            lines.append(_("Not sent yet: {names}.").format(names=", ".join(t["missing"])))
+    lines.append(_("Members: {total}; rated: {rated}; not rated: {not_rated}.").format(
+        total=t["members_total"], rated=t["assessed"], not_rated=t["not_assessed"]))
+    for reason, n in t["not_assessed_reasons"].items():
+        lines.append(f"  - {reason}: {n}")
+    for code in LEVELS:
+        lines.append(f"  {LEVEL_NAMES[code]} ({code}): {t['levels'][code]} ({_pct(t['percent'][code])})")
+    lines.append(_quota_sentence(t))
+    return "\n".join(lines)
+
+
+def _quota_sentence(t: dict[str, Any]) -> str:
+    q = t["quota"]
+    n = t["levels"]["HTXSNV"]
+    if q["ok"]:
+        return _("HTXSNV: {n}, within the maximum of {max}.").format(n=n, max=q["max_HTXSNV"])
+    return _("HTXSNV: {n}, {over} more than the maximum of {max}.").format(
+        n=n, max=q["max_HTXSNV"], over=n - q["max_HTXSNV"])
+
+
+def _branch_rows(t: dict[str, Any]) -> list[list[Any]]:
+    rows: list[list[Any]] = []
+    for i, b in enumerate(t["branches"], 1):
+        rows.append([i, b["branch"], b["members_total"], b["assessed"], b["not_assessed"],
+                     *(b["levels"][k] for k in LEVELS), b["collective_level"] or ""])
+    for j, name in enumerate(t["missing"], len(rows) + 1):
+        rows.append([j, name, "", "", "", "", "", "", "", _("not sent")])
+    return rows
+
+
+def _headers() -> list[str]:
+    return ["STT", _("Branch"), _("Members"), _("Rated"), _("Not rated"), *LEVELS, _("Branch's proposed level")]
+
+
+def write_committee_report(session: Session, year: int, out: Path | str, on: dt.date | None = None) -> None:
+    """The committee's summary for `year`, as PDF or .xlsx by the extension of `out`."""
+    out = Path(out)
+    suffix = out.suffix.lower()
+    if suffix not in (".pdf", ".xlsx"):
+        raise UserError(_("Unknown file type {suffix}: use .pdf or .xlsx.").format(suffix=out.suffix or "?"))
+    committee = require_committee(session)
+    t = committee_tally(session, year)
+    if suffix == ".xlsx":
+        _write_xlsx(out, t)
+        return
+    symbol = settings.get(session, COMMITTEE_SYMBOL.key)
+    header = DocumentHeader(parents=list(committee.parents or []), issuer=committee.name,
+                            number="Số\u00a0\u00a0\u00a0\u00a0\u00a0\u00a0-BC/" + symbol,
+                            place=committee.place, date=on or dt.date.today())
+    tmp = out.with_name(out.name + ".part")
+    try:
+        build_document(str(tmp), header, "Báo cáo",
+                       _("Summary of the review and quality rating of Party members and branches, year {year}")
+                       .format(year=year),
+                       _pdf_body(t), signatures=[SignatureBlock(["T/M ĐẢNG ỦY", "BÍ THƯ"], committee.secretary)],
+                       recipients=_recipients(committee), landscape=True)
+        tmp.replace(out)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise UserError(_("Cannot write the file {path}: {error}").format(path=out, error=exc.strerror or exc)) \
+            from exc
+
+
+def _recipients(committee) -> list[str]:
+    out = []
+    if committee.parents:
+        out.append(_("{body} (to report),").format(body=committee.parents[-1]))
+    out.append(_("Branches under the committee,"))
+    out.append(_("Filed."))
+    return out
+
+
+def _names_with(t: dict[str, Any], code: str) -> str:
+    return ", ".join(b["branch"] for b in t["branches"] if b["collective_level"] == code)
+
+
+def _pdf_body(t: dict[str, Any]) -> list:
+    body: list = [heading(_("I. BRANCHES"))]
+    body.append(para(_("The Party organisation has {total} branches; {sent} of them have sent their results.")
+                     .format(total=format_number(t["branches_total"]), sent=format_number(t["branches_sent"]))))
+    for code in LEVELS:
+        n = t["collective_levels"][code]
+        if n:
+            body.append(bullet(_("{n} branches proposed \"{level}\" ({names});").format(
+                n=f"{n:02d}", level=LEVEL_NAMES[code].lower(), names=_names_with(t, code))))
+    if t["collective_not_rated"]:
+        body.append(bullet(_("{n} branches have not proposed a level yet.").format(n=f"{t['collective_not_rated']:02d}")))
+    if t["missing"]:
+        body.append(para(_("Branches that have not sent their results: {names}.").format(names=", ".join(t["missing"]))))
+    body.append(heading(_("II. PARTY MEMBERS")))
+    reasons = "; ".join(f"{r}: {format_number(n)}" for r, n in t["not_assessed_reasons"].items())
+    body.append(para(_("Party members at the time of the review: {total}; members eligible for rating: {rated}; "
+                       "not rated: {not_rated}{reasons}. Of those rated:").format(
+        total=format_number(t["members_total"]), rated=format_number(t["assessed"]),
+        not_rated=format_number(t["not_assessed"]), reasons=f" ({reasons})" if reasons else "")))
+    for code in LEVELS:
+        body.append(bullet(_("{level}: {n} members, {pct};").format(
+            level=LEVEL_NAMES[code], n=format_number(t["levels"][code]), pct=_pct(t["percent"][code]))))
+    q = t["quota"]
+    share = format_number(round(q.get("share", 0.2) * 100, 2))
+    if q["ok"]:
+        body.append(para(_("Members rated HTXSNV: {n}, within the maximum of {max} ({share}% of the {httnv} members "
+                           "rated HTTNV).").format(n=t["levels"]["HTXSNV"], max=q["max_HTXSNV"], share=share,
+                                                   httnv=t["levels"]["HTTNV"])))
+    else:
+        body.append(para(_("Members proposed HTXSNV: {n}, {over} more than the maximum of {max} ({share}% of the "
+                           "{httnv} members rated HTTNV); the committee must reduce the number when it decides.")
+                         .format(n=t["levels"]["HTXSNV"], max=q["max_HTXSNV"], share=share,
+                                 httnv=t["levels"]["HTTNV"], over=t["levels"]["HTXSNV"] - q["max_HTXSNV"])))
+    body.append(heading(_("III. SUMMARY TABLE BY BRANCH")))
+    rows: list[list[Any]] = [_headers(), *_branch_rows(t)]
+    rows.append(["", _("Total"), t["members_total"], t["assessed"], t["not_assessed"],
+                 *(t["levels"][k] for k in LEVELS), ""])
+    rows.append(["", _("Share of those rated"), "", "", "", *(_pct(t["percent"][k]) for k in LEVELS), ""])
+    body.append(table(rows, [13, 71, 20, 22, 22, 20, 20, 20, 20, 24], numeric_cols=(5, 6, 7, 8),
+                      center_cols=(0, 9)))
+    body.append(Spacer(1, 2 * mm))
+    body.append(para(_("HTXSNV: completed duties excellently; HTTNV: completed duties well; HTNV: completed "
+                       "duties; KHTNV: did not complete duties."), align="left"))
+    body.append(Spacer(1, 2 * mm))
+    body.append(bar_chart([LEVEL_NAMES[k] for k in LEVELS], [t["levels"][k] for k in LEVELS], 170, 55))
+    return body
+
+
+def _write_xlsx(out: Path, t: dict[str, Any]) -> None:
+    from ..member_export import write_xlsx
+
+    rows: list[list[Any]] = [_headers()]
+    for r in _branch_rows(t):
+        rows.append([None if v == "" else v for v in r])
+    rows.append([None, _("Total"), t["members_total"], t["assessed"], t["not_assessed"],
+                 *(t["levels"][k] for k in LEVELS), None])
+    rows.append([None, _("Share of those rated (%)"), None, None, None, *(t["percent"][k] for k in LEVELS), None])
+    rows.append([None, _quota_sentence(t), *([None] * 8)])
+    write_xlsx(out, _("Summary {year}").format(year=t["year"]), rows,
+               widths=[6, 40, 12, 12, 12, 10, 10, 10, 10, 22])

@@ -1,0 +1,507 @@
+"""Gửi cấp trên: a branch makes its signed file for the committee; a committee receives and adds them up."""
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from services.branch import get_branch
+from services.errors import UserError
+from services.exchange import committee as csvc
+from services.exchange import keys
+from services.exchange.container import SUFFIX, ExchangeRefused, Period
+from services.exchange.export import default_file_name, export_year, preview
+from services.exchange.report import LEVEL_NAMES, write_committee_report
+from services.exchange.source import LEVELS
+from services.i18n import N_, _
+
+from ..models.exchange import ID_ROLE, BranchStatusModel, CommitteeTallyModel
+from ..qt import Qt, QtCore, QtWidgets, Signal
+from ..widgets import ask, inform, shortcut
+from .base import Page, page_heading
+
+
+def default_year(today) -> int:
+    """The year being reviewed: this year from November, otherwise last year."""
+    return today.year if today.month >= 11 else today.year - 1
+
+
+class Job(QtCore.QThread):
+    """Runs `fn` off the GUI thread; `done(result)` or `failed(message)` arrive on the GUI thread."""
+
+    done = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, fn, parent=None):
+        super().__init__(parent)
+        self.fn = fn
+
+    def run(self) -> None:
+        try:
+            result = self.fn()
+        except UserError as exc:
+            self.failed.emit(str(exc))
+            return
+        except Exception as exc:  # noqa: BLE001 - shown to the user instead of vanishing with the thread
+            self.failed.emit(_("Unexpected error: {error}").format(error=exc))
+            return
+        self.done.emit(result)
+
+
+def run_with_progress(parent, text: str, fn, on_done, on_failed) -> Job:
+    """Run `fn` in a Job behind a busy progress dialog (no cancel: the work is short and atomic)."""
+    dialog = QtWidgets.QProgressDialog(text, "", 0, 0, parent)
+    dialog.setWindowTitle(_("Please wait"))
+    dialog.setCancelButton(None)
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(0)
+    dialog.show()
+    job = Job(fn, parent)
+
+    def finish(handler, value):
+        dialog.close()
+        dialog.deleteLater()
+        handler(value)
+
+    job.done.connect(lambda result: finish(on_done, result))
+    job.failed.connect(lambda message: finish(on_failed, message))
+    job.finished.connect(job.deleteLater)
+    job.start()
+    return job
+
+
+def _year_box(today) -> QtWidgets.QSpinBox:
+    box = QtWidgets.QSpinBox()
+    box.setRange(1990, 2200)
+    box.setValue(default_year(today))
+    box.setMinimumWidth(box.fontMetrics().horizontalAdvance("00000") + 40)
+    return box
+
+
+class BranchSendView(QtWidgets.QWidget):
+    """In a branch's database: what the file of the year holds, and making it."""
+
+    def __init__(self, ctx, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.job: Job | None = None
+        self.last_path: Path | None = None
+        self.intro = QtWidgets.QLabel()
+        self.intro.setWordWrap(True)
+        self.year = _year_box(ctx.today())
+        self.year.valueChanged.connect(lambda _v: self.refresh())
+        self.summary = QtWidgets.QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.summary.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.send_button = QtWidgets.QPushButton(_("Make the file for the committee…") + " (Ctrl+S)")
+        self.send_button.clicked.connect(self.make_file)
+        self.result = QtWidgets.QLabel()
+        self.result.setWordWrap(True)
+        self.key_label = QtWidgets.QLabel()
+        self.key_label.setWordWrap(True)
+        self.key_label.setStyleSheet("color:#555555")
+
+        row = QtWidgets.QHBoxLayout()
+        row.addWidget(QtWidgets.QLabel(_("Year:")))
+        row.addWidget(self.year)
+        row.addStretch(1)
+        lay = QtWidgets.QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.intro)
+        lay.addLayout(row)
+        box = QtWidgets.QGroupBox(_("What will be sent"))
+        box_lay = QtWidgets.QVBoxLayout(box)
+        box_lay.addWidget(self.summary)
+        lay.addWidget(box)
+        buttons = QtWidgets.QHBoxLayout()
+        buttons.addWidget(self.send_button)
+        buttons.addStretch(1)
+        lay.addLayout(buttons)
+        lay.addWidget(self.result)
+        lay.addStretch(1)
+        lay.addWidget(self.key_label)
+        shortcut(self, "Ctrl+S", self.make_file)
+
+    def refresh(self) -> None:
+        year = self.year.value()
+        try:
+            with self.ctx.db.begin() as session:
+                s = preview(session, year)
+        except UserError as exc:
+            self.summary.setText(html.escape(str(exc)))
+            self.send_button.setEnabled(False)
+            return
+        self.send_button.setEnabled(True)
+        self.intro.setText(_("Make one signed file with the year's review results of the branch, to send to "
+                             "{committee} (by e-mail or on a USB stick). The committee's program checks it and "
+                             "adds it up, with no retyping.").format(committee=s.committee or _("the committee")))
+        levels = " · ".join(f"{k} {s.levels[k]}" for k in LEVELS)
+        lines = [
+            _("Branch: {name}").format(name=s.branch),
+            _("Members on the review date: {n}").format(n=s.members),
+            _("Rated: {rated}; not rated: {not_rated}").format(rated=s.rated, not_rated=s.not_rated),
+            levels,
+            _("Branch's proposed level: {level}").format(
+                level=LEVEL_NAMES.get(s.proposed_level or "", "") or _("not yet")),
+            _("Meetings recorded: {n}").format(n=s.meetings_held),
+        ]
+        self.summary.setText("<br>".join(html.escape(x) for x in lines))
+        path = keys.key_path()
+        if path.exists():
+            try:
+                fp = keys.fingerprint(keys.public_raw(keys.load_or_create_key(path)))
+                self.key_label.setText(_("This computer's signing key: {fp}. Keep a copy of the file {path} with "
+                                         "your backups.").format(fp=keys.short_fingerprint(fp), path=path))
+            except UserError as exc:
+                self.key_label.setText(str(exc))
+        else:
+            self.key_label.setText(_("This computer's signing key is made with the first file."))
+
+    def make_file(self) -> None:
+        if self.job is not None or not self.send_button.isEnabled():
+            return
+        year = self.year.value()
+        with self.ctx.db.begin() as session:
+            branch = get_branch(session)
+            name = default_file_name(branch.name if branch else "", year)
+        start = str(Path.home() / name)
+        path, _filter = QtWidgets.QFileDialog.getSaveFileName(
+            self, _("Make the file for the committee"), start, _("Files for the committee (*.scb)"))
+        if not path:
+            return
+        path = Path(path)
+        if path.suffix.lower() != SUFFIX:
+            path = path.with_name(path.name + SUFFIX)
+        db = self.ctx.db
+
+        def work():
+            with db.begin() as session:
+                return export_year(session, year, path)
+
+        self.send_button.setEnabled(False)
+        self.job = run_with_progress(self, _("Making the file…"), work, self._made, self._failed)
+
+    def _made(self, summary) -> None:
+        self.job = None
+        self.send_button.setEnabled(True)
+        self.last_path = summary.path
+        self.result.setText(_("Made {path}: {members} members, {rated} rated. Send this file to the committee.")
+                            .format(path=summary.path, members=summary.members, rated=summary.rated))
+        self.refresh()
+
+    def _failed(self, message: str) -> None:
+        self.job = None
+        self.send_button.setEnabled(True)
+        inform(self, _("Make the file for the committee"), message, error=True)
+
+
+class CommitteeView(QtWidgets.QWidget):
+    """In a committee's database: the branches, the files they sent, and the sum."""
+
+    def __init__(self, ctx, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.job: Job | None = None
+        self.setAcceptDrops(True)
+        self.year = _year_box(ctx.today())
+        self.year.valueChanged.connect(lambda _v: self.refresh())
+        self.receive_button = QtWidgets.QPushButton(_("Receive files…") + " (Ctrl+O)")
+        self.receive_button.clicked.connect(self.choose_files)
+        self.add_button = QtWidgets.QPushButton(_("Add a branch…"))
+        self.add_button.clicked.connect(self.add_branch)
+        self.report_button = QtWidgets.QPushButton(_("Print the summary…") + " (Ctrl+P)")
+        self.report_button.clicked.connect(self.print_summary)
+        hint = QtWidgets.QLabel(_("Drag .scb files from the branches onto this page to receive them."))
+        hint.setStyleSheet("color:#555555")
+        self.counts = QtWidgets.QLabel()
+
+        self.branch_model = BranchStatusModel(self)
+        self.branches = self._table(self.branch_model)
+        self.branches.doubleClicked.connect(self.show_history)
+        self.history_button = QtWidgets.QPushButton(_("Files received…"))
+        self.history_button.clicked.connect(lambda: self.show_history(self.branches.currentIndex()))
+        self.key_button = QtWidgets.QPushButton(_("Accept a new key…"))
+        self.key_button.clicked.connect(self.accept_new_key)
+        self.expect_button = QtWidgets.QPushButton(_("No longer expected…"))
+        self.expect_button.clicked.connect(self.toggle_expected)
+        self.branches.selectionModel().currentRowChanged.connect(lambda *_a: self._update_buttons())
+        self.tally_model = CommitteeTallyModel(self)
+        self.tally = self._table(self.tally_model)
+        self.quota = QtWidgets.QLabel()
+        self.quota.setWordWrap(True)
+
+        top = QtWidgets.QHBoxLayout()
+        top.addWidget(QtWidgets.QLabel(_("Year:")))
+        top.addWidget(self.year)
+        top.addSpacing(12)
+        top.addWidget(self.receive_button)
+        top.addWidget(self.add_button)
+        top.addWidget(self.report_button)
+        top.addStretch(1)
+        upper = QtWidgets.QWidget()
+        ul = QtWidgets.QVBoxLayout(upper)
+        ul.setContentsMargins(0, 0, 0, 0)
+        head = QtWidgets.QHBoxLayout()
+        head.addWidget(QtWidgets.QLabel("<b>" + html.escape(_("Branches and their files")) + "</b>"))
+        head.addStretch(1)
+        head.addWidget(self.counts)
+        ul.addLayout(head)
+        ul.addWidget(self.branches)
+        row_buttons = QtWidgets.QHBoxLayout()
+        row_buttons.addWidget(QtWidgets.QLabel(_("Selected branch:")))
+        for button in (self.history_button, self.key_button, self.expect_button):
+            row_buttons.addWidget(button)
+        row_buttons.addStretch(1)
+        ul.addLayout(row_buttons)
+        lower = QtWidgets.QWidget()
+        ll = QtWidgets.QVBoxLayout(lower)
+        ll.setContentsMargins(0, 0, 0, 0)
+        ll.addWidget(QtWidgets.QLabel("<b>" + html.escape(_("The committee's tally")) + "</b>"))
+        ll.addWidget(self.tally)
+        ll.addWidget(self.quota)
+        split = QtWidgets.QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(upper)
+        split.addWidget(lower)
+        lay = QtWidgets.QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addLayout(top)
+        lay.addWidget(hint)
+        lay.addWidget(split, 1)
+        shortcut(self, "Ctrl+O", self.choose_files)
+        shortcut(self, "Ctrl+P", self.print_summary)
+
+    @staticmethod
+    def _table(model) -> QtWidgets.QTableView:
+        view = QtWidgets.QTableView()
+        view.setModel(model)
+        view.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setSelectionMode(QtWidgets.QAbstractItemView.SelectionMode.SingleSelection)
+        view.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
+        view.setAlternatingRowColors(True)
+        view.verticalHeader().setVisible(False)
+        view.verticalHeader().setDefaultSectionSize(view.fontMetrics().lineSpacing() + 10)
+        header = view.horizontalHeader()
+        header.setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QtWidgets.QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        return view
+
+    @staticmethod
+    def _fit_names(view: QtWidgets.QTableView, names: list[str]) -> None:
+        """The name column as wide as the longest name, within reason (the rest shows in a tooltip)."""
+        fm = view.fontMetrics()
+        widest = max([fm.horizontalAdvance(n) for n in names] + [fm.horizontalAdvance(_("Branch"))])
+        view.setColumnWidth(0, min(widest + 24, 270))
+
+    def selected(self):
+        index = self.branches.currentIndex()
+        return self.branch_model.row_at(index.row()) if index.isValid() else None
+
+    def _update_buttons(self) -> None:
+        row = self.selected()
+        for button in (self.history_button, self.key_button, self.expect_button):
+            button.setEnabled(row is not None)
+        self.key_button.setEnabled(row is not None and bool(row.key_fingerprint))
+        self.expect_button.setText(_("Expect files again") if row is not None and not row.expected
+                                   else _("No longer expected…"))
+
+    def refresh(self) -> None:
+        selected = self.selected()
+        year = self.year.value()
+        with self.ctx.db.begin() as session:
+            rows = csvc.branch_statuses(session, Period.of_year(year))
+            tally = csvc.committee_tally(session, year)
+        self.branch_model.set_rows(rows)
+        self.tally_model.set_tally(tally if tally["branches"] else None)
+        self._fit_names(self.branches, [r.name for r in rows])
+        if selected is not None:
+            for i, r in enumerate(rows):
+                if r.id == selected.id:
+                    self.branches.setCurrentIndex(self.branch_model.index(i, 0))
+        self._update_buttons()
+        self._fit_names(self.tally, [b["branch"] for b in tally["branches"]] + [_("Share of those rated")])
+        self.counts.setText(_("{sent} of {total} branches have sent their file for {year}.").format(
+            sent=tally["branches_sent"], total=tally["branches_total"], year=year))
+        q = tally["quota"]
+        n = tally["levels"]["HTXSNV"]
+        if not tally["branches"]:
+            self.quota.setText("")
+        elif q["ok"]:
+            self.quota.setText(_("HTXSNV: {n}, within the maximum of {max} (a share of those rated HTTNV).")
+                               .format(n=n, max=q["max_HTXSNV"]))
+            self.quota.setStyleSheet("color:#1b5e20")
+        else:
+            self.quota.setText(_("HTXSNV: {n}, {over} more than the maximum of {max} (a share of those rated "
+                                 "HTTNV): the committee must reduce the number when it decides.")
+                               .format(n=n, max=q["max_HTXSNV"], over=n - q["max_HTXSNV"]))
+            self.quota.setStyleSheet("color:#b00020")
+
+    # --- receiving -------------------------------------------------------------------------------
+    def choose_files(self) -> None:
+        paths, _filter = QtWidgets.QFileDialog.getOpenFileNames(
+            self, _("Receive files from branches"), str(Path.home()), _("Files for the committee (*.scb)"))
+        if paths:
+            self.receive_paths([Path(p) for p in paths])
+
+    def receive_paths(self, paths: list[Path]) -> None:
+        """Receive each file; refusals are listed in one dialog, replacements are asked one by one."""
+        done: list[str] = []
+        refused: list[str] = []
+        for path in paths:
+            try:
+                result = csvc.receive_file(self.ctx.db, path)
+                if result.status == csvc.ReceiveStatus.NEEDS_CONFIRMATION:
+                    if ask(self, _("Replace the file?"), result.message() + "\n\n" + _("Replace it?")):
+                        result = csvc.receive_file(self.ctx.db, path, replace=True)
+                    else:
+                        done.append(_("{file}: kept the file received earlier.").format(file=path.name))
+                        continue
+                done.append(result.message())
+            except ExchangeRefused as exc:
+                refused.append(str(exc))
+            except UserError as exc:
+                refused.append(str(exc))
+                break
+        self.ctx.notify_changed("exchange")
+        if refused:
+            inform(self, _("Files not accepted"), "\n\n".join(refused + done), error=True)
+        elif done:
+            inform(self, _("Files received"), "\n\n".join(done))
+
+    def dragEnterEvent(self, event) -> None:
+        if self._scb_paths(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event) -> None:
+        self.dragEnterEvent(event)
+
+    def dropEvent(self, event) -> None:
+        paths = self._scb_paths(event.mimeData())
+        if paths:
+            event.acceptProposedAction()
+            self.receive_paths(paths)
+
+    @staticmethod
+    def _scb_paths(mime) -> list[Path]:
+        if not mime.hasUrls():
+            return []
+        return [Path(u.toLocalFile()) for u in mime.urls()
+                if u.isLocalFile() and u.toLocalFile().lower().endswith(SUFFIX)]
+
+    # --- other actions ---------------------------------------------------------------------------
+    def add_branch(self) -> None:
+        dlg = QtWidgets.QInputDialog(self)
+        dlg.setWindowTitle(_("Add a branch"))
+        dlg.setLabelText(_("Name of the branch, as it writes it:"))
+        dlg.setOkButtonText(_("Add"))
+        dlg.setCancelButtonText(_("Cancel"))
+        if dlg.exec() != QtWidgets.QDialog.DialogCode.Accepted:
+            return
+        try:
+            with self.ctx.db.begin() as session:
+                csvc.register_branch(session, dlg.textValue())
+        except UserError as exc:
+            inform(self, _("Add a branch"), str(exc), error=True)
+            return
+        self.ctx.notify_changed("exchange")
+
+    def accept_new_key(self) -> None:
+        row = self.selected()
+        if row is None or not row.key_fingerprint:
+            return
+        if not ask(self, _("Accept a new key"), _(
+                "Forget the signing key recorded for {name} ({key})? Its next file will record a new key. "
+                "Do this only after the branch has confirmed that it changed computer.").format(
+                name=row.name, key=row.key_fingerprint)):
+            return
+        with self.ctx.db.begin() as session:
+            csvc.reset_key(session, row.name)
+        self.ctx.notify_changed("exchange")
+
+    def toggle_expected(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        if row.expected and not ask(self, _("No longer expected"), _(
+                "Stop expecting files from {name}? The files it sent are kept, and it is no longer counted "
+                "as missing.").format(name=row.name)):
+            return
+        with self.ctx.db.begin() as session:
+            csvc.set_expected(session, row.name, not row.expected)
+        self.ctx.notify_changed("exchange")
+
+    def show_history(self, index) -> None:
+        if not index.isValid():
+            return
+        branch_id = index.data(ID_ROLE)
+        with self.ctx.db.begin() as session:
+            files = csvc.file_history(session, branch_id)
+            lines = [
+                _("{period}: made {made}, received {received}{state}").format(
+                    period=Period(f.period_year, f.period_kind, f.period_number).text(),
+                    made=csvc.local_text(f.created_at), received=csvc.local_text(f.received_at),
+                    state="" if f.active else " " + _("(replaced)"))
+                for f in files]
+        name = self.branch_model.row_at(index.row()).name
+        inform(self, _("Files from {name}").format(name=name), "\n".join(lines) or _("No file received yet."))
+
+    def print_summary(self) -> None:
+        if self.job is not None:
+            return
+        year = self.year.value()
+        start = str(Path.home() / f"tong-hop-{year}.pdf")
+        path, _filter = QtWidgets.QFileDialog.getSaveFileName(
+            self, _("Print the summary"), start, _("PDF document (*.pdf);;Excel workbook (*.xlsx)"))
+        if not path:
+            return
+        db = self.ctx.db
+        today = self.ctx.today()
+
+        def work():
+            with db.begin() as session:
+                write_committee_report(session, year, path, on=today)
+            return path
+
+        def done(result):
+            self.job = None
+            inform(self, _("Print the summary"), _("Wrote {path}.").format(path=result))
+
+        def failed(message):
+            self.job = None
+            inform(self, _("Print the summary"), message, error=True)
+
+        self.job = run_with_progress(self, _("Writing the summary…"), work, done, failed)
+
+
+class ExchangePage(Page):
+    title = N_("Send to the committee")
+    area = "exchange"
+
+    def __init__(self, ctx, parent=None):
+        super().__init__(ctx, parent)
+        self.heading = page_heading(_(self.title))
+        self.branch_view = BranchSendView(ctx)
+        self.committee_view = CommitteeView(ctx)
+        self.stack = QtWidgets.QStackedWidget()
+        self.stack.addWidget(self.branch_view)
+        self.stack.addWidget(self.committee_view)
+        lay = QtWidgets.QVBoxLayout(self)
+        lay.addWidget(self.heading)
+        lay.addWidget(self.stack, 1)
+
+    def is_committee(self) -> bool:
+        with self.ctx.db.begin() as session:
+            branch = get_branch(session)
+            return branch is not None and branch.kind == "committee"
+
+    def refresh(self) -> None:
+        if self.is_committee():
+            self.heading.setText(_("Files from the branches"))
+            self.stack.setCurrentWidget(self.committee_view)
+            self.committee_view.refresh()
+        else:
+            self.heading.setText(_(self.title))
+            self.stack.setCurrentWidget(self.branch_view)
+            self.branch_view.refresh()
