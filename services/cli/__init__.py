@@ -10,7 +10,7 @@ from ..errors import UserError, ValidationError
 from ..i18n import _
 
 # Areas register their subcommands here, in the order --help lists them.
-COMMAND_MODULES = ["services.cli.core", "services.cli.members"]
+COMMAND_MODULES = ["services.cli.core", "services.cli.members", "services.cli.selftest"]
 
 
 def _translate_argparse() -> None:
@@ -20,23 +20,22 @@ def _translate_argparse() -> None:
 
 
 def version_string() -> str:
-    from importlib.metadata import PackageNotFoundError, version
+    from ..version import app_version
 
-    try:
-        return version("so-chi-bo")
-    except PackageNotFoundError:
-        return "0.1.0"
+    return app_version()
 
 
 def build_parser() -> argparse.ArgumentParser:
     _translate_argparse()
     parser = argparse.ArgumentParser(
-        prog="main.py",
+        prog=Path(sys.executable).stem if getattr(sys, "frozen", False) else "main.py",
         description=_("Sổ chi bộ: the Party branch's register, meetings and year-end review. "
                       "Without a subcommand the program window opens."),
     )
     parser.add_argument("--db", type=Path, help=_("database file to open (default: the one in the user's data folder)"))
     parser.add_argument("--version", action="version", version=f"Sổ chi bộ {version_string()}")
+    # Hidden: quit as soon as the window is shown (installer/smoke_test.py times the start with it).
+    parser.add_argument("--exit-after-show", action="store_true", help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", metavar=_("SUBCOMMAND"))
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
