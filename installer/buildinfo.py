@@ -223,6 +223,8 @@ def keep_in_bundle(dest: str) -> bool:
         return True
     if "pyside6" in parts:
         inner = parts[parts.index("pyside6") + 1:]
+        if inner[:1] == ["qt"]:  # Linux and macOS wheels: PySide6/Qt/plugins, PySide6/Qt/qml, ...
+            inner = inner[1:]
         if "translations" in inner:
             return False
         if "plugins" in inner:
