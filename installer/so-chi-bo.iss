@@ -19,11 +19,12 @@
 #define AppExe "SoChiBo.exe"
 #define AppFolder "SoChiBo"
 
+; SourcePath is this script's folder (with a trailing backslash).
 #ifndef BundleDir
-  #define BundleDir "..\dist\SoChiBo"
+  #define BundleDir SourcePath + "..\dist\SoChiBo"
 #endif
 #ifndef OutputDir
-  #define OutputDir "..\dist"
+  #define OutputDir SourcePath + "..\dist"
 #endif
 #ifndef AppVersionNumbers
   #define AppVersionNumbers GetVersionNumbersString(AddBackslash(BundleDir) + AppExe)
