@@ -12,7 +12,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         from ui.app import run_gui
 
-        return run_gui(args.db)
+        return run_gui(args.db, exit_after_show=args.exit_after_show)
     code = dispatch(args)
     gui_path = getattr(args, "open_gui", None)
     if code == 0 and gui_path is not None:

@@ -7,9 +7,9 @@ from pathlib import Path
 from services.db import open_database
 from services.errors import UserError
 from services.i18n import _
-from services.paths import default_db_path
+from services.paths import default_db_path, resources_dir
 
-from .qt import QtGui, QtWidgets
+from .qt import QtCore, QtGui, QtWidgets
 
 
 def make_app(argv: list[str] | None = None) -> QtWidgets.QApplication:
@@ -20,7 +20,7 @@ def make_app(argv: list[str] | None = None) -> QtWidgets.QApplication:
     font = app.font()
     font.setPointSizeF(11)
     app.setFont(font)
-    icon = Path(__file__).resolve().parents[1] / "resources" / "icons" / "app.png"
+    icon = resources_dir() / "icons" / "app.png"
     if icon.exists():
         app.setWindowIcon(QtGui.QIcon(str(icon)))
     return app
@@ -52,12 +52,14 @@ def open_window(db_path: Path | None, parent=None):
     return window
 
 
-def run_gui(db_path: Path | None = None) -> int:
+def run_gui(db_path: Path | None = None, exit_after_show: bool = False) -> int:
     app = make_app()
     window = open_window(db_path)
     if window is None:
         return 1
     window.show()
+    if exit_after_show:  # hidden --exit-after-show: the bundle smoke test times the start
+        QtCore.QTimer.singleShot(0, app.quit)
     code = app.exec()
     window.ctx.db.close()
     return code

@@ -15,6 +15,7 @@ COMMAND_MODULES = [
     "services.cli.members",
     "services.cli.dues",
     "services.cli.exchange",
+    "services.cli.selftest",
 ]
 
 
@@ -25,23 +26,22 @@ def _translate_argparse() -> None:
 
 
 def version_string() -> str:
-    from importlib.metadata import PackageNotFoundError, version
+    from ..version import app_version
 
-    try:
-        return version("so-chi-bo")
-    except PackageNotFoundError:
-        return "0.1.0"
+    return app_version()
 
 
 def build_parser() -> argparse.ArgumentParser:
     _translate_argparse()
     parser = argparse.ArgumentParser(
-        prog="main.py",
+        prog=Path(sys.executable).stem if getattr(sys, "frozen", False) else "main.py",
         description=_("Sổ chi bộ: the Party branch's register, meetings and year-end review. "
                       "Without a subcommand the program window opens."),
     )
     parser.add_argument("--db", type=Path, help=_("database file to open (default: the one in the user's data folder)"))
     parser.add_argument("--version", action="version", version=f"Sổ chi bộ {version_string()}")
+    # Hidden: quit as soon as the window is shown (installer/smoke_test.py times the start with it).
+    parser.add_argument("--exit-after-show", action="store_true", help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", metavar=_("SUBCOMMAND"))
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)

@@ -1,0 +1,239 @@
+"""What goes into the bundle, and the facts every build file shares.
+
+Used by so-chi-bo.spec (PyInstaller), build.py and the tests; it imports nothing from PyInstaller,
+so it can be tested without it. The version comes from pyproject.toml through services.version.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path, PurePosixPath
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from services.selftest import MANIFEST_FILE  # noqa: E402
+from services.version import VERSION_FILE, pyproject_version, version_tuple  # noqa: E402
+
+APP_NAME = "Sổ chi bộ"
+APP_FOLDER = "SoChiBo"          # dist/SoChiBo, the install folder, the portable ZIP's top folder
+GUI_EXE = "SoChiBo"             # windowed: what the shortcuts start
+CLI_EXE = "sochibo-cli"         # console: the same program for the command line (support, scripts)
+# Inno Setup AppId: fixed for ever, so that every later setup upgrades the same installation.
+APP_ID = "{8F2C4A7E-5B1D-4E3A-9C6F-2D7B1E0A9C41}"
+PUBLISHER = "Sổ chi bộ"
+COPYRIGHT = "Phần mềm Sổ chi bộ"
+PORTABLE_MARKER = "portable"    # services/paths.py: a file with this name beside the program
+
+PORTABLE_MARKER_TEXT = (
+    "Tệp này cho chương trình Sổ chi bộ biết đây là bản chạy từ USB (bản di động).\n"
+    "Dữ liệu được lưu trong thư mục \"data\" ngay cạnh chương trình, không lưu vào máy tính.\n"
+    "Đừng xóa tệp này. Khi chép sang USB khác, hãy chép cả thư mục SoChiBo, kể cả thư mục data.\n"
+)
+
+
+def project_version() -> str:
+    version = pyproject_version(ROOT / "pyproject.toml")
+    if not version:
+        raise SystemExit("pyproject.toml has no [project] version")
+    return version
+
+
+# --- data files ---------------------------------------------------------------------------------
+
+# Not needed at run time: catalog sources (the .mo files are shipped), caches.
+_SKIP_SUFFIXES = {".po", ".pot", ".pyc", ".pyo"}
+_SKIP_DIRS = {"__pycache__"}
+
+
+def _files_under(folder: Path) -> list[Path]:
+    out = []
+    for path in sorted(folder.rglob("*")):
+        if not path.is_file():
+            continue
+        rel = path.relative_to(folder)
+        if _SKIP_DIRS.intersection(rel.parts) or path.suffix in _SKIP_SUFFIXES:
+            continue
+        if rel.parts in {(VERSION_FILE,), (MANIFEST_FILE,)}:  # written by the build, never taken from the tree
+            continue
+        out.append(path)
+    return out
+
+
+def resource_files(root: Path = ROOT) -> list[str]:
+    """Every file of resources/ that the bundle must hold, as paths relative to resources/."""
+    folder = root / "resources"
+    return [path.relative_to(folder).as_posix() for path in _files_under(folder)]
+
+
+def bundle_datas(root: Path = ROOT) -> list[tuple[str, str]]:
+    """(source file, destination folder in the bundle) pairs for PyInstaller's `datas`.
+
+    - everything under resources/ except catalog sources;
+    - the Alembic migrations as source files at services/migrations, where services/db.py looks
+      (Alembic reads env.py and the revision scripts from files, not from the frozen archive).
+    """
+    out = []
+    for folder_name in ("resources", "services/migrations"):
+        folder = root / folder_name
+        for path in _files_under(folder):
+            dest = PurePosixPath(folder_name) / path.relative_to(folder).parent.as_posix()
+            out.append((str(path), str(dest)))
+    return out
+
+
+def write_manifest(root: Path, folder: Path) -> Path:
+    """resources/MANIFEST for the bundle: each resource file with its size (see services.selftest)."""
+    from services.selftest import write_manifest as write
+
+    return write(root / "resources", resource_files(root), folder / MANIFEST_FILE)
+
+
+def write_version_file(folder: Path, version: str) -> Path:
+    """resources/VERSION for the bundle (services.version reads it when frozen)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / VERSION_FILE
+    path.write_text(version + "\n", encoding="utf-8")
+    return path
+
+
+# --- Windows version resource ---------------------------------------------------------------------
+
+def windows_version_info(version: str, exe_name: str, description: str) -> str:
+    """The version resource of one .exe, in the text form PyInstaller's `version=` file takes.
+
+    Explorer shows it under Properties > Details. 0x042A is Vietnamese, 1200 is Unicode.
+    """
+    numbers = version_tuple(version)
+    strings = {
+        "CompanyName": PUBLISHER,
+        "FileDescription": description,
+        "FileVersion": version,
+        "InternalName": exe_name,
+        "LegalCopyright": COPYRIGHT,
+        "OriginalFilename": exe_name + ".exe",
+        "ProductName": APP_NAME,
+        "ProductVersion": version,
+    }
+    string_structs = ",\n".join(f"          StringStruct({k!r}, {v!r})" for k, v in strings.items())
+    return f"""# Generated by installer/buildinfo.py from pyproject.toml; do not edit.
+VSVersionInfo(
+  ffi=FixedFileInfo(
+    filevers={numbers!r},
+    prodvers={numbers!r},
+    mask=0x3f,
+    flags=0x0,
+    OS=0x40004,
+    fileType=0x1,
+    subtype=0x0,
+    date=(0, 0)
+  ),
+  kids=[
+    StringFileInfo([
+      StringTable(
+        '042A04B0',
+        [
+{string_structs}
+        ])
+    ]),
+    VarFileInfo([VarStruct('Translation', [0x042A, 1200])])
+  ]
+)
+"""
+
+
+# --- trimming Qt ------------------------------------------------------------------------------------
+
+# The program uses QtCore, QtGui and QtWidgets only. These Python modules are never bundled.
+QT_UNUSED_MODULES = [
+    "Qt3DAnimation", "Qt3DCore", "Qt3DExtras", "Qt3DInput", "Qt3DLogic", "Qt3DRender", "QtBluetooth",
+    "QtCharts", "QtConcurrent", "QtDataVisualization", "QtDBus", "QtDesigner", "QtGraphs", "QtHelp",
+    "QtHttpServer", "QtLocation", "QtMultimedia", "QtMultimediaWidgets", "QtNetwork", "QtNetworkAuth",
+    "QtNfc", "QtOpenGL", "QtOpenGLWidgets", "QtPdf", "QtPdfWidgets", "QtPositioning", "QtPrintSupport",
+    "QtQml", "QtQuick", "QtQuick3D", "QtQuickControls2", "QtQuickTest", "QtQuickWidgets", "QtRemoteObjects",
+    "QtScxml", "QtSensors", "QtSerialBus", "QtSerialPort", "QtSpatialAudio", "QtSql", "QtStateMachine",
+    "QtSvg", "QtSvgWidgets", "QtTest", "QtTextToSpeech", "QtUiTools", "QtWebChannel", "QtWebEngineCore",
+    "QtWebEngineQuick", "QtWebEngineWidgets", "QtWebSockets", "QtWebView", "QtXml", "QtAxContainer",
+    "QtQmlFeatures", "QtLabsStyleKit",
+]
+
+# Python packages that other programs on a build machine may have and that our dependencies import
+# only optionally (openpyxl tries numpy and pandas, ...). Pillow stays: ReportLab needs it.
+PYTHON_EXCLUDES = [
+    "tkinter", "_tkinter", "numpy", "scipy", "pandas", "matplotlib", "IPython", "jedi",
+    "pytest", "hypothesis", "_pytest", "pytestqt", "setuptools", "pkg_resources", "lxml", "docutils",
+    "pygments", "sympy", "cryptography", "greenlet", "PyQt5", "PyQt6", "PySide2",
+] + [f"PySide6.{name}" for name in QT_UNUSED_MODULES]
+
+# Qt plugins (folder/name without "lib" and extension) and folders left out of the bundle.
+_UNUSED_PLUGIN_DIRS = {
+    "qmltooling", "sqldrivers", "networkinformation", "tls", "printsupport", "designer",
+    "wayland-decoration-client", "wayland-graphics-integration-client", "wayland-graphics-integration-server",
+    "wayland-shell-integration", "egldeviceintegrations", "vectorimageformats", "renderers", "multimedia",
+    "position", "sensors", "texttospeech", "webview", "geoservices", "canbus", "sceneparsers",
+    "assetimporters", "renderplugins", "geometryloaders", "qmllint", "scxmldatamodel",
+}
+_UNUSED_PLUGINS = {
+    # image formats we never read (icons are PNG, which Qt reads without a plugin); qpdf and qsvg
+    # would pull in Qt6Pdf and Qt6Svg
+    "imageformats/qpdf", "imageformats/qsvg", "imageformats/qtiff", "imageformats/qwebp",
+    "imageformats/qtga", "imageformats/qwbmp", "imageformats/qicns",
+    "iconengines/qsvgicon",
+    "platforms/qwayland-egl", "platforms/qwayland-generic", "platforms/qwayland",
+    "platforms/qeglfs", "platforms/qlinuxfb", "platforms/qminimalegl", "platforms/qvnc", "platforms/qvkkhrdisplay",
+    "platforms/qdirect2d",
+    # Linux only: the GTK theme pulls GTK, Cairo and Pango into the bundle; evdev input is for
+    # framebuffer systems without X11 or Wayland
+    "platformthemes/qgtk3", "generic/qevdevkeyboardplugin", "generic/qevdevmouseplugin",
+    "generic/qevdevtabletplugin", "generic/qevdevtouchplugin", "generic/qtuiotouchplugin",
+}
+# Qt libraries no module we use needs (they come only with the plugins above).
+_UNUSED_QT_LIBS = {
+    "qt6pdf", "qt6svg", "qt6network", "qt6qml", "qt6qmlmodels", "qt6qmlmeta", "qt6qmlworkerscript",
+    "qt6quick", "qt6waylandclient", "qt6waylandeglclienthwintegration", "qt6wlshellintegration",
+    "qt6eglfsdeviceintegration", "qt6eglfskmssupport", "qt6virtualkeyboard", "qt6opengl",
+    "qt6openglwidgets", "qt6sql", "qt6printsupport",
+}
+
+
+# Babel's CLDR data for the locales the program formats in (Vietnamese), the root they derive from and
+# English for a developer's shell; the other thousand locales take 30 MB.
+BABEL_LOCALES = {"root", "vi", "vi_VN", "en", "en_US", "en_US_POSIX"}
+
+
+def _lib_key(name: str) -> str:
+    stem = name.lower()
+    if stem.startswith("lib"):
+        stem = stem[3:]
+    return stem.split(".")[0]
+
+
+def keep_in_bundle(dest: str) -> bool:
+    """False for the Qt files the program never uses (dest is a path inside the bundle).
+
+    Works for the Linux layout (PySide6/Qt/plugins/..., libQt6Pdf.so.6) and the Windows one
+    (PySide6/plugins/..., Qt6Pdf.dll). Qt's own translations are left out: every text the user
+    sees comes from our catalogs.
+    """
+    raw_parts = PurePosixPath(dest.replace("\\", "/")).parts
+    if len(raw_parts) >= 3 and raw_parts[-3:-1] == ("babel", "locale-data"):
+        return PurePosixPath(raw_parts[-1]).stem in BABEL_LOCALES
+    parts = [p.lower() for p in raw_parts]
+    if not parts:
+        return True
+    if "pyside6" in parts:
+        inner = parts[parts.index("pyside6") + 1:]
+        if inner[:1] == ["qt"]:  # Linux and macOS wheels: PySide6/Qt/plugins, PySide6/Qt/qml, ...
+            inner = inner[1:]
+        if "translations" in inner:
+            return False
+        if "plugins" in inner:
+            after = inner[inner.index("plugins") + 1:]
+            if after and after[0] in _UNUSED_PLUGIN_DIRS:
+                return False
+            if len(after) >= 2 and f"{after[0]}/{_lib_key(after[-1])}" in _UNUSED_PLUGINS:
+                return False
+        if inner and inner[0] in {"qml", "resources", "qtwebengine_locales", "libexec", "metatypes",
+                                  "typesystems", "include", "glue", "doc", "scripts"}:
+            return False
+    return _lib_key(parts[-1]) not in _UNUSED_QT_LIBS
