@@ -5,6 +5,7 @@ from services.i18n import N_, _
 
 from .pages.base import NotYetPage
 from .pages.home import HomePage
+from .pages.meetings import MeetingsPage
 from .pages.members import MembersPage
 from .qt import QtCore, QtGui, QtWidgets
 
@@ -12,7 +13,7 @@ from .qt import QtCore, QtGui, QtWidgets
 PAGES = [
     ("home", N_("Overview"), HomePage),
     ("members", N_("Members"), MembersPage),
-    ("meetings", N_("Branch meetings"), None),
+    ("meetings", N_("Branch meetings"), MeetingsPage),
     ("ratings", N_("Monthly ratings"), None),
     ("dues", N_("Party dues"), None),
     ("review", N_("Year-end review"), None),

@@ -187,9 +187,10 @@ def populate_meetings(session: Session, rng: random.Random, year: int, today: dt
     if april is not None:
         old = next(s["text"] for s in sections_of(april) if s["key"] == "next_tasks")
         amend_minutes(session, april.id, AmendmentInput(
-            date=april.date + dt.timedelta(days=9), reason="Ghi nhầm thời hạn gửi báo cáo tháng",
+            date=april.date + dt.timedelta(days=9), reason="Biên bản ghi sót một nhiệm vụ chi bộ đã phân công",
             made_by=april.secretary_name,
-            texts={"next_tasks": old.replace("đúng hạn", "trước ngày 25 hằng tháng")},
+            texts={"next_tasks": old + "\n- Rà soát hồ sơ đảng viên, hoàn thành trước ngày 25/5; giao đồng chí "
+                                       + april.secretary_name + "."},
         ), today)
     return {"meetings": len(created)}
 

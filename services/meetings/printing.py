@@ -193,7 +193,7 @@ def minutes_document(session: Session, meeting_id: int) -> MinutesDocument:
             blocks.append(Block("para", _("On {date}, comrade {who} amended the minutes. Reason: {reason}").format(
                 date=format_date(a.date), who=a.made_by, reason=a.reason.rstrip(".") + ".")))
             for c in a.changes:
-                blocks.append(Block("bullet", _("Section {title}: before: “{old}”; now: “{new}”.").format(
+                blocks.append(Block("bullet", _("Section “{title}”: before: “{old}”; now: “{new}”.").format(
                     title=c.get("title") or section_label(m, c.get("key", "")),
                     old=c.get("old", "").replace("\n", " / "), new=c.get("new", "").replace("\n", " / "))))
     file_name = f"bien-ban-{m.date.isoformat()}-{m.kind}.pdf"

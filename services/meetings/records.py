@@ -253,16 +253,9 @@ def section_text(meeting: Meeting, key: str) -> str:
 
 
 def section_label(meeting: Meeting, key: str) -> str:
-    """'II.5. Phương hướng…': the part's numeral and the section's number within it, as printed."""
-    part_index: dict[str, int] = {}
-    for s in sections_of(meeting):
-        part = s.get("part", "")
-        part_index[part] = part_index.get(part, 0) + 1
-        if s.get("key") == key:
-            numeral = part.split(".", 1)[0].strip() if "." in part else ""
-            prefix = f"{numeral}.{part_index[part]}" if numeral else str(part_index[part])
-            return f"{prefix}. {s.get('title', '')}"
-    return key
+    """The section's heading as written in the minutes ("Phương hướng, nhiệm vụ tháng tới…"). Numbers are
+    left out: the printed minutes number only the sections that have text."""
+    return next((s.get("title", "") for s in sections_of(meeting) if s.get("key") == key), key)
 
 
 def minutes_title(meeting: Meeting) -> str:
@@ -650,6 +643,10 @@ def meetings_of_year(session: Session, year: int) -> list[MeetingSummary]:
 def summary_of(session: Session, meeting_id: int) -> MeetingSummary:
     meeting = get_meeting(session, meeting_id)
     return next(s for s in meetings_of_year(session, meeting.date.year) if s.id == meeting_id)
+
+
+def years_with_meetings(session: Session) -> list[int]:
+    return sorted({m.date.year for m in load_meetings(session, None)})
 
 
 def find_meetings_on(session: Session, day: dt.date, kind: str | None = None) -> list[Meeting]:

@@ -47,59 +47,62 @@ def unexcused_absences(session: Session, today: dt.date) -> list[Reminder]:
     """A member absent without reason in 3 months of the year: the Charter's ground for the branch to
     consider removal (QĐ 24 §8.1). The program only reminds; it never acts."""
     rule_ = removal_rule()
-    book = YearBook(session, today.year)
-    if not book.meetings:
-        return []
+    years = [today.year - 1, today.year] if (today - dt.date(today.year, 1, 1)).days < GRACE_DAYS else [today.year]
     out = []
-    for m in book.members:
-        if not state_on(m.events, today).in_branch:
+    for year in years:
+        book = YearBook(session, year)
+        if not book.meetings:
             continue
-        year = book.member_year(m.id, until=today)
-        if len(year.unexcused_months) >= rule_.unexcused_months:
-            dates = [format_date(a.date) for a in year.absences if a.status == "unexcused"]
-            out.append(Reminder("meetings_unexcused_absences", _(
-                "{name} has been absent without reason in {count} months of {year} ({dates}). The Party Charter "
-                "asks the branch to consider removal from the rolls; talk with the member first."
-            ).format(name=m.full_name, count=len(year.unexcused_months), year=today.year,
-                     dates=", ".join(dates)), "warning", "members", m.id))
+        for m in book.members:
+            if not state_on(m.events, today).in_branch:
+                continue
+            record = book.member_year(m.id, until=today)
+            if len(record.unexcused_months) >= rule_.unexcused_months:
+                dates = [format_date(a.date) for a in record.absences if a.status == "unexcused"]
+                out.append(Reminder("meetings_unexcused_absences", _(
+                    "{name} has been absent without reason in {count} months of {year} ({dates}). The Party "
+                    "Charter asks the branch to consider removal from the rolls; talk with the member first."
+                ).format(name=m.full_name, count=len(record.unexcused_months), year=year,
+                         dates=", ".join(dates)), "warning", "members", m.id))
     return out
 
 
 @rule("meetings_no_thematic")
 def quarter_without_thematic(session: Session, today: dt.date) -> list[Reminder]:
-    """A quarter with no thematic meeting (nor a regular meeting with a thematic part)."""
+    """Quarters with no thematic meeting (nor a regular meeting with a thematic part): one reminder for
+    the ended quarters of a year, one for the current quarter in its last days."""
     first = _first_meeting_date(session)
     if first is None:
         return []
     out = []
     meetings = [m for m in load_meetings(session, None) if m.date.year >= today.year - 1]
     for year in (today.year - 1, today.year):
+        missed = []
         for q in range(1, 5):
             start = dt.date(year, 3 * q - 2, 1)
             end = _month_end(year, 3 * q)
             if end < dt.date(first.year, first.month, 1) or start > today:
                 continue
-            days_left = (end - today).days
-            ended = days_left < 0
-            if ended and not _in_view(end, today):
-                continue
-            if not ended and days_left > QUARTER_WARNING_DAYS:
-                continue
             if any(start <= m.date <= end and has_thematic_part(m) for m in meetings):
                 continue
-            if ended:
-                text = _("Quarter {q} of {year} passed without a thematic meeting (at least one a quarter).")
-            else:
-                text = _("Quarter {q} of {year} ends in {days} days and the branch has not held its thematic "
-                         "meeting yet.")
-            out.append(Reminder("meetings_no_thematic", text.format(q=ROMAN[q], year=year, days=days_left),
-                                "warning" if ended else "info", "meetings"))
+            days_left = (end - today).days
+            if days_left < 0 and _in_view(end, today):
+                missed.append(ROMAN[q])
+            elif 0 <= days_left <= QUARTER_WARNING_DAYS:
+                out.append(Reminder("meetings_no_thematic", _(
+                    "Quarter {q} of {year} ends in {days} days and the branch has not held its thematic meeting yet."
+                ).format(q=ROMAN[q], year=year, days=days_left), "info", "meetings"))
+        if missed:
+            out.append(Reminder("meetings_no_thematic", _(
+                "No thematic meeting is recorded in quarter {quarters} of {year} (at least one a quarter)."
+            ).format(quarters=", ".join(missed), year=year), "warning", "meetings"))
     return out
 
 
 @rule("meetings_month_without_meeting")
 def month_without_meeting(session: Session, today: dt.date) -> list[Reminder]:
-    """An ended month with no regular meeting recorded (a thematic meeting does not replace it)."""
+    """Ended months with no regular meeting recorded (a thematic meeting does not replace it):
+    one reminder per year listing the months."""
     first = _first_meeting_date(session)
     if first is None:
         return []
@@ -107,14 +110,17 @@ def month_without_meeting(session: Session, today: dt.date) -> list[Reminder]:
     held = {(m.date.year, m.date.month) for m in meetings if m.kind == MeetingKind.REGULAR}
     out = []
     for year in (today.year - 1, today.year):
+        missed = []
         for month in range(1, 13):
             end = _month_end(year, month)
             if end >= today or not _in_view(end, today) or (year, month) < (first.year, first.month):
                 continue
             if (year, month) not in held:
-                out.append(Reminder("meetings_month_without_meeting", _(
-                    "No regular branch meeting is recorded for {month}/{year}."
-                ).format(month=f"{month:02d}", year=year), "warning", "meetings"))
+                missed.append(f"{month:02d}")
+        if missed:
+            out.append(Reminder("meetings_month_without_meeting", _(
+                "No regular branch meeting is recorded for month {months} of {year}."
+            ).format(months=", ".join(missed), year=year), "warning", "meetings"))
     return out
 
 

@@ -18,28 +18,28 @@ from typing import Any
 from models import MeetingKind
 
 from ..errors import UserError
-from ..i18n import _
+from ..i18n import N_, _
 from ..paths import data_dir, resources_dir
 from ..settings import declare
 
 QUORUM_SHARE = declare(
     "meetings.quorum_share", float, 0.5,
-    "A meeting is valid when the members present are more than this share of the members expected "
+    N_("A meeting is valid when the members present are more than this share of the members expected "
     "(members of the branch on that day; exempt and suspended members left out). Default 0.5: more "
-    "than half. No central rule fixes the quorum of a branch meeting; the upper committee may set it.",
+    "than half. No central rule fixes the quorum of a branch meeting; the upper committee may set it."),
     minimum=0.0, maximum=1.0,
 )
 VOTE_BASE = declare(
     "meetings.vote_base", str, "all_full",
-    "What the votes in favour of a resolution are counted against: 'all_full' (default) = all full "
+    N_("What the votes in favour of a resolution are counted against: 'all_full' (default) = all full "
     "members expected at the meeting (exempt and suspended left out), 'present_full' = the full "
-    "members present. Only full members vote.",
+    "members present. Only full members vote."),
     choices=("all_full", "present_full"),
 )
 VOTE_SHARE = declare(
     "meetings.vote_share", float, 0.5,
-    "A resolution is adopted when the votes in favour are more than this share of the base above. "
-    "Default 0.5: more than half (Party Charter).",
+    N_("A resolution is adopted when the votes in favour are more than this share of the base above. "
+    "Default 0.5: more than half (Party Charter)."),
     minimum=0.0, maximum=1.0,
 )
 

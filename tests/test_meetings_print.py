@@ -1,0 +1,148 @@
+"""Printed minutes and the attendance sheet, read back from the PDF; the CLI that writes them."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import subprocess
+import unicodedata
+
+import openpyxl
+import pytest
+
+import main
+from services import meetings as mt
+from services.meetings import printing
+
+from .meeting_fixtures import TODAY, make_branch, new_meeting
+
+needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None or shutil.which("pdffonts") is None,
+                                   reason="poppler-utils is needed to read the PDF back")
+
+
+def _text(pdf) -> str:
+    out = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True,
+                         text=True, encoding="utf-8").stdout
+    return unicodedata.normalize("NFC", " ".join(out.split()))
+
+
+@pytest.fixture
+def held(db):
+    """A meeting with an absence with reason, one without, a guest, a vote, finalised then amended."""
+    ids = make_branch(db)
+    mid = new_meeting(db, dt.date(2025, 5, 6), absences={
+        ids["Nguyễn Văn An"]: ("excused", "đi công tác tại Hà Nội"),
+        ids["Phạm Quốc Cường"]: ("unexcused", ""),
+    }, guests="đồng chí Kiều Thị Thủy, Đảng ủy viên Đảng bộ Sở")
+    with db.begin() as s:
+        mt.set_sections(s, mid, {"news": "Thông tin về kỷ niệm ngày sinh Chủ tịch Hồ Chí Minh 19/5.",
+                                 "next_tasks": "- Hoàn thành báo cáo quý II; giao đồng chí Trần Thị Bích.\n"
+                                               "- Chuẩn bị sinh hoạt chuyên đề."})
+        mt.save_resolution(s, mid, mt.ResolutionInput("Thông qua phương hướng, nhiệm vụ tháng 6 năm 2025.", 3, 0, 0))
+        mt.finalise_meeting(s, mid, "Lê Thị Hồng Nhung", dt.datetime(2025, 5, 8, 9), TODAY)
+    return db, ids, mid
+
+
+@needs_poppler
+def test_minutes_read_like_the_official_form(held, tmp_path):
+    db, _ids, mid = held
+    pdf = tmp_path / "bb.pdf"
+    with db.begin() as s:
+        printing.write_minutes_pdf(s, mid, pdf)
+    text = _text(pdf)
+    for expected in ("ĐẢNG ỦY SỞ LAO ĐỘNG - TBXH", "CHI BỘ VĂN PHÒNG SỞ", "ĐẢNG CỘNG SẢN VIỆT NAM", "Số 01-BB/CB",
+                     "Trà Vinh, ngày 06 tháng 5 năm 2025", "BIÊN BẢN", "Sinh hoạt chi bộ thường kỳ tháng 5 năm 2025",
+                     "I. PHẦN MỞ ĐẦU", "II. NỘI DUNG SINH HOẠT", "III. PHẦN KẾT THÚC",
+                     "Nguyễn Văn An (đi công tác tại Hà Nội)", "Phạm Quốc Cường", "Kiều Thị Thủy",
+                     "kỷ niệm ngày sinh Chủ tịch Hồ Chí Minh", "Hoàn thành báo cáo quý II",
+                     "THƯ KÝ", "CHỦ TRÌ", "Lê Thị Hồng Nhung", "Từ Minh Điền"):
+        assert expected in text, expected
+    # the figures the minutes state: 7 in the branch (6 full, 1 probationary), 1 exempt, 6 expected, 4 present
+    assert "7" in text and "Hồ Văn Em" in text
+    assert text.index("I. PHẦN MỞ ĐẦU") < text.index("II. NỘI DUNG SINH HOẠT") < text.index("III. PHẦN KẾT THÚC")
+    assert text.index("THƯ KÝ") < text.index("CHỦ TRÌ")   # minute-taker left, chair right
+    fonts = subprocess.run(["pdffonts", str(pdf)], check=True, capture_output=True, text=True).stdout
+    assert "Serif" in fonts and all(" yes " in line for line in fonts.splitlines()[2:])   # embedded
+
+
+@needs_poppler
+def test_amendments_are_printed_on_reprint(held, tmp_path):
+    db, _ids, mid = held
+    with db.begin() as s:
+        mt.amend_minutes(s, mid, mt.AmendmentInput(dt.date(2025, 5, 12), "Ghi nhầm người được giao",
+                                                    "Lê Thị Hồng Nhung",
+                                                    {"next_tasks": "- Hoàn thành báo cáo quý II; giao đồng chí "
+                                                                   "Võ Thị Dung.\n- Chuẩn bị sinh hoạt chuyên đề."}),
+                         TODAY)
+        printing.write_minutes_pdf(s, mid, tmp_path / "bb.pdf")
+        doc = printing.minutes_document(s, mid)
+    text = _text(tmp_path / "bb.pdf")
+    assert "Ghi nhầm người được giao" in text and "12/05/2025" in text
+    assert "giao đồng chí Võ Thị Dung" in text and "giao đồng chí Trần Thị Bích" in text   # new and old
+    html = printing.minutes_html(doc)
+    assert "Ghi nhầm người được giao" in html and "BIÊN BẢN" in html
+
+
+@needs_poppler
+def test_attendance_sheet_pdf_and_xlsx(held, tmp_path):
+    db, ids, _mid = held
+    new_meeting(db, dt.date(2025, 6, 5))
+    with db.begin() as s:
+        sheet = printing.attendance_sheet(s, 2025)
+        printing.write_attendance_pdf(s, 2025, tmp_path / "dd.pdf", TODAY)
+        printing.write_attendance_xlsx(s, 2025, tmp_path / "dd.xlsx")
+    rows = {r.full_name: r.cells for r in sheet.rows}
+    assert rows["Nguyễn Văn An"] == ["P", "x"]
+    assert rows["Phạm Quốc Cường"] == ["K", "x"]
+    assert rows["Hồ Văn Em"] == ["M", "M"]
+    assert rows["Đặng Văn Phúc"] == ["–", "x"]          # transferred in on 01/06
+    text = _text(tmp_path / "dd.pdf")
+    assert "Đặng Văn Phúc" in text and "06/05" in text and "05/06" in text
+    info = subprocess.run(["pdfinfo", str(tmp_path / "dd.pdf")], check=True, capture_output=True, text=True).stdout
+    assert "landscape" in info or "841.89 x 595.276" in info
+    ws = openpyxl.load_workbook(tmp_path / "dd.xlsx").active
+    values = list(ws.values)
+    header = values[0]
+    assert header[1] == "Họ và tên" and header[2].startswith("06/05")
+    an = next(v for v in values if v[1] == "Nguyễn Văn An")
+    assert an[2:4] == ("P", "x")
+
+
+def test_cli_lists_meetings_as_json(held, tmp_path, capsys):
+    db, _ids, _mid = held
+    new_meeting(db, dt.date(2025, 6, 5), kind="thematic")
+    path = db.path
+    assert main.main(["meetings", "list", "--db", str(path), "--year", "2025", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [(d["date"], d["kind"]) for d in data] == [("2025-05-06", "regular"), ("2025-06-05", "thematic")]
+    first = data[0]
+    assert (first["members_total"], first["present"], first["absent_excused"], first["absent_unexcused"]) == (7, 4, 1, 1)
+    assert first["valid"] is True and first["finalized"] is True and data[1]["finalized"] is False
+    assert main.main(["meetings", "list", "--db", str(path), "--year", "2025"]) == 0
+    out = capsys.readouterr().out
+    assert "06/05/2025" in out and "Chuyên đề" in out and "đã hoàn tất" in out
+
+
+def test_cli_reports(held, tmp_path, capsys):
+    db, _ids, _mid = held
+    path = str(db.path)
+    assert main.main(["report", "minutes", "--db", path, "--date", "2025-05-06", "--out", str(tmp_path / "a.pdf")]) == 0
+    assert (tmp_path / "a.pdf").read_bytes().startswith(b"%PDF")
+    assert main.main(["report", "attendance", "--db", path, "--year", "2025", "--out", str(tmp_path / "b.xlsx")]) == 0
+    assert main.main(["report", "attendance", "--db", path, "--year", "2025", "--out", str(tmp_path / "b.pdf")]) == 0
+    assert (tmp_path / "b.xlsx").exists() and (tmp_path / "b.pdf").exists()
+    capsys.readouterr()
+    assert main.main(["report", "minutes", "--db", path, "--date", "2025-05-07", "--out", str(tmp_path / "c.pdf")]) == 1
+    assert "07/05/2025" in capsys.readouterr().err
+    assert main.main(["report", "attendance", "--db", path, "--year", "2025", "--out", str(tmp_path / "c.doc")]) == 1
+    assert not (tmp_path / "c.pdf").exists()
+
+
+def test_report_registry_lists_every_report(capsys):
+    from services.cli.reports import REPORTS
+
+    assert {"minutes", "attendance"} <= set(REPORTS)
+    with pytest.raises(SystemExit):
+        main.main(["report", "--help"])
+    out = capsys.readouterr().out
+    assert "minutes" in out and "attendance" in out
