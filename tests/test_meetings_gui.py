@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 
 import pytest
 
@@ -129,10 +130,10 @@ def test_one_meeting_end_to_end_from_the_keyboard(window, qtbot, monkeypatch, tm
     _back_to(window, qtbot)
     assert page.res_model.index(0, 1).data() == "3"
 
-    # 5. finalise with Ctrl+K (after the confirmation), then everything is read-only
+    # 5. finalise with Ctrl+Shift+K (after the confirmation), then everything is read-only
     questions = []
     monkeypatch.setattr(page_module, "ask", lambda parent, title, text, default_no=True: questions.append(text) or True)
-    qtbot.keyClick(page.list, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(news, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert len(questions) == 1 and "đính chính" in questions[0]
     with window.ctx.db.begin() as s:
         assert mt.get_meeting(s, meeting_id).finalized_at is not None
@@ -145,6 +146,7 @@ def test_one_meeting_end_to_end_from_the_keyboard(window, qtbot, monkeypatch, tm
 
     # 6. print: Ctrl+P opens the PDF in the system viewer; "Save as PDF" writes where asked
     opened = []
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     monkeypatch.setattr(QtGui.QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()) or True)
     qtbot.keyClick(page.list, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
     assert opened and open(opened[0], "rb").read(4) == b"%PDF"

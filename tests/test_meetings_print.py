@@ -146,3 +146,17 @@ def test_report_registry_lists_every_report(capsys):
         main.main(["report", "--help"])
     out = capsys.readouterr().out
     assert "minutes" in out and "attendance" in out
+
+
+def test_attendance_sheet_in_a_fresh_process(held, tmp_path):
+    """The sheet names the document font in its own styles: it must work as the first thing printed."""
+    import sys
+    from pathlib import Path
+
+    db, _ids, _mid = held
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run([sys.executable, str(root / "main.py"), "report", "attendance", "--db", str(db.path),
+                          "--year", "2025", "--out", str(tmp_path / "dd.pdf")],
+                         capture_output=True, text=True, encoding="utf-8", cwd=root)
+    assert out.returncode == 0, out.stderr
+    assert (tmp_path / "dd.pdf").read_bytes().startswith(b"%PDF")

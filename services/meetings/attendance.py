@@ -275,7 +275,7 @@ class YearBook:
                 if n > q.max_excused_in_a_row:
                     streaks.append((row.full_name, n))
         return Quality(
-            source=rules.source,
+            source=rules.quality_source,
             attendance_pct=pct,
             attendance_above=q.attendance_above_pct,
             attendance_ok=pct is not None and pct > q.attendance_above_pct,

@@ -7,6 +7,7 @@ in the program, so what is previewed is what is printed.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import html
 from dataclasses import dataclass, field
 from os import PathLike
@@ -27,7 +28,7 @@ from ..errors import UserError, ValidationError
 from ..i18n import _, format_date
 from ..member_export import write_xlsx
 from ..pdf import DocumentHeader, SignatureBlock, build_document, bullet, heading, para
-from ..pdf.fonts import FAMILY
+from ..pdf.fonts import FAMILY, register_fonts
 from ..pdf.layout import format_percent_vi, nfc, upper_vi
 from .attendance import Roster, Tally, YearBook, quorum_share
 from .records import (
@@ -136,6 +137,22 @@ def _text_blocks(text: str) -> list[Block]:
     return out
 
 
+def describe_change(old: str, new: str) -> list[str]:
+    """What an amendment changed in a section, line by line: "thêm “…”", "bỏ “…”", "“…” sửa thành “…”"."""
+    a = [x.strip() for x in old.split("\n") if x.strip()]
+    b = [x.strip() for x in new.split("\n") if x.strip()]
+    out = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        before, after = " / ".join(a[i1:i2]), " / ".join(b[j1:j2])
+        if tag == "replace":
+            out.append(_("“{old}” corrected to “{new}”").format(old=before, new=after))
+        elif tag == "delete":
+            out.append(_("removed “{old}”").format(old=before))
+        elif tag == "insert":
+            out.append(_("added “{new}”").format(new=after))
+    return out
+
+
 def minutes_document(session: Session, meeting_id: int) -> MinutesDocument:
     """The biên bản of a meeting, ready to be written as PDF or HTML."""
     meeting = session.get(Meeting, meeting_id)
@@ -193,9 +210,9 @@ def minutes_document(session: Session, meeting_id: int) -> MinutesDocument:
             blocks.append(Block("para", _("On {date}, comrade {who} amended the minutes. Reason: {reason}").format(
                 date=format_date(a.date), who=a.made_by, reason=a.reason.rstrip(".") + ".")))
             for c in a.changes:
-                blocks.append(Block("bullet", _("Section “{title}”: before: “{old}”; now: “{new}”.").format(
+                blocks.append(Block("bullet", _("Section “{title}”: {changes}.").format(
                     title=c.get("title") or section_label(m, c.get("key", "")),
-                    old=c.get("old", "").replace("\n", " / "), new=c.get("new", "").replace("\n", " / "))))
+                    changes="; ".join(describe_change(c.get("old", ""), c.get("new", ""))))))
     file_name = f"bien-ban-{m.date.isoformat()}-{m.kind}.pdf"
     return MinutesDocument(
         header=header, title="Biên bản", subtitle=minutes_title(m), blocks=blocks,
@@ -357,6 +374,7 @@ def write_attendance_pdf(session: Session, year: int, target: str | PathLike[str
     branch = get_branch(session)
     if branch is None:
         raise UserError(_("Enter the branch's details first (File menu)."))
+    register_fonts()   # the cell styles below name the document font directly
     sheet = attendance_sheet(session, year)
     n = len(sheet.meetings)
     if n == 0:
@@ -366,7 +384,7 @@ def write_attendance_pdf(session: Session, year: int, target: str | PathLike[str
     tail = [12, 13, 13, 13]
     col = max(6.0, (usable - sum(fixed) - sum(tail)) / n)
     size = 9 if col >= 9.5 else 8 if col >= 8 else 7
-    cell = ParagraphStyle("att_cell", fontName=FAMILY, fontSize=size, leading=size + 2, alignment=TA_CENTER)
+    cell = ParagraphStyle("att_cell", fontName=FAMILY, fontSize=size, leading=size + 1.5, alignment=TA_CENTER)
     name = ParagraphStyle("att_name", parent=cell, alignment=TA_LEFT)
     head = ParagraphStyle("att_head", parent=cell, fontName=FAMILY + "-Bold")
 
@@ -393,18 +411,19 @@ def write_attendance_pdf(session: Session, year: int, target: str | PathLike[str
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("LEFTPADDING", (0, 0), (-1, -1), 2),
         ("RIGHTPADDING", (0, 0), (-1, -1), 2),
-        ("TOPPADDING", (0, 0), (-1, -1), 1),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+        ("TOPPADDING", (0, 0), (-1, -1), 0.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
     ]))
-    legend = para(_("x: present; P: absent with reason; K: absent without reason; M: exempt from Party work "
+    legend_style = ParagraphStyle("att_legend", fontName=FAMILY, fontSize=10, leading=12)
+    legend = Paragraph(html.escape(_("x: present; P: absent with reason; K: absent without reason; M: exempt from Party work "
                     "and meetings; Đ: suspended; –: not a member of the branch on that day. TK: regular, "
-                    "CĐ: thematic, BT: extraordinary meeting."), align="left")
+                    "CĐ: thematic, BT: extraordinary meeting.")), legend_style)
     header = DocumentHeader(parents=list(branch.parents or []), issuer=branch.name, number=None,
                             place=branch.place, date=today)
     _write_atomically(target, lambda out: build_document(
         out, header, _("Attendance sheet"), _("Members' attendance at branch meetings in {year}").format(year=year),
         [table, Spacer(1, 3 * mm), legend],
         signatures=[SignatureBlock(["T/M CHI BỘ", "BÍ THƯ"], branch.secretary)],
-        landscape=True, margins_mm=(15, 12, 15, 20)))
+        landscape=True, margins_mm=(12, 12, 12, 20)))
     return len(sheet.rows)

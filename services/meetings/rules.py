@@ -67,6 +67,7 @@ class MeetingRules:
     min_minutes: int | None
     min_minutes_with_thematic: int | None
     quality: QualityRule | None
+    quality_source: str = ""     # the document the quality criteria come from
 
     def minimum_minutes(self, with_thematic: bool) -> int | None:
         return self.min_minutes_with_thematic if with_thematic else self.min_minutes
@@ -101,6 +102,7 @@ def rule_versions() -> tuple[MeetingRules, ...]:
             min_minutes_with_thematic=v.get("min_minutes_with_thematic"),
             quality=QualityRule(float(q["attendance_above_pct"]), int(q["max_unexcused"]),
                                 int(q["max_excused_in_a_row"])) if q else None,
+            quality_source=v.get("quality_source") or v.get("source", ""),
         ))
     return tuple(sorted(out, key=lambda r: r.start))
 

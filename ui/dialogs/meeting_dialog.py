@@ -52,14 +52,14 @@ def _name_combo(names: list[str]) -> QtWidgets.QComboBox:
 
 
 def suggested_date(ctx, year: int):
-    """The month after the year's last regular meeting (not after today); today or 5 January if none."""
+    """A month after the year's last regular meeting (not after today); today, or 5 January of a past
+    year, when the year has none yet."""
     today = ctx.today()
     with ctx.db.begin() as session:
         regular = [s for s in svc.meetings_of_year(session, year) if s.kind == "regular"]
     if regular:
-        nxt = add_months(regular[-1].date, 1)
-        return min(nxt, today) if nxt.year == year else regular[-1].date
-    return today if year == today.year else today.replace(year=year, month=1, day=5)
+        return min(add_months(regular[-1].date, 1), max(today, regular[-1].date))
+    return today if year >= today.year else today.replace(year=year, month=1, day=5)
 
 
 class MeetingDialog(QtWidgets.QDialog):

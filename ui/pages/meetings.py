@@ -4,7 +4,7 @@ finalising and amending, and printing — all reachable from the keyboard.
 Keys (shown on the buttons too): Ctrl+N new meeting, F2 edit it, Ctrl+L the list, F6 attendance,
 F7 minutes, F8 preview, F9 amendments; in the attendance grid C / P / K mark present / absent with
 reason / absent without reason (P then asks for the reason), Ctrl+T everyone present; Ctrl+S save
-the minutes, Ctrl+R add a vote, Ctrl+K finalise, Ctrl+M amend, Ctrl+P open the PDF,
+the minutes, Ctrl+R add a vote, Ctrl+Shift+K finalise, Ctrl+M amend, Ctrl+P open the PDF,
 Ctrl+Shift+S save it, Ctrl+Shift+D the year's attendance sheet, Ctrl+Delete delete a draft meeting.
 """
 from __future__ import annotations
@@ -94,6 +94,13 @@ class SectionEdit(QtWidgets.QPlainTextEdit):
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._fit()
+
+    def focusInEvent(self, event) -> None:
+        super().focusInEvent(event)
+        if event.reason() in (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason,
+                              Qt.FocusReason.ShortcutFocusReason):
+            self.moveCursor(QtGui.QTextCursor.MoveOperation.End)   # go on writing after what is there
+            self.ensureCursorVisible()
 
     def focusOutEvent(self, event) -> None:
         super().focusOutEvent(event)
@@ -217,17 +224,21 @@ class MeetingsPage(Page):
         top.addSpacing(12)
         top.addWidget(QtWidgets.QLabel(_("Year:")))
         top.addWidget(self.year)
+        self.btn_sheet = QtWidgets.QPushButton(_("Attendance sheet of the year… (Ctrl+Shift+D)"))
+        self.btn_sheet.clicked.connect(lambda: self.export_sheet())
+        top.addWidget(self.btn_sheet)
 
         self.bar = QtWidgets.QToolBar()
         self.bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.act_new = self._action(_("New meeting"), "Ctrl+N", self.new_meeting)
         self.act_edit = self._action(_("Edit details"), "F2", self.edit_meeting)
-        self.act_finalise = self._action(_("Finalise the minutes"), "Ctrl+K", self.finalise)
+        self.act_finalise = self._action(_("Finalise the minutes"), "Ctrl+Shift+K", self.finalise)
         self.act_amend = self._action(_("Amend"), "Ctrl+M", self.amend)
         self.bar.addSeparator()
         self.act_open = self._action(_("Open in the PDF viewer"), "Ctrl+P", self.open_pdf)
-        self.act_save_pdf = self._action(_("Save as PDF…"), "Ctrl+Shift+S", lambda: self.save_pdf())
-        self.act_sheet = self._action(_("Attendance sheet of the year…"), "Ctrl+Shift+D", lambda: self.export_sheet())
+        self.act_save_pdf = self._action(_("Save as PDF…"), "Ctrl+Shift+S", lambda: self.save_pdf(), visible=False)
+        self.act_sheet = self._action(_("Attendance sheet of the year…"), "Ctrl+Shift+D", lambda: self.export_sheet(),
+                                      visible=False)
         self.bar.addSeparator()
         self.act_delete = self._action(_("Delete"), "Ctrl+Del", self.delete_meeting)
         for keys, slot in (("Ctrl+L", self.focus_list), ("F6", lambda: self.show_tab(0)),
@@ -264,6 +275,9 @@ class MeetingsPage(Page):
         self.att = AttendanceView()
         self.att.setObjectName("attendance_grid")
         self.att.setModel(self.att_model)
+        att_header = self.att.horizontalHeader()
+        att_header.setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
+        att_header.setSectionResizeMode(AttendanceModel.REASON_COL, QtWidgets.QHeaderView.ResizeMode.Stretch)
         self.att.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
         self.att.setSelectionMode(QtWidgets.QAbstractItemView.SelectionMode.SingleSelection)
         self.att.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.DoubleClicked
@@ -311,6 +325,7 @@ class MeetingsPage(Page):
         self.res.setSelectionMode(QtWidgets.QAbstractItemView.SelectionMode.SingleSelection)
         self.res.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
         self.res.verticalHeader().setVisible(False)
+        self.res.horizontalHeader().setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
         self.res.horizontalHeader().setSectionResizeMode(0, QtWidgets.QHeaderView.ResizeMode.Stretch)
         self.res.doubleClicked.connect(lambda _i: self.edit_resolution())
         self.res.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
@@ -325,15 +340,19 @@ class MeetingsPage(Page):
         min_tab = QtWidgets.QWidget()
         ml = QtWidgets.QVBoxLayout(min_tab)
         ml.addWidget(self.editor, 1)
+        votes_title = QtWidgets.QLabel("<b>" + html.escape(_("Votes (counted among the full members present)"))
+                                       + "</b>")
+        votes_title.setWordWrap(True)
         brow = QtWidgets.QHBoxLayout()
-        brow.addWidget(QtWidgets.QLabel("<b>" + html.escape(_("Votes (counted among the full members present)"))
-                                        + "</b>"))
-        brow.addStretch(1)
+        brow.addWidget(votes_title, 1)
         brow.addWidget(self.saved_label)
-        for b in (self.btn_res_add, self.btn_res_edit, self.btn_res_del):
-            brow.addWidget(b)
         ml.addLayout(brow)
         ml.addWidget(self.res)
+        brow2 = QtWidgets.QHBoxLayout()
+        for b in (self.btn_res_add, self.btn_res_edit, self.btn_res_del):
+            brow2.addWidget(b)
+        brow2.addStretch(1)
+        ml.addLayout(brow2)
 
         # preview tab
         self.preview = QtWidgets.QTextBrowser()
@@ -380,7 +399,9 @@ class MeetingsPage(Page):
         self.right_stack.addWidget(self.empty)
         self.right_stack.addWidget(right)
 
+        self.list.setMinimumWidth(self.fontMetrics().horizontalAdvance("00/00/0000 Chuyên đề 00/00 00 / 00") + 40)
         split = QtWidgets.QSplitter(Qt.Orientation.Horizontal)
+        split.setChildrenCollapsible(False)
         split.addWidget(self.list)
         split.addWidget(self.right_stack)
         split.setStretchFactor(0, 2)
@@ -393,9 +414,11 @@ class MeetingsPage(Page):
         self._update_actions()
 
     def _action(self, text: str, keys: str, slot, visible: bool = True) -> QtGui.QAction:
-        act = QtGui.QAction(text + (f" ({keys})" if keys and text else ""), self)
+        act = QtGui.QAction(text + (f" ({keys})" if keys and text and visible else ""), self)
         act.setShortcut(QtGui.QKeySequence(keys))
-        act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        # Window-wide while this page is shown (a hidden page's actions are inactive), so the keys work
+        # right after Ctrl+3 or a click in the navigation, before the focus is inside the page.
+        act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         act.triggered.connect(lambda _c=False: slot())
         if visible:
             self.bar.addAction(act)
@@ -491,17 +514,16 @@ class MeetingsPage(Page):
             ).format(date=format_date(finalized_at.date()), who=finalized_by or "—")) + "</span>")
         else:
             lines.append('<span style="color:#8a5a00">' + html.escape(_(
-                "Draft: finalise the minutes (Ctrl+K) once they are adopted and signed.")) + "</span>")
+                "Draft: finalise the minutes (Ctrl+Shift+K) once they are adopted and signed.")) + "</span>")
         self.banner.setText("<br>".join(lines))
 
         self.att_model.set_rows(roster.expected, read_only=self.finalized)
-        self.att.resizeColumnsToContents()
         apart = [f"{r.full_name} ({_('exempt')})" for r in roster.exempt]
         apart += [f"{r.full_name} ({_('suspended')})" for r in roster.suspended]
         self.apart.setText(_("Not counted at this meeting: {names}").format(names="; ".join(apart)) if apart else "")
         self.apart.setVisible(bool(apart))
         self.counts.setText(self._counts_html(tally, share, warning))
-        self.quality.setText(self._quality_html(quality))
+        self.quality.setText(self._quality_html(quality) if not tally.unrecorded else "")
         self.btn_all.setEnabled(not self.finalized)
 
         same = self._loaded_id == self.meeting_id
@@ -529,11 +551,12 @@ class MeetingsPage(Page):
             "<b>" + e(_("Present {present} ({pct}) · absent with reason {excused} · absent without reason "
                         "{unexcused}").format(present=t.present, pct=pct, excused=t.excused,
                                               unexcused=t.unexcused)) + "</b>"
-            + (f' · <span style="color:#8a5a00">{e(_("not recorded {n}").format(n=t.unrecorded))}</span>'
-               if t.unrecorded else ""),
         ]
         need = t.quorum(share)
-        if t.valid(share):
+        if t.unrecorded:
+            not_yet = _("Attendance not finished: {n} members not recorded yet (at least {need} present needed).")
+            parts.append('<span style="color:#8a5a00">' + e(not_yet.format(n=t.unrecorded, need=need)) + "</span>")
+        elif t.valid(share):
             parts.append('<span style="color:#1b6e2a">' + e(_("Valid meeting (at least {need} present needed).")
                                                             .format(need=need)) + "</span>")
         else:
