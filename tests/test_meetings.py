@@ -9,7 +9,7 @@ import pytest
 from models import EventKind, Member, MemberEvent
 from services import meetings as mt
 from services import settings
-from services.errors import ValidationError
+from services.errors import UserError, ValidationError
 from services.meetings.attendance import YearBook
 from services.meetings.records import sections_of
 
@@ -292,3 +292,28 @@ def test_attendance_by_month_and_for_a_year(branch):
     assert (year.summary.meetings, year.summary.present, year.summary.absent) == (4, 1, 3)
     assert year.unexcused_months == [5, 9]
     assert [a.date for a in year.absences] == [dt.date(2025, 5, 6), dt.date(2025, 5, 20), dt.date(2025, 9, 5)]
+
+
+def test_a_branch_can_use_its_own_minutes_template(branch):
+    import json
+
+    from services.meetings.rules import template_path
+    from services.paths import data_dir, resources_dir
+
+    db, _ids = branch
+    data = json.loads((resources_dir() / "templates" / "minutes_regular.json").read_text(encoding="utf-8"))
+    data["sections"][0]["title"] = "Thu nộp đảng phí"
+    data["title"] = "Sinh hoạt chi bộ định kỳ tháng {month} năm {year}"
+    own = data_dir() / "templates" / "minutes_regular.json"
+    own.parent.mkdir(parents=True, exist_ok=True)
+    own.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    assert template_path("regular") == own
+    mid = new_meeting(db, dt.date(2025, 4, 7))
+    with db.begin() as s:
+        m = mt.get_meeting(s, mid)
+        assert sections_of(m)[0]["title"] == "Thu nộp đảng phí"
+        assert mt.minutes_title(m) == "Sinh hoạt chi bộ định kỳ tháng 4 năm 2025"
+    own.write_text("{ not json", encoding="utf-8")
+    with db.begin() as s, pytest.raises(UserError) as err:
+        mt.create_meeting(s, meeting_input(dt.date(2025, 5, 6)))
+    assert "minutes_regular.json" in str(err.value)

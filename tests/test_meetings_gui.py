@@ -207,3 +207,18 @@ def test_meeting_models_pass_the_qt_model_tester(window, qtmodeltester, db):
     for model in (page.list_model, page.att_model, page.res_model, page.am_model):
         assert model.rowCount() > 0
         qtmodeltester.check(model)
+
+
+def test_years_are_browsed_from_the_keyboard(window, qtbot, db):
+    new_meeting(db, dt.date(2024, 11, 5))
+    new_meeting(db, dt.date(2025, 3, 5))
+    page = window.show_page("meetings")
+    page.refresh()
+    assert page.year.value() == 2025 and page.list_model.rowCount() == 1
+    page.list.setFocus()
+    qtbot.keyClick(page.list, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)   # "&Năm"
+    assert page.year.hasFocus()
+    qtbot.keyClick(page.year, Qt.Key.Key_Down)
+    assert page.year.value() == 2024
+    assert page.list_model.row_at(0).date == dt.date(2024, 11, 5)
+    assert "11/2024" in page.banner.text() or "05/11/2024" in page.banner.text()

@@ -160,3 +160,38 @@ def test_attendance_sheet_in_a_fresh_process(held, tmp_path):
                          capture_output=True, text=True, encoding="utf-8", cwd=root)
     assert out.returncode == 0, out.stderr
     assert (tmp_path / "dd.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_demo_holds_a_year_of_meetings_varied_like_a_real_branch(tmp_path):
+    from services.db import open_database
+    from services.demo import write_demo
+    from services.meetings.attendance import YearBook
+    from services.reminders import reminders
+
+    write_demo(tmp_path / "demo.db", seed=5, year=2025, today=dt.date(2026, 1, 10))
+    db = open_database(tmp_path / "demo.db")
+    try:
+        with db.begin() as s:
+            rows = mt.meetings_of_year(s, 2025)
+            kinds = [r.kind for r in rows]
+            assert (kinds.count("regular"), kinds.count("thematic")) == (12, 4)
+            assert {r.date.month for r in rows if r.kind == "regular"} == set(range(1, 13))
+            assert {(r.date.month - 1) // 3 for r in rows if r.kind == "thematic"} == {0, 1, 2, 3}
+            assert all(r.tally.unrecorded == 0 and r.resolutions >= 1 for r in rows)
+            assert [r.finalized for r in rows][-2:] == [False, False] and all(r.finalized for r in rows[:-2])
+            assert sum(r.amendments for r in rows) == 1
+            book = YearBook(s, 2025)
+            guests = [m for m in book.meetings if m.guests]
+            assert len(guests) == 1 and "Đảng ủy" in guests[0].guests
+            excused = [r for m in book.meetings for r in book.roster(m).expected if r.status == "excused"]
+            assert excused and all(r.reason for r in excused)
+            truants = [m for m in book.members if len(book.member_year(m.id).unexcused_months) >= 3]
+            assert len(truants) == 1
+            assert all(book.roster(m).exempt for m in book.meetings)     # the exempt member is listed apart
+            found = {r.rule for r in reminders(s, dt.date(2026, 1, 10))}
+            assert {"meetings_unexcused_absences", "meetings_not_finalised"} <= found
+            # the minutes are written, and last month's tasks are carried into the review
+            texts = {x["key"]: x["text"] for x in mt.sections_of(book.meetings[-1])}
+            assert texts["news"] and texts["next_tasks"] and "Nhiệm vụ đề ra tại buổi sinh hoạt ngày" in texts["review"]
+    finally:
+        db.close()

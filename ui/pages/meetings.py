@@ -222,7 +222,9 @@ class MeetingsPage(Page):
         top.addStretch(1)
         top.addWidget(self.count)
         top.addSpacing(12)
-        top.addWidget(QtWidgets.QLabel(_("Year:")))
+        year_label = QtWidgets.QLabel(_("&Year:"))   # Alt+N (Năm) goes to the year; then Up / Down
+        year_label.setBuddy(self.year)
+        top.addWidget(year_label)
         top.addWidget(self.year)
         self.btn_sheet = QtWidgets.QPushButton(_("Attendance sheet of the year… (Ctrl+Shift+D)"))
         self.btn_sheet.clicked.connect(lambda: self.export_sheet())
