@@ -317,3 +317,17 @@ def test_a_branch_can_use_its_own_minutes_template(branch):
     with db.begin() as s, pytest.raises(UserError) as err:
         mt.create_meeting(s, meeting_input(dt.date(2025, 5, 6)))
     assert "minutes_regular.json" in str(err.value)
+
+
+def test_a_suspended_member_is_listed_apart_and_not_counted(branch):
+    db, ids = branch
+    with db.begin() as s:
+        cuong = s.get(Member, ids["Phạm Quốc Cường"])
+        cuong.events.append(MemberEvent(kind=EventKind.SUSPENDED, date=dt.date(2025, 4, 1),
+                                        end_date=dt.date(2025, 6, 30)))
+    during = new_meeting(db, dt.date(2025, 5, 6))
+    after = new_meeting(db, dt.date(2025, 7, 7))
+    roster, tally, _q = _book(db, during)
+    assert [r.full_name for r in roster.suspended] == ["Phạm Quốc Cường"]
+    assert (tally.total, tally.suspended, tally.expected, tally.present, tally.absent) == (7, 1, 5, 5, 0)
+    assert "Phạm Quốc Cường" in [r.full_name for r in _book(db, after)[0].expected]

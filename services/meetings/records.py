@@ -23,7 +23,6 @@ from .attendance import (
     Tally,
     YearBook,
     drop_stale_attendance,
-    has_thematic_part,
     load_meetings,
     quorum_share,
 )
@@ -513,12 +512,13 @@ def finalise_check(session: Session, meeting_id: int, today: dt.date) -> Check:
     return check
 
 
-def number_for(session: Session, meeting: Meeting) -> int:
+def number_for(session: Session, meeting: Meeting, year: list[Meeting] | None = None) -> int:
     """The document number: the stored one, else the meeting's place in its year (the next free one
-    if that place is taken)."""
+    if that place is taken). `year` is the year's meetings when the caller has them already."""
     if meeting.number is not None:
         return meeting.number
-    year = load_meetings(session, meeting.date.year)
+    if year is None:
+        year = load_meetings(session, meeting.date.year)
     taken = {m.number for m in year if m.number is not None and m.id != meeting.id}
     ordinal = 1 + sum(1 for m in year if (m.date, m.id) < (meeting.date, meeting.id))
     return ordinal if ordinal not in taken else max(taken) + 1
@@ -633,7 +633,7 @@ def meetings_of_year(session: Session, year: int) -> list[MeetingSummary]:
             id=m.id, date=m.date, kind=m.kind, topic=m.topic, start_time=m.start_time, end_time=m.end_time,
             place=m.place, tally=tally, valid=tally.valid(share), quality=book.quality(m),
             finalized=m.finalized_at is not None, finalized_at=m.finalized_at,
-            number=number_for(session, m), duration=duration_minutes(m),
+            number=number_for(session, m, book.meetings), duration=duration_minutes(m),
             duration_warning=duration_warning(input_of(m)), amendments=len(m.amendments),
             resolutions=len(m.resolutions),
         ))
@@ -651,7 +651,3 @@ def years_with_meetings(session: Session) -> list[int]:
 
 def find_meetings_on(session: Session, day: dt.date, kind: str | None = None) -> list[Meeting]:
     return [m for m in load_meetings(session, day.year) if m.date == day and (kind is None or m.kind == kind)]
-
-
-def has_thematic(meeting: Meeting) -> bool:
-    return has_thematic_part(meeting)
