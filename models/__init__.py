@@ -3,6 +3,7 @@ from .base import Base
 from .branch import Branch, Setting
 from .dues import DuesPayment, DuesPaymentMonth, DuesRate
 from .exchange import KnownBranch, ReceivedFile  # noqa: F401
+from .meeting import Attendance, AttendanceStatus, Meeting, MeetingKind, MinutesAmendment, Resolution  # noqa: F401
 from .member import DisciplineForm, EventKind, Member, MemberEvent
 from .rating import MonthlyRating
 

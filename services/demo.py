@@ -21,7 +21,12 @@ from .i18n import _
 from .membership import add_months
 
 DemoStep = Callable[[Session, random.Random, int, dt.date], None]
-DEMO_STEPS: list[str] = ["services.ratings:demo_ratings", "services.dues:demo_dues"]  # "module:function", imported lazily so the register alone stays cheap
+# "module:function", imported lazily so the register alone stays cheap; meetings first (ratings use attendance)
+DEMO_STEPS: list[str] = [
+    "services.meetings.demo:populate_meetings",
+    "services.ratings:demo_ratings",
+    "services.dues:demo_dues",
+]
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Hoàng", "Phan", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ",
           "Ngô", "Dương", "Lý", "Trương", "Đoàn", "Lâm"]

@@ -33,7 +33,7 @@ def rule(name: str) -> Callable[[RuleFn], RuleFn]:
 
 
 # Modules whose import registers more rules; loaded before the first listing.
-RULE_MODULES = ["services.dues"]
+RULE_MODULES = ["services.dues", "services.meetings"]
 
 
 def reminders(session: Session, today: dt.date) -> list[Reminder]:

@@ -310,17 +310,19 @@ def test_window_has_the_program_icon(qapp):
     assert not app.windowIcon().isNull()
 
 
-def test_exit_after_show_opens_the_window_and_returns(db, qapp):
-    from ui.app import run_gui
+def test_exit_after_show_opens_the_window_and_returns(db):
+    """Run in its own process: quitting the event loop of the suite's shared QApplication would
+    leave later GUI tests without an active window."""
+    import os
+    import subprocess
 
     path = db.path
     db.close()
-    assert run_gui(path, exit_after_show=True) == 0
-    shown = [w for w in qapp.topLevelWidgets() if w.windowTitle() == "Sổ chi bộ"]
-    assert shown
-    for w in shown:
-        w.close()
-        w.deleteLater()
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run([sys.executable, str(root / "main.py"), "--db", str(path), "--exit-after-show"],
+                         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"}, capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 0, out.stderr
 
 
 # --- selftest ------------------------------------------------------------------------------------

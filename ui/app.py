@@ -61,5 +61,7 @@ def run_gui(db_path: Path | None = None, exit_after_show: bool = False) -> int:
     if exit_after_show:  # hidden --exit-after-show: the bundle smoke test times the start
         QtCore.QTimer.singleShot(0, app.quit)
     code = app.exec()
+    window.close()
     window.ctx.db.close()
+    window.deleteLater()
     return code

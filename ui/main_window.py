@@ -7,6 +7,7 @@ from .pages.base import NotYetPage
 from .pages.dues import DuesPage
 from .pages.exchange import ExchangePage
 from .pages.home import HomePage
+from .pages.meetings import MeetingsPage
 from .pages.members import MembersPage
 from .pages.ratings import RatingsPage
 from .qt import QtCore, QtGui, QtWidgets
@@ -15,7 +16,7 @@ from .qt import QtCore, QtGui, QtWidgets
 PAGES = [
     ("home", N_("Overview"), HomePage),
     ("members", N_("Members"), MembersPage),
-    ("meetings", N_("Branch meetings"), None),
+    ("meetings", N_("Branch meetings"), MeetingsPage),
     ("ratings", N_("Monthly ratings"), RatingsPage),
     ("dues", N_("Party dues"), DuesPage),
     ("review", N_("Year-end review"), None),

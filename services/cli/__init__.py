@@ -13,6 +13,8 @@ from ..i18n import _
 COMMAND_MODULES = [
     "services.cli.core",
     "services.cli.members",
+    "services.cli.meetings",
+    "services.cli.reports",
     "services.cli.dues",
     "services.cli.exchange",
     "services.cli.selftest",
@@ -39,7 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
                       "Without a subcommand the program window opens."),
     )
     parser.add_argument("--db", type=Path, help=_("database file to open (default: the one in the user's data folder)"))
-    parser.add_argument("--version", action="version", version=f"Sổ chi bộ {version_string()}")
+    parser.add_argument("--version", action="version", version=f"Sổ chi bộ {version_string()}",
+                        help=_("show the program's version and exit"))
     # Hidden: quit as soon as the window is shown (installer/smoke_test.py times the start with it).
     parser.add_argument("--exit-after-show", action="store_true", help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", metavar=_("SUBCOMMAND"))

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from ..i18n import _
 from . import add_db_argument, open_existing
+from .reports import add_report
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -58,21 +59,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         p.add_argument("--json", action="store_true", help=_("print one JSON object"))
         p.set_defaults(func=cmd_tally)
 
-    if "report" not in sub.choices:
-        p = sub.add_parser("report", help=_("print reports"), description=_("Print reports to PDF or .xlsx."))
-        rsub = p.add_subparsers(dest="report_command", metavar=_("REPORT"), required=True)
-        add_committee_report(rsub)
 
 
-def add_committee_report(rsub: argparse._SubParsersAction) -> None:
-    """`report committee`: kept separate so a shared `report` group can add it."""
-    r = rsub.add_parser("committee", help=_("the committee's summary of all its branches (.pdf or .xlsx)"),
-                        description=_("The committee's summary of its branches' ratings for a year, as a PDF "
-                                      "in the official layout or as a workbook, by the extension of --out."))
+def _configure_committee_report(r: argparse.ArgumentParser) -> None:
     add_db_argument(r)
     r.add_argument("--year", type=int, required=True, help=_("the year"))
     r.add_argument("--out", type=Path, required=True, help=_("the .pdf or .xlsx file to write"))
-    r.set_defaults(func=cmd_report_committee)
 
 
 def _default_year() -> int:
@@ -216,3 +208,9 @@ def cmd_report_committee(args: argparse.Namespace) -> int:
         db.close()
     print(_("Wrote {path}.").format(path=args.out))
     return 0
+
+
+add_report("committee", _("the committee's summary of all its branches (.pdf or .xlsx)"),
+           _configure_committee_report, cmd_report_committee,
+           description=_("The committee's summary of its branches' ratings for a year, as a PDF "
+                         "in the official layout or as a workbook, by the extension of --out."))

@@ -1,0 +1,429 @@
+"""Printed documents of the meetings area: the biên bản of a meeting and the year's attendance sheet.
+
+The minutes are first assembled as a `MinutesDocument` (header, title, a list of blocks, signatures);
+the same document is written to PDF in the HD 36 layout (`services.pdf`) and to HTML for the preview
+in the program, so what is previewed is what is printed.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import html
+from dataclasses import dataclass, field
+from os import PathLike
+from pathlib import Path
+from typing import IO, Any
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_LEFT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
+from sqlalchemy.orm import Session
+
+from models import AttendanceStatus, Meeting
+
+from ..branch import get_branch
+from ..errors import UserError, ValidationError
+from ..i18n import _, format_date
+from ..member_export import write_xlsx
+from ..pdf import DocumentHeader, SignatureBlock, build_document, bullet, heading, para
+from ..pdf.fonts import FAMILY, register_fonts
+from ..pdf.layout import format_percent_vi, nfc, upper_vi
+from .attendance import Roster, Tally, YearBook, quorum_share
+from .records import (
+    adopted,
+    document_number,
+    fill,
+    fill_values,
+    minutes_title,
+    section_label,
+    sections_of,
+)
+
+
+@dataclass
+class Block:
+    kind: str    # "part" (I. PHẦN MỞ ĐẦU) | "heading" (1. Thu đảng phí) | "para" | "bullet"
+    text: str
+
+
+@dataclass
+class MinutesDocument:
+    header: DocumentHeader
+    title: str
+    subtitle: str
+    blocks: list[Block] = field(default_factory=list)
+    signatures: list[SignatureBlock] = field(default_factory=list)
+    file_name: str = ""
+
+
+def _comrade(name: str, title: str = "") -> str:
+    return f"đồng chí {name}" + (f", {title}" if title else "")
+
+
+def _names_with_reasons(rows: list[Any]) -> str:
+    parts = []
+    for r in rows:
+        reason = getattr(r, "reason", "")
+        parts.append(f"đồng chí {r.full_name}" + (f" ({reason})" if reason else ""))
+    return "; ".join(parts)
+
+
+def attendance_lines(roster: Roster, tally: Tally, share: float) -> list[str]:
+    """The attendance report as the minutes state it (Vietnamese sentences)."""
+    lines = [_("Total members of the branch: {total} (full: {full}, probationary: {prob}).").format(
+        total=tally.total, full=tally.full, prob=tally.probationary)]
+    if roster.exempt:
+        lines.append(_("Exempt from Party work and meetings: {n} ({names}).").format(
+            n=tally.exempt, names="; ".join(f"đồng chí {r.full_name}" for r in roster.exempt)))
+    if roster.suspended:
+        lines.append(_("Suspended from Party activity: {n} ({names}).").format(
+            n=tally.suspended, names="; ".join(f"đồng chí {r.full_name}" for r in roster.suspended)))
+    pct = tally.attendance_pct
+    lines.append(_("Members expected: {expected}; present: {present} ({pct}); absent: {absent} "
+                   "(with reason: {excused}, without reason: {unexcused}).").format(
+        expected=tally.expected, present=tally.present, pct=format_percent_vi(pct if pct is not None else 0),
+        absent=tally.absent, excused=tally.excused, unexcused=tally.unexcused))
+    excused = [r for r in roster.expected if r.status == AttendanceStatus.EXCUSED]
+    unexcused = [r for r in roster.expected if r.status == AttendanceStatus.UNEXCUSED]
+    if excused:
+        lines.append(_("Absent with reason: {names}.").format(names=_names_with_reasons(excused)))
+    if unexcused:
+        lines.append(_("Absent without reason: {names}.").format(names=_names_with_reasons(unexcused)))
+    if tally.unrecorded:
+        lines.append(_("Attendance not yet recorded: {n}.").format(n=tally.unrecorded))
+    limit = format_percent_vi(share * 100)
+    if tally.valid(share):
+        lines.append(_("The members present are more than {share} of the members expected: the meeting is "
+                       "valid.").format(share=limit))
+    else:
+        lines.append(_("The members present are not more than {share} of the members expected: the meeting "
+                       "is not valid.").format(share=limit))
+    return lines
+
+
+def resolution_lines(session: Session, meeting: Meeting, tally: Tally) -> list[tuple[str, str]]:
+    """(kind, text) lines for the resolutions and their votes."""
+    out: list[tuple[str, str]] = []
+    voters = tally.full_present
+    many = len(meeting.resolutions) > 1
+    for i, r in enumerate(meeting.resolutions, 1):
+        label = _("Put to the vote ({n}): {text}") if many else _("Put to the vote: {text}")
+        out.append(("para", label.format(n=i, text=r.text)))
+        pct = format_percent_vi(100 * r.in_favour / voters if voters else 0)
+        vote = _("Result: {in_favour}/{voters} full members present in favour ({pct}); against: {against}; "
+                 "other opinions: {other}.").format(in_favour=r.in_favour, voters=voters, pct=pct,
+                                                     against=r.against, other=r.other)
+        if r.other_opinions:
+            vote = vote[:-1] + f" ({r.other_opinions})."
+        out.append(("bullet", vote))
+        out.append(("bullet", _("The resolution is adopted.") if adopted(session, tally, r.in_favour)
+                    else _("The resolution is not adopted.")))
+    return out
+
+
+def _text_blocks(text: str) -> list[Block]:
+    """A section's text: lines starting with "-" or "+" become list items, other lines paragraphs."""
+    out = []
+    for line in text.split("\n"):
+        line = line.strip()
+        if not line:
+            continue
+        if line[:1] in "-+•" and len(line) > 1:
+            out.append(Block("bullet", line.lstrip("-+• ").strip()))
+        else:
+            out.append(Block("para", line))
+    return out
+
+
+def describe_change(old: str, new: str) -> list[str]:
+    """What an amendment changed in a section, line by line: "thêm “…”", "bỏ “…”", "“…” sửa thành “…”"."""
+    a = [x.strip() for x in old.split("\n") if x.strip()]
+    b = [x.strip() for x in new.split("\n") if x.strip()]
+    out = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        before, after = " / ".join(a[i1:i2]), " / ".join(b[j1:j2])
+        if tag == "replace":
+            out.append(_("“{old}” corrected to “{new}”").format(old=before, new=after))
+        elif tag == "delete":
+            out.append(_("removed “{old}”").format(old=before))
+        elif tag == "insert":
+            out.append(_("added “{new}”").format(new=after))
+    return out
+
+
+def minutes_document(session: Session, meeting_id: int) -> MinutesDocument:
+    """The biên bản of a meeting, ready to be written as PDF or HTML."""
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None:
+        raise ValidationError(_("This meeting no longer exists."))
+    branch = get_branch(session)
+    if branch is None:
+        raise UserError(_("Enter the branch's details first (File menu)."))
+    book = YearBook(session, meeting.date.year)
+    m = book.meeting(meeting_id)
+    assert m is not None
+    roster, tally = book.roster(m), book.tally(m)
+    header = DocumentHeader(parents=list(branch.parents or []), issuer=branch.name,
+                            number=document_number(session, m), place=branch.place, date=m.date)
+    mins = m.minutes or {}
+    values = fill_values(session, m)
+    values["start"] = values["start"] or "…"
+    values["place"] = values["place"] or "…"
+    blocks: list[Block] = []
+    intro = mins.get("intro_with_topic") if m.topic else mins.get("intro")
+    if intro:
+        blocks.append(Block("para", fill(intro, values)))
+    blocks.append(Block("bullet", _("Presiding: {who}.").format(who=_comrade(m.chair_name, m.chair_title))))
+    blocks.append(Block("bullet", _("Minute-taker: {who}.").format(who=_comrade(m.secretary_name, m.secretary_title))))
+    if m.guests:
+        blocks.append(Block("bullet", _("Guests: {guests}.").format(guests=m.guests.rstrip("."))))
+    part = None
+    number = 0
+    share = quorum_share(session)
+    for s in sections_of(m):
+        text = s.get("text", "").strip()
+        block = s.get("block", "")
+        content: list[Block] = []
+        if block == "attendance":
+            content = [Block("bullet", line) for line in attendance_lines(roster, tally, share)]
+        elif block == "resolutions":
+            content = [Block(kind, line) for kind, line in resolution_lines(session, m, tally)]
+        content += _text_blocks(text)
+        if not content:
+            continue
+        if s.get("part", "") != part:
+            part = s.get("part", "")
+            number = 0
+            if part:
+                blocks.append(Block("part", part))
+        number += 1
+        blocks.append(Block("heading", f"{number}. {s.get('title', '')}"))
+        blocks.extend(content)
+    closing = mins.get("closing")
+    if closing and m.end_time is not None:
+        blocks.append(Block("para", fill(closing, values)))
+    if m.amendments:
+        blocks.append(Block("part", _("AMENDMENTS TO THE MINUTES")))
+        for a in m.amendments:
+            blocks.append(Block("para", _("On {date}, comrade {who} amended the minutes. Reason: {reason}").format(
+                date=format_date(a.date), who=a.made_by, reason=a.reason.rstrip(".") + ".")))
+            for c in a.changes:
+                blocks.append(Block("bullet", _("Section “{title}”: {changes}.").format(
+                    title=c.get("title") or section_label(m, c.get("key", "")),
+                    changes="; ".join(describe_change(c.get("old", ""), c.get("new", ""))))))
+    file_name = f"bien-ban-{m.date.isoformat()}-{m.kind}.pdf"
+    return MinutesDocument(
+        header=header, title="Biên bản", subtitle=minutes_title(m), blocks=blocks,
+        signatures=[SignatureBlock(["THƯ KÝ"], m.secretary_name), SignatureBlock(["CHỦ TRÌ"], m.chair_name)],
+        file_name=file_name,
+    )
+
+
+def write_minutes_pdf(session: Session, meeting_id: int, target: str | PathLike[str] | IO[bytes]) -> None:
+    doc = minutes_document(session, meeting_id)
+    body = []
+    for b in doc.blocks:
+        if b.kind == "part":
+            body.append(heading(upper_vi(b.text)))
+        elif b.kind == "heading":
+            body.append(heading(b.text))
+        elif b.kind == "bullet":
+            body.append(bullet(b.text))
+        else:
+            body.append(para(b.text))
+    _write_atomically(target, lambda out: build_document(out, doc.header, doc.title, doc.subtitle, body,
+                                                          signatures=doc.signatures))
+
+
+def _write_atomically(target: Any, write) -> None:
+    """Write to `target.part`, then rename: a failed print never leaves half a file."""
+    if isinstance(target, str | PathLike):
+        path = Path(target)
+        tmp = path.with_name(path.name + ".part")
+        try:
+            write(str(tmp))
+            tmp.replace(path)
+        except PermissionError as exc:
+            tmp.unlink(missing_ok=True)
+            raise UserError(_("Cannot write {path}: is it open in another program?").format(path=path)) from exc
+    else:
+        write(target)
+
+
+def minutes_html(doc: MinutesDocument) -> str:
+    """The minutes as HTML for the preview in the program (same text as the PDF)."""
+    e = html.escape
+    h = doc.header
+    parent = e(upper_vi(h.parents[-1])) + "<br>" if h.parents else ""
+    from ..pdf.layout import format_long_date
+
+    out = [
+        '<table width="100%" cellspacing="0"><tr>',
+        f'<td width="47%" align="center">{parent}<b>{e(upper_vi(h.issuer))}</b><br>*<br>{e(h.number or "")}</td>',
+        '<td align="center"><b><u>ĐẢNG CỘNG SẢN VIỆT NAM</u></b><br><br>'
+        f'<i>{e(format_long_date(h.place, h.date))}</i></td>',
+        "</tr></table>",
+        f'<h2 align="center" style="margin-top:18px">{e(upper_vi(doc.title))}</h2>',
+        f'<p align="center"><b>{e(nfc(doc.subtitle))}</b></p>',
+    ]
+    for b in doc.blocks:
+        text = e(nfc(b.text))
+        if b.kind == "part":
+            out.append(f"<p><b>{e(upper_vi(b.text))}</b></p>")
+        elif b.kind == "heading":
+            out.append(f"<p><b>{text}</b></p>")
+        elif b.kind == "bullet":
+            out.append(f'<p style="margin-left:24px">- {text}</p>')
+        else:
+            out.append(f'<p style="text-indent:24px">{text}</p>')
+    out.append('<table width="100%" style="margin-top:18px"><tr>')
+    for s in doc.signatures:
+        out.append(f'<td align="center"><b>{e(" ".join(s.title_lines))}</b><br><br><br><br>'
+                   f'<b>{e(s.name)}</b></td>')
+    out.append("</tr></table>")
+    return "\n".join(out)
+
+
+# --- the year's attendance sheet ---------------------------------------------------------------
+
+SHEET_SYMBOLS = {
+    AttendanceStatus.PRESENT: "x",
+    AttendanceStatus.EXCUSED: "P",
+    AttendanceStatus.UNEXCUSED: "K",
+}
+KIND_SHORT = {"regular": "TK", "thematic": "CĐ", "extraordinary": "BT"}
+
+
+@dataclass
+class SheetRow:
+    member_id: int
+    full_name: str
+    cells: list[str]
+    present: int
+    excused: int
+    unexcused: int
+    expected: int
+
+    @property
+    def pct(self) -> float | None:
+        return 100.0 * self.present / self.expected if self.expected else None
+
+
+@dataclass
+class AttendanceSheet:
+    year: int
+    meetings: list[Meeting]
+    rows: list[SheetRow]
+    present_per_meeting: list[int]
+    expected_per_meeting: list[int]
+
+
+def attendance_sheet(session: Session, year: int) -> AttendanceSheet:
+    """Members x meetings of a year: x present, P absent with reason, K without, M exempt,
+    Đ suspended, – not in the branch that day, blank not recorded."""
+    from ..vntext import name_key
+
+    book = YearBook(session, year)
+    rows: dict[int, SheetRow] = {}
+    present_per, expected_per = [], []
+    n = len(book.meetings)
+    for col, m in enumerate(book.meetings):
+        roster = book.roster(m)
+        present_per.append(sum(1 for r in roster.expected if r.status == AttendanceStatus.PRESENT))
+        expected_per.append(len(roster.expected))
+        for r in roster.expected:
+            row = rows.setdefault(r.member_id, SheetRow(r.member_id, r.full_name, ["–"] * n, 0, 0, 0, 0))
+            row.cells[col] = SHEET_SYMBOLS.get(r.status, "") if r.status else ""
+            row.expected += 1
+            row.present += r.status == AttendanceStatus.PRESENT
+            row.excused += r.status == AttendanceStatus.EXCUSED
+            row.unexcused += r.status == AttendanceStatus.UNEXCUSED
+        for r in roster.exempt + roster.suspended:
+            row = rows.setdefault(r.member_id, SheetRow(r.member_id, r.full_name, ["–"] * n, 0, 0, 0, 0))
+            row.cells[col] = "M" if r.why == "exempt" else "Đ"
+    ordered = sorted(rows.values(), key=lambda r: (name_key(r.full_name), r.member_id))
+    return AttendanceSheet(year, book.meetings, ordered, present_per, expected_per)
+
+
+def _sheet_table(sheet: AttendanceSheet) -> list[list[Any]]:
+    head = [_("No."), _("Full name")]
+    head += [f"{m.date.day:02d}/{m.date.month:02d} {KIND_SHORT.get(m.kind, '')}" for m in sheet.meetings]
+    head += [_("Present"), _("Absent with reason"), _("Absent without reason"), _("Attendance rate")]
+    table: list[list[Any]] = [head]
+    for i, r in enumerate(sheet.rows, 1):
+        table.append([i, r.full_name, *r.cells, r.present, r.excused, r.unexcused,
+                      format_percent_vi(r.pct) if r.pct is not None else ""])
+    return table
+
+
+def write_attendance_xlsx(session: Session, year: int, out: Path) -> int:
+    sheet = attendance_sheet(session, year)
+    table = _sheet_table(sheet)
+    table.append(["", _("Present"), *sheet.present_per_meeting, "", "", "", ""])
+    table.append(["", _("Members expected"), *sheet.expected_per_meeting, "", "", "", ""])
+    widths = [5, 28] + [8] * len(sheet.meetings) + [9, 11, 11, 10]
+    write_xlsx(out, _("Attendance {year}").format(year=year), table, widths=widths)
+    return len(sheet.rows)
+
+
+def write_attendance_pdf(session: Session, year: int, target: str | PathLike[str] | IO[bytes],
+                         today: dt.date) -> int:
+    """The attendance sheet on A4 landscape, one row per member, one column per meeting."""
+    branch = get_branch(session)
+    if branch is None:
+        raise UserError(_("Enter the branch's details first (File menu)."))
+    register_fonts()   # the cell styles below name the document font directly
+    sheet = attendance_sheet(session, year)
+    n = len(sheet.meetings)
+    if n == 0:
+        raise UserError(_("No meetings are recorded in {year}.").format(year=year))
+    usable = 297 - 20 - 12
+    fixed = [8, 46]
+    tail = [12, 13, 13, 13]
+    col = max(6.0, (usable - sum(fixed) - sum(tail)) / n)
+    size = 9 if col >= 9.5 else 8 if col >= 8 else 7
+    cell = ParagraphStyle("att_cell", fontName=FAMILY, fontSize=size, leading=size + 1.5, alignment=TA_CENTER)
+    name = ParagraphStyle("att_name", parent=cell, alignment=TA_LEFT)
+    head = ParagraphStyle("att_head", parent=cell, fontName=FAMILY + "-Bold")
+
+    def p(text: Any, style=cell) -> Paragraph:
+        return Paragraph(html.escape(nfc(str(text))), style)
+
+    header_row = [p(_("No."), head), p(_("Full name"), head)]
+    header_row += [Paragraph(f"{m.date.day:02d}/{m.date.month:02d}<br/>{KIND_SHORT.get(m.kind, '')}", head)
+                   for m in sheet.meetings]
+    header_row += [p(t, head) for t in (_("Present"), _("With reason"), _("Without reason"), _("Rate"))]
+    data = [header_row]
+    for i, r in enumerate(sheet.rows, 1):
+        data.append([p(i), p(r.full_name, name), *[p(c) for c in r.cells], p(r.present), p(r.excused),
+                     p(r.unexcused), p(format_percent_vi(r.pct) if r.pct is not None else "")])
+    data.append([p(""), p(_("Present"), head), *[p(v) for v in sheet.present_per_meeting], "", "", "", ""])
+    data.append([p(""), p(_("Members expected"), head), *[p(v) for v in sheet.expected_per_meeting], "", "", "", ""])
+    data.append([p(""), p(_("Attendance rate"), head),
+                 *[p(format_percent_vi(100 * a / b) if b else "") for a, b in
+                   zip(sheet.present_per_meeting, sheet.expected_per_meeting, strict=True)], "", "", "", ""])
+    widths = [w * mm for w in fixed] + [col * mm] * n + [w * mm for w in tail]
+    table = Table(data, colWidths=widths, repeatRows=1, hAlign="CENTER")
+    table.setStyle(TableStyle([
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+        ("TOPPADDING", (0, 0), (-1, -1), 0.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
+    ]))
+    legend_style = ParagraphStyle("att_legend", fontName=FAMILY, fontSize=10, leading=12)
+    legend = Paragraph(html.escape(_("x: present; P: absent with reason; K: absent without reason; M: exempt from Party work "
+                    "and meetings; Đ: suspended; –: not a member of the branch on that day. TK: regular, "
+                    "CĐ: thematic, BT: extraordinary meeting.")), legend_style)
+    header = DocumentHeader(parents=list(branch.parents or []), issuer=branch.name, number=None,
+                            place=branch.place, date=today)
+    _write_atomically(target, lambda out: build_document(
+        out, header, _("Attendance sheet"), _("Members' attendance at branch meetings in {year}").format(year=year),
+        [table, Spacer(1, 3 * mm), legend],
+        signatures=[SignatureBlock(["T/M CHI BỘ", "BÍ THƯ"], branch.secretary)],
+        landscape=True, margins_mm=(12, 12, 12, 20)))
+    return len(sheet.rows)

@@ -1,0 +1,360 @@
+"""Dialogs of the meetings page: a meeting's details, a resolution with its vote, an amendment."""
+from __future__ import annotations
+
+from services import meetings as svc
+from services.branch import get_branch
+from services.errors import ValidationError
+from services.i18n import _, format_date
+from services.meetings.attendance import YearBook
+from services.members import register
+from services.membership import add_months
+
+from ..qt import QtCore, QtWidgets
+from ..widgets import DateEdit, ProblemLabel, dialog_buttons
+
+
+class TimeEdit(QtWidgets.QLineEdit):
+    """A time typed as 14:00 (also 14h, 14h30, 1430); may be left empty."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setPlaceholderText(_("hh:mm"))
+        self.setMaxLength(8)
+        self.setMaximumWidth(self.fontMetrics().horizontalAdvance("00:00000") + 24)
+
+    def set_time(self, value) -> None:
+        self.setText(svc.format_time(value))
+
+    def time(self):
+        return svc.parse_time(self.text())
+
+    def is_valid(self) -> bool:
+        return not self.text().strip() or self.time() is not None
+
+
+def _plain_edit(lines: int) -> QtWidgets.QPlainTextEdit:
+    edit = QtWidgets.QPlainTextEdit()
+    edit.setTabChangesFocus(True)
+    edit.setFixedHeight(edit.fontMetrics().lineSpacing() * lines + 14)
+    return edit
+
+
+def _name_combo(names: list[str]) -> QtWidgets.QComboBox:
+    combo = QtWidgets.QComboBox()
+    combo.setEditable(True)
+    combo.addItems(["", *names])
+    combo.setInsertPolicy(QtWidgets.QComboBox.InsertPolicy.NoInsert)
+    completer = combo.completer()
+    completer.setCompletionMode(QtWidgets.QCompleter.CompletionMode.PopupCompletion)
+    completer.setFilterMode(QtCore.Qt.MatchFlag.MatchContains)
+    completer.setCaseSensitivity(QtCore.Qt.CaseSensitivity.CaseInsensitive)
+    return combo
+
+
+def suggested_date(ctx, year: int):
+    """A month after the year's last regular meeting (not after today); today, or 5 January of a past
+    year, when the year has none yet."""
+    today = ctx.today()
+    with ctx.db.begin() as session:
+        regular = [s for s in svc.meetings_of_year(session, year) if s.kind == "regular"]
+    if regular:
+        return min(add_months(regular[-1].date, 1), max(today, regular[-1].date))
+    return today if year >= today.year else today.replace(year=year, month=1, day=5)
+
+
+class MeetingDialog(QtWidgets.QDialog):
+    """Buổi sinh hoạt mới / sửa thông tin buổi sinh hoạt."""
+
+    def __init__(self, ctx, meeting_id: int | None = None, year: int | None = None, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.meeting_id = meeting_id
+        self.setWindowTitle(_("Edit the meeting") if meeting_id else _("New branch meeting"))
+        self.setMinimumWidth(620)
+        today = ctx.today()
+        with ctx.db.begin() as session:
+            names = [r.full_name for r in register(session, today) if r.state.in_branch]
+            if meeting_id:
+                data = svc.records.input_of(svc.get_meeting(session, meeting_id))
+            else:
+                data = svc.suggested_input(session, "regular", suggested_date(ctx, year or today.year))
+
+        self.kind = QtWidgets.QComboBox()
+        for key, label in svc.KIND_LABELS.items():
+            self.kind.addItem(_(label), str(key))
+        self.kind.setEnabled(meeting_id is None)
+        self.date = DateEdit()
+        self.start = TimeEdit()
+        self.end = TimeEdit()
+        self.topic = QtWidgets.QLineEdit()
+        self.place = QtWidgets.QLineEdit()
+        self.chair = _name_combo(names)
+        self.chair_title = QtWidgets.QLineEdit()
+        self.secretary = _name_combo(names)
+        self.secretary_title = QtWidgets.QLineEdit()
+        self.guests = _plain_edit(2)
+        self.guests.setPlaceholderText(_("e.g. comrade Nguyễn Văn A, member of the Party committee of the department"))
+        self.number = QtWidgets.QLineEdit()
+        self.number.setPlaceholderText(_("automatic"))
+        self.number.setMaximumWidth(90)
+
+        times = QtWidgets.QHBoxLayout()
+        times.addWidget(self.start)
+        times.addWidget(QtWidgets.QLabel(_("to")))
+        times.addWidget(self.end)
+        self.duration = QtWidgets.QLabel()
+        times.addWidget(self.duration)
+        times.addStretch(1)
+        form = QtWidgets.QFormLayout()
+        form.addRow(_("Kind of meeting"), self.kind)
+        form.addRow(_("Date") + " *", self.date)
+        form.addRow(_("Time"), times)
+        self.topic_label = QtWidgets.QLabel()
+        form.addRow(self.topic_label, self.topic)
+        form.addRow(_("Place"), self.place)
+        form.addRow(_("Presiding"), self.chair)
+        form.addRow(_("Role of the presiding member"), self.chair_title)
+        form.addRow(_("Minute-taker"), self.secretary)
+        form.addRow(_("Role of the minute-taker"), self.secretary_title)
+        form.addRow(_("Guests"), self.guests)
+        form.addRow(_("Minutes number"), self.number)
+        self.problems = ProblemLabel()
+        self.buttons = dialog_buttons(self)
+        lay = QtWidgets.QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addWidget(self.problems)
+        lay.addWidget(self.buttons)
+
+        self.kind.setCurrentIndex(max(0, self.kind.findData(str(data.kind))))
+        self.date.set_date(data.date)
+        self.start.set_time(data.start_time)
+        self.end.set_time(data.end_time)
+        self.topic.setText(data.topic)
+        self.place.setText(data.place)
+        self.chair.setCurrentText(data.chair_name)
+        self.chair_title.setText(data.chair_title)
+        self.secretary.setCurrentText(data.secretary_name)
+        self.secretary_title.setText(data.secretary_title)
+        self.guests.setPlainText(data.guests)
+        self.number.setText(str(data.number) if data.number else "")
+
+        self.kind.currentIndexChanged.connect(self._kind_changed)
+        for w in (self.date, self.start, self.end, self.topic, self.place, self.number):
+            w.textChanged.connect(self.validate)
+        self.chair.currentTextChanged.connect(self._chair_changed)
+        self._kind_changed()
+        (self.kind if meeting_id is None else self.date).setFocus()
+
+    def _kind_changed(self) -> None:
+        kind = self.kind.currentData()
+        self.topic_label.setText(_("Topic") + " *" if kind == "thematic" else
+                                 _("Thematic part (if held together)") if kind == "regular" else _("Matter"))
+        self.validate()
+
+    def _chair_changed(self, name: str) -> None:
+        with self.ctx.db.begin() as session:
+            title = svc.records.default_title(session, name)
+        if title or not self.chair_title.text().strip():
+            self.chair_title.setText(title)
+        self.validate()
+
+    def _number(self) -> int | None | str:
+        text = self.number.text().strip()
+        if not text:
+            return None
+        return int(text) if text.isdigit() else "bad"
+
+    def value(self) -> svc.MeetingInput:
+        number = self._number()
+        return svc.MeetingInput(
+            kind=self.kind.currentData(), date=self.date.date(), start_time=self.start.time(),
+            end_time=self.end.time(), topic=self.topic.text(), place=self.place.text(),
+            chair_name=self.chair.currentText(), chair_title=self.chair_title.text(),
+            secretary_name=self.secretary.currentText(), secretary_title=self.secretary_title.text(),
+            guests=self.guests.toPlainText(), number=number if isinstance(number, int) else None,
+        )
+
+    def validate(self) -> bool:
+        errors, warnings = [], []
+        if not self.date.is_valid():
+            errors.append(_("Not a valid date (dd/mm/yyyy)."))
+        if not self.start.is_valid() or not self.end.is_valid():
+            errors.append(_("Not a valid time (hh:mm)."))
+        if self._number() == "bad":
+            errors.append(_("The minutes number is a whole number (leave it empty for automatic)."))
+        data = self.value()
+        minutes = svc.records.duration_minutes(data)
+        self.duration.setText(_("({minutes} minutes)").format(minutes=minutes) if minutes and minutes > 0 else "")
+        if not errors:
+            with self.ctx.db.begin() as session:
+                check = svc.check_meeting(session, data, editing_id=self.meeting_id)
+            errors = [p.message for p in check.errors]
+            warnings = [p.message for p in check.warnings]
+        ok = not errors
+        self.buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
+        self.problems.show_problems(errors, warnings)
+        return ok
+
+    def accept(self) -> None:
+        if not self.validate():
+            return
+        try:
+            with self.ctx.db.begin() as session:
+                if self.meeting_id is None:
+                    self.meeting_id = svc.create_meeting(session, self.value()).id
+                    dropped = []
+                else:
+                    dropped = svc.update_meeting(session, self.meeting_id, self.value())
+        except ValidationError as exc:
+            self.problems.show_problems(exc.problems)
+            return
+        self.dropped = dropped
+        for combo in (self.chair, self.secretary):
+            combo.completer().popup().hide()
+        self.ctx.notify_changed("meetings")
+        super().accept()
+
+
+class ResolutionDialog(QtWidgets.QDialog):
+    """Nội dung biểu quyết and the vote, among the full members present."""
+
+    def __init__(self, ctx, meeting_id: int, resolution_id: int | None = None, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.meeting_id = meeting_id
+        self.resolution_id = resolution_id
+        self.setWindowTitle(_("Vote") if resolution_id is None else _("Edit the vote"))
+        self.setMinimumWidth(560)
+        with ctx.db.begin() as session:
+            meeting = svc.get_meeting(session, meeting_id)
+            self.voters = YearBook(session, meeting.date.year).tally(meeting).full_present
+            existing = next((r for r in meeting.resolutions if r.id == resolution_id), None)
+            current = (existing.text, existing.in_favour, existing.against, existing.other,
+                       existing.other_opinions) if existing else ("", self.voters, 0, 0, "")
+        self.text = _plain_edit(3)
+        self.in_favour, self.against, self.other = (QtWidgets.QSpinBox() for _i in range(3))
+        for spin in (self.in_favour, self.against, self.other):
+            spin.setRange(0, 999)
+        self.other_opinions = QtWidgets.QLineEdit()
+        self.all_yes = QtWidgets.QPushButton(_("All in favour"))
+        self.all_yes.clicked.connect(self._all_in_favour)
+        info = QtWidgets.QLabel(_("Full members present, who vote: {n}").format(n=self.voters))
+        form = QtWidgets.QFormLayout()
+        form.addRow(info)
+        form.addRow(_("Put to the vote") + " *", self.text)
+        row = QtWidgets.QHBoxLayout()
+        row.addWidget(self.in_favour)
+        row.addWidget(self.all_yes)
+        row.addStretch(1)
+        form.addRow(_("In favour"), row)
+        form.addRow(_("Against"), self.against)
+        form.addRow(_("Other opinions"), self.other)
+        form.addRow(_("What the other opinions were"), self.other_opinions)
+        self.problems = ProblemLabel()
+        self.buttons = dialog_buttons(self)
+        lay = QtWidgets.QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addWidget(self.problems)
+        lay.addWidget(self.buttons)
+        self.text.setPlainText(current[0])
+        self.in_favour.setValue(current[1])
+        self.against.setValue(current[2])
+        self.other.setValue(current[3])
+        self.other_opinions.setText(current[4])
+        self.text.textChanged.connect(self.validate)
+        for spin in (self.in_favour, self.against, self.other):
+            spin.valueChanged.connect(self.validate)
+        self.validate()
+
+    def _all_in_favour(self) -> None:
+        self.in_favour.setValue(self.voters)
+        self.against.setValue(0)
+        self.other.setValue(0)
+
+    def value(self) -> svc.ResolutionInput:
+        return svc.ResolutionInput(self.text.toPlainText(), self.in_favour.value(), self.against.value(),
+                                   self.other.value(), self.other_opinions.text())
+
+    def validate(self) -> bool:
+        check = svc.check_resolution(self.value(), self.voters)
+        self.buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Ok).setEnabled(check.ok)
+        self.problems.show_problems([p.message for p in check.errors], [p.message for p in check.warnings])
+        return check.ok
+
+    def accept(self) -> None:
+        if not self.validate():
+            return
+        try:
+            with self.ctx.db.begin() as session:
+                svc.save_resolution(session, self.meeting_id, self.value(), self.resolution_id)
+        except ValidationError as exc:
+            self.problems.show_problems(exc.problems)
+            return
+        self.ctx.notify_changed("meetings")
+        super().accept()
+
+
+class AmendmentDialog(QtWidgets.QDialog):
+    """Đính chính biên bản: choose a section, correct its text, give the reason and who corrects."""
+
+    def __init__(self, ctx, meeting_id: int, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.meeting_id = meeting_id
+        with ctx.db.begin() as session:
+            meeting = svc.get_meeting(session, meeting_id)
+            self.original = {s["key"]: s.get("text", "") for s in svc.sections_of(meeting)}
+            labels = [(s["key"], svc.section_label(meeting, s["key"])) for s in svc.sections_of(meeting)]
+            branch = get_branch(session)
+            who = ctx.user or (branch.secretary if branch else "")
+            when = meeting.date
+        self.setWindowTitle(_("Amend the minutes of {date}").format(date=format_date(when)))
+        self.setMinimumSize(680, 520)
+        self.edited = dict(self.original)
+        self.date = DateEdit(value=ctx.today())
+        self.made_by = QtWidgets.QLineEdit(who)
+        self.reason = QtWidgets.QLineEdit()
+        self.section = QtWidgets.QComboBox()
+        for key, label in labels:
+            self.section.addItem(label, key)
+        self.text = QtWidgets.QPlainTextEdit()
+        self.text.setTabChangesFocus(True)
+        form = QtWidgets.QFormLayout()
+        form.addRow(_("Date of the amendment"), self.date)
+        form.addRow(_("Amended by"), self.made_by)
+        form.addRow(_("Reason") + " *", self.reason)
+        form.addRow(_("Section"), self.section)
+        form.addRow(_("Corrected text"), self.text)
+        self.problems = ProblemLabel()
+        self.buttons = dialog_buttons(self, _("Save the amendment"))
+        lay = QtWidgets.QVBoxLayout(self)
+        lay.addLayout(form, 1)
+        lay.addWidget(self.problems)
+        lay.addWidget(self.buttons)
+        self._key = self.section.currentData()
+        self.text.setPlainText(self.edited.get(self._key, ""))
+        self.section.currentIndexChanged.connect(self._section_changed)
+        self.reason.setFocus()
+
+    def _section_changed(self) -> None:
+        self.edited[self._key] = self.text.toPlainText()
+        self._key = self.section.currentData()
+        self.text.setPlainText(self.edited.get(self._key, ""))
+
+    def value(self) -> svc.AmendmentInput:
+        self.edited[self._key] = self.text.toPlainText()
+        changed = {k: v for k, v in self.edited.items() if v != self.original.get(k, "")}
+        return svc.AmendmentInput(self.date.date(), self.reason.text(), self.made_by.text(), changed)
+
+    def accept(self) -> None:
+        if not self.date.is_valid():
+            self.problems.show_problems([_("Not a valid date (dd/mm/yyyy).")])
+            return
+        try:
+            with self.ctx.db.begin() as session:
+                svc.amend_minutes(session, self.meeting_id, self.value(), self.ctx.today())
+        except ValidationError as exc:
+            self.problems.show_problems(exc.problems)
+            return
+        self.ctx.notify_changed("meetings")
+        super().accept()

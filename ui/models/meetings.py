@@ -1,0 +1,271 @@
+"""Item models of the meetings page: the year's meetings, the attendance grid, resolutions, amendments."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from services.i18n import N_, _, format_date, format_pct
+from services.meetings import STATUS_LABELS, MeetingSummary, RosterRow, format_time, kind_label
+from services.membership import Status
+
+from ..qt import Qt, QtCore, QtGui
+
+ID_ROLE = Qt.ItemDataRole.UserRole + 2
+
+STATUS_SHORT = {"present": "C", "excused": "P", "unexcused": "K"}
+STATUS_COLORS = {"present": "#1b6e2a", "excused": "#8a5a00", "unexcused": "#b00020"}
+
+
+class MeetingListModel(QtCore.QAbstractTableModel):
+    """Các buổi sinh hoạt trong năm: one row per meeting, in date order."""
+
+    COLUMNS = (N_("Date"), N_("Kind"), N_("Present"), N_("Absent (P/K)"), N_("Minutes"))
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._rows: list[MeetingSummary] = []
+
+    def set_rows(self, rows: list[MeetingSummary]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row_at(self, row: int) -> MeetingSummary:
+        return self._rows[row]
+
+    def row_of_id(self, meeting_id: int) -> int:
+        return next((i for i, r in enumerate(self._rows) if r.id == meeting_id), -1)
+
+    def rowCount(self, parent=QtCore.QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent=QtCore.QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.COLUMNS):
+            return _(self.COLUMNS[section])
+        if orientation == Qt.Orientation.Vertical:
+            return str(section + 1)
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+            return None
+        r = self._rows[index.row()]
+        col = index.column()
+        t = r.tally
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == 0:
+                return format_date(r.date)
+            if col == 1:
+                return kind_label(r.kind) + (" +" + _("thematic") if r.kind == "regular" and r.topic else "")
+            if col == 2:
+                return f"{t.present}/{t.expected}"
+            if col == 3:
+                return f"{t.excused} / {t.unexcused}"
+            if col == 4:
+                return _("Finalised") if r.finalized else _("Draft")
+        if role == ID_ROLE:
+            return r.id
+        if role == Qt.ItemDataRole.ToolTipRole:
+            parts = [f"{format_date(r.date)} · {kind_label(r.kind)}",
+                     _("Valid meeting") if r.valid else _("Not valid: too few members present")]
+            if r.topic:
+                parts.append(r.topic)
+            if r.start_time:
+                parts.append(f"{format_time(r.start_time)}–{format_time(r.end_time)}")
+            if r.duration_warning:
+                parts.append(r.duration_warning)
+            return "\n".join(parts)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if col == 2 and not r.valid:
+                return QtGui.QBrush(QtGui.QColor("#b00020"))
+            if col == 4 and not r.finalized:
+                return QtGui.QBrush(QtGui.QColor("#8a5a00"))
+        return None
+
+
+class AttendanceModel(QtCore.QAbstractTableModel):
+    """Điểm danh: one row per member expected at the meeting. The reason cell is editable; the status
+    is set with one key in the view (C, P, K). Writing goes through `writer(member_id, status, reason)`,
+    which the page connects to the service; the page then gives the model the new rows."""
+
+    COLUMNS = (N_("No."), N_("Full name"), N_("Member"), N_("Attendance"), N_("Reason"))
+    STATUS_COL = 3
+    REASON_COL = 4
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._rows: list[RosterRow] = []
+        self.read_only = True
+        self.writer: Callable[[int, str | None, str], bool] | None = None
+
+    def set_rows(self, rows: list[RosterRow], read_only: bool) -> None:
+        """New rows; when the same members are shown in the same order, only the cells change
+        (the cursor stays where it is)."""
+        same = [r.member_id for r in rows] == [r.member_id for r in self._rows]
+        self.read_only = read_only
+        if same and rows:
+            self._rows = list(rows)
+            self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, len(self.COLUMNS) - 1))
+            return
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row_at(self, row: int) -> RosterRow:
+        return self._rows[row]
+
+    def rowCount(self, parent=QtCore.QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent=QtCore.QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
+                and 0 <= section < len(self.COLUMNS):
+            return _(self.COLUMNS[section])
+        return None
+
+    def flags(self, index):
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if index.column() == self.REASON_COL and not self.read_only:
+            r = self._rows[index.row()]
+            if r.status in ("excused", "unexcused"):
+                flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+            return None
+        r = self._rows[index.row()]
+        col = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            if col == 0:
+                return str(index.row() + 1)
+            if col == 1:
+                return r.full_name
+            if col == 2:
+                return _("Full") if r.member_status == Status.FULL else _("Probationary")
+            if col == self.STATUS_COL:
+                return "" if r.status is None else f"{STATUS_SHORT[r.status]} · {_(STATUS_LABELS[r.status])}"
+            if col == self.REASON_COL:
+                if role == Qt.ItemDataRole.DisplayRole and not r.reason and r.leave and r.status is None:
+                    return "(" + r.leave + ")"
+                return r.reason
+        if role == ID_ROLE:
+            return r.member_id
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if col == self.STATUS_COL and r.status:
+                return QtGui.QBrush(QtGui.QColor(STATUS_COLORS[r.status]))
+            if col == self.REASON_COL and not r.reason:
+                return QtGui.QBrush(QtGui.QColor("#777777"))
+        if role == Qt.ItemDataRole.ToolTipRole and col == self.STATUS_COL:
+            return _("C: present · P: absent with reason · K: absent without reason · Delete: clear")
+        return None
+
+    def setData(self, index, value, role=Qt.ItemDataRole.EditRole) -> bool:
+        if role != Qt.ItemDataRole.EditRole or not index.isValid() or index.column() != self.REASON_COL:
+            return False
+        if self.read_only or self.writer is None:
+            return False
+        r = self._rows[index.row()]
+        if r.status is None:
+            return False
+        return bool(self.writer(r.member_id, r.status, str(value)))
+
+
+class ResolutionModel(QtCore.QAbstractTableModel):
+    """Nội dung biểu quyết and the votes."""
+
+    COLUMNS = (N_("Put to the vote"), N_("In favour"), N_("Against"), N_("Other opinions"), N_("Result"))
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._rows: list[tuple[int, str, int, int, int, bool]] = []
+
+    def set_rows(self, rows: list[tuple[int, str, int, int, int, bool]]) -> None:
+        """(id, text, in favour, against, other, adopted) per resolution."""
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def id_at(self, row: int) -> int:
+        return self._rows[row][0]
+
+    def rowCount(self, parent=QtCore.QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent=QtCore.QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
+                and 0 <= section < len(self.COLUMNS):
+            return _(self.COLUMNS[section])
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+            return None
+        rid, text, yes, no, other, ok = self._rows[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == 0:
+                return text.replace("\n", " ")
+            if col in (1, 2, 3):
+                return str((yes, no, other)[col - 1])
+            return _("Adopted") if ok else _("Not adopted")
+        if role == Qt.ItemDataRole.ToolTipRole and col == 0:
+            return text
+        if role == ID_ROLE:
+            return rid
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in (1, 2, 3):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+class AmendmentModel(QtCore.QAbstractTableModel):
+    """Lịch sử đính chính: one row per changed section of each amendment."""
+
+    COLUMNS = (N_("Date"), N_("By"), N_("Reason"), N_("Section"), N_("Before"), N_("Now"))
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._rows: list[tuple[str, str, str, str, str, str]] = []
+
+    def set_amendments(self, amendments) -> None:
+        self.beginResetModel()
+        self._rows = [(format_date(a.date), a.made_by, a.reason, c.get("title", ""), c.get("old", ""),
+                       c.get("new", "")) for a in amendments for c in (a.changes or [])]
+        self.endResetModel()
+
+    def rowCount(self, parent=QtCore.QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent=QtCore.QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
+                and 0 <= section < len(self.COLUMNS):
+            return _(self.COLUMNS[section])
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._rows[index.row()][index.column()].replace("\n", " / ")
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._rows[index.row()][index.column()]
+        return None
+
+
+def pct_text(value: float | None) -> str:
+    return format_pct(value) if value is not None else "—"

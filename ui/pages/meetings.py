@@ -1,0 +1,884 @@
+"""Sinh hoạt chi bộ: the year's meetings, attendance by keystroke, the minutes editor, votes,
+finalising and amending, and printing — all reachable from the keyboard.
+
+Keys (shown on the buttons too): Ctrl+N new meeting, F2 edit it, Ctrl+L the list, F6 attendance,
+F7 minutes, F8 preview, F9 amendments; in the attendance grid C / P / K mark present / absent with
+reason / absent without reason (P then asks for the reason), Ctrl+T everyone present; Ctrl+S save
+the minutes, Ctrl+R add a vote, Ctrl+Shift+K finalise, Ctrl+M amend, Ctrl+P open the PDF,
+Ctrl+Shift+S save it, Ctrl+Shift+D the year's attendance sheet, Ctrl+Delete delete a draft meeting.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+import tempfile
+from pathlib import Path
+
+from services import meetings as svc
+from services.errors import UserError, ValidationError
+from services.i18n import N_, _, format_date, format_pct
+from services.meetings import printing
+from services.meetings.attendance import YearBook, quorum_share
+from services.meetings.records import adopted, duration_warning, input_of
+
+from ..dialogs.meeting_dialog import AmendmentDialog, MeetingDialog, ResolutionDialog
+from ..models.meetings import ID_ROLE, AmendmentModel, AttendanceModel, MeetingListModel, ResolutionModel
+from ..qt import Qt, QtCore, QtGui, QtWidgets, Signal
+from ..widgets import ask, inform
+from .base import Page, page_heading
+
+KEY_STATUS = {"c": "present", "p": "excused", "k": "unexcused"}
+AUTOSAVE_MS = 1500
+
+
+class AttendanceView(QtWidgets.QTableView):
+    """The attendance grid: one key per member, then the cursor moves on."""
+
+    mark = Signal(int, object)   # row, status (None clears)
+
+    def keyPressEvent(self, event) -> None:
+        if self.state() == QtWidgets.QAbstractItemView.State.EditingState:
+            super().keyPressEvent(event)
+            return
+        mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier & ~Qt.KeyboardModifier.ShiftModifier
+        text = event.text().lower()
+        row = self.currentIndex().row()
+        if not mods and text in KEY_STATUS and row >= 0:
+            self.mark.emit(row, KEY_STATUS[text])
+            return
+        if not mods and event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and row >= 0:
+            self.mark.emit(row, None)
+            return
+        super().keyPressEvent(event)
+
+    def go_to(self, row: int, column: int) -> None:
+        model = self.model()
+        if model is None or model.rowCount() == 0:
+            return
+        row = max(0, min(row, model.rowCount() - 1))
+        index = model.index(row, column)
+        self.setCurrentIndex(index)
+        self.scrollTo(index)
+
+    def closeEditor(self, editor, hint) -> None:
+        row = self.currentIndex().row()
+        super().closeEditor(editor, QtWidgets.QAbstractItemDelegate.EndEditHint.NoHint)
+        if hint != QtWidgets.QAbstractItemDelegate.EndEditHint.RevertModelCache:
+            self.go_to(row + 1, AttendanceModel.STATUS_COL)
+        self.setFocus()
+
+
+class SectionEdit(QtWidgets.QPlainTextEdit):
+    """A section of the minutes: grows with its text; Tab goes to the next section."""
+
+    focus_left = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setTabChangesFocus(True)
+        self.document().contentsChanged.connect(self._fit)
+        self._fit()
+
+    def _fit(self) -> None:
+        lines = 0
+        block = self.document().begin()
+        width = max(200, self.viewport().width())
+        fm = self.fontMetrics()
+        while block.isValid():
+            text = block.text() or " "
+            lines += max(1, -(-fm.horizontalAdvance(text) // width))
+            block = block.next()
+        lines = max(2, min(14, lines))
+        self.setFixedHeight(fm.lineSpacing() * lines + 14)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def focusInEvent(self, event) -> None:
+        super().focusInEvent(event)
+        if event.reason() in (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason,
+                              Qt.FocusReason.ShortcutFocusReason):
+            self.moveCursor(QtGui.QTextCursor.MoveOperation.End)   # go on writing after what is there
+            self.ensureCursorVisible()
+
+    def focusOutEvent(self, event) -> None:
+        super().focusOutEvent(event)
+        self.focus_left.emit()
+
+
+class MinutesEditor(QtWidgets.QScrollArea):
+    """The minutes as plain-text sections under their headings, in the official order."""
+
+    changed = Signal()
+    left = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        self.edits: dict[str, SectionEdit] = {}
+        self.computed: dict[str, QtWidgets.QLabel] = {}
+        self.keys_shape: list[tuple[str, str]] = []
+        self.read_only = True
+        self.dirty = False
+        self._build([], {}, True)
+
+    def _build(self, sections: list[dict], computed: dict[str, str], read_only: bool) -> None:
+        inner = QtWidgets.QWidget()
+        lay = QtWidgets.QVBoxLayout(inner)
+        lay.setContentsMargins(4, 4, 12, 4)
+        self.edits, self.computed = {}, {}
+        part = None
+        number = 0
+        for s in sections:
+            if s.get("part", "") != part:
+                part = s.get("part", "")
+                number = 0
+                head = QtWidgets.QLabel(f"<b>{html.escape(part)}</b>")
+                head.setContentsMargins(0, 8, 0, 0)
+                lay.addWidget(head)
+            number += 1
+            title = QtWidgets.QLabel(f"<b>{number}. {html.escape(s.get('title', ''))}</b>")
+            title.setWordWrap(True)
+            lay.addWidget(title)
+            if s.get("block"):
+                info = QtWidgets.QLabel()
+                info.setWordWrap(True)
+                info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+                info.setStyleSheet("QLabel { background: #f3f3f3; padding: 4px; }")
+                info.setText(computed.get(s["key"], ""))
+                self.computed[s["key"]] = info
+                lay.addWidget(info)
+            edit = SectionEdit()
+            edit.setObjectName(f"section_{s['key']}")
+            edit.setPlainText(s.get("text", ""))
+            edit.setReadOnly(read_only)
+            if s.get("block"):
+                edit.setPlaceholderText(_("More to write in this section (optional)"))
+            edit.textChanged.connect(self._edited)
+            edit.focus_left.connect(self.left.emit)
+            title.setBuddy(edit)
+            self.edits[s["key"]] = edit
+            lay.addWidget(edit)
+        lay.addStretch(1)
+        self.setWidget(inner)
+        self.dirty = False
+
+    def set_minutes(self, sections: list[dict], computed: dict[str, str], read_only: bool,
+                    same_meeting: bool) -> None:
+        """Show a meeting's minutes. For the meeting already shown, only what changed is updated, so the
+        cursor and anything being typed stay."""
+        shape = [(s["key"], s.get("title", "")) for s in sections]
+        if same_meeting and shape == self.keys_shape and self.edits and self.read_only == read_only:
+            self.set_computed(computed)
+            if not self.dirty:
+                for s in sections:
+                    edit = self.edits[s["key"]]
+                    if edit.toPlainText() != s.get("text", ""):
+                        edit.blockSignals(True)
+                        edit.setPlainText(s.get("text", ""))
+                        edit.blockSignals(False)
+            return
+        self.keys_shape = shape
+        self.read_only = read_only
+        self._build(sections, computed, read_only)
+
+    def set_computed(self, computed: dict[str, str]) -> None:
+        for key, label in self.computed.items():
+            label.setText(computed.get(key, ""))
+
+    def _edited(self) -> None:
+        self.dirty = True
+        self.changed.emit()
+
+    def texts(self) -> dict[str, str]:
+        return {k: e.toPlainText() for k, e in self.edits.items()}
+
+    def first_edit(self) -> SectionEdit | None:
+        return next((e for e in self.edits.values() if not e.isReadOnly()), None)
+
+
+class MeetingsPage(Page):
+    title = N_("Branch meetings")
+    area = "meetings"
+
+    def __init__(self, ctx, parent=None):
+        super().__init__(ctx, parent)
+        self.meeting_id: int | None = None
+        self.finalized = False
+        self.voters = 0
+        self._loaded_id: int | None = None
+        self._first_refresh = True
+
+        # --- top: title, year, actions --------------------------------------------------------
+        self.year = QtWidgets.QSpinBox()
+        self.year.setRange(1990, 2100)
+        self.year.setValue(ctx.today().year)
+        self.year.setAccelerated(True)
+        self.year.valueChanged.connect(lambda _v: self._year_changed())
+        self.count = QtWidgets.QLabel()
+        top = QtWidgets.QHBoxLayout()
+        top.addWidget(page_heading(_("Branch meetings")))
+        top.addStretch(1)
+        top.addWidget(self.count)
+        top.addSpacing(12)
+        year_label = QtWidgets.QLabel(_("&Year:"))   # Alt+N (Năm) goes to the year; then Up / Down
+        year_label.setBuddy(self.year)
+        top.addWidget(year_label)
+        top.addWidget(self.year)
+        self.btn_sheet = QtWidgets.QPushButton(_("Attendance sheet of the year… (Ctrl+Shift+D)"))
+        self.btn_sheet.clicked.connect(lambda: self.export_sheet())
+        top.addWidget(self.btn_sheet)
+
+        self.bar = QtWidgets.QToolBar()
+        self.bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.act_new = self._action(_("New meeting"), "Ctrl+N", self.new_meeting)
+        self.act_edit = self._action(_("Edit details"), "F2", self.edit_meeting)
+        self.act_finalise = self._action(_("Finalise the minutes"), "Ctrl+Shift+K", self.finalise)
+        self.act_amend = self._action(_("Amend"), "Ctrl+M", self.amend)
+        self.bar.addSeparator()
+        self.act_open = self._action(_("Open in the PDF viewer"), "Ctrl+P", self.open_pdf)
+        self.act_save_pdf = self._action(_("Save as PDF…"), "Ctrl+Shift+S", lambda: self.save_pdf(), visible=False)
+        self.act_sheet = self._action(_("Attendance sheet of the year…"), "Ctrl+Shift+D", lambda: self.export_sheet(),
+                                      visible=False)
+        self.bar.addSeparator()
+        self.act_delete = self._action(_("Delete"), "Ctrl+Del", self.delete_meeting)
+        for keys, slot in (("Ctrl+L", self.focus_list), ("F6", lambda: self.show_tab(0)),
+                           ("F7", lambda: self.show_tab(1)), ("F8", lambda: self.show_tab(2)),
+                           ("F9", lambda: self.show_tab(3)), ("Ctrl+T", self.all_present),
+                           ("Ctrl+S", self.save_minutes), ("Ctrl+R", self.add_resolution)):
+            self._action("", keys, slot, visible=False)
+
+        # --- left: the year's meetings ----------------------------------------------------------
+        self.list_model = MeetingListModel(self)
+        self.list = QtWidgets.QTableView()
+        self.list.setObjectName("meeting_list")
+        self.list.setModel(self.list_model)
+        self.list.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
+        self.list.setSelectionMode(QtWidgets.QAbstractItemView.SelectionMode.SingleSelection)
+        self.list.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.list.setAlternatingRowColors(True)
+        self.list.verticalHeader().setVisible(False)
+        self.list.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.list.horizontalHeader().setStretchLastSection(True)
+        self.list.selectionModel().currentRowChanged.connect(lambda *_a: self._selection_changed())
+        self.list.doubleClicked.connect(lambda _i: self.edit_meeting())
+
+        # --- right: the selected meeting ------------------------------------------------------------
+        self.banner = QtWidgets.QLabel()
+        self.banner.setWordWrap(True)
+        self.banner.setTextFormat(Qt.TextFormat.RichText)
+        self.tabs = QtWidgets.QTabWidget()
+        self.tabs.currentChanged.connect(self._tab_changed)
+
+        # attendance tab
+        self.att_model = AttendanceModel(self)
+        self.att_model.writer = self._write_reason
+        self.att = AttendanceView()
+        self.att.setObjectName("attendance_grid")
+        self.att.setModel(self.att_model)
+        att_header = self.att.horizontalHeader()
+        att_header.setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
+        att_header.setSectionResizeMode(AttendanceModel.REASON_COL, QtWidgets.QHeaderView.ResizeMode.Stretch)
+        self.att.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
+        self.att.setSelectionMode(QtWidgets.QAbstractItemView.SelectionMode.SingleSelection)
+        self.att.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.DoubleClicked
+                                 | QtWidgets.QAbstractItemView.EditTrigger.EditKeyPressed)
+        self.att.verticalHeader().setVisible(False)
+        self.att.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.att.horizontalHeader().setStretchLastSection(True)
+        self.att.mark.connect(self._mark)
+        self.btn_all = QtWidgets.QPushButton(_("Everyone present (Ctrl+T)"))
+        self.btn_all.clicked.connect(self.all_present)
+        hint = QtWidgets.QLabel(_("Keys: C present · P absent with reason (then type the reason, Enter) · "
+                                  "K absent without reason · Delete clears"))
+        hint.setWordWrap(True)
+        self.apart = QtWidgets.QLabel()
+        self.apart.setWordWrap(True)
+        self.counts = QtWidgets.QLabel()
+        self.counts.setWordWrap(True)
+        self.counts.setTextFormat(Qt.TextFormat.RichText)
+        self.quality = QtWidgets.QLabel()
+        self.quality.setWordWrap(True)
+        self.quality.setTextFormat(Qt.TextFormat.RichText)
+        att_tab = QtWidgets.QWidget()
+        al = QtWidgets.QVBoxLayout(att_tab)
+        row = QtWidgets.QHBoxLayout()
+        row.addWidget(self.btn_all)
+        row.addWidget(hint, 1)
+        al.addLayout(row)
+        al.addWidget(self.att, 1)
+        al.addWidget(self.apart)
+        al.addWidget(self.counts)
+        al.addWidget(self.quality)
+
+        # minutes tab
+        self.editor = MinutesEditor()
+        self.editor.changed.connect(self._minutes_edited)
+        self.editor.left.connect(self.save_minutes)
+        self.autosave = QtCore.QTimer(self)
+        self.autosave.setSingleShot(True)
+        self.autosave.setInterval(AUTOSAVE_MS)
+        self.autosave.timeout.connect(self.save_minutes)
+        self.res_model = ResolutionModel(self)
+        self.res = QtWidgets.QTableView()
+        self.res.setModel(self.res_model)
+        self.res.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
+        self.res.setSelectionMode(QtWidgets.QAbstractItemView.SelectionMode.SingleSelection)
+        self.res.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.res.verticalHeader().setVisible(False)
+        self.res.horizontalHeader().setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
+        self.res.horizontalHeader().setSectionResizeMode(0, QtWidgets.QHeaderView.ResizeMode.Stretch)
+        self.res.doubleClicked.connect(lambda _i: self.edit_resolution())
+        self.res.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.res.setMaximumHeight((self.fontMetrics().height() + 8) * 4 + 4)
+        self.btn_res_add = QtWidgets.QPushButton(_("Add a vote (Ctrl+R)"))
+        self.btn_res_add.clicked.connect(self.add_resolution)
+        self.btn_res_edit = QtWidgets.QPushButton(_("Edit the vote"))
+        self.btn_res_edit.clicked.connect(self.edit_resolution)
+        self.btn_res_del = QtWidgets.QPushButton(_("Delete the vote"))
+        self.btn_res_del.clicked.connect(self.delete_resolution)
+        self.saved_label = QtWidgets.QLabel()
+        min_tab = QtWidgets.QWidget()
+        ml = QtWidgets.QVBoxLayout(min_tab)
+        ml.addWidget(self.editor, 1)
+        votes_title = QtWidgets.QLabel("<b>" + html.escape(_("Votes (counted among the full members present)"))
+                                       + "</b>")
+        votes_title.setWordWrap(True)
+        brow = QtWidgets.QHBoxLayout()
+        brow.addWidget(votes_title, 1)
+        brow.addWidget(self.saved_label)
+        ml.addLayout(brow)
+        ml.addWidget(self.res)
+        brow2 = QtWidgets.QHBoxLayout()
+        for b in (self.btn_res_add, self.btn_res_edit, self.btn_res_del):
+            brow2.addWidget(b)
+        brow2.addStretch(1)
+        ml.addLayout(brow2)
+
+        # preview tab
+        self.preview = QtWidgets.QTextBrowser()
+        self.preview.setObjectName("minutes_preview")
+        serif = QtGui.QFont()
+        serif.setFamilies(["Times New Roman", "Liberation Serif", "DejaVu Serif", "serif"])
+        serif.setPointSizeF(self.font().pointSizeF() * 1.1)
+        self.preview.document().setDefaultFont(serif)
+        pv_tab = QtWidgets.QWidget()
+        pl = QtWidgets.QVBoxLayout(pv_tab)
+        prow = QtWidgets.QHBoxLayout()
+        for text, slot in ((_("Open in the PDF viewer (Ctrl+P)"), self.open_pdf),
+                           (_("Save as PDF… (Ctrl+Shift+S)"), lambda: self.save_pdf())):
+            b = QtWidgets.QPushButton(text)
+            b.clicked.connect(slot)
+            prow.addWidget(b)
+        prow.addStretch(1)
+        pl.addLayout(prow)
+        pl.addWidget(self.preview, 1)
+
+        # amendments tab
+        self.am_model = AmendmentModel(self)
+        self.am = QtWidgets.QTableView()
+        self.am.setModel(self.am_model)
+        self.am.verticalHeader().setVisible(False)
+        self.am.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.am.horizontalHeader().setStretchLastSection(True)
+        self.am.setWordWrap(True)
+
+        self.tabs.addTab(att_tab, _("Attendance (F6)"))
+        self.tabs.addTab(min_tab, _("Minutes (F7)"))
+        self.tabs.addTab(pv_tab, _("Preview (F8)"))
+        self.tabs.addTab(self.am, _("Amendments (F9)"))
+
+        right = QtWidgets.QWidget()
+        rl = QtWidgets.QVBoxLayout(right)
+        rl.setContentsMargins(0, 0, 0, 0)
+        rl.addWidget(self.banner)
+        rl.addWidget(self.tabs, 1)
+        self.empty = QtWidgets.QLabel(_("No meetings are recorded in this year yet. Press Ctrl+N to record one."))
+        self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.right_stack = QtWidgets.QStackedWidget()
+        self.right_stack.addWidget(self.empty)
+        self.right_stack.addWidget(right)
+
+        self.list.setMinimumWidth(self.fontMetrics().horizontalAdvance("00/00/0000 Chuyên đề 00/00 00 / 00") + 40)
+        split = QtWidgets.QSplitter(Qt.Orientation.Horizontal)
+        split.setChildrenCollapsible(False)
+        split.addWidget(self.list)
+        split.addWidget(self.right_stack)
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 5)
+        split.setSizes([400, 800])
+        lay = QtWidgets.QVBoxLayout(self)
+        lay.addLayout(top)
+        lay.addWidget(self.bar)
+        lay.addWidget(split, 1)
+        self._update_actions()
+
+    def _action(self, text: str, keys: str, slot, visible: bool = True) -> QtGui.QAction:
+        act = QtGui.QAction(text + (f" ({keys})" if keys and text and visible else ""), self)
+        act.setShortcut(QtGui.QKeySequence(keys))
+        # Window-wide while this page is shown (a hidden page's actions are inactive), so the keys work
+        # right after Ctrl+3 or a click in the navigation, before the focus is inside the page.
+        act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        act.triggered.connect(lambda _c=False: slot())
+        if visible:
+            self.bar.addAction(act)
+        self.addAction(act)
+        return act
+
+    # --- loading ---------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        self.save_minutes()
+        with self.ctx.db.begin() as session:
+            if self._first_refresh:
+                # Open on the current year, or on the last year with meetings when this one has none yet.
+                years = svc.records.years_with_meetings(session)
+                if years and self.year.value() not in years and years[-1] < self.year.value():
+                    self.year.blockSignals(True)
+                    self.year.setValue(years[-1])
+                    self.year.blockSignals(False)
+                self._first_refresh = False
+            rows = svc.meetings_of_year(session, self.year.value())
+        keep = self.meeting_id
+        self.list.selectionModel().blockSignals(True)
+        self.list_model.set_rows(rows)
+        self.list.selectionModel().blockSignals(False)
+        self.list.resizeColumnsToContents()
+        self.count.setText(_("{count} meetings").format(count=len(rows)))
+        row = self.list_model.row_of_id(keep) if keep is not None else -1
+        if row < 0 and rows:
+            row = len(rows) - 1
+        if row >= 0:
+            self.list.selectionModel().blockSignals(True)
+            self.list.setCurrentIndex(self.list_model.index(row, 0))
+            self.list.selectionModel().blockSignals(False)
+            self.meeting_id = rows[row].id
+        else:
+            self.meeting_id = None
+        self._load_meeting()
+
+    def _year_changed(self) -> None:
+        self.save_minutes()
+        self.meeting_id = None
+        self.refresh()
+
+    def _selection_changed(self) -> None:
+        index = self.list.currentIndex()
+        new = index.data(ID_ROLE) if index.isValid() else None
+        if new == self.meeting_id:
+            return
+        self.save_minutes()
+        self.meeting_id = new
+        self._load_meeting()
+
+    def _load_meeting(self) -> None:
+        """Show the selected meeting: attendance, counts, minutes, votes, amendments, preview."""
+        if self.meeting_id is None:
+            self.right_stack.setCurrentIndex(0)
+            self._loaded_id = None
+            self._update_actions()
+            return
+        self.right_stack.setCurrentIndex(1)
+        with self.ctx.db.begin() as session:
+            meeting = svc.get_meeting(session, self.meeting_id)
+            book = YearBook(session, meeting.date.year)
+            m = book.meeting(self.meeting_id)
+            roster, tally, quality = book.roster(m), book.tally(m), book.quality(m)
+            share = quorum_share(session)
+            summary_title = svc.minutes_title(m)
+            number = svc.document_number(session, m)
+            sections = svc.sections_of(m)
+            res_rows = [(r.id, r.text, r.in_favour, r.against, r.other, adopted(session, tally, r.in_favour))
+                        for r in m.resolutions]
+            computed = {
+                "attendance": "<br>".join(html.escape(x) for x in printing.attendance_lines(roster, tally, share)),
+                "resolutions": "<br>".join(html.escape(t) for _k, t in printing.resolution_lines(session, m, tally))
+                or html.escape(_("The votes are entered below (Ctrl+R).")),
+            }
+            amendments = list(m.amendments)
+            self.finalized = m.finalized_at is not None
+            finalized_at, finalized_by = m.finalized_at, m.finalized_by
+            warning = duration_warning(input_of(m))
+            info = (m.date, m.start_time, m.end_time, m.place, m.kind, m.topic, m.guests)
+        self.voters = tally.full_present
+        day, start, end, place, kind, topic, guests = info
+        when = format_date(day) + (f", {svc.format_time(start)}–{svc.format_time(end)}" if start else "")
+        lines = [f"<b>{html.escape(summary_title)}</b> — {html.escape(number)}",
+                 html.escape(when + (f" · {place}" if place else ""))]
+        if topic and kind != "thematic":
+            lines.append(html.escape(_("Thematic part: {topic}").format(topic=topic)))
+        if guests:
+            lines.append(html.escape(_("Guests: {guests}").format(guests=guests)))
+        if self.finalized:
+            lines.append('<span style="color:#1b6e2a">' + html.escape(_(
+                "Minutes finalised on {date} by {who}: read-only; corrections are amendments (Ctrl+M)."
+            ).format(date=format_date(finalized_at.date()), who=finalized_by or "—")) + "</span>")
+        else:
+            lines.append('<span style="color:#8a5a00">' + html.escape(_(
+                "Draft: finalise the minutes (Ctrl+Shift+K) once they are adopted and signed.")) + "</span>")
+        self.banner.setText("<br>".join(lines))
+
+        self.att_model.set_rows(roster.expected, read_only=self.finalized)
+        apart = [f"{r.full_name} ({_('exempt')})" for r in roster.exempt]
+        apart += [f"{r.full_name} ({_('suspended')})" for r in roster.suspended]
+        self.apart.setText(_("Not counted at this meeting: {names}").format(names="; ".join(apart)) if apart else "")
+        self.apart.setVisible(bool(apart))
+        self.counts.setText(self._counts_html(tally, share, warning))
+        self.quality.setText(self._quality_html(quality) if not tally.unrecorded else "")
+        self.btn_all.setEnabled(not self.finalized)
+
+        same = self._loaded_id == self.meeting_id
+        if not same:
+            self.editor.dirty = False
+        self.editor.set_minutes(sections, computed, read_only=self.finalized, same_meeting=same)
+        self.res_model.set_rows(res_rows)
+        self.am_model.set_amendments(amendments)
+        self.am.resizeRowsToContents()
+        self.tabs.setTabText(3, _("Amendments (F9)") + (f" · {len(amendments)}" if amendments else ""))
+        self._loaded_id = self.meeting_id
+        self.saved_label.setText("")
+        if self.tabs.currentIndex() == 2:
+            self._render_preview()
+        self._update_actions()
+
+    def _counts_html(self, t, share: float, warning: str | None) -> str:
+        e = html.escape
+        pct = format_pct(t.attendance_pct) if t.attendance_pct is not None else "—"
+        parts = [
+            e(_("Members of the branch: {total} (full {full}, probationary {prob}) · exempt {exempt} · "
+                "suspended {susp} · expected {expected}").format(
+                total=t.total, full=t.full, prob=t.probationary, exempt=t.exempt, susp=t.suspended,
+                expected=t.expected)),
+            "<b>" + e(_("Present {present} ({pct}) · absent with reason {excused} · absent without reason "
+                        "{unexcused}").format(present=t.present, pct=pct, excused=t.excused,
+                                              unexcused=t.unexcused)) + "</b>"
+        ]
+        need = t.quorum(share)
+        if t.unrecorded:
+            not_yet = _("Attendance not finished: {n} members not recorded yet (at least {need} present needed).")
+            parts.append('<span style="color:#8a5a00">' + e(not_yet.format(n=t.unrecorded, need=need)) + "</span>")
+        elif t.valid(share):
+            parts.append('<span style="color:#1b6e2a">' + e(_("Valid meeting (at least {need} present needed).")
+                                                            .format(need=need)) + "</span>")
+        else:
+            parts.append('<span style="color:#b00020">' + e(_("Not valid: at least {need} members must be present.")
+                                                            .format(need=need)) + "</span>")
+        if warning:
+            parts.append(f'<span style="color:#8a5a00">{e(warning)}</span>')
+        return "<br>".join(parts)
+
+    def _quality_html(self, q) -> str:
+        e = html.escape
+        if q is None:
+            return ""
+
+        def item(ok: bool, text: str) -> str:
+            color, word = ("#1b6e2a", _("met")) if ok else ("#b00020", _("not met"))
+            return f'<span style="color:{color}">{e(text)}: <b>{e(word)}</b></span>'
+
+        pct = format_pct(q.attendance_pct) if q.attendance_pct is not None else "—"
+        items = [
+            item(q.attendance_ok, _("attendance above {limit}% ({pct})").format(limit=int(q.attendance_above), pct=pct)),
+            item(q.unexcused_ok, _("nobody absent without reason")),
+            item(q.streak_ok, _("nobody absent with reason more than {n} times in a row").format(n=q.streak_limit)),
+        ]
+        text = e(_("Quality criteria ({source}):").format(source=q.source)) + " " + " · ".join(items)
+        if q.long_streaks:
+            text += "<br>" + e(", ".join(_("{name}: {n} times in a row").format(name=n, n=c) for n, c in q.long_streaks))
+        return text
+
+    def _update_actions(self) -> None:
+        has = self.meeting_id is not None
+        draft = has and not self.finalized
+        for act in (self.act_edit, self.act_finalise, self.act_delete):
+            act.setEnabled(draft)
+        self.act_amend.setEnabled(has and self.finalized)
+        for act in (self.act_open, self.act_save_pdf):
+            act.setEnabled(has)
+        for b in (self.btn_res_add, self.btn_res_edit, self.btn_res_del):
+            b.setEnabled(draft)
+
+    def _tab_changed(self, index: int) -> None:
+        self.save_minutes()
+        if index == 2:
+            self._render_preview()
+
+    def _render_preview(self) -> None:
+        if self.meeting_id is None:
+            self.preview.clear()
+            return
+        try:
+            with self.ctx.db.begin() as session:
+                doc = printing.minutes_document(session, self.meeting_id)
+        except UserError as exc:
+            self.preview.setPlainText(str(exc))
+            return
+        self.preview.setHtml(printing.minutes_html(doc))
+
+    # --- navigation --------------------------------------------------------------------------------
+    def focus_list(self) -> None:
+        self.list.setFocus()
+
+    def show_tab(self, index: int) -> None:
+        if self.meeting_id is None:
+            return
+        self.tabs.setCurrentIndex(index)
+        if index == 0:
+            self.att.setFocus()
+            if not self.att.currentIndex().isValid():
+                self.att.go_to(0, AttendanceModel.STATUS_COL)
+        elif index == 1:
+            edit = self.editor.first_edit()
+            (edit or self.res).setFocus()
+        elif index == 3:
+            self.am.setFocus()
+
+    def select_meeting(self, meeting_id: int) -> None:
+        with self.ctx.db.begin() as session:
+            year = svc.get_meeting(session, meeting_id).date.year
+        self.meeting_id = meeting_id
+        if self.year.value() != year:
+            self.year.blockSignals(True)
+            self.year.setValue(year)
+            self.year.blockSignals(False)
+        self.refresh()
+
+    # --- meetings ------------------------------------------------------------------------------------
+    def new_meeting(self) -> None:
+        self.save_minutes()
+        dlg = MeetingDialog(self.ctx, year=self.year.value(), parent=self)
+        if dlg.exec() == QtWidgets.QDialog.DialogCode.Accepted and dlg.meeting_id is not None:
+            self.select_meeting(dlg.meeting_id)
+            self.show_tab(0)
+
+    def edit_meeting(self) -> None:
+        if self.meeting_id is None or self.finalized:
+            return
+        self.save_minutes()
+        dlg = MeetingDialog(self.ctx, self.meeting_id, parent=self)
+        if dlg.exec() == QtWidgets.QDialog.DialogCode.Accepted:
+            if getattr(dlg, "dropped", None):
+                inform(self, _("Edit the meeting"), _(
+                    "On the new date these comrades were not members expected at the meeting; their attendance "
+                    "was removed: {names}").format(names=", ".join(dlg.dropped)))
+            self.select_meeting(self.meeting_id)
+
+    def delete_meeting(self) -> None:
+        if self.meeting_id is None or self.finalized:
+            return
+        index = self.list.currentIndex()
+        summary = self.list_model.row_at(index.row()) if index.isValid() else None
+        text = _("Delete the meeting of {date} ({kind}) with its attendance, minutes and votes? "
+                 "This cannot be undone.").format(date=format_date(summary.date) if summary else "",
+                                                  kind=summary.kind_text if summary else "")
+        if not ask(self, _("Delete the meeting"), text):
+            return
+        try:
+            with self.ctx.db.begin() as session:
+                svc.delete_meeting(session, self.meeting_id)
+        except ValidationError as exc:
+            inform(self, _("Delete the meeting"), str(exc), error=True)
+            return
+        self.editor.dirty = False
+        self.meeting_id = None
+        self._loaded_id = None
+        self.ctx.notify_changed("meetings")
+
+    # --- attendance ----------------------------------------------------------------------------------
+    def _mark(self, row: int, status: str | None) -> None:
+        if self.meeting_id is None or self.finalized:
+            return
+        r = self.att_model.row_at(row)
+        reason = r.reason if status in ("excused", "unexcused") and r.status in ("excused", "unexcused") else ""
+        if status == "excused" and not reason and r.leave:
+            reason = r.leave
+        if not self._write(lambda s: svc.set_attendance(s, self.meeting_id, r.member_id, status, reason)):
+            return
+        if status == "excused":
+            index = self.att_model.index(row, AttendanceModel.REASON_COL)
+            self.att.setCurrentIndex(index)
+            self.att.edit(index)
+        else:
+            self.att.go_to(row + 1, AttendanceModel.STATUS_COL)
+
+    def _write_reason(self, member_id: int, status: str, reason: str) -> bool:
+        QtCore.QTimer.singleShot(0, self._reload_after_write)
+        return self._write(lambda s: svc.set_attendance(s, self.meeting_id, member_id, status, reason),
+                           reload=False)
+
+    def all_present(self) -> None:
+        if self.meeting_id is None or self.finalized:
+            return
+        self._write(lambda s: svc.mark_all_present(s, self.meeting_id))
+        self.show_tab(0)
+
+    def _write(self, fn, reload: bool = True) -> bool:
+        try:
+            with self.ctx.db.begin() as session:
+                fn(session)
+        except ValidationError as exc:
+            inform(self, _("Branch meetings"), str(exc), error=True)
+            return False
+        if reload:
+            self._reload_after_write()
+        return True
+
+    def _reload_after_write(self) -> None:
+        """Tell the other pages, and reload this one keeping the cursor and what is being typed."""
+        cursor = self.att.currentIndex()
+        self.ctx.notify_changed("meetings")
+        if not self.isVisible():
+            self.refresh()
+        if cursor.isValid():
+            self.att.setCurrentIndex(self.att_model.index(cursor.row(), cursor.column()))
+
+    # --- minutes -------------------------------------------------------------------------------------
+    def _minutes_edited(self) -> None:
+        self.saved_label.setText(_("Not saved yet"))
+        self.autosave.start()
+
+    def save_minutes(self) -> bool:
+        """Write the minutes' text if it changed (also done on its own shortly after typing stops)."""
+        self.autosave.stop()
+        if not self.editor.dirty or self._loaded_id is None or self.finalized:
+            return True
+        texts = self.editor.texts()
+        try:
+            with self.ctx.db.begin() as session:
+                svc.set_sections(session, self._loaded_id, texts)
+        except ValidationError as exc:
+            inform(self, _("Save the minutes"), str(exc), error=True)
+            return False
+        self.editor.dirty = False
+        self.saved_label.setText(_("Saved"))
+        return True
+
+    def _resolution_id(self) -> int | None:
+        index = self.res.currentIndex()
+        return self.res_model.id_at(index.row()) if index.isValid() else None
+
+    def add_resolution(self) -> None:
+        if self.meeting_id is None or self.finalized:
+            return
+        self.save_minutes()
+        if ResolutionDialog(self.ctx, self.meeting_id, parent=self).exec() == QtWidgets.QDialog.DialogCode.Accepted:
+            self.tabs.setCurrentIndex(1)
+
+    def edit_resolution(self) -> None:
+        rid = self._resolution_id()
+        if rid is None or self.finalized:
+            return
+        self.save_minutes()
+        ResolutionDialog(self.ctx, self.meeting_id, rid, parent=self).exec()
+
+    def delete_resolution(self) -> None:
+        rid = self._resolution_id()
+        if rid is None or self.finalized:
+            return
+        if not ask(self, _("Delete the vote"), _("Delete the selected vote from the minutes?")):
+            return
+        self.save_minutes()
+        self._write(lambda s: svc.delete_resolution(s, self.meeting_id, rid))
+
+    # --- finalise and amend ----------------------------------------------------------------------
+    def finalise(self) -> None:
+        if self.meeting_id is None or self.finalized:
+            return
+        if not self.save_minutes():
+            return
+        with self.ctx.db.begin() as session:
+            check = svc.finalise_check(session, self.meeting_id, self.ctx.today())
+            meeting = svc.get_meeting(session, self.meeting_id)
+            by = self.ctx.user or meeting.secretary_name
+        if not check.ok:
+            inform(self, _("Finalise the minutes"), _("The minutes cannot be finalised yet:") + "\n• "
+                   + "\n• ".join(p.message for p in check.errors), error=True)
+            return
+        text = _("After finalising, the minutes can no longer be edited; a correction is then an amendment with "
+                 "its date and reason. Finalise the minutes now?")
+        if check.warnings:
+            text += "\n\n" + _("Please check:") + "\n• " + "\n• ".join(p.message for p in check.warnings)
+        if not ask(self, _("Finalise the minutes"), text, default_no=False):
+            return
+        now = dt.datetime.combine(self.ctx.today(), dt.datetime.now().time())
+        self._write(lambda s: svc.finalise_meeting(s, self.meeting_id, by, now, self.ctx.today()))
+
+    def amend(self) -> None:
+        if self.meeting_id is None or not self.finalized:
+            return
+        if AmendmentDialog(self.ctx, self.meeting_id, parent=self).exec() == QtWidgets.QDialog.DialogCode.Accepted:
+            self.show_tab(3)
+
+    # --- printing --------------------------------------------------------------------------------
+    def write_pdf(self, path: Path) -> bool:
+        if self.meeting_id is None or not self.save_minutes():
+            return False
+        try:
+            with self.ctx.db.begin() as session:
+                printing.write_minutes_pdf(session, self.meeting_id, path)
+        except UserError as exc:
+            inform(self, _("Print the minutes"), str(exc), error=True)
+            return False
+        return True
+
+    def _default_name(self) -> str:
+        index = self.list.currentIndex()
+        s = self.list_model.row_at(index.row()) if index.isValid() else None
+        return f"bien-ban-{s.date.isoformat()}.pdf" if s else "bien-ban.pdf"
+
+    def open_pdf(self) -> Path | None:
+        """Write the minutes to a temporary PDF and open it in the system's PDF viewer (to read and print)."""
+        if self.meeting_id is None:
+            return None
+        folder = Path(tempfile.gettempdir()) / "so-chi-bo"
+        folder.mkdir(exist_ok=True)
+        path = folder / (Path(self._default_name()).stem + dt.datetime.now().strftime("-%H%M%S") + ".pdf")
+        if not self.write_pdf(path):
+            return None
+        if not QtGui.QDesktopServices.openUrl(QtCore.QUrl.fromLocalFile(str(path))):
+            inform(self, _("Print the minutes"), _(
+                "No PDF viewer could be opened. The minutes were written to {path}.").format(path=path))
+        return path
+
+    def save_pdf(self, path: Path | str | None = None) -> Path | None:
+        if self.meeting_id is None:
+            return None
+        if path is None:
+            start = str(Path(QtCore.QStandardPaths.writableLocation(
+                QtCore.QStandardPaths.StandardLocation.DocumentsLocation)) / self._default_name())
+            chosen, _f = QtWidgets.QFileDialog.getSaveFileName(self, _("Save the minutes as PDF"), start, "PDF (*.pdf)")
+            if not chosen:
+                return None
+            path = chosen if chosen.lower().endswith(".pdf") else chosen + ".pdf"
+        path = Path(path)
+        return path if self.write_pdf(path) else None
+
+    def export_sheet(self, path: Path | str | None = None) -> Path | None:
+        """The year's attendance sheet (members x meetings) as PDF or .xlsx."""
+        year = self.year.value()
+        if path is None:
+            start = str(Path(QtCore.QStandardPaths.writableLocation(
+                QtCore.QStandardPaths.StandardLocation.DocumentsLocation)) / f"diem-danh-{year}.pdf")
+            chosen, _f = QtWidgets.QFileDialog.getSaveFileName(
+                self, _("Attendance sheet of {year}").format(year=year), start, "PDF (*.pdf);;Excel (*.xlsx)")
+            if not chosen:
+                return None
+            path = chosen
+        path = Path(path)
+        if path.suffix.lower() not in (".pdf", ".xlsx"):
+            path = path.with_suffix(".pdf")
+        try:
+            with self.ctx.db.begin() as session:
+                if path.suffix.lower() == ".xlsx":
+                    printing.write_attendance_xlsx(session, year, path)
+                else:
+                    printing.write_attendance_pdf(session, year, path, self.ctx.today())
+        except UserError as exc:
+            inform(self, _("Attendance sheet of {year}").format(year=year), str(exc), error=True)
+            return None
+        return path
+
+    def hideEvent(self, event) -> None:
+        self.save_minutes()
+        super().hideEvent(event)
