@@ -331,3 +331,21 @@ def test_a_suspended_member_is_listed_apart_and_not_counted(branch):
     assert [r.full_name for r in roster.suspended] == ["Phạm Quốc Cường"]
     assert (tally.total, tally.suspended, tally.expected, tally.present, tally.absent) == (7, 1, 5, 5, 0)
     assert "Phạm Quốc Cường" in [r.full_name for r in _book(db, after)[0].expected]
+
+
+def test_year_statistics_for_the_committee_file(branch):
+    """The exchange file carries meetings held by kind, average attendance and the members
+    absent without reason in three months (QĐ 24 §8.1)."""
+    db, ids = branch
+    an = ids["Nguyễn Văn An"]
+    for month in (3, 6, 9):
+        new_meeting(db, dt.date(2025, month, 5), absences={an: ("unexcused", "")})
+    new_meeting(db, dt.date(2025, 8, 20), kind="thematic")
+    with db.begin() as s:
+        stats = mt.year_statistics(s, 2025)
+        uid = s.get(Member, an).uid
+        expected = [mt.YearBook(s, 2025).tally(m) for m in mt.YearBook(s, 2025).meetings]
+    assert stats["held"] == {"regular": 3, "thematic": 1}
+    pcts = [t.attendance_pct for t in expected]
+    assert stats["average_attendance"] == round(sum(pcts) / len(pcts), 2) < 100
+    assert stats["three_unexcused"] == [uid]

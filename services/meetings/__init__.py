@@ -22,6 +22,7 @@ from .attendance import (
     mark_all_present,
     roster,
     set_attendance,
+    year_statistics,
 )
 from .records import (
     KIND_LABELS,
@@ -57,7 +58,7 @@ from .records import (
 
 __all__ = [
     "Absence", "AttendanceSummary", "MemberYearAttendance", "Quality", "Roster", "RosterRow", "Tally",
-    "YearBook", "attendance_by_month", "attendance_for_year", "mark_all_present", "roster", "set_attendance",
+    "YearBook", "attendance_by_month", "attendance_for_year", "mark_all_present", "roster", "set_attendance", "year_statistics",
     "KIND_LABELS", "STATUS_LABELS", "AmendmentInput", "MeetingInput", "MeetingSummary", "ResolutionInput",
     "amend_minutes", "check_meeting", "check_resolution", "create_meeting", "delete_meeting",
     "delete_resolution", "document_number", "finalise_check", "finalise_meeting", "find_meetings_on",

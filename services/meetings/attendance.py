@@ -416,3 +416,23 @@ def drop_stale_attendance(session: Session, meeting: Meeting) -> list[str]:
 
 def quorum_share(session: Session) -> float:
     return settings.get(session, QUORUM_SHARE.key)
+
+
+def year_statistics(session: Session, year: int) -> dict:
+    """What the committee needs of a branch's meetings in a year (the exchange file's `meetings`):
+    meetings held by kind, the average attendance (% of those expected, over meetings with any
+    expected), and the uids of members absent without reason in three or more months."""
+    from .reminders import removal_rule
+
+    book = YearBook(session, year)
+    held: dict[str, int] = {}
+    pcts = []
+    for meeting in book.meetings:
+        held[meeting.kind] = held.get(meeting.kind, 0) + 1
+        pct = book.tally(meeting).attendance_pct
+        if pct is not None:
+            pcts.append(pct)
+    limit = removal_rule().unexcused_months
+    three = [m.uid for m in book.members if len(book.member_year(m.id).unexcused_months) >= limit]
+    return {"held": held, "average_attendance": round(sum(pcts) / len(pcts), 2) if pcts else None,
+            "three_unexcused": three}
