@@ -10,7 +10,7 @@ from ..errors import UserError, ValidationError
 from ..i18n import _
 
 # Areas register their subcommands here, in the order --help lists them.
-COMMAND_MODULES = ["services.cli.core", "services.cli.members"]
+COMMAND_MODULES = ["services.cli.core", "services.cli.members", "services.cli.review"]
 
 
 def _translate_argparse() -> None:
