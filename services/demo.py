@@ -21,7 +21,7 @@ from .i18n import _
 from .membership import add_months
 
 DemoStep = Callable[[Session, random.Random, int, dt.date], None]
-DEMO_STEPS: list[str] = []  # "module:function", imported lazily so the register alone stays cheap
+DEMO_STEPS: list[str] = ["services.review.demo:populate_review"]  # "module:function", imported lazily so the register alone stays cheap
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Hoàng", "Phan", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ",
           "Ngô", "Dương", "Lý", "Trương", "Đoàn", "Lâm"]
