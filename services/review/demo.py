@@ -87,7 +87,8 @@ def populate_review(session: Session, rng: random.Random, year: int, today: dt.d
             data.comment = "; ".join(h.cap.label for h in hits)
         items[r.member_id] = data
     # The committee lowers one proposal (it applies the quota at its level).
-    lowered = next((i for i in best if rated and i != rated[0].member_id), None)
+    names = {r.member_id: r.full_name for r in rated}
+    lowered = next((i for i in sorted(best) if names[i] != secretary), None)
     if lowered is not None and len(best) > 1:
         items[lowered].decided_level = "HTTNV"
     save_many(session, year, items)
