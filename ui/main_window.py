@@ -6,6 +6,7 @@ from services.i18n import N_, _
 from .pages.base import NotYetPage
 from .pages.home import HomePage
 from .pages.members import MembersPage
+from .pages.review import ReviewPage
 from .qt import QtCore, QtGui, QtWidgets
 
 # (key, English title msgid, page factory). Ctrl+1 … Ctrl+7 jump to them in this order.
@@ -15,7 +16,7 @@ PAGES = [
     ("meetings", N_("Branch meetings"), None),
     ("ratings", N_("Monthly ratings"), None),
     ("dues", N_("Party dues"), None),
-    ("review", N_("Year-end review"), None),
+    ("review", N_("Year-end review"), ReviewPage),
     ("exchange", N_("Send to the committee"), None),
 ]
 
