@@ -293,3 +293,39 @@ def test_qd366_dieu11_branch_level_above_its_score_band_is_refused(db):
         br.proposed_level = "HTTNV"
         svc.save_branch_review(s, br)
         assert svc.suggested_branch_level(svc.regulation_for(2025), br) == "HTTNV"
+
+
+def test_qd124_htxsnv_requires_all_tasks_done_and_half_of_them_exceeded(db, monkeypatch):
+    """QĐ 124 [P]: HTXSNV needs 100% of tasks done, at least 50% beyond requirement; confirmed by the branch."""
+    reg = svc.regulation_for(2024)
+    assert [c.code for c in reg.requirements["HTXSNV"]] == ["all_tasks_done", "tasks_exceeded"]
+    assert "50%" in reg.requirements["HTXSNV"][1].text
+    with db.begin() as s:
+        m = add_member(s)
+    fake = types.ModuleType("services.ratings")
+    fake.ratings_summary = lambda session, year: {m.id: Counter({"HTXSNV": 10, "HTTNV": 2})}
+    monkeypatch.setitem(sys.modules, "services.ratings", fake)
+    with db.begin() as s:
+        assert _row(s, 2024, m.id).proposal.level == "HTTNV"  # conditions not confirmed
+        save_review(s, 2024, m.id, ReviewInput(flags={"cond:all_tasks_done": True, "cond:tasks_exceeded": True}))
+        assert _row(s, 2024, m.id).proposal.level == "HTXSNV"
+
+
+def test_hd21_2_3a_htxsnv_requirements_of_a_member():
+    """HD 21 mục 2.3.a: truly exemplary; task criteria Xuất sắc, others Tốt; HTXSNV as a civil servant."""
+    reg = svc.regulation_for(2021)
+    reqs = reg.requirements["HTXSNV"]
+    assert [c.code for c in reqs] == ["exemplary", "criteria_excellent", "civil_service_htxsnv"]
+    assert all(c.confidence == "C" for c in reqs)
+
+
+def test_qd366_dieu11_httnv_needs_all_tasks_on_time(db):
+    """QĐ 366 Điều 11: HTTNV is 70 to under 90 points with 100% of tasks done on time, with quality."""
+    with db.begin() as s:
+        m = add_member(s)
+        save_review(s, 2025, m.id, ReviewInput(score=80))
+        row = _row(s, 2025, m.id)
+        assert row.proposal.level == "HTTNV"
+        assert any("Hoàn thành 100% chỉ tiêu" in w for w in row.proposal.warnings)
+        save_review(s, 2025, m.id, ReviewInput(score=80, flags={"cond:all_tasks_on_time": True}))
+        assert _row(s, 2025, m.id).proposal.warnings == ()

@@ -134,12 +134,17 @@ def _attendance_value(att: Any, name: str) -> int | None:
     return value if isinstance(value, int) else None
 
 
+def level_conditions(reg: Regulation, level: str) -> tuple:
+    """The extra conditions of a level: its score band's (QĐ 366) or the regulation's requirements (HD 21, QĐ 124)."""
+    if reg.scoring is not None:
+        band = next((b for b in reg.scoring.bands if b.level == level), None)
+        return band.conditions if band else ()
+    return tuple(reg.requirements.get(level, ()))
+
+
 def band_conditions_met(reg: Regulation, level: str, flags: Mapping[str, Any]) -> tuple[bool, list[str]]:
-    """Whether the branch confirmed every extra condition of ``level``'s band (QĐ 366), and the missing ones."""
-    if reg.scoring is None:
-        return True, []
-    band = next((b for b in reg.scoring.bands if b.level == level), None)
-    missing = [c.text for c in (band.conditions if band else ()) if not flags.get(CONDITION_PREFIX + c.code)]
+    """Whether the branch confirmed every extra condition of ``level``, and the missing ones."""
+    missing = [c.text for c in level_conditions(reg, level) if not flags.get(CONDITION_PREFIX + c.code)]
     return not missing, missing
 
 
@@ -178,6 +183,12 @@ def propose(reg: Regulation, facts: MemberFacts, score: float | None = None) -> 
             reasons.append(_("Monthly ratings: {parts}.").format(parts=parts))
             if basis is None:
                 basis = monthly
+                ok, missing = band_conditions_met(reg, monthly, facts.flags)
+                if not ok and monthly == reg.level_codes[0]:
+                    lower = reg.level_codes[1]
+                    reasons.append(_("The conditions of “{level}” are not all confirmed ({missing}): proposed “{lower}”.").format(
+                        level=reg.level_name(monthly), missing="; ".join(missing), lower=reg.level_name(lower)))
+                    basis = lower
     unexcused = _attendance_value(facts.attendance, "absent_unexcused")
     if unexcused:
         warnings.append(_("Absent without reason {n} times in the year.").format(n=unexcused))

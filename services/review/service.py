@@ -29,7 +29,6 @@ from .engine import (
     Limit,
     MemberFacts,
     Proposal,
-    band_conditions_met,
     level_problems,
     limit,
     member_facts,
@@ -544,10 +543,6 @@ def reviewed_years(session: Session) -> list[int]:
     years = set(session.scalars(select(MemberReview.year).distinct()))
     years |= set(session.scalars(select(ReviewYear.year)))
     return sorted(years)
-
-
-def band_conditions(reg: Regulation, level: str, flags: Mapping[str, Any]) -> tuple[bool, list[str]]:
-    return band_conditions_met(reg, level, flags)
 
 
 def not_rated_rows(rows: Sequence[ReviewRow]) -> list[ReviewRow]:

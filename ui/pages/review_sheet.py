@@ -5,7 +5,7 @@ import html
 
 from services.i18n import _, format_date, format_number
 from services.review.adapters import attendance_value
-from services.review.engine import CONDITION_PREFIX, DISCIPLINE_COUNTED_BEFORE, limit
+from services.review.engine import CONDITION_PREFIX, DISCIPLINE_COUNTED_BEFORE, level_conditions, limit
 from services.review.rules import FLAG_CAPS, Regulation
 from services.review.service import ReviewInput, ReviewRow, member_facts_with
 
@@ -245,13 +245,11 @@ class ReviewSheet(QtWidgets.QWidget):
                 box = WrapCheck(cap.label)
                 box.setToolTip(cap.ref.cite())
                 self.flag_boxes[cap.code] = box
-        if reg.scoring is not None:
-            for band in reg.scoring.bands:
-                for cond in band.conditions:
-                    key = CONDITION_PREFIX + cond.code
-                    if key not in self.flag_boxes:
-                        self.flag_boxes[key] = WrapCheck(
-                            _("{level} condition: {text}").format(level=band.level, text=cond.text))
+        for level in reg.level_codes:
+            for cond in level_conditions(reg, level):
+                key = CONDITION_PREFIX + cond.code
+                if key not in self.flag_boxes:
+                    self.flag_boxes[key] = WrapCheck(_("{level} condition: {text}").format(level=level, text=cond.text))
         for box in self.flag_boxes.values():
             box.toggled.connect(self._update_limit)
             self.flags_layout.addWidget(box)
