@@ -166,3 +166,10 @@ def test_printing_writes_the_pdf_and_workbooks(page, tmp_path, monkeypatch):
     monkeypatch.setattr(review_page, "inform", lambda *a, **k: None)
     written = page.write_forms(tmp_path / "kd.pdf", "danh-sach")
     assert [p.name for p in written] == ["kd.pdf", "kd-danh-sach.xlsx"]
+
+
+def test_changing_the_review_date(page, monkeypatch):
+    monkeypatch.setattr(QtWidgets.QInputDialog, "exec", lambda self: QtWidgets.QDialog.DialogCode.Accepted)
+    monkeypatch.setattr(QtWidgets.QInputDialog, "textValue", lambda self: "20/12/2025")
+    page.btn_date.click()
+    assert "20/12/2025" in page.regulation.text()

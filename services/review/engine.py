@@ -118,8 +118,18 @@ class Proposal:
     warnings: tuple[str, ...] = ()
 
 
+def normalise_monthly(reg: Regulation, monthly: Counter) -> Counter:
+    """Monthly ratings keyed by level code, whatever way they were written (code or full words)."""
+    out: Counter = Counter()
+    for key, n in monthly.items():
+        code = key if key in reg.level_codes else reg.parse_level(str(key))
+        if code and n:
+            out[code] += n
+    return out
+
+
 def _monthly_level(reg: Regulation, monthly: Counter) -> str | None:
-    counts = {code: n for code, n in monthly.items() if code in {lv.code for lv in reg.levels} and n}
+    counts = {code: n for code, n in monthly.items() if n}
     if not counts:
         return None
     best = max(counts.values())
@@ -175,10 +185,11 @@ def propose(reg: Regulation, facts: MemberFacts, score: float | None = None) -> 
     elif reg.scoring is not None:
         reasons.append(_("No score yet: enter the points of the criteria ({max} points in all).").format(
             max=format_number(reg.scoring.max_points)))
-    if facts.monthly:
-        monthly = _monthly_level(reg, facts.monthly)
-        parts = ", ".join(_("{n} months {level}").format(n=n, level=code) for code, n in sorted(
-            facts.monthly.items(), key=lambda kv: -reg.rank(kv[0]) if kv[0] in reg.level_codes else 0) if n)
+    counted_months = normalise_monthly(reg, facts.monthly) if facts.monthly else Counter()
+    if counted_months:
+        monthly = _monthly_level(reg, counted_months)
+        parts = ", ".join(_("{n} months {level}").format(n=n, level=code)
+                          for code, n in sorted(counted_months.items(), key=lambda kv: -reg.rank(kv[0])))
         if monthly:
             reasons.append(_("Monthly ratings: {parts}.").format(parts=parts))
             if basis is None:

@@ -80,6 +80,8 @@ class ReviewPage(Page):
         self.quota.setObjectName("quota")
         self.quota.setWordWrap(True)
         self.closed_label = QtWidgets.QLabel()
+        self.btn_date = QtWidgets.QPushButton(_("Review date…"))
+        self.btn_date.clicked.connect(self.change_review_date)
         self.btn_close = QtWidgets.QPushButton(_("Close the year…"))
         self.btn_close.clicked.connect(self.close_year)
         self.btn_reopen = QtWidgets.QPushButton(_("Reopen the year…"))
@@ -100,6 +102,7 @@ class ReviewPage(Page):
         top.addWidget(QtWidgets.QLabel(_("Year:")))
         top.addWidget(self.year)
         top.addWidget(self.regulation, 1)
+        top.addWidget(self.btn_date)
         top.addWidget(self.btn_print)
         top.addWidget(self.btn_close)
         top.addWidget(self.btn_reopen)
@@ -273,6 +276,7 @@ class ReviewPage(Page):
         self.btn_close.setVisible(not closed)
         self.btn_reopen.setVisible(closed)
         self.btn_accept.setEnabled(not closed)
+        self.btn_date.setEnabled(not closed)
         self._load_branch(br, closed)
         self._load_tally()
         if selected is not None:
@@ -441,6 +445,32 @@ class ReviewPage(Page):
         QtWidgets.QApplication.restoreOverrideCursor()
         inform(self, _("Print forms"), _("Written:") + "\n" + "\n".join(str(p) for p in written))
         return written
+
+    def change_review_date(self) -> None:
+        """The day membership is counted this year (default: the setting, 31/12)."""
+        from services.i18n import parse_date
+
+        year = self.year_value
+        dlg = QtWidgets.QInputDialog(self)
+        dlg.setWindowTitle(_("Review date"))
+        dlg.setLabelText(_("Review date of {year} (dd/mm/yyyy; leave empty for the default, 31/12):").format(year=year))
+        dlg.setTextValue(format_date(self.review.review_date) if self.review else "")
+        dlg.setOkButtonText(_("Save"))
+        dlg.setCancelButtonText(_("Cancel"))
+        if dlg.exec() != QtWidgets.QDialog.DialogCode.Accepted:
+            return
+        text = dlg.textValue().strip()
+        on = parse_date(text) if text else None
+        if text and on is None:
+            inform(self, _("Review date"), _("“{text}” is not a date (dd/mm/yyyy).").format(text=text), error=True)
+            return
+        try:
+            with self.ctx.db.begin() as session:
+                svc.set_review_date(session, year, on)
+        except (ValidationError, UserError) as exc:
+            inform(self, _("Review date"), str(exc), error=True)
+            return
+        self.ctx.notify_changed("review")
 
     def close_year(self) -> None:
         year = self.year_value
