@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from models import EventKind, Member
-from models.member import MemberEvent
+from models.member import DisciplineForm, MemberEvent
 
 from .. import settings as settings_mod
 from ..errors import ValidationError
@@ -132,8 +132,9 @@ def eligibility(session: Session, year: int, members: Sequence[Member] | None = 
                                        reason_text=rule.label_for(months), detail=detail,
                                        self_review=rule.self_review))
         elif include_left and st.gone not in (None, Gone.NOT_YET) and in_branch_during(m.events, start, on):
-            left_on = max((e.date for e in m.events if start <= e.date <= on and e.kind in (
-                EventKind.TRANSFER_OUT, EventKind.DIED, EventKind.REMOVED, EventKind.DISCIPLINE)), default=None)
+            left_on = max((e.date for e in m.events if start <= e.date <= on and (
+                e.kind in (EventKind.TRANSFER_OUT, EventKind.DIED, EventKind.REMOVED)
+                or (e.kind == EventKind.DISCIPLINE and e.form == DisciplineForm.EXPULSION))), default=None)
             from ..members import GONE_LABELS
 
             out.append(Eligibility(**base, counted=False, rated=False, reason=LEFT_DURING_YEAR,

@@ -27,7 +27,7 @@ from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 from .. import settings as settings_mod
 from ..branch import get_branch
 from ..errors import UserError
-from ..i18n import _, format_date, long_date
+from ..i18n import N_, _, format_date, long_date
 from ..pdf import (
     DocumentHeader,
     SignatureBlock,
@@ -483,12 +483,12 @@ FORMS: dict[str, Callable[..., list[FormDoc]]] = {
     "bien-ban": minutes,
     "ban-kiem-diem": self_reviews,
 }
-FORM_TITLES = {
-    "bieu-tong-hop": "Biểu tổng hợp kết quả đánh giá, xếp loại",
-    "danh-sach": "Danh sách đảng viên và mức xếp loại",
-    "bao-cao": "Báo cáo kiểm điểm tập thể chi bộ",
-    "bien-ban": "Biên bản họp chi bộ đánh giá, xếp loại",
-    "ban-kiem-diem": "Bản kiểm điểm cá nhân (để trống)",
+FORM_TITLES = {  # English msgids, shown translated
+    "bieu-tong-hop": N_("Summary table of the ratings"),
+    "danh-sach": N_("List of members with their levels"),
+    "bao-cao": N_("The branch's review report (Mẫu 01)"),
+    "bien-ban": N_("Minutes of the review meeting"),
+    "ban-kiem-diem": N_("Blank personal self-reviews"),
 }
 
 

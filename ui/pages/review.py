@@ -93,7 +93,7 @@ class ReviewPage(Page):
         menu.addAction(_("All year-end forms"), lambda: self.print_forms(None))
         menu.addSeparator()
         for name, title in FORM_TITLES.items():
-            menu.addAction(title, lambda n=name: self.print_forms(n))
+            menu.addAction(_(title), lambda n=name: self.print_forms(n))
         menu.addAction(_("Personal self-review of the selected member"), lambda: self.print_forms("ban-kiem-diem", True))
         self.btn_print.setMenu(menu)
 
