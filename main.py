@@ -1,14 +1,33 @@
 """Sổ chi bộ: starts the program window, or runs a subcommand (see `python main.py --help`)."""
 from __future__ import annotations
 
+import argparse
 import sys
+from pathlib import Path
+
+
+def _window_only(argv: list[str]) -> argparse.Namespace | None:
+    """The options of a plain start of the window, or None when argv names a subcommand or asks for help.
+
+    Building the full parser imports every area's command module; a plain start does not need them.
+    """
+    quick = argparse.ArgumentParser(add_help=False)
+    quick.add_argument("--db", type=Path)
+    quick.add_argument("--exit-after-show", action="store_true")
+    args, rest = quick.parse_known_args(argv)
+    return None if rest else args
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    window = _window_only(argv)
+    if window is not None:
+        from ui.app import run_gui
+
+        return run_gui(window.db, exit_after_show=window.exit_after_show)
     from services.cli import build_parser, dispatch
 
-    parser = build_parser()
-    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    args = build_parser().parse_args(argv)
     if args.command is None:
         from ui.app import run_gui
 

@@ -6,6 +6,7 @@ from .exchange import KnownBranch, ReceivedFile  # noqa: F401
 from .meeting import Attendance, AttendanceStatus, Meeting, MeetingKind, MinutesAmendment, Resolution  # noqa: F401
 from .member import DisciplineForm, EventKind, Member, MemberEvent
 from .rating import MonthlyRating
+from .review import MemberReview, ReviewLog, ReviewYear  # noqa: F401
 
 __all__ = ["Base", "Branch", "Setting", "Member", "MemberEvent", "EventKind", "DisciplineForm",
            "MonthlyRating", "DuesRate", "DuesPayment", "DuesPaymentMonth"]

@@ -21,11 +21,14 @@ from .i18n import _
 from .membership import add_months
 
 DemoStep = Callable[[Session, random.Random, int, dt.date], None]
-# "module:function", imported lazily so the register alone stays cheap; meetings first (ratings use attendance)
+# "module:function", imported lazily so the register alone stays cheap; meetings first (ratings use
+# attendance), the review last (it reads both)
 DEMO_STEPS: list[str] = [
+    "services.review.demo:add_register_cases",
     "services.meetings.demo:populate_meetings",
     "services.ratings:demo_ratings",
     "services.dues:demo_dues",
+    "services.review.demo:populate_review",
 ]
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Hoàng", "Phan", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ",

@@ -165,6 +165,18 @@ def missing_messages() -> dict[str, list[str]]:
     return {k: v for k, v in _extract().items() if k not in translated}
 
 
+def conflicting_translations() -> dict[str, dict[str, str]]:
+    """Messages translated differently in two catalogs (the merged catalog would pick one at random
+    of file order): msgid -> {catalog: translation}."""
+    seen: dict[str, dict[str, str]] = {}
+    for po, catalog in _read_catalogs().items():
+        for msg in catalog:
+            if msg.id:
+                key = msg.id[0] if isinstance(msg.id, tuple) else msg.id
+                seen.setdefault(key, {})[po.stem] = str(msg.string)
+    return {k: v for k, v in seen.items() if len(set(v.values())) > 1}
+
+
 def compiled_bytes(po_path: Path) -> bytes:
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
@@ -221,11 +233,14 @@ def _main(argv: list[str]) -> int:
         return 0
     missing = missing_messages()
     stale = stale_mo_files()
+    conflicts = conflicting_translations()
+    for msgid, where in conflicts.items():
+        print(f"translated differently: {msgid!r}: {where}")
     for msgid, places in missing.items():
         print(f"untranslated: {places[0]}: {msgid!r}")
     for mo in stale:
         print(f"stale: {mo} (run: python -m services.i18n compile)")
-    return 1 if missing or stale else 0
+    return 1 if missing or stale or conflicts else 0
 
 
 if __name__ == "__main__":

@@ -107,3 +107,19 @@ def test_export_csv_and_xlsx_in_vietnamese_order(tmp_path):
     assert [v[1] for v in values[1:]] == names
     assert isinstance(values[1][2], dt.datetime)  # a real Excel date
     assert ws.cell(2, 3).number_format == "DD/MM/YYYY"
+
+
+def test_year_end_form_names_in_help_match_the_printed_forms():
+    from services.cli.review import FORM_NAMES
+    from services.review.forms import FORMS
+
+    assert FORM_NAMES == list(FORMS)
+
+
+def test_a_plain_start_does_not_build_the_command_line(monkeypatch):
+    """`python main.py [--db F]` opens the window without importing every area's command module."""
+    calls = []
+    monkeypatch.setattr("ui.app.run_gui", lambda db, exit_after_show=False: calls.append((db, exit_after_show)) or 0)
+    monkeypatch.setattr("services.cli.build_parser", lambda: (_ for _ in ()).throw(AssertionError("built")))
+    assert main.main(["--db", "x.db"]) == 0
+    assert calls == [(Path("x.db"), False)]

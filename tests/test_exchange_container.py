@@ -218,20 +218,25 @@ def test_the_installation_key_is_made_once_and_private(tmp_path):
 
 
 def test_a_branch_exports_its_year_with_the_installation_key(db, tmp_path):
-    """Through the real adapter: without the review, the register's members with no rating."""
+    """Through the real review: an unfinished review is refused; a finished one is sent and signed."""
     import main
     from services import members as msvc
+    from services.review.service import set_level
 
     with db.begin() as s:
-        msvc.add_member(s, msvc.MemberInput("Nguyễn Văn An", dt.date(2010, 1, 1), dt.date(2011, 1, 5),
-                                            dt.date(1980, 1, 1)), dt.date(2025, 12, 15))
+        member_id = msvc.add_member(s, msvc.MemberInput("Nguyễn Văn An", dt.date(2010, 1, 1), dt.date(2011, 1, 5),
+                                                        dt.date(1980, 1, 1)), dt.date(2025, 12, 15)).id
     out = tmp_path / "gui.scb"
+    assert main.main(["export", "--db", str(db.path), "--year", "2025", "--out", str(out)]) == 1
+    assert not out.exists()
+    with db.begin() as s:
+        set_level(s, 2025, member_id, "HTTNV")
     assert main.main(["export", "--db", str(db.path), "--year", "2025", "--out", str(out)]) == 0
     c = read_container(out.read_bytes(), out.name)
     assert c.branch_name == "Chi bộ Văn phòng Sở" and c.period == Period.of_year(2025)
     assert [m["name"] for m in c.data["members"]] == ["Nguyễn Văn An"]
-    assert c.data["members"][0]["level"] is None
-    assert c.data["tally"]["members_total"] == 1 and c.data["tally"]["assessed"] == 0
+    assert c.data["members"][0]["level"] == "HTTNV"
+    assert c.data["tally"]["members_total"] == 1 and c.data["tally"]["assessed"] == 1
     assert c.public_key == keys.public_raw(keys.load_or_create_key())
     assert main.main(["export", "--db", str(db.path), "--year", "2025", "--out", str(tmp_path / "x.zip")]) == 1
     assert not (tmp_path / "x.zip").exists()

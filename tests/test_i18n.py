@@ -25,3 +25,8 @@ def test_dates_and_numbers_read_the_vietnamese_way():
 
 def test_messages_are_shown_in_vietnamese():
     assert i18n._("Members") == "Đảng viên"
+
+
+def test_a_message_reads_the_same_in_every_area():
+    """Catalogs are merged; the same English message must not have two Vietnamese wordings."""
+    assert i18n.conflicting_translations() == {}

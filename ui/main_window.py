@@ -10,6 +10,7 @@ from .pages.home import HomePage
 from .pages.meetings import MeetingsPage
 from .pages.members import MembersPage
 from .pages.ratings import RatingsPage
+from .pages.review import ReviewPage
 from .qt import QtCore, QtGui, QtWidgets
 
 # (key, English title msgid, page factory). Ctrl+1 … Ctrl+7 jump to them in this order.
@@ -19,7 +20,7 @@ PAGES = [
     ("meetings", N_("Branch meetings"), MeetingsPage),
     ("ratings", N_("Monthly ratings"), RatingsPage),
     ("dues", N_("Party dues"), DuesPage),
-    ("review", N_("Year-end review"), None),
+    ("review", N_("Year-end review"), ReviewPage),
     ("exchange", N_("Send to the committee"), ExchangePage),
 ]
 

@@ -16,6 +16,7 @@ COMMAND_MODULES = [
     "services.cli.meetings",
     "services.cli.reports",
     "services.cli.dues",
+    "services.cli.review",
     "services.cli.exchange",
     "services.cli.selftest",
 ]

@@ -50,14 +50,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     b.add_argument("--name", required=True, help=_("the branch's name"))
     b.set_defaults(func=cmd_branches_reset_key)
 
-    if "tally" not in sub.choices:
-        p = sub.add_parser("tally", help=_("the year's rating tally (a committee: of all its branches)"),
-                           description=_("Print the year's rating tally; in a committee's database, the sum "
-                                         "of the files its branches sent."))
-        add_db_argument(p)
-        p.add_argument("--year", type=int, required=True, help=_("the year"))
-        p.add_argument("--json", action="store_true", help=_("print one JSON object"))
-        p.set_defaults(func=cmd_tally)
 
 
 

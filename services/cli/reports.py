@@ -23,6 +23,7 @@ from ..i18n import _
 REPORT_MODULES = [
     "services.cli.report_meetings",
     "services.cli.exchange",
+    "services.cli.review",
 ]
 
 

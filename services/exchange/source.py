@@ -4,18 +4,15 @@
 `branch_year_attachments(session, year)` the printed forms and the tally workbook, when there are any.
 Both ask a *provider* for the parts that belong to other areas of the program:
 
-- `ReviewProvider` (the default) imports `services.review` and `services.meetings` lazily and uses
-  what they offer (the names it looks for are listed on the class); whatever is absent falls back to
-- `RegisterProvider`: an honest minimal version from the register alone: the members on the review
-  date with their status, no ratings ("no rating recorded"), an empty collective review and no
-  meeting statistics.
+- `ReviewProvider` (the default) reads the year-end review and the meetings;
+- `RegisterProvider`: the register alone: the members on the review date with their status, no
+  ratings ("no rating recorded"), an empty collective review and no meeting statistics.
 
 Tests inject their own provider (a `RegisterProvider` subclass) instead of writing review tables.
 """
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -25,6 +22,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from ..branch import get_branch
+from ..errors import UserError
 from ..i18n import _
 from ..members import all_members
 from ..membership import state_on
@@ -108,78 +106,108 @@ class RegisterProvider:
         return None
 
 
-def _optional(module: str):
-    try:
-        return importlib.import_module(module)
-    except ImportError:
-        return None
-
-
 class ReviewProvider(RegisterProvider):
-    """Reads the year-end review and the meetings when those parts of the program are installed.
+    """Reads the year-end review (services.review) and the meetings (services.meetings).
 
-    Expected from `services.review` (each optional; a missing one falls back to the register):
-      review_date(session, year) -> date;  regulation_code(session, year) -> str;
-      member_results(session, year) -> iterable of objects with .member_uid, .level (code or None),
-          .score (or None), .reason (why not rated, Vietnamese text, or None);
-      tally(session, year) -> dict in issue 4's shape;
-      collective_review(session, year) -> object with .self_score, .self_score_max,
-          .proposed_level (code or None), .self_assessment (text);
-      forms_pdf_bytes(session, year) -> bytes;  tally_xlsx_bytes(session, year) -> bytes.
-    Expected from `services.meetings`:
-      year_statistics(session, year) -> {"held": {kind: n}, "average_attendance": float | None,
-          "three_unexcused": [Member.uid, ...]}.
+    Reasons for not rating are written as the regulation's Vietnamese wording, so that the file
+    reads the same at a committee whose program has other rule files.
     """
 
-    def __init__(self) -> None:
-        self.review = _optional("services.review")
-        self.meetings_mod = _optional("services.meetings")
-
-    def _fn(self, module, name: str):
-        return getattr(module, name, None) if module is not None else None
-
     def review_date(self, session, year):
-        fn = self._fn(self.review, "review_date")
-        return fn(session, year) if fn else super().review_date(session, year)
+        from ..review.eligibility import review_date
+
+        return review_date(session, year)
 
     def regulation(self, session, year):
-        fn = self._fn(self.review, "regulation_code")
-        return fn(session, year) if fn else None
+        from ..review.rules import regulation_for
+
+        return regulation_for(year).code
+
+    def _labels(self, session, year) -> dict[str, str]:
+        from .. import settings
+        from ..review.rules import regulation_for
+        from ..review.settings import TRANSFER_IN_MONTHS
+        from ..review.tally import reason_labels
+
+        return reason_labels(regulation_for(year), settings.get(session, TRANSFER_IN_MONTHS.key))
 
     def ratings(self, session, year):
-        fn = self._fn(self.review, "member_results")
-        if fn is None:
-            return {}
-        return {r.member_uid: MemberRating(r.level, r.score, r.reason) for r in fn(session, year)}
+        from models import Member
+
+        from ..review.service import year_review
+
+        labels = self._labels(session, year)
+        review = year_review(session, year, include_left=False)
+        missing = [r.full_name for r in review.rows if r.elig.counted and r.elig.rated and not r.level]
+        if missing:
+            raise UserError(_(
+                "The year's review is not finished: {n} members who are to be rated have no level yet "
+                "({names}). Record their levels on the Year-end review page first."
+            ).format(n=len(missing), names=", ".join(missing[:5]) + (", …" if len(missing) > 5 else "")))
+        uids = dict(session.query(Member.id, Member.uid).all())
+        out = {}
+        for row in review.rows:
+            if not row.elig.counted:
+                continue
+            uid = uids[row.member_id]
+            if not row.elig.rated:
+                reason = labels.get(row.elig.reason or "", row.elig.reason_text)
+                out[uid] = MemberRating(None, None, reason)
+            elif row.level:
+                out[uid] = MemberRating(row.level, row.score)
+        return out
 
     def tally(self, session, year, members):
-        fn = self._fn(self.review, "tally")
-        return fn(session, year) if fn else super().tally(session, year, members)
+        from ..review.tally import tally
+
+        data = tally(session, year).to_dict()
+        labels = self._labels(session, year)
+        reasons: Counter = Counter()
+        for code, n in data["not_assessed_reasons"].items():
+            reasons[labels.get(code, code)] += n
+        data["not_assessed_reasons"] = dict(sorted(reasons.items()))
+        return data
 
     def collective(self, session, year):
-        fn = self._fn(self.review, "collective_review")
-        if fn is None:
-            return super().collective(session, year)
-        c = fn(session, year)
-        return {"self_score": c.self_score, "self_score_max": c.self_score_max,
-                "proposed_level": c.proposed_level, "self_assessment": c.self_assessment or ""}
+        from ..review.service import branch_review
+
+        br = branch_review(session, year)
+        texts = [("Ưu điểm", br.strengths), ("Hạn chế, khuyết điểm", br.weaknesses), ("Nguyên nhân", br.causes),
+                 ("Biện pháp khắc phục", br.remedies), ("Phương hướng", br.directions)]
+        return {"self_score": br.self_score, "self_score_max": br.max_points or None,
+                "proposed_level": br.proposed_level or None,
+                "self_assessment": "\n\n".join(f"{title}: {text}" for title, text in texts if text)}
 
     def meetings(self, session, year):
-        fn = self._fn(self.meetings_mod, "year_statistics")
-        if fn is None:
-            return super().meetings(session, year)
-        stats = fn(session, year)
+        from ..meetings import year_statistics
+
+        stats = year_statistics(session, year)
         names = {m.uid: m.full_name for m in all_members(session)}
         return {"held": dict(stats["held"]), "average_attendance": stats["average_attendance"],
                 "three_unexcused": [{"uid": uid, "name": names.get(uid, "")} for uid in stats["three_unexcused"]]}
 
     def forms_pdf(self, session, year):
-        fn = self._fn(self.review, "forms_pdf_bytes")
-        return fn(session, year) if fn else None
+        import tempfile
+        from pathlib import Path
+
+        from ..review.forms import write_year_end
+
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / "forms.pdf"
+            write_year_end(session, year, out)
+            return out.read_bytes()
 
     def tally_xlsx(self, session, year):
-        fn = self._fn(self.review, "tally_xlsx_bytes")
-        return fn(session, year) if fn else None
+        import tempfile
+        from pathlib import Path
+
+        from ..review.forms import write_year_end
+
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / "bieu-tong-hop.pdf"
+            written = write_year_end(session, year, out, form="bieu-tong-hop", xlsx=True)
+            xlsx = [p for p in written if p.suffix == ".xlsx"]
+            return xlsx[0].read_bytes() if xlsx else None
 
 
 def default_provider() -> RegisterProvider:

@@ -1,0 +1,549 @@
+"""Recording the year-end review: the branch's proposal and the committee's decision per member,
+the branch's self-assessment, and closing / reopening a year.
+
+Every write checks the rules of the year's regulation first and refuses, in Vietnamese and
+citing the article, a level the rules forbid. A closed year is read-only.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import Member, MemberReview, ReviewLog, ReviewYear
+
+from ..errors import UserError, ValidationError
+from ..i18n import _, format_number
+from ..membership import Status
+from ..vntext import nfc
+from . import adapters
+from .eligibility import Eligibility, eligibility, review_date
+from .engine import (
+    Limit,
+    MemberFacts,
+    Proposal,
+    level_problems,
+    limit,
+    member_facts,
+    propose,
+)
+from .rules import FLAG_CAPS, Regulation, regulation_for
+
+STAGES = ("proposal", "decision")
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+@dataclass
+class ReviewRow:
+    """A member in the review of a year: eligibility, what is recorded, what the rules say."""
+
+    elig: Eligibility
+    record: MemberReview | None
+    facts: MemberFacts | None
+    proposal: Proposal | None
+    problems: list[str] = field(default_factory=list)   # a recorded level that now breaks a rule
+
+    @property
+    def member_id(self) -> int:
+        return self.elig.member_id
+
+    @property
+    def full_name(self) -> str:
+        return self.elig.full_name
+
+    @property
+    def proposed_level(self) -> str:
+        return self.record.proposed_level if self.record else ""
+
+    @property
+    def decided_level(self) -> str:
+        return self.record.decided_level if self.record else ""
+
+    @property
+    def level(self) -> str:
+        """The level that counts: the committee's decision, else the branch's proposal."""
+        return self.record.level if self.record else ""
+
+    @property
+    def score(self) -> float | None:
+        return effective_score(self.record) if self.record else None
+
+    @property
+    def limit(self) -> Limit | None:
+        return self.proposal.limit if self.proposal else None
+
+
+def effective_score(record: MemberReview) -> float | None:
+    """The member's points: the sum of the criteria when they are given, else the total entered."""
+    points = [v for v in (record.criteria or {}).values() if isinstance(v, int | float) and not isinstance(v, bool)]
+    if points:
+        return float(sum(Decimal(str(v)) for v in points))
+    return record.score
+
+
+def records(session: Session, year: int) -> dict[int, MemberReview]:
+    return {r.member_id: r for r in session.scalars(select(MemberReview).where(MemberReview.year == year))}
+
+
+@dataclass
+class YearReview:
+    """Everything the review page shows for a year."""
+
+    year: int
+    regulation: Regulation
+    review_date: dt.date
+    closed_at: dt.datetime | None
+    rows: list[ReviewRow]
+
+    @property
+    def closed(self) -> bool:
+        return self.closed_at is not None
+
+    def counts(self) -> Counter:
+        return Counter(r.level for r in self.rows if r.elig.rated and r.level)
+
+    @property
+    def quota_max(self) -> int:
+        return self.regulation.quota.maximum(self.counts())
+
+    @property
+    def quota_current(self) -> int:
+        return self.counts().get(self.regulation.quota.level, 0)
+
+    def row(self, member_id: int) -> ReviewRow | None:
+        return next((r for r in self.rows if r.member_id == member_id), None)
+
+
+def _row(reg: Regulation, year: int, on: dt.date, elig: Eligibility, member: Member, record: MemberReview | None,
+         monthly: Mapping[int, Counter], attendance: Mapping[int, Any]) -> ReviewRow:
+    if not elig.counted:
+        problems = [_("Comrade {name} is not in the branch's count: {reason}.").format(
+            name=elig.full_name, reason=elig.reason_text)] if record and record.level else []
+        return ReviewRow(elig, record, None, None, problems)
+    facts = member_facts(member.events, year, on, record.flags if record else None,
+                         monthly.get(member.id), attendance.get(member.id),
+                         probationary=elig.state.status == Status.PROBATIONARY)
+    if not elig.rated:
+        problems = []
+        if record and record.level:
+            problems.append(_("Comrade {name} is not rated this year: {reason} ({detail}).").format(
+                name=elig.full_name, reason=elig.reason_text, detail=elig.detail))
+        return ReviewRow(elig, record, facts, None, problems)
+    score = effective_score(record) if record else None
+    proposal = propose(reg, facts, score)
+    problems = []
+    if record:
+        for level in dict.fromkeys(x for x in (record.proposed_level, record.decided_level) if x):
+            problems += level_problems(reg, elig.full_name, level, proposal.limit, score)
+    return ReviewRow(elig, record, facts, proposal, problems)
+
+
+def year_review(session: Session, year: int, include_left: bool = True) -> YearReview:
+    """The review of ``year``: every member counted (and those who left), with proposals and problems."""
+    from ..members import all_members
+
+    reg = regulation_for(year)
+    on = review_date(session, year)
+    members = {m.id: m for m in all_members(session)}
+    recs = records(session, year)
+    monthly = adapters.monthly_ratings(session, year)
+    att = adapters.attendance(session, year)
+    rows = [_row(reg, year, on, e, members[e.member_id], recs.get(e.member_id), monthly, att)
+            for e in eligibility(session, year, list(members.values()), reg, on, include_left)]
+    year_row = session.get(ReviewYear, year)
+    return YearReview(year, reg, on, year_row.closed_at if year_row else None, rows)
+
+
+def member_row(session: Session, year: int, member_id: int) -> ReviewRow:
+    review = year_review(session, year)
+    row = review.row(member_id)
+    if row is None:
+        raise UserError(_("This member is not in the branch's review of {year}.").format(year=year))
+    return row
+
+
+# --- writing a member's review -----------------------------------------------------------------
+
+@dataclass
+class ReviewInput:
+    """What the review sheet (or an imported row) gives for one member."""
+
+    proposed_level: str = ""
+    decided_level: str = ""
+    self_level: str = ""
+    score: float | None = None
+    criteria: dict[str, Any] = field(default_factory=dict)
+    flags: dict[str, Any] = field(default_factory=dict)
+    votes_for: int | None = None
+    votes_against: int | None = None
+    voters: int | None = None
+    comment: str = ""
+    decision_ref: str = ""
+
+    @classmethod
+    def of(cls, record: MemberReview | None) -> ReviewInput:
+        if record is None:
+            return cls()
+        return cls(proposed_level=record.proposed_level, decided_level=record.decided_level,
+                   self_level=record.self_level, score=record.score, criteria=dict(record.criteria or {}),
+                   flags=dict(record.flags or {}), votes_for=record.votes_for, votes_against=record.votes_against,
+                   voters=record.voters, comment=record.comment, decision_ref=record.decision_ref)
+
+
+def _decimals(value: float) -> int:
+    try:
+        exp = Decimal(str(value)).normalize().as_tuple().exponent
+    except InvalidOperation:
+        return 99
+    return max(0, -int(exp))
+
+
+def ensure_open(session: Session, year: int) -> None:
+    row = session.get(ReviewYear, year)
+    if row is not None and row.closed_at is not None:
+        raise UserError(_("The review of {year} is closed; reopen the year to change it.").format(year=year))
+
+
+def check_review(session: Session, year: int, member_id: int, data: ReviewInput,
+                 review: YearReview | None = None) -> list[str]:
+    """Problems with recording ``data`` for the member (empty: it may be saved)."""
+    review = review or year_review(session, year)
+    reg = review.regulation
+    row = review.row(member_id)
+    problems: list[str] = []
+    if row is None:
+        return [_("This member is not in the branch's review of {year}.").format(year=year)]
+    name = row.full_name
+    levels = [lv for lv in (data.proposed_level, data.decided_level, data.self_level) if lv]
+    for lv in levels:
+        if lv not in reg.level_codes:
+            problems.append(_("“{level}” is not a level of {reg}.").format(level=lv, reg=reg.short_name))
+    if problems:
+        return problems
+    if (data.proposed_level or data.decided_level) and not row.elig.rated:
+        return [_("Comrade {name} is not rated this year: {reason} ({detail}).").format(
+            name=name, reason=row.elig.reason_text, detail=row.elig.detail)]
+    # Points
+    score = data.score
+    if reg.scoring is not None:
+        given = {c.code: data.criteria.get(c.code) for c in reg.criteria if data.criteria.get(c.code) not in (None, "")}
+        for c in reg.criteria:
+            v = given.get(c.code)
+            if v is None:
+                continue
+            if not isinstance(v, int | float) or isinstance(v, bool) or not 0 <= v <= (c.max_points or 0):
+                problems.append(_("“{criterion}”: the points must be between 0 and {max}.").format(
+                    criterion=c.name, max=format_number(c.max_points or 0)))
+            elif _decimals(v) > reg.scoring.decimals:
+                problems.append(_("“{criterion}”: at most {n} decimals.").format(criterion=c.name, n=reg.scoring.decimals))
+        if given and len(given) != len(reg.criteria):
+            problems.append(_("Enter the points of every criterion, or only the total."))
+        if given and not problems:
+            score = float(sum(Decimal(str(v)) for v in given.values()))
+        if score is not None and (not 0 <= score <= reg.scoring.max_points or _decimals(score) > reg.scoring.decimals):
+            problems.append(_("The score must be between 0 and {max}, with at most {n} decimals.").format(
+                max=format_number(reg.scoring.max_points), n=reg.scoring.decimals))
+    else:
+        for c in reg.criteria:
+            v = data.criteria.get(c.code)
+            if v not in (None, "") and v not in reg.criterion_grades:
+                problems.append(_("“{criterion}”: choose one of {grades}.").format(
+                    criterion=c.name, grades=", ".join(reg.criterion_grades)))
+        if score is not None:
+            problems.append(_("The regulation of {year} has no points scale; enter the level only.").format(year=year))
+    if problems:
+        return problems
+    # Caps and bands
+    if row.facts is not None:
+        facts = member_facts_with(row.facts, data.flags)
+        lim = limit(reg, facts, score)
+        for lv in dict.fromkeys(x for x in (data.proposed_level, data.decided_level) if x):
+            problems += level_problems(reg, name, lv, lim, score)
+    # Votes
+    for label, value in ((_("in favour"), data.votes_for), (_("against"), data.votes_against),
+                         (_("voters"), data.voters)):
+        if value is not None and value < 0:
+            problems.append(_("The number of votes {label} cannot be negative.").format(label=label))
+    if data.voters is not None:
+        cast = (data.votes_for or 0) + (data.votes_against or 0)
+        if cast > data.voters:
+            problems.append(_("Votes in favour and against ({cast}) are more than the members voting ({voters}).").format(
+                cast=cast, voters=data.voters))
+        full = sum(1 for r in review.rows if r.elig.counted and r.elig.state.status == Status.FULL
+                   and not r.elig.state.exempt and not r.elig.state.suspended)
+        if data.voters > full:
+            problems.append(_("Only full members vote: the branch has {full}, not {voters}.").format(
+                full=full, voters=data.voters))
+    return problems
+
+
+def member_facts_with(facts: MemberFacts, flags: Mapping[str, Any]) -> MemberFacts:
+    """The same facts with other flags (the flags being edited on the sheet)."""
+    from dataclasses import replace
+
+    already = set(flags.get("discipline_counted_before") or [])
+    return replace(facts, flags=dict(flags), discipline_counted=[e for e in facts.discipline if e.id not in already])
+
+
+def _clean_flags(flags: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in flags.items():
+        if key in FLAG_CAPS or key.startswith("cond:"):
+            if value:
+                out[key] = True
+        elif key == "discipline_counted_before":
+            ids = sorted({int(v) for v in value or []})
+            if ids:
+                out[key] = ids
+    return out
+
+
+def save_review(session: Session, year: int, member_id: int, data: ReviewInput) -> MemberReview:
+    """Record the member's review after checking every rule; refuses with the reasons otherwise."""
+    ensure_open(session, year)
+    problems = check_review(session, year, member_id, data)
+    if problems:
+        raise ValidationError(problems)
+    return _write(session, year, member_id, data)
+
+
+def save_many(session: Session, year: int, items: Mapping[int, ReviewInput]) -> int:
+    """Record several members' reviews, all or nothing: every problem of every member is reported."""
+    ensure_open(session, year)
+    review = year_review(session, year)
+    problems: list[str] = []
+    for member_id, data in items.items():
+        problems += check_review(session, year, member_id, data, review)
+    if problems:
+        raise ValidationError(problems)
+    for member_id, data in items.items():
+        _write(session, year, member_id, data)
+    return len(items)
+
+
+def _write(session: Session, year: int, member_id: int, data: ReviewInput) -> MemberReview:
+    record = session.scalar(select(MemberReview).where(MemberReview.year == year, MemberReview.member_id == member_id))
+    if record is None:
+        record = MemberReview(year=year, member_id=member_id)
+        session.add(record)
+    reg = regulation_for(year)
+    criteria = {k: v for k, v in data.criteria.items() if v not in (None, "")}
+    record.proposed_level = data.proposed_level
+    record.decided_level = data.decided_level
+    record.self_level = data.self_level
+    record.criteria = criteria
+    record.score = None if (reg.scoring is not None and criteria) else data.score
+    record.flags = _clean_flags(data.flags)
+    record.votes_for, record.votes_against, record.voters = data.votes_for, data.votes_against, data.voters
+    record.comment = nfc(data.comment)
+    record.decision_ref = nfc(data.decision_ref)
+    session.flush()
+    return record
+
+
+def set_level(session: Session, year: int, member_id: int, level: str, stage: str = "proposal") -> MemberReview:
+    """Record only the level of one stage (the branch's proposal or the committee's decision)."""
+    if stage not in STAGES:
+        raise ValueError(stage)
+    record = session.scalar(select(MemberReview).where(MemberReview.year == year, MemberReview.member_id == member_id))
+    data = ReviewInput.of(record)
+    if stage == "proposal":
+        data.proposed_level = level
+    else:
+        data.decided_level = level
+    return save_review(session, year, member_id, data)
+
+
+def accept_proposals(session: Session, year: int) -> int:
+    """Record the program's proposal as the branch's proposal for every rated member who has none."""
+    ensure_open(session, year)
+    review = year_review(session, year)
+    n = 0
+    for row in review.rows:
+        if row.elig.rated and row.proposal and row.proposal.level and not row.proposed_level:
+            set_level(session, year, row.member_id, row.proposal.level)
+            n += 1
+    return n
+
+
+# --- the branch's own review -----------------------------------------------------------------
+
+@dataclass
+class BranchCriterion:
+    code: str
+    name: str
+    max_points: float
+    points: float | None = None
+
+
+NARRATIVE_FIELDS = ("strengths", "weaknesses", "causes", "remedies", "directions")
+
+
+@dataclass
+class BranchReview:
+    """Kiểm điểm tập thể chi bộ: the self-score on the year's criteria, the level, the report's texts."""
+
+    year: int
+    criteria: list[BranchCriterion]
+    proposed_level: str = ""
+    decided_level: str = ""
+    strengths: str = ""
+    weaknesses: str = ""
+    causes: str = ""
+    remedies: str = ""
+    directions: str = ""
+
+    @property
+    def self_score(self) -> float | None:
+        points = [c.points for c in self.criteria if c.points is not None]
+        return float(sum(Decimal(str(p)) for p in points)) if points else None
+
+    @property
+    def max_points(self) -> float:
+        return float(sum(Decimal(str(c.max_points)) for c in self.criteria))
+
+
+def default_branch_criteria(reg: Regulation) -> list[BranchCriterion]:
+    return [BranchCriterion(c.code, c.name, float(c.max_points or 0)) for c in reg.collective.criteria]
+
+
+def branch_review(session: Session, year: int) -> BranchReview:
+    reg = regulation_for(year)
+    row = session.get(ReviewYear, year)
+    if row is None:
+        return BranchReview(year, default_branch_criteria(reg))
+    criteria = [BranchCriterion(str(c.get("code", "")), str(c.get("name", "")), float(c.get("max_points", 0)),
+                                c.get("points")) for c in (row.criteria or [])] or default_branch_criteria(reg)
+    return BranchReview(year, criteria, row.proposed_level, row.decided_level,
+                        **{f: getattr(row, f) for f in NARRATIVE_FIELDS})
+
+
+def suggested_branch_level(reg: Regulation, br: BranchReview) -> str | None:
+    """Under a points scale for collectives (QĐ 366), the level of the self-score's band."""
+    if reg.collective.scoring is None or br.self_score is None:
+        return None
+    return reg.collective.scoring.level_for(br.self_score)
+
+
+def check_branch_review(session: Session, br: BranchReview) -> list[str]:
+    reg = regulation_for(br.year)
+    problems: list[str] = []
+    if not br.criteria:
+        problems.append(_("The list of criteria is empty."))
+    codes = set()
+    for i, c in enumerate(br.criteria, 1):
+        if not nfc(c.name):
+            problems.append(_("Criterion {n}: enter its name.").format(n=i))
+        if c.max_points is None or c.max_points <= 0:
+            problems.append(_("Criterion {n}: the maximum points must be above 0.").format(n=i))
+        elif c.points is not None and not 0 <= c.points <= c.max_points:
+            problems.append(_("Criterion {n}: the points must be between 0 and {max}.").format(
+                n=i, max=format_number(c.max_points)))
+        codes.add(c.code)
+    if br.criteria and abs(br.max_points - reg.collective.max_points) > 1e-9:
+        problems.append(_("The maximum points of the criteria add up to {total}, not {expected}.").format(
+            total=format_number(br.max_points), expected=format_number(reg.collective.max_points)))
+    for lv in (br.proposed_level, br.decided_level):
+        if lv and lv not in reg.level_codes:
+            problems.append(_("“{level}” is not a level of {reg}.").format(level=lv, reg=reg.short_name))
+    band = suggested_branch_level(reg, br)
+    if band and reg.collective.scoring is not None and not problems:
+        for lv in (br.proposed_level, br.decided_level):
+            if lv and reg.rank(lv) > reg.rank(band):
+                b = reg.collective.scoring.band_for(br.self_score or 0)
+                problems.append(_("The branch cannot be rated “{level}” with {score} points: {band} is “{band_level}” ({cite}).").format(
+                    level=reg.level_name(lv), score=format_number(br.self_score or 0), band=b.label,
+                    band_level=reg.level_name(band), cite=b.ref.cite()))
+    return problems
+
+
+def save_branch_review(session: Session, br: BranchReview) -> ReviewYear:
+    ensure_open(session, br.year)
+    problems = check_branch_review(session, br)
+    if problems:
+        raise ValidationError(problems)
+    row = session.get(ReviewYear, br.year) or ReviewYear(year=br.year)
+    session.add(row)
+    row.criteria = [{"code": c.code or f"c{i}", "name": nfc(c.name), "max_points": c.max_points, "points": c.points}
+                    for i, c in enumerate(br.criteria, 1)]
+    row.proposed_level = br.proposed_level
+    row.decided_level = br.decided_level
+    for f in NARRATIVE_FIELDS:
+        setattr(row, f, nfc(getattr(br, f)).strip() if getattr(br, f) else "")
+    session.flush()
+    return row
+
+
+def set_review_date(session: Session, year: int, on: dt.date | None) -> None:
+    """The review date of ``year`` (None: back to the setting)."""
+    ensure_open(session, year)
+    if on is not None and on.year != year:
+        raise ValidationError(_("The review date must be in {year}.").format(year=year))
+    row = session.get(ReviewYear, year) or ReviewYear(year=year)
+    session.add(row)
+    row.review_date = on
+    session.flush()
+
+
+# --- closing a year ----------------------------------------------------------------------------
+
+def is_closed(session: Session, year: int) -> bool:
+    row = session.get(ReviewYear, year)
+    return row is not None and row.closed_at is not None
+
+
+def year_log(session: Session, year: int) -> list[ReviewLog]:
+    return list(session.scalars(select(ReviewLog).where(ReviewLog.year == year).order_by(ReviewLog.at, ReviewLog.id)))
+
+
+def close_year(db, year: int, user: str = "", note: str = "", now: dt.datetime | None = None) -> Path:
+    """Close the review of ``year``: a backup first, then the year's records become read-only.
+
+    Returns the backup's path. ``db`` is a services.db.Database.
+    """
+    from ..backup import backup_before
+
+    with db.begin() as session:
+        regulation_for(year)
+        if is_closed(session, year):
+            raise UserError(_("The review of {year} is already closed.").format(year=year))
+    backup = backup_before(db.path, f"truoc-khoa-so-{year}")
+    now = now or dt.datetime.now().replace(microsecond=0)
+    with db.begin() as session:
+        row = session.get(ReviewYear, year) or ReviewYear(year=year)
+        session.add(row)
+        row.closed_at = now
+        session.add(ReviewLog(year=year, at=now, action="close", user=nfc(user), note=nfc(note), backup=str(backup)))
+    return backup
+
+
+def reopen_year(db, year: int, reason: str, user: str = "", now: dt.datetime | None = None) -> None:
+    """Reopen a closed year: an explicit act, logged with its reason."""
+    reason = nfc(reason)
+    if not reason:
+        raise ValidationError(_("Give the reason for reopening the year; it is kept in the log."))
+    now = now or dt.datetime.now().replace(microsecond=0)
+    with db.begin() as session:
+        row = session.get(ReviewYear, year)
+        if row is None or row.closed_at is None:
+            raise UserError(_("The review of {year} is not closed.").format(year=year))
+        row.closed_at = None
+        session.add(ReviewLog(year=year, at=now, action="reopen", user=nfc(user), note=reason))
+
+
+def reviewed_years(session: Session) -> list[int]:
+    years = set(session.scalars(select(MemberReview.year).distinct()))
+    years |= set(session.scalars(select(ReviewYear.year)))
+    return sorted(years)
+
+
+def not_rated_rows(rows: Sequence[ReviewRow]) -> list[ReviewRow]:
+    return [r for r in rows if r.elig.counted and not r.elig.rated]

@@ -1,0 +1,14 @@
+"""Settings of the year-end review (values the upper committee may set; see DOMAIN.md §5)."""
+from __future__ import annotations
+
+from ..settings import declare
+
+REVIEW_DAY = declare(
+    "review.date", str, "31/12",
+    "Day and month of the review date (dd/mm); membership is counted on that day of the year.",
+)
+TRANSFER_IN_MONTHS = declare(
+    "review.transfer_in_months", int, 6,
+    "Members transferred in less than this many months before the review are not rated (0: always rated).",
+    minimum=0, maximum=24,
+)

@@ -1,0 +1,92 @@
+"""The printed year-end forms: PDF in the Party document layout, tables also as .xlsx."""
+import datetime as dt
+import shutil
+import subprocess
+
+import pytest
+
+import main
+from services.db import open_database
+from services.demo import write_demo
+from services.review.forms import audience_of, write_year_end
+
+needs_pdftotext = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+
+
+@pytest.fixture(scope="module")
+def demo_2025(tmp_path_factory):
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    write_demo(path, seed=3, year=2025, today=dt.date(2026, 1, 10))
+    return path
+
+
+def _text(pdf, first=None, last=None):
+    args = ["pdftotext", "-layout"] + (["-f", str(first), "-l", str(last)] if first else []) + [str(pdf), "-"]
+    return subprocess.run(args, capture_output=True, text=True, encoding="utf-8", check=True).stdout
+
+
+@needs_pdftotext
+def test_all_year_end_forms_in_one_pdf_with_xlsx_tables(demo_2025, tmp_path):
+    database = open_database(demo_2025)
+    with database.begin() as s:
+        written = write_year_end(s, 2025, tmp_path / "cuoi-nam.pdf", xlsx=True)
+    database.close()
+    assert [p.name for p in written] == ["cuoi-nam.pdf", "cuoi-nam-bieu-tong-hop.xlsx", "cuoi-nam-danh-sach.xlsx"]
+    text = _text(written[0])
+    for words in ("BIỂU TỔNG HỢP", "Kết quả đánh giá, xếp loại chất lượng đảng viên năm 2025", "DANH SÁCH",
+                  "BÁO CÁO", "Mẫu 01-HD KĐ.ĐG", "VI. TỰ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG CHI BỘ", "BIÊN BẢN",
+                  "THƯ KÝ", "CHỦ TRÌ", "BẢN KIỂM ĐIỂM", "Mẫu 2A-HD KĐ.ĐG 2025", "T/M CHI BỘ",
+                  "Mới chuyển đến dưới 6 tháng", "Trà Vinh, ngày 31 tháng 12 năm 2025"):
+        assert words in text, words
+    assert "Chi bộ tự nhận mức xếp loại: Hoàn thành tốt nhiệm vụ." in " ".join(text.split())
+    from openpyxl import load_workbook
+
+    ws = load_workbook(written[2]).active
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0][:3] == ("STT", "Họ và tên", "Ngày sinh")
+    levels = [r[5] for r in rows[1:]]
+    assert "Không hoàn thành nhiệm vụ" in levels and "Hoàn thành xuất sắc nhiệm vụ" in levels
+    assert any(r[7] == "Miễn công tác và sinh hoạt đảng" for r in rows[1:])
+
+
+@needs_pdftotext
+def test_each_form_alone_and_page_numbers_restart(demo_2025, tmp_path):
+    out = tmp_path / "bb.pdf"
+    assert main.main(["report", "year-end", "--db", str(demo_2025), "--year", "2025", "--form", "bien-ban",
+                      "--out", str(out)]) == 0
+    first = _text(out, 1, 1)
+    assert "BIÊN BẢN" in first and "Số" in first and "-BB/CB" in first
+    assert "BÁO CÁO" not in _text(out)
+
+
+@needs_pdftotext
+def test_personal_self_review_form_follows_the_year_and_the_members_post(tmp_path):
+    path = tmp_path / "demo.db"
+    write_demo(path, seed=1, year=2023, today=dt.date(2024, 1, 10))
+    database = open_database(path)
+    with database.begin() as s:
+        from services.review.service import year_review
+
+        rows = {r.full_name: r for r in year_review(s, 2023).rows}
+        secretary = rows["Từ Minh Điền"]
+        write_year_end(s, 2023, tmp_path / "kd.pdf", form="ban-kiem-diem", member_ids=[secretary.member_id])
+    database.close()
+    text = _text(tmp_path / "kd.pdf")
+    assert "Mẫu 02B-HD KĐ.ĐG 2023" in text and "BẢN KIỂM ĐIỂM CÁ NHÂN" in text
+    assert "Họ và tên: Từ Minh Điền" in text and "Năm 2023" in text
+    assert "Tự nhận mức xếp loại chất lượng" in text
+    assert "Nhóm tiêu chí" not in text  # no points scale before 2025
+
+
+@pytest.mark.parametrize("position, audience", [
+    ("Chuyên viên", "no_post"), ("Phó Trưởng phòng", "leader"), ("Bí thư chi bộ, Chánh Văn phòng", "leader"),
+    ("Nguyên Phó Trưởng phòng (đã nghỉ hưu)", "outside_system"), ("", "no_post"), ("Kế toán", "no_post"),
+])
+def test_personal_form_guessed_from_the_position(position, audience):
+    assert audience_of(position) == audience
+
+
+def test_forms_refuse_a_wrong_output_or_form(demo_2025, tmp_path, capsys):
+    assert main.main(["report", "year-end", "--db", str(demo_2025), "--year", "2025", "--out",
+                      str(tmp_path / "x.docx")]) == 1
+    assert ".pdf" in capsys.readouterr().err

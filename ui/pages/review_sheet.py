@@ -1,0 +1,464 @@
+"""One member's review sheet (phiếu đánh giá) and the bar chart of the four levels."""
+from __future__ import annotations
+
+import html
+
+from services.i18n import _, format_date, format_number
+from services.review.adapters import attendance_value
+from services.review.engine import CONDITION_PREFIX, DISCIPLINE_COUNTED_BEFORE, level_conditions, limit
+from services.review.rules import FLAG_CAPS, Regulation
+from services.review.service import ReviewInput, ReviewRow, member_facts_with
+
+from ..qt import Qt, QtCore, QtGui, QtWidgets
+from ..widgets import ProblemLabel
+
+NONE = -1  # the spin boxes' "not entered" value, shown as "—"
+VI = QtCore.QLocale(QtCore.QLocale.Language.Vietnamese, QtCore.QLocale.Country.Vietnam)  # 28,5 not 28.5
+
+
+class _NoWheel:
+    """Spin boxes and combo boxes ignore the mouse wheel unless focused, so scrolling the sheet never changes a value."""
+
+    def wheelEvent(self, event):
+        if self.hasFocus():
+            super().wheelEvent(event)
+        else:
+            event.ignore()
+
+
+class SpinBox(_NoWheel, QtWidgets.QSpinBox):
+    """Ignores the wheel unless focused."""
+
+
+class DoubleSpinBox(_NoWheel, QtWidgets.QDoubleSpinBox):
+    """Ignores the wheel unless focused."""
+
+
+class ComboBox(_NoWheel, QtWidgets.QComboBox):
+    """Ignores the wheel unless focused."""
+
+
+def _wrapping(text: str) -> QtWidgets.QLabel:
+    label = QtWidgets.QLabel(text)
+    label.setWordWrap(True)
+    return label
+
+
+def level_combo(reg: Regulation | None, empty: str = "—") -> QtWidgets.QComboBox:
+    combo = ComboBox()
+    combo.setSizeAdjustPolicy(QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(14)
+    fill_levels(combo, reg, empty)
+    return combo
+
+
+def fill_levels(combo: QtWidgets.QComboBox, reg: Regulation | None, empty: str = "—") -> None:
+    current = combo.currentData()
+    combo.blockSignals(True)
+    combo.clear()
+    combo.addItem(empty, "")
+    if reg is not None:
+        for code in reg.level_codes:
+            combo.addItem(f"{code} — {reg.level_name(code)}", code)
+    combo.setCurrentIndex(max(0, combo.findData(current)))
+    combo.blockSignals(False)
+
+
+def set_level(combo: QtWidgets.QComboBox, code: str) -> None:
+    combo.setCurrentIndex(max(0, combo.findData(code or "")))
+
+
+class WrapCheck(QtWidgets.QWidget):
+    """A check box whose text wraps (QCheckBox never wraps, which makes narrow panels scroll sideways)."""
+
+    toggled = QtCore.Signal(bool)
+
+    def __init__(self, text: str, parent=None):
+        super().__init__(parent)
+        self.box = QtWidgets.QCheckBox()
+        self.label = QtWidgets.QLabel(text)
+        self.label.setWordWrap(True)
+        self.label.setBuddy(self.box)
+        lay = QtWidgets.QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.box, 0, Qt.AlignmentFlag.AlignTop)
+        lay.addWidget(self.label, 1)
+        self.box.toggled.connect(self.toggled)
+        self.label.mousePressEvent = lambda _e: self.box.isEnabled() and self.box.toggle()
+
+    def isChecked(self) -> bool:
+        return self.box.isChecked()
+
+    def setChecked(self, value: bool) -> None:
+        self.box.setChecked(value)
+
+    def text(self) -> str:
+        return self.label.text()
+
+
+def _count_spin() -> QtWidgets.QSpinBox:
+    spin = SpinBox()
+    spin.setRange(NONE, 999)
+    spin.setSpecialValueText("—")
+    spin.setValue(NONE)
+    return spin
+
+
+class ReviewSheet(QtWidgets.QWidget):
+    """Facts of the year, the program's proposal with its reasons, and the levels recorded."""
+
+    save_requested = QtCore.Signal()
+    use_proposal_requested = QtCore.Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.reg: Regulation | None = None
+        self.row: ReviewRow | None = None
+        self._loading = False
+        self.title = QtWidgets.QLabel()
+        font = self.title.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        self.title.setFont(font)
+        self.status = QtWidgets.QLabel()
+        self.status.setWordWrap(True)
+        self.facts = QtWidgets.QLabel()
+        self.facts.setWordWrap(True)
+        self.facts.setTextFormat(Qt.TextFormat.RichText)
+        self.reasons = QtWidgets.QLabel()
+        self.reasons.setWordWrap(True)
+        self.reasons.setTextFormat(Qt.TextFormat.RichText)
+        self.limit_label = QtWidgets.QLabel()
+        self.limit_label.setWordWrap(True)
+
+        self.criteria_box = QtWidgets.QGroupBox(_("Criteria"))
+        self.criteria_form = QtWidgets.QFormLayout(self.criteria_box)
+        self.criteria_form.setRowWrapPolicy(QtWidgets.QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.criteria_widgets: dict[str, QtWidgets.QWidget] = {}
+        self.total = DoubleSpinBox()
+        self.total.setRange(NONE, 100)
+        self.total.setSpecialValueText("—")
+        self.total.setDecimals(2)
+
+        self.flags_box = QtWidgets.QGroupBox(_("Facts the branch confirms"))
+        self.flags_layout = QtWidgets.QVBoxLayout(self.flags_box)
+        self.flag_boxes: dict[str, WrapCheck] = {}
+
+        self.self_level = level_combo(None)
+        self.proposed = level_combo(None)
+        self.decided = level_combo(None)
+        self.votes_for, self.votes_against, self.voters = _count_spin(), _count_spin(), _count_spin()
+        self.decision_ref = QtWidgets.QLineEdit()
+        self.decision_ref.setPlaceholderText(_("e.g. Thông báo số 125-TB/ĐU"))
+        self.comment = QtWidgets.QPlainTextEdit()
+        self.comment.setPlaceholderText(_("The branch's comments on the member"))
+        self.comment.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 12)
+        levels = QtWidgets.QFormLayout()
+        levels.setRowWrapPolicy(QtWidgets.QFormLayout.RowWrapPolicy.WrapLongRows)
+        levels.addRow(_("Self-assessed level"), self.self_level)
+        levels.addRow(_("Branch proposes"), self.proposed)
+        levels.addRow(_("Votes in favour"), self.votes_for)
+        levels.addRow(_("Votes against"), self.votes_against)
+        levels.addRow(_("Full members voting"), self.voters)
+        levels.addRow(_("Committee decides"), self.decided)
+        levels.addRow(_("Decision no."), self.decision_ref)
+        levels.addRow(QtWidgets.QLabel(_("Comments")))
+        levels.addRow(self.comment)
+
+        self.problems = ProblemLabel()
+        self.problems.setVisible(False)
+        self.btn_use = QtWidgets.QPushButton(_("Use the suggested level"))
+        self.btn_use.clicked.connect(self.use_proposal_requested)
+        self.btn_save = QtWidgets.QPushButton(_("Save (Ctrl+S)"))
+        self.btn_save.setDefault(True)
+        self.btn_save.clicked.connect(self.save_requested)
+        buttons = QtWidgets.QHBoxLayout()
+        buttons.addWidget(self.btn_use)
+        buttons.addStretch(1)
+        buttons.addWidget(self.btn_save)
+
+        inner = QtWidgets.QWidget()
+        lay = QtWidgets.QVBoxLayout(inner)
+        for w in (self.title, self.status, self.facts, self.reasons, self.limit_label, self.criteria_box,
+                  self.flags_box):
+            lay.addWidget(w)
+        lay.addLayout(levels)
+        lay.addWidget(self.problems)
+        lay.addLayout(buttons)
+        lay.addStretch(1)
+        scroll = QtWidgets.QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(inner)
+        scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        outer = QtWidgets.QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        self.total.valueChanged.connect(self._update_limit)
+        self.proposed.currentIndexChanged.connect(self._update_limit)
+        self.decided.currentIndexChanged.connect(self._update_limit)
+        self.load(None, None, closed=False)
+
+    # --- building the parts that depend on the year's regulation --------------------------------
+    def set_regulation(self, reg: Regulation) -> None:
+        if reg is self.reg:
+            return
+        self.reg = reg
+        for combo in (self.self_level, self.proposed, self.decided):
+            fill_levels(combo, reg)
+        while self.criteria_form.rowCount():
+            self.criteria_form.removeRow(0)
+        self.criteria_widgets = {}
+        self.total = DoubleSpinBox()
+        if reg.scoring is not None:
+            for c in reg.criteria:
+                spin = DoubleSpinBox()
+                spin.setLocale(VI)
+                spin.setDecimals(reg.scoring.decimals)
+                spin.setRange(NONE, c.max_points or 0)
+                spin.setSpecialValueText("—")
+                spin.setValue(NONE)
+                spin.setToolTip(c.covers)
+                spin.valueChanged.connect(self._update_limit)
+                self.criteria_widgets[c.code] = spin
+                self.criteria_form.addRow(_wrapping(_("{name} (max {max})").format(
+                    name=c.name, max=format_number(c.max_points))), spin)
+            self.total.setLocale(VI)
+            self.total.setRange(NONE, reg.scoring.max_points)
+            self.total.setDecimals(reg.scoring.decimals)
+            self.total.setSpecialValueText("—")
+            self.total.valueChanged.connect(self._update_limit)
+            self.criteria_form.addRow(_wrapping(_("Total points (when entered without the criteria)")), self.total)
+        else:
+            for c in reg.criteria:
+                combo = ComboBox()
+                combo.addItem("—", "")
+                for g in reg.criterion_grades:
+                    combo.addItem(g, g)
+                self.criteria_widgets[c.code] = combo
+                self.criteria_form.addRow(_wrapping(c.name), combo)
+        for box in self.flag_boxes.values():
+            self._drop(box)
+        self.flag_boxes = {}
+        for cap in reg.caps:
+            if cap.code in FLAG_CAPS:
+                box = WrapCheck(cap.label)
+                box.setToolTip(cap.ref.cite())
+                self.flag_boxes[cap.code] = box
+        for level in reg.level_codes:
+            for cond in level_conditions(reg, level):
+                key = CONDITION_PREFIX + cond.code
+                if key not in self.flag_boxes:
+                    self.flag_boxes[key] = WrapCheck(_("{level} condition: {text}").format(level=level, text=cond.text))
+        for box in self.flag_boxes.values():
+            box.toggled.connect(self._update_limit)
+            self.flags_layout.addWidget(box)
+
+    def _drop(self, widget: QtWidgets.QWidget) -> None:
+        self.flags_layout.removeWidget(widget)
+        widget.hide()
+        widget.deleteLater()
+
+    def _discipline_boxes(self, row: ReviewRow | None) -> None:
+        for key in [k for k in self.flag_boxes if k.startswith("disc:")]:
+            self._drop(self.flag_boxes.pop(key))
+        if row is None or row.facts is None:
+            return
+        for e in row.facts.discipline:
+            box = WrapCheck(_("The violation behind the {form} of {date} was already counted in an earlier "
+                                        "year's rating").format(form=e.form or _("discipline"), date=format_date(e.date)))
+            box.setProperty("event_id", e.id)
+            box.toggled.connect(self._update_limit)
+            self.flag_boxes[f"disc:{e.id}"] = box
+            self.flags_layout.addWidget(box)
+
+    # --- loading and reading -------------------------------------------------------------------
+    def load(self, row: ReviewRow | None, reg: Regulation | None, closed: bool) -> None:
+        self._loading = True
+        self.row = row
+        if reg is not None:
+            self.set_regulation(reg)
+        self._discipline_boxes(row)
+        self.problems.show_problems([])
+        if row is None:
+            self.title.setText(_("Select a member in the list."))
+            for w in (self.status, self.facts, self.reasons, self.limit_label):
+                w.setText("")
+            self.setEnabled(False)
+            self._loading = False
+            return
+        self.setEnabled(True)
+        self.title.setText(row.full_name)
+        elig = row.elig
+        if not elig.counted:
+            self.status.setText(elig.reason_text)
+        elif elig.rated:
+            self.status.setText(_("Rated this year") + (" · " + _("probationary member") if elig.probationary else ""))
+        else:
+            self.status.setText(_("Not rated this year: {reason} ({detail}). The member still writes a self-review.").format(
+                reason=elig.reason_text, detail=elig.detail))
+        self.facts.setText(self._facts_html(row))
+        if row.proposal:
+            items = "".join(f"<li>{html.escape(r)}</li>" for r in row.proposal.reasons)
+            items += "".join(f'<li style="color:#a15c00">{html.escape(w)}</li>' for w in row.proposal.warnings)
+            level = row.proposal.level
+            head = _("The program suggests: {level}").format(
+                level=f"{level} — {reg.level_name(level)}" if level and reg else _("no suggestion yet"))
+            self.reasons.setText(f"<b>{html.escape(head)}</b><ul style='margin-left:-20px'>{items}</ul>")
+        else:
+            self.reasons.setText("")
+        rec = row.record
+        data = ReviewInput.of(rec)
+        for code, w in self.criteria_widgets.items():
+            value = data.criteria.get(code)
+            if isinstance(w, QtWidgets.QDoubleSpinBox):
+                w.setValue(float(value) if isinstance(value, int | float) else NONE)
+            else:
+                w.setCurrentIndex(max(0, w.findData(value or "")))
+        if self.reg is not None and self.reg.scoring is not None:
+            self.total.setValue(data.score if data.score is not None and not data.criteria else NONE)
+        for key, box in self.flag_boxes.items():
+            if key.startswith("disc:"):
+                box.setChecked(box.property("event_id") in (data.flags.get(DISCIPLINE_COUNTED_BEFORE) or []))
+            else:
+                box.setChecked(bool(data.flags.get(key)))
+        set_level(self.self_level, data.self_level)
+        set_level(self.proposed, data.proposed_level)
+        set_level(self.decided, data.decided_level)
+        for spin, value in ((self.votes_for, data.votes_for), (self.votes_against, data.votes_against),
+                            (self.voters, data.voters)):
+            spin.setValue(NONE if value is None else value)
+        self.decision_ref.setText(data.decision_ref)
+        self.comment.setPlainText(data.comment)
+        rated = elig.counted and elig.rated
+        for w in (self.criteria_box, self.flags_box, self.proposed, self.decided, self.votes_for, self.votes_against,
+                  self.voters, self.decision_ref, self.btn_use):
+            w.setEnabled(rated and not closed)
+        for w in (self.self_level, self.comment, self.btn_save):
+            w.setEnabled(elig.counted and not closed)
+        self.btn_use.setEnabled(rated and not closed and bool(row.proposal and row.proposal.level))
+        self._loading = False
+        self._update_limit()
+
+    def _facts_html(self, row: ReviewRow) -> str:
+        f = row.facts
+        if f is None:
+            return ""
+        lines = []
+        att = f.attendance
+        if att is not None:
+            lines.append(_("Meetings attended: {present} of {meetings}; absent with reason {exc}, without reason {unexc}.").format(
+                present=attendance_value(att, "present") or 0, meetings=attendance_value(att, "meetings") or 0,
+                exc=attendance_value(att, "absent_excused") or 0, unexc=attendance_value(att, "absent_unexcused") or 0))
+        else:
+            lines.append(_("No attendance records for this year."))
+        if f.monthly:
+            lines.append(_("Monthly ratings: {parts}.").format(parts=", ".join(
+                _("{n} months {level}").format(n=n, level=code) for code, n in f.monthly.most_common())))
+        else:
+            lines.append(_("No monthly ratings for this year."))
+        if f.discipline:
+            lines.append(_("Disciplined in the year: {items}.").format(items="; ".join(
+                f"{e.form or _('discipline')} {format_date(e.date)}" + (f" ({e.reason})" if e.reason else "")
+                for e in f.discipline)))
+        else:
+            lines.append(_("Not disciplined in the year."))
+        if f.sick_days:
+            lines.append(_("Sick leave in the year: {days} days.").format(days=f.sick_days))
+        if f.maternity_days:
+            lines.append(_("Maternity leave in the year: {days} days.").format(days=f.maternity_days))
+        return "<br>".join(html.escape(x) for x in lines)
+
+    def value(self) -> ReviewInput:
+        criteria: dict = {}
+        for code, w in self.criteria_widgets.items():
+            if isinstance(w, QtWidgets.QDoubleSpinBox):
+                if w.value() != NONE:
+                    criteria[code] = round(w.value(), 4)
+            elif w.currentData():
+                criteria[code] = w.currentData()
+        flags: dict = {}
+        counted = []
+        for key, box in self.flag_boxes.items():
+            if key.startswith("disc:"):
+                if box.isChecked():
+                    counted.append(box.property("event_id"))
+            elif box.isChecked():
+                flags[key] = True
+        if counted:
+            flags[DISCIPLINE_COUNTED_BEFORE] = counted
+        score = None
+        if self.reg is not None and self.reg.scoring is not None and not criteria and self.total.value() != NONE:
+            score = round(self.total.value(), 4)
+
+        def count(spin):
+            return None if spin.value() == NONE else spin.value()
+
+        return ReviewInput(
+            proposed_level=self.proposed.currentData() or "", decided_level=self.decided.currentData() or "",
+            self_level=self.self_level.currentData() or "", score=score, criteria=criteria, flags=flags,
+            votes_for=count(self.votes_for), votes_against=count(self.votes_against), voters=count(self.voters),
+            comment=self.comment.toPlainText(), decision_ref=self.decision_ref.text(),
+        )
+
+    def _update_limit(self, *_args) -> None:
+        if self._loading or self.row is None or self.row.facts is None or self.reg is None or not self.row.elig.rated:
+            self.limit_label.setText("")
+            return
+        data = self.value()
+        score = data.score
+        if data.criteria and self.reg.scoring is not None:
+            score = float(sum(v for v in data.criteria.values()))
+        lim = limit(self.reg, member_facts_with(self.row.facts, data.flags), score)
+        text = _("Highest level allowed: {level}").format(level=f"{lim.level} — {self.reg.level_name(lim.level)}")
+        if score is not None and self.reg.scoring is not None:
+            text = _("{score} points. ").format(score=format_number(score)) + text
+        self.limit_label.setText(text)
+        too_high = [c.currentData() for c in (self.proposed, self.decided)
+                    if c.currentData() and self.reg.rank(c.currentData()) > self.reg.rank(lim.level)]
+        self.limit_label.setStyleSheet("color:#b00020" if too_high else "")
+
+    def show_problems(self, problems: list[str]) -> None:
+        self.problems.show_problems(problems)
+
+
+class LevelChart(QtWidgets.QWidget):
+    """A bar chart of the number of members at each level (drawn with QPainter)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._labels: list[str] = []
+        self._values: list[int] = []
+        self.setMinimumHeight(200)
+
+    def set_values(self, labels: list[str], values: list[int]) -> None:
+        self._labels, self._values = list(labels), list(values)
+        self.update()
+
+    def values(self) -> list[int]:
+        return list(self._values)
+
+    def paintEvent(self, event) -> None:
+        p = QtGui.QPainter(self)
+        p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
+        rect = self.rect().adjusted(10, 10, -10, -10)
+        fm = p.fontMetrics()
+        label_h = fm.lineSpacing() * 3 + 6
+        chart = rect.adjusted(0, fm.lineSpacing() + 4, 0, -label_h)
+        n = max(1, len(self._values))
+        top = max([1, *self._values])
+        slot = chart.width() / n
+        bar_w = min(70.0, slot * 0.5)
+        p.setPen(QtGui.QPen(self.palette().color(QtGui.QPalette.ColorRole.WindowText)))
+        p.drawLine(chart.bottomLeft(), chart.bottomRight())
+        for i, (label, value) in enumerate(zip(self._labels, self._values, strict=False)):
+            h = chart.height() * value / top
+            x = chart.left() + slot * i + (slot - bar_w) / 2
+            bar = QtCore.QRectF(x, chart.bottom() - h, bar_w, h)
+            p.fillRect(bar, QtGui.QColor("#7a8fa8"))
+            p.drawRect(bar)
+            p.drawText(QtCore.QRectF(x - 20, bar.top() - fm.lineSpacing() - 2, bar_w + 40, fm.lineSpacing()),
+                       int(Qt.AlignmentFlag.AlignCenter), str(value))
+            p.drawText(QtCore.QRectF(chart.left() + slot * i + 2, chart.bottom() + 4, slot - 4, label_h),
+                       int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap), label)
+        p.end()
