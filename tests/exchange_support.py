@@ -1,4 +1,4 @@
-"""Builders shared by the exchange tests: branch databases with ratings from an injected provider,
+"""Builders shared by the exchange tests: branch databases reviewed with the real year-end review,
 and tools to take a container apart and put it back together (re-signed or not)."""
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ from services.branch import BranchIdentity, set_identity
 from services.db import open_database
 from services.exchange import keys
 from services.exchange.container import MANIFEST, PUBLIC_KEY, SIGNATURE
-from services.exchange.source import MemberRating, RegisterProvider
 
 COMMITTEE_PARENTS = ["ĐẢNG BỘ TỈNH TRÀ VINH", "ĐẢNG ỦY KHỐI CÁC CƠ QUAN VÀ DOANH NGHIỆP"]
 COMMITTEE = "Đảng ủy Sở Lao động - TBXH"
@@ -24,35 +23,18 @@ FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Võ", "Đặng", "B
 MIDDLE = ["Văn", "Thị", "Minh", "Ngọc", "Thanh", "Hữu", "Kim", "Quốc"]
 GIVEN = ["An", "Bình", "Cường", "Dũng", "Đức", "Hà", "Hạnh", "Hương", "Lan", "Long", "Mai", "Nam", "Phúc",
          "Quang", "Sơn", "Tâm", "Thảo", "Trang", "Tuấn", "Uyên", "Vinh", "Yến", "Ánh", "Ơn"]
-NEW_MEMBER = "mới kết nạp, mới chuyển đến"
-
-
-class FakeReviewProvider(RegisterProvider):
-    """Stands in for the year-end review: ratings and the collective proposal given by the test."""
-
-    def __init__(self, ratings: dict[str, MemberRating], proposed: str | None, regulation: str = "132-QĐ/TW"):
-        self._ratings = ratings
-        self._proposed = proposed
-        self._regulation = regulation
-
-    def regulation(self, session, year):
-        return self._regulation
-
-    def ratings(self, session, year):
-        return self._ratings
-
-    def collective(self, session, year):
-        return {"self_score": 90, "self_score_max": 100, "proposed_level": self._proposed,
-                "self_assessment": "Chi bộ hoàn thành các chỉ tiêu đề ra."}
 
 
 def make_branch(path: Path, name: str, levels: dict[str, int], new_members: int, proposed: str | None,
-                year: int = 2020, offset: int = 0) -> FakeReviewProvider:
-    """A branch database built from scratch: rated members with the given levels, plus newly admitted
-    members (within 6 months of the review) that the review does not rate."""
+                year: int = 2020, offset: int = 0) -> None:
+    """A branch database built from scratch and reviewed with the program's own year-end review:
+    members decided at the given levels, newly admitted members (within 6 months of the review) whom
+    the review does not rate, and the branch's proposed collective level. Returns no provider: the
+    export reads the real review."""
+    from services.review.service import branch_review, save_branch_review, set_level
+
     db = open_database(path, create=True)
     today = dt.date(year + 1, 1, 5)
-    ratings: dict[str, MemberRating] = {}
     try:
         with db.begin() as s:
             set_identity(s, BranchIdentity(name=name, parents=[*COMMITTEE_PARENTS, COMMITTEE], place="Trà Vinh",
@@ -64,15 +46,17 @@ def make_branch(path: Path, name: str, levels: dict[str, int], new_members: int,
                 full = " ".join([FAMILY[n % len(FAMILY)], MIDDLE[(n // 3) % len(MIDDLE)], GIVEN[n % len(GIVEN)]])
                 birth = dt.date(1955 + n % 30, 1 + n % 12, 1 + n % 28)
                 if level is None:
-                    m = msvc.add_member(s, msvc.MemberInput(full, dt.date(year, 9, 1), None, birth), today)
-                    ratings[m.uid] = MemberRating(None, None, NEW_MEMBER)
+                    msvc.add_member(s, msvc.MemberInput(full, dt.date(year, 9, 1), None, birth), today)
                 else:
                     m = msvc.add_member(s, msvc.MemberInput(full, dt.date(2005, 3, 1), dt.date(2006, 3, 2), birth),
                                         today)
-                    ratings[m.uid] = MemberRating(level)
+                    set_level(s, year, m.id, level, stage="decision")
+            br = branch_review(s, year)
+            br.proposed_level = proposed or ""
+            save_branch_review(s, br)
     finally:
         db.close()
-    return FakeReviewProvider(ratings, proposed)
+    return None
 
 
 def export_branch(path: Path, out: Path, provider, key: Ed25519PrivateKey, year: int = 2020,

@@ -78,7 +78,7 @@ def test_seven_branches_exported_and_aggregated_reproduce_the_report(seven, comm
     assert t["branches_total"] == 7 and t["branches_sent"] == 7 and t["missing"] == []
     assert t["members_total"] == 137
     assert t["assessed"] == 134
-    assert t["not_assessed"] == 3 and t["not_assessed_reasons"] == {"mới kết nạp, mới chuyển đến": 3}
+    assert t["not_assessed"] == 3 and t["not_assessed_reasons"] == {"Mới kết nạp dưới 6 tháng": 3}
     assert t["levels"] == {"HTXSNV": 24, "HTTNV": 102, "HTNV": 1, "KHTNV": 7}
     assert t["collective_levels"] == {"HTXSNV": 1, "HTTNV": 2, "HTNV": 4, "KHTNV": 0}
     # percentages of the 134 rated, recomputed from the sums
@@ -86,7 +86,7 @@ def test_seven_branches_exported_and_aggregated_reproduce_the_report(seven, comm
     # the committee applies the cap: at most floor(20% of 102) = 20 HTXSNV; 24 were proposed
     assert t["quota"]["max_HTXSNV"] == 20 and t["quota"]["ok"] is False
     assert any(v["rule"] == "quota" and v["member"] is None for v in t["violations"])
-    assert t["regulation"] == "132-QĐ/TW" and t["branch"] == COMMITTEE and t["year"] == 2020
+    assert t["regulation"] == "QD132" and t["branch"] == COMMITTEE and t["year"] == 2020
     # every branch's own tally is there, as it sent it
     by_name = {b["branch"]: b for b in t["branches"]}
     assert set(by_name) == {s[0] for s in SEVEN}
