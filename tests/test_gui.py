@@ -158,3 +158,16 @@ def test_editing_details_keeps_a_committee_database_a_committee(qtbot, tmp_path)
     with database.begin() as s:
         assert (get_branch(s).kind, get_branch(s).place) == ("committee", "Tp. Trà Vinh")
     database.close()
+
+
+def test_window_shows_before_the_data_and_fills_in_when_attached(qtbot, filled):
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.show()
+    assert win.nav.count() == 7 and win.pages == {}
+    assert win.stack.currentWidget().text() == "Đang mở dữ liệu…"
+    win.nav.setCurrentRow(1)
+    win.attach(FixedContext(filled))
+    assert win.stack.currentWidget() is win.pages["members"]
+    assert "Phạm Minh Đức" in [win.pages["members"].proxy.index(r, 0).data()
+                               for r in range(win.pages["members"].proxy.rowCount())]

@@ -1,28 +1,29 @@
 """The one main window: navigation on the left, the chosen page on the right."""
 from __future__ import annotations
 
+import importlib
+
 from services.i18n import N_, _
 
-from .pages.base import NotYetPage
-from .pages.dues import DuesPage
-from .pages.exchange import ExchangePage
-from .pages.home import HomePage
-from .pages.meetings import MeetingsPage
-from .pages.members import MembersPage
-from .pages.ratings import RatingsPage
-from .pages.review import ReviewPage
-from .qt import QtCore, QtGui, QtWidgets
+from .qt import Qt, QtCore, QtGui, QtWidgets
 
-# (key, English title msgid, page factory). Ctrl+1 … Ctrl+7 jump to them in this order.
+# (key, English title msgid, "module:PageClass"). Ctrl+1 … Ctrl+7 jump to them in this order.
+# Pages are imported when a database is attached: the empty window shows before the database
+# and the services behind the pages are loaded, so the program appears at once.
 PAGES = [
-    ("home", N_("Overview"), HomePage),
-    ("members", N_("Members"), MembersPage),
-    ("meetings", N_("Branch meetings"), MeetingsPage),
-    ("ratings", N_("Monthly ratings"), RatingsPage),
-    ("dues", N_("Party dues"), DuesPage),
-    ("review", N_("Year-end review"), ReviewPage),
-    ("exchange", N_("Send to the committee"), ExchangePage),
+    ("home", N_("Overview"), "ui.pages.home:HomePage"),
+    ("members", N_("Members"), "ui.pages.members:MembersPage"),
+    ("meetings", N_("Branch meetings"), "ui.pages.meetings:MeetingsPage"),
+    ("ratings", N_("Monthly ratings"), "ui.pages.ratings:RatingsPage"),
+    ("dues", N_("Party dues"), "ui.pages.dues:DuesPage"),
+    ("review", N_("Year-end review"), "ui.pages.review:ReviewPage"),
+    ("exchange", N_("Send to the committee"), "ui.pages.exchange:ExchangePage"),
 ]
+
+
+def page_class(ref: str):
+    module, name = ref.split(":")
+    return getattr(importlib.import_module(module), name)
 
 BASE_POINT_SIZE = 11.0
 NAV_FONT_SCALE = 1.1  # the section list reads as a sidebar
@@ -30,9 +31,12 @@ ZOOM_STEPS = (0.8, 0.9, 1.0, 1.15, 1.3, 1.5, 1.75, 2.0)
 
 
 class MainWindow(QtWidgets.QMainWindow):
-    def __init__(self, ctx, parent=None):
+    """Built empty (`MainWindow()`) and shown at once; `attach(ctx)` then fills in the pages.
+    `MainWindow(ctx)` does both."""
+
+    def __init__(self, ctx=None, parent=None):
         super().__init__(parent)
-        self.ctx = ctx
+        self.ctx = None
         self.setWindowTitle(_("Sổ chi bộ"))
         self.settings = QtCore.QSettings("SoChiBo", "SoChiBo")
         self.nav = QtWidgets.QListWidget()
@@ -48,11 +52,10 @@ class MainWindow(QtWidgets.QMainWindow):
             "QListWidget#navigation::item:hover:!selected { background: palette(alternate-base); }")
         self.stack = QtWidgets.QStackedWidget()
         self.pages: dict[str, QtWidgets.QWidget] = {}
-        for i, (key, title, factory) in enumerate(PAGES):
-            page = factory(ctx) if factory else NotYetPage(ctx, title)
-            page.setObjectName(f"page_{key}")
-            self.pages[key] = page
-            self.stack.addWidget(page)
+        for i, (_key, title, _ref) in enumerate(PAGES):
+            waiting = QtWidgets.QLabel(_("Opening the data…"))
+            waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self.stack.addWidget(waiting)
             item = QtWidgets.QListWidgetItem(_(title))
             item.setToolTip(f"Ctrl+{i + 1}")
             self.nav.addItem(item)
@@ -75,10 +78,26 @@ class MainWindow(QtWidgets.QMainWindow):
         lay.addWidget(content, 1)
         self.setCentralWidget(central)
         self._build_menus()
-        self.statusBar().showMessage(_("Database: {path}").format(path=ctx.db.path))
         self.zoom_index = int(self.settings.value("zoom_index", ZOOM_STEPS.index(1.0)))
         self.apply_zoom()
         self.nav.setCurrentRow(0)
+        if ctx is not None:
+            self.attach(ctx)
+
+    def attach(self, ctx) -> None:
+        """Build every page on the open database `ctx.db`, in place of the waiting labels."""
+        self.ctx = ctx
+        current = self.nav.currentRow()
+        for i, (key, _title, ref) in enumerate(PAGES):
+            page = page_class(ref)(ctx)
+            page.setObjectName(f"page_{key}")
+            self.pages[key] = page
+            old = self.stack.widget(i)
+            self.stack.insertWidget(i, page)
+            self.stack.removeWidget(old)
+            old.deleteLater()
+        self.stack.setCurrentIndex(max(current, 0))
+        self.statusBar().showMessage(_("Database: {path}").format(path=ctx.db.path))
 
     def _nav_width(self) -> int:
         fm = self.nav.fontMetrics()
@@ -112,10 +131,10 @@ class MainWindow(QtWidgets.QMainWindow):
         menu.addAction(act)
         return act
 
-    def show_page(self, key: str) -> QtWidgets.QWidget:
+    def show_page(self, key: str) -> QtWidgets.QWidget | None:
         index = [k for k, _t, _f in PAGES].index(key)
         self.nav.setCurrentRow(index)
-        return self.pages[key]
+        return self.pages.get(key)
 
     # --- zoom --------------------------------------------------------------------------------
     def zoom(self, step: int) -> None:
@@ -140,6 +159,8 @@ class MainWindow(QtWidgets.QMainWindow):
     def edit_identity(self) -> None:
         from .dialogs.identity_dialog import IdentityDialog
 
+        if self.ctx is None:
+            return
         IdentityDialog(self.ctx, parent=self).exec()
 
     def show_help(self) -> None:
