@@ -6,6 +6,9 @@ import sys
 
 def main(argv: list[str] | None = None) -> int:
     from services.cli import build_parser, dispatch
+    from services.logs import install_logging
+
+    install_logging()
 
     parser = build_parser()
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)

@@ -31,18 +31,23 @@ def open_window(db_path: Path | None, parent=None):
 
     Returns the window, or None when the user cancelled or the file cannot be opened.
     """
+    from . import safety
     from .context import AppContext
     from .dialogs.identity_dialog import IdentityDialog
     from .main_window import MainWindow
-    from .widgets import inform
 
     path = Path(db_path) if db_path else default_db_path()
     try:
         db = open_database(path, create=db_path is None)
     except UserError as exc:
-        inform(parent, _("Cannot open the database"), str(exc), error=True)
+        db = safety.recover_at_start(path, exc, parent)  # data safety: offers the newest good backup
+        if db is None:
+            return None
+    user = safety.after_open(db, parent)  # data safety: password, daily backup, link check
+    if user is None:
+        db.close()
         return None
-    ctx = AppContext(db)
+    ctx = AppContext(db, user=user)
     if ctx.identity() is None:
         if IdentityDialog(ctx, first_run=True).exec() != QtWidgets.QDialog.DialogCode.Accepted:
             db.close()
@@ -53,7 +58,13 @@ def open_window(db_path: Path | None, parent=None):
 
 
 def run_gui(db_path: Path | None = None) -> int:
+    from services.logs import install_logging
+
+    from .safety import install_excepthook
+
+    install_logging()
     app = make_app()
+    install_excepthook()  # data safety: unexpected errors are logged and shown in Vietnamese
     window = open_window(db_path)
     if window is None:
         return 1

@@ -7,6 +7,7 @@ from .pages.base import NotYetPage
 from .pages.home import HomePage
 from .pages.members import MembersPage
 from .qt import QtCore, QtGui, QtWidgets
+from .safety import add_file_menu_actions
 
 # (key, English title msgid, page factory). Ctrl+1 … Ctrl+7 jump to them in this order.
 PAGES = [
@@ -74,6 +75,7 @@ class MainWindow(QtWidgets.QMainWindow):
     def _build_menus(self) -> None:
         menu = self.menuBar().addMenu(_("&File"))
         self._add(menu, _("Branch details…"), None, self.edit_identity)
+        add_file_menu_actions(self, menu)  # data safety: backup, restore, check, password (ui/safety.py)
         menu.addSeparator()
         self._add(menu, _("Quit"), "Ctrl+Q", self.close)
         view = self.menuBar().addMenu(_("&View"))

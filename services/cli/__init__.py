@@ -10,7 +10,7 @@ from ..errors import UserError, ValidationError
 from ..i18n import _
 
 # Areas register their subcommands here, in the order --help lists them.
-COMMAND_MODULES = ["services.cli.core", "services.cli.members"]
+COMMAND_MODULES = ["services.cli.core", "services.cli.members", "services.cli.safety"]
 
 
 def _translate_argparse() -> None:
@@ -57,6 +57,12 @@ def dispatch(args: argparse.Namespace) -> int:
         return 1
     except UserError as exc:
         print(_("Error: {message}").format(message=exc), file=sys.stderr)
+        return 1
+    except Exception as exc:  # data safety: a bug prints one line and goes to the log, not a traceback
+        from ..logs import log_unexpected
+
+        print(_("Unexpected error: {error}. The details are in the log file {path}.").format(
+            error=exc, path=log_unexpected(exc, "command line")), file=sys.stderr)
         return 1
 
 
