@@ -62,6 +62,8 @@ def read_only_uri(path: Path | str) -> str:
 
 def connect_read_only(path: Path | str) -> sqlite3.Connection:
     con = sqlite3.connect(read_only_uri(path), uri=True)
+    # A damaged file may hold bytes that are not UTF-8: read them, never fail on them.
+    con.text_factory = lambda raw: raw.decode("utf-8", "replace")
     con.execute("PRAGMA busy_timeout=5000")
     return con
 
@@ -108,6 +110,10 @@ def check_file(path: Path | str, full: bool = False, foreign_keys: bool = True) 
             ][:1000]
     except sqlite3.Error as exc:
         return _failed(report, exc, path)
+    except UnicodeDecodeError as exc:  # SQLite's own message quotes bytes of a garbled schema
+        report.ok = False
+        report.problems.append(f"unreadable text in the file: {exc}")
+        return report
     finally:
         con.close()
     return report
