@@ -24,6 +24,7 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(20))           # insert, update, delete, or a named event
     table_name: Mapped[str] = mapped_column(String(60), index=True)
     row_id: Mapped[str] = mapped_column(String(100), default="")  # primary key as text
+    row_label: Mapped[str] = mapped_column(String(200), default="")  # which record, as the user knows it
     member_id: Mapped[int | None] = mapped_column(Integer, index=True)
     meeting_id: Mapped[int | None] = mapped_column(Integer, index=True)
     field: Mapped[str] = mapped_column(String(60), default="")

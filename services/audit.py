@@ -27,6 +27,7 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from sqlalchemy import event, insert, select
 from sqlalchemy.orm import Session
@@ -62,6 +63,7 @@ class TableInfo:
     meeting_table: bool = False   # its rows are meetings: meeting_id = the row's key
     redact: bool = False          # log that a row changed, never its values (password hashes)
     skip: bool = False            # never logged
+    row_label: Callable[[object], str] | None = None  # names the record for the user (stored with the entry)
 
 
 TABLES: dict[str, TableInfo] = {}
@@ -69,14 +71,17 @@ TABLES: dict[str, TableInfo] = {}
 
 def register_table(table: str, label: str, fields: dict[str, str] | None = None, *,
                    values: dict[str, Callable[[str], str]] | None = None, member_table: bool = False,
-                   meeting_table: bool = False, redact: bool = False, skip: bool = False) -> None:
+                   meeting_table: bool = False, redact: bool = False, skip: bool = False,
+                   row_label: Callable[[object], str] | None = None) -> None:
     """Name a table and its fields (English msgids, marked with N_) for the history shown to the user.
 
     Tables that are not registered are still logged; they show under their technical names.
     `values` formats a stored value of a field for display (e.g. an event kind as its Vietnamese label).
+    `row_label(values)` names the record ("Sinh hoạt tháng 12/2025") from the row's loaded column values
+    (attributes of a namespace; a missing one leaves the label empty).
     """
     TABLES[table] = TableInfo(label, dict(fields or {}), dict(values or {}), member_table, meeting_table,
-                              redact, skip)
+                              redact, skip, row_label)
 
 
 def _event_kind_label(value: str) -> str:
@@ -92,7 +97,7 @@ def _event_kind_label(value: str) -> str:
 
 register_table("audit_entry", "", skip=True)
 register_table("access_lock", N_("Password for opening the program"), redact=True)
-register_table("member", N_("Member"), member_table=True, fields={
+register_table("member", N_("Member"), member_table=True, row_label=lambda m: m.full_name, fields={
     "full_name": N_("Full name"), "birth_date": N_("Date of birth"), "gender": N_("Gender"),
     "ethnicity": N_("Ethnicity"), "card_number": N_("Party card no."), "position": N_("Position"),
     "note": N_("Note"),
@@ -101,7 +106,7 @@ register_table("member_event", N_("Party life event"), fields={
     "kind": N_("Kind of event"), "date": N_("Date"), "end_date": N_("End date"),
     "other_org": N_("Other Party organisation"), "form": N_("Form of discipline"), "reason": N_("Reason"),
     "member_id": N_("Member"),
-}, values={"kind": _event_kind_label})
+}, values={"kind": _event_kind_label}, row_label=lambda e: _event_kind_label(e.kind or ""))
 register_table("branch", N_("Branch details"), fields={
     "name": N_("Name of the branch"), "parents": N_("Superior committees"), "place": N_("Place name in dates"),
     "secretary": N_("Secretary"), "deputy_secretary": N_("Deputy secretary"), "kind": N_("Kind of organisation"),
@@ -208,8 +213,15 @@ def _entries_for(state, obj, is_delete: bool, user: str, now: dt.datetime) -> li
             return None
         return value if isinstance(value, int) else None
 
+    label = ""
+    if info is not None and info.row_label is not None:
+        try:
+            # Only the values already loaded: no SQL in the middle of a flush.
+            label = str(info.row_label(SimpleNamespace(**loaded)) or "")[:200]
+        except Exception:  # a label is a nicety; never let it stop a change
+            label = ""
     base = {
-        "at": now, "user": user, "table_name": table, "row_id": row_id,
+        "at": now, "user": user, "table_name": table, "row_id": row_id, "row_label": label,
         "member_id": link(bool(info and info.member_table), "member_id"),
         "meeting_id": link(bool(info and info.meeting_table), "meeting_id"),
         "field": "", "old": None, "new": None,
@@ -242,7 +254,7 @@ def record(session: Session, action: str, table: str, row_id: object = "", *, me
     """A named entry (an amendment, a restore) written with the change in the same transaction."""
     user = _user_of(session) or default_user()
     session.add(AuditEntry(at=dt.datetime.now(), user=user, action=action, table_name=table,
-                           row_id="" if row_id is None else str(row_id), member_id=member_id,
+                           row_id="" if row_id is None else str(row_id), row_label="", member_id=member_id,
                            meeting_id=meeting_id, field=field, old=_text(old), new=_text(new)))
     session.flush()
 
@@ -344,6 +356,8 @@ def _summary(table: str, text: str | None) -> str:
 def describe(entry: AuditEntry) -> AuditRow:
     action = _(ACTION_LABELS[entry.action]) if entry.action in ACTION_LABELS else entry.action
     record_text = table_label(entry.table_name)
+    if entry.row_label:
+        record_text = f"{record_text}: {entry.row_label}"
     if entry.action in (INSERT, DELETE):
         old, new = _summary(entry.table_name, entry.old), _summary(entry.table_name, entry.new)
     else:

@@ -28,7 +28,9 @@ def test_adding_a_member_is_logged_with_its_values_and_user(db):
     with db.begin() as s:
         rows = audit.audit_rows(s, member_id=member_id)
     # the member and its two events (admission, made full), all linked to the member
-    assert sorted(r.record for r in rows) == ["Sự kiện sinh hoạt đảng", "Sự kiện sinh hoạt đảng", "Đảng viên"]
+    assert sorted(r.record for r in rows) == ["Sự kiện sinh hoạt đảng: Chuyển đảng chính thức",
+                                              "Sự kiện sinh hoạt đảng: Kết nạp vào Đảng",
+                                              "Đảng viên: Nguyễn Văn An"]
     assert {r.user for r in rows} == {"Từ Minh Điền"}
     assert {r.action for r in rows} == {"Thêm"}
     member_row = next(r for r in rows if "Họ và tên" in r.new)

@@ -331,7 +331,7 @@ def test_members_page_shows_the_change_history_of_the_member(window, qtbot, monk
     [dlg] = dialogs
     assert dlg.windowTitle() == "Lịch sử thay đổi của đồng chí Nguyễn Văn Ân"
     rows = [[dlg.model.index(r, c).data() for c in range(7)] for r in range(dlg.model.rowCount())]
-    assert rows[0][2:] == ["Sửa", "Đảng viên", "Họ và tên", "Nguyễn Văn An", "Nguyễn Văn Ân"]
+    assert rows[0][2:] == ["Sửa", "Đảng viên: Nguyễn Văn Ân", "Họ và tên", "Nguyễn Văn An", "Nguyễn Văn Ân"]
     assert {r[2] for r in rows[1:]} == {"Thêm"}
     page.table.clearSelection()
     page.table.setCurrentIndex(page.proxy.index(-1, -1))

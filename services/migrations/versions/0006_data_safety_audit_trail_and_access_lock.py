@@ -2,7 +2,7 @@
 
 Revision ID: 0006
 Revises: 0001
-Create Date: 2026-11-23 09:37:50.875769
+Create Date: 2026-11-23 10:51:02.103459
 """
 from alembic import op
 import sqlalchemy as sa
@@ -30,6 +30,7 @@ def upgrade() -> None:
     sa.Column('action', sa.String(length=20), nullable=False),
     sa.Column('table_name', sa.String(length=60), nullable=False),
     sa.Column('row_id', sa.String(length=100), nullable=False),
+    sa.Column('row_label', sa.String(length=200), nullable=False),
     sa.Column('member_id', sa.Integer(), nullable=True),
     sa.Column('meeting_id', sa.Integer(), nullable=True),
     sa.Column('field', sa.String(length=60), nullable=False),
