@@ -129,8 +129,11 @@ def _failed(report: IntegrityReport, exc: sqlite3.Error, path: Path) -> Integrit
     return report
 
 
-def damaged_message(path: Path, backup) -> str:
-    """What to tell the user about a damaged file, naming the newest good backup."""
+def damaged_message(path: Path, backup, command: bool = True) -> str:
+    """What to tell the user about a damaged file, naming the newest good backup.
+
+    `command`: add the command line that restores it (for the command line; the window offers a button).
+    """
     text = _("The data file {path} is damaged (it fails SQLite's integrity check). "
              "The program does not write to it.").format(path=path)
     if backup is None:
@@ -138,6 +141,9 @@ def damaged_message(path: Path, backup) -> str:
     from .i18n import format_date
 
     when = format_date(backup.taken_at.date()) + backup.taken_at.strftime(" %H:%M") if backup.taken_at else "?"
+    if not command:
+        return text + " " + _("The newest good backup is {backup} (taken {when}).").format(
+            backup=backup.path, when=when)
     return text + " " + _(
         "The newest good backup is {backup} (taken {when}). To restore it: "
         "python main.py restore --db \"{path}\" \"{backup}\" --yes"

@@ -285,7 +285,8 @@ def test_damaged_file_at_start_offers_the_newest_good_backup(qtbot, db, monkeypa
 
     def choose(dlg):
         offered.append(dlg)
-        assert "bị hỏng" in dlg.findChildren(QtWidgets.QLabel)[0].text()
+        intro = dlg.findChildren(QtWidgets.QLabel)[0].text()
+        assert "bị hỏng" in intro and str(good.path) in intro and "main.py" not in intro
         assert dlg.selected().path == good.path
         dlg.chosen = dlg.selected()
         return QtWidgets.QDialog.DialogCode.Accepted

@@ -39,7 +39,9 @@ def recover_at_start(path: Path, error: UserError, parent=None):
     if not damaged:
         inform(parent, _("Cannot open the database"), str(error), error=True)
         return None
-    dlg = RestoreDialog(Path(path), parent=parent, damaged=str(error))
+    message = integrity.damaged_message(Path(path), error.backup, command=False) \
+        if isinstance(error, integrity.DamagedDatabaseError) else str(error)
+    dlg = RestoreDialog(Path(path), parent=parent, damaged=message)
     if dlg.exec() != QtWidgets.QDialog.DialogCode.Accepted or dlg.chosen is None:
         return None
     try:
@@ -217,7 +219,7 @@ def check_data(window) -> integrity.IntegrityReport:
     if not report.ok:
         log.error("Integrity check of %s failed: %s", db.path, report.problems)
         integrity.block_writes(db)
-        message = integrity.damaged_message(Path(db.path), backup.newest_good_backup(db.path))
+        message = integrity.damaged_message(Path(db.path), backup.newest_good_backup(db.path), command=False)
         inform(window, _("Check the data"), message, error=True)
         restore_from_backup(window)
     else:
