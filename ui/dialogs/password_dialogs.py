@@ -46,7 +46,9 @@ class LoginDialog(QtWidgets.QDialog):
         self.how: str | None = None
         self.secret = ""
         self.setWindowTitle(_("Open Sổ chi bộ"))
-        intro = QtWidgets.QLabel(_("This data is protected by a password.") + "\n" + str(Path(db.path).name))
+        self.setMinimumWidth(480)
+        intro = QtWidgets.QLabel(_("This data is protected by a password.") + "\n"
+                                 + _("Data file: {path}").format(path=Path(db.path).name))
         intro.setWordWrap(True)
         self.user = QtWidgets.QLineEdit(user)
         self.user.setPlaceholderText(_("your name, recorded in the history of changes"))
