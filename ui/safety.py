@@ -135,7 +135,7 @@ def _branch_name(db) -> str:
 def add_file_menu_actions(window, menu: QtWidgets.QMenu) -> None:
     """Backup now, restore, check, password: added to the File menu of the main window."""
     menu.addSeparator()
-    window._add(menu, _("Back up now…"), "Ctrl+Shift+S", lambda: backup_now(window))
+    window._add(menu, _("Back up now…"), "Ctrl+Shift+B", lambda: backup_now(window))
     window._add(menu, _("Restore from a backup…"), None, lambda: restore_from_backup(window))
     window._add(menu, _("Check the data"), None, lambda: check_data(window))
     window._add(menu, _("Open the backups folder"), None, lambda: open_folder(backup.backups_folder(window.ctx.db.path)))

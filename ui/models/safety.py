@@ -105,8 +105,8 @@ class AuditTableModel(_RowsModel):
         ("action", N_("What was done")),
         ("record", N_("Record")),
         ("field", N_("Field")),
-        ("old", N_("Before")),
-        ("new", N_("After")),
+        ("old", N_("Old value")),
+        ("new", N_("New value")),
     ]
 
     def cell(self, row, key: str, role):
