@@ -26,6 +26,9 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_gui(window.db, exit_after_show=window.exit_after_show)
     from services.cli import build_parser, dispatch
+    from services.logs import install_logging
+
+    install_logging()
 
     args = build_parser().parse_args(argv)
     if args.command is None:

@@ -7,6 +7,7 @@ from .meeting import Attendance, AttendanceStatus, Meeting, MeetingKind, Minutes
 from .member import DisciplineForm, EventKind, Member, MemberEvent
 from .rating import MonthlyRating
 from .review import MemberReview, ReviewLog, ReviewYear  # noqa: F401
+from .safety import AccessLock, AuditEntry  # noqa: F401  (data safety)
 
 __all__ = ["Base", "Branch", "Setting", "Member", "MemberEvent", "EventKind", "DisciplineForm",
            "MonthlyRating", "DuesRate", "DuesPayment", "DuesPaymentMonth"]

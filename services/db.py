@@ -12,7 +12,7 @@ from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
-from . import backup
+from . import audit, backup, integrity
 from .errors import UserError
 from .i18n import _
 
@@ -89,6 +89,7 @@ class Database:
         self.engine = engine
         self.Session = sessionmaker(engine, expire_on_commit=False)
         self.upgrade_backup: Path | None = None
+        audit.install(self)  # data safety: every change is logged (services/audit.py)
 
     @contextlib.contextmanager
     def begin(self) -> Iterator[Session]:
@@ -125,6 +126,7 @@ def open_database(path: Path | str, create: bool = False) -> Database:
         path.parent.mkdir(parents=True, exist_ok=True)
     else:
         _check_sqlite_file(path)
+        integrity.refuse_if_damaged(path)  # data safety: a damaged file is never written to
     engine = make_engine(path)
     db = Database(path, engine)
     try:

@@ -98,7 +98,7 @@ def parse_date(text: str) -> dt.date | None:
         return None
     for sep in ("/", "-", "."):
         parts = text.split(sep)
-        if len(parts) == 3 and all(p.strip().isdigit() for p in parts):
+        if len(parts) == 3 and all(p.strip().isdecimal() for p in parts):
             a, b, c = (int(p) for p in parts)
             if len(parts[0].strip()) == 4:
                 year, month, day = a, b, c

@@ -471,7 +471,7 @@ def _columns(sheet: _Sheet, hi: int) -> tuple[list[ImportColumn], list[str], int
     name_cols = [c for c in range(len(header)) if _match_header(header[c]) in ("full_name", "family", "given")]
     two_rows = (
         any(sub_fields.values())
-        and all(c not in sub_fields or sub_fields[c] for c in name_cols)  # no name under "Họ và tên"
+        and all(_is_blank(sub[c]) for c in name_cols if c < len(sub))  # nothing under "Họ và tên"
         and all(isinstance(v, str) and not parse_cell_date(v).value for v in sub if not _is_blank(v))
     )
     start = hi + 2 if two_rows else hi + 1
@@ -883,7 +883,8 @@ def _build_events(row: ImportRow, cells: dict[str, Any], dates: dict[str, dt.dat
 def _check_within_file(row: ImportRow, by_field: dict[str, ImportColumn],
                        seen_names: dict[tuple[str, dt.date | None], int], seen_cards: dict[str, int]) -> None:
     m = row.member
-    name_header = (by_field.get("full_name") or by_field.get("family") or by_field.get("given")).header
+    name_col = by_field.get("full_name") or by_field.get("family") or by_field.get("given")
+    name_header = name_col.header if name_col else ""
     if m.full_name:
         key = (fold(m.full_name), m.birth_date)
         if key in seen_names:

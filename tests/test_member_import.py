@@ -459,3 +459,22 @@ def test_cli_import_of_a_renamed_text_file_fails_cleanly(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.startswith("Lỗi: Tệp ds.xlsx không phải là bảng tính Excel đọc được")
     assert "Traceback" not in err
+
+
+def test_a_first_row_under_the_header_is_data_not_a_second_header(tmp_path):
+    """Found by fuzzing: a row whose only cell is 'Nam' under 'Giới tính'… was taken for a second header
+    row when it sat under 'Họ và tên', and the name column was lost. Rows without a name are errors."""
+    import csv as _csv
+
+    from services import member_import as mi
+
+    path = tmp_path / "ds.csv"
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        w = _csv.writer(fh)
+        w.writerow(["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Ngày vào Đảng"])
+        w.writerow(["", "Nam"])
+        w.writerow(["1", "Nguyễn Văn An", "01/02/1980", "Nam", "03/02/2010"])
+    preview = mi.read_import(path)
+    assert "full_name" in {c.field for c in preview.columns}
+    assert not preview.ok
+    assert [r.member.full_name for r in preview.rows][-1] == "Nguyễn Văn An"

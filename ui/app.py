@@ -32,17 +32,22 @@ def load_database(db_path: Path | None, parent=None):
     from services.db import open_database
     from services.errors import UserError
 
+    from . import safety
     from .context import AppContext
     from .dialogs.identity_dialog import IdentityDialog
-    from .widgets import inform
 
     path = Path(db_path) if db_path else default_db_path()
     try:
         db = open_database(path, create=db_path is None)
     except UserError as exc:
-        inform(parent, _("Cannot open the database"), str(exc), error=True)
+        db = safety.recover_at_start(path, exc, parent)  # data safety: offers the newest good backup
+        if db is None:
+            return None
+    user = safety.after_open(db, parent)  # data safety: password, daily backup, link check
+    if user is None:
+        db.close()
         return None
-    ctx = AppContext(db)
+    ctx = AppContext(db, user=user)
     if ctx.identity() is None:
         if IdentityDialog(ctx, first_run=True, parent=parent).exec() != QtWidgets.QDialog.DialogCode.Accepted:
             db.close()
@@ -68,9 +73,14 @@ def run_gui(db_path: Path | None = None, exit_after_show: bool = False) -> int:
     With `exit_after_show` (hidden --exit-after-show, used to time the start) the program quits as
     soon as the pages are filled with the data.
     """
-    from .main_window import MainWindow
+    from services.logs import install_logging
 
+    from .main_window import MainWindow
+    from .safety import install_excepthook
+
+    install_logging()
     app = make_app()
+    install_excepthook()  # data safety: unexpected errors are logged and shown in Vietnamese
     window = MainWindow()
     window.resize(1280, 760)
     window.show()

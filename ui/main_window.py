@@ -6,6 +6,7 @@ import importlib
 from services.i18n import N_, _
 
 from .qt import Qt, QtCore, QtGui, QtWidgets
+from .safety import add_file_menu_actions
 
 # (key, English title msgid, "module:PageClass"). Ctrl+1 … Ctrl+7 jump to them in this order.
 # Pages are imported when a database is attached: the empty window shows before the database
@@ -106,6 +107,7 @@ class MainWindow(QtWidgets.QMainWindow):
     def _build_menus(self) -> None:
         menu = self.menuBar().addMenu(_("&File"))
         self._add(menu, _("Branch details…"), None, self.edit_identity)
+        add_file_menu_actions(self, menu)  # data safety: backup, restore, check, password (ui/safety.py)
         menu.addSeparator()
         self._add(menu, _("Quit"), "Ctrl+Q", self.close)
         view = self.menuBar().addMenu(_("&View"))

@@ -18,6 +18,7 @@ COMMAND_MODULES = [
     "services.cli.dues",
     "services.cli.review",
     "services.cli.exchange",
+    "services.cli.safety",
     "services.cli.selftest",
 ]
 
@@ -66,6 +67,12 @@ def dispatch(args: argparse.Namespace) -> int:
         return 1
     except UserError as exc:
         print(_("Error: {message}").format(message=exc), file=sys.stderr)
+        return 1
+    except Exception as exc:  # data safety: a bug prints one line and goes to the log, not a traceback
+        from ..logs import log_unexpected
+
+        print(_("Unexpected error: {error}. The details are in the log file {path}.").format(
+            error=exc, path=log_unexpected(exc, "command line")), file=sys.stderr)
         return 1
 
 

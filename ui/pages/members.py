@@ -82,6 +82,7 @@ class MembersPage(Page):
         self.act_edit = self._action(_("Edit"), "F2", self.edit_member)
         self.act_event = self._action(_("Record an event"), "Ctrl+E", self.add_event)
         self.act_del_event = self._action(_("Delete the selected event"), None, self.delete_event)
+        self.act_audit = self._action(_("Change history"), None, self.show_audit)  # data safety
         self.actions_bar.addSeparator()
         self.extra_actions()
 
@@ -314,3 +315,14 @@ class MembersPage(Page):
                           title=_("Export the list of members"), cancellable=False,
                           on_done=lambda count: inform(self, _("Export the list of members"), _(
                               "Exported {count} members to {path}.").format(count=count, path=path)))
+
+    def show_audit(self) -> None:
+        """Lịch sử thay đổi of the selected member (data safety, services/audit.py)."""
+        from ..dialogs.audit_dialog import AuditDialog
+
+        member_id = self.selected_id()
+        if member_id is None:
+            inform(self, _("Change history"), _("Select a member first."))
+            return
+        name = self.model.row_at(self.model.row_of_id(member_id)).full_name
+        AuditDialog(self.ctx, _("Change history of {name}").format(name=name), self, member_id=member_id).exec()

@@ -1,0 +1,373 @@
+"""Audit trail (lịch sử thay đổi): who changed which record, when, from what to what.
+
+Every `Database` installs this on its session factory (services/db.py), so that every area's writes
+are logged without their code knowing. It works from SQLAlchemy's session events:
+
+* the unit of work of each flush lists every row inserted, updated (with each column's attribute
+  history: old and new value) and deleted, including rows deleted as orphans by a cascade;
+* the entries are written in `after_flush`, when the keys of new rows are known, with a plain INSERT on
+  the flush's own connection: they are part of the same transaction, so a change that is rolled back
+  leaves no entry, and an entry never exists without its change.
+
+Not seen: bulk statements (`session.execute(update(...))`) and raw SQL, which bypass the unit of work.
+Areas that change records that way, or that want a named entry ("amendment of the minutes"), call
+`record()`.
+
+Entries are linked to a member (`member_id`) when the row is a member or has a `member_id` column, and to
+a meeting (`meeting_id`) when the row is a meeting or has a `meeting_id` column, so that the history of a
+member or of a meeting is one query: `audit_entries(session, member_id=...)`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import getpass
+import json
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+from sqlalchemy import event, insert, select
+from sqlalchemy.orm import Session
+
+from models import AuditEntry
+
+from .i18n import N_, _, format_date
+
+INSERT, UPDATE, DELETE = "insert", "update", "delete"
+RESTORE = "restore"       # the database was replaced by a backup (written into the restored file)
+AMEND = "amend"           # an area's named correction of a finalised record
+
+ACTION_LABELS = {
+    INSERT: N_("Added"),
+    UPDATE: N_("Changed"),
+    DELETE: N_("Deleted"),
+    RESTORE: N_("Restored from a backup"),
+    AMEND: N_("Amended"),
+}
+
+# Columns that only the program sets; not worth a line in the history.
+NOISE_FIELDS = {"uid", "created_at", "updated_at"}
+
+
+@dataclass
+class TableInfo:
+    """How a table shows in the history. `label` and field labels are English msgids."""
+
+    label: str
+    fields: dict[str, str] = field(default_factory=dict)
+    values: dict[str, Callable[[str], str]] = field(default_factory=dict)
+    member_table: bool = False    # its rows are members: member_id = the row's key
+    meeting_table: bool = False   # its rows are meetings: meeting_id = the row's key
+    redact: bool = False          # log that a row changed, never its values (password hashes)
+    skip: bool = False            # never logged
+    row_label: Callable[[object], str] | None = None  # names the record for the user (stored with the entry)
+
+
+TABLES: dict[str, TableInfo] = {}
+
+
+def register_table(table: str, label: str, fields: dict[str, str] | None = None, *,
+                   values: dict[str, Callable[[str], str]] | None = None, member_table: bool = False,
+                   meeting_table: bool = False, redact: bool = False, skip: bool = False,
+                   row_label: Callable[[object], str] | None = None) -> None:
+    """Name a table and its fields (English msgids, marked with N_) for the history shown to the user.
+
+    Tables that are not registered are still logged; they show under their technical names.
+    `values` formats a stored value of a field for display (e.g. an event kind as its Vietnamese label).
+    `row_label(values)` names the record ("Sinh hoạt tháng 12/2025") from the row's loaded column values
+    (attributes of a namespace; a missing one leaves the label empty).
+    """
+    TABLES[table] = TableInfo(label, dict(fields or {}), dict(values or {}), member_table, meeting_table,
+                              redact, skip, row_label)
+
+
+def _event_kind_label(value: str) -> str:
+    from .members import EVENT_LABELS
+
+    try:
+        from models import EventKind
+
+        return _(EVENT_LABELS[EventKind(value)])
+    except (ValueError, KeyError):
+        return value
+
+
+register_table("audit_entry", "", skip=True)
+register_table("access_lock", N_("Password for opening the program"), redact=True)
+register_table("member", N_("Member"), member_table=True, row_label=lambda m: m.full_name, fields={
+    "full_name": N_("Full name"), "birth_date": N_("Date of birth"), "gender": N_("Gender"),
+    "ethnicity": N_("Ethnicity"), "card_number": N_("Party card no."), "position": N_("Position"),
+    "note": N_("Note"),
+})
+register_table("member_event", N_("Party life event"), fields={
+    "kind": N_("Kind of event"), "date": N_("Date"), "end_date": N_("End date"),
+    "other_org": N_("Other Party organisation"), "form": N_("Form of discipline"), "reason": N_("Reason"),
+    "member_id": N_("Member"),
+}, values={"kind": _event_kind_label}, row_label=lambda e: _event_kind_label(e.kind or ""))
+register_table("branch", N_("Branch details"), fields={
+    "name": N_("Name of the branch"), "parents": N_("Superior committees"), "place": N_("Place name in dates"),
+    "secretary": N_("Secretary"), "deputy_secretary": N_("Deputy secretary"), "kind": N_("Kind of organisation"),
+})
+register_table("setting", N_("Setting"), fields={"key": N_("Setting"), "value": N_("Value")})
+register_table("meeting", N_("Branch meeting"), meeting_table=True)
+register_table("database", N_("Database"))  # named entries about the whole file (restore)
+
+
+# --- who ----------------------------------------------------------------------------------------
+
+def default_user() -> str:
+    """The operating system's user name, the default author of changes."""
+    try:
+        name = getpass.getuser()
+    except Exception:  # no user database entry (some containers), or no USERNAME on Windows
+        name = os.environ.get("USERNAME") or os.environ.get("USER") or ""
+    return name.strip()[:100]
+
+
+class AuditContext:
+    """Per open database: the name written as the author of changes (set at login)."""
+
+    def __init__(self, user: str = ""):
+        self.user = user or default_user()
+
+
+def install(db) -> None:
+    """Log every change made through `db.Session` (called by services.db.Database)."""
+    if getattr(db, "audit", None) is not None:
+        return
+    db.audit = AuditContext()
+    db.Session.configure(info={"audit": db.audit})
+    event.listen(db.Session, "after_flush", _after_flush)
+
+
+def set_user(db, name: str) -> None:
+    """The author of the following changes: the name typed at login, else the OS user name."""
+    from .vntext import nfc
+
+    db.audit.user = nfc(name)[:100] or default_user()
+
+
+def _user_of(session: Session) -> str | None:
+    ctx = session.info.get("audit")
+    return None if ctx is None else ctx.user
+
+
+# --- capture ------------------------------------------------------------------------------------
+
+def _text(value) -> str | None:
+    """A stored value as text: dates in ISO form, JSON for lists and dicts."""
+    if value is None:
+        return None
+    if isinstance(value, enum.Enum):
+        value = value.value
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, list | dict | tuple):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    if isinstance(value, bytes):
+        return f"<{len(value)} bytes>"
+    return str(value)
+
+
+def _after_flush(session: Session, flush_context) -> None:
+    user = _user_of(session)
+    if user is None:
+        return
+    now = dt.datetime.now()
+    rows: list[dict] = []
+    for state, (is_delete, list_only) in list(flush_context.states.items()):
+        if list_only:
+            continue
+        obj = state.obj()
+        if obj is None:
+            continue
+        rows.extend(_entries_for(state, obj, is_delete, user, now))
+    if rows:
+        session.connection().execute(insert(AuditEntry.__table__), rows)
+
+
+def _entries_for(state, obj, is_delete: bool, user: str, now: dt.datetime) -> list[dict]:
+    mapper = state.mapper
+    table = mapper.local_table.name
+    info = TABLES.get(table)
+    if info is not None and info.skip:
+        return []
+    keys = [a.key for a in mapper.column_attrs]
+    pk_keys = {mapper.get_property_by_column(c).key for c in mapper.primary_key}
+    loaded = state.dict
+    pk = [loaded.get(k) for k in (mapper.get_property_by_column(c).key for c in mapper.primary_key)]
+    row_id = ",".join("" if v is None else str(v) for v in pk)
+
+    def link(flag: bool, column: str) -> int | None:
+        if flag:
+            value = pk[0] if len(pk) == 1 else None
+        elif column in keys:
+            value = loaded.get(column)
+            if value is None and not is_delete:
+                hist = state.attrs[column].history
+                value = (hist.deleted or [None])[0]
+        else:
+            return None
+        return value if isinstance(value, int) else None
+
+    label = ""
+    if info is not None and info.row_label is not None:
+        try:
+            # Only the values already loaded: no SQL in the middle of a flush.
+            label = str(info.row_label(SimpleNamespace(**loaded)) or "")[:200]
+        except Exception:  # a label is a nicety; never let it stop a change
+            label = ""
+    base = {
+        "at": now, "user": user, "table_name": table, "row_id": row_id, "row_label": label,
+        "member_id": link(bool(info and info.member_table), "member_id"),
+        "meeting_id": link(bool(info and info.meeting_table), "meeting_id"),
+        "field": "", "old": None, "new": None,
+    }
+    redact = bool(info and info.redact)
+    shown = [k for k in keys if k not in pk_keys and k not in NOISE_FIELDS]
+    if is_delete or state.key is None:
+        values = {k: _text(loaded[k]) for k in shown if k in loaded and loaded[k] not in (None, "")}
+        text = None if redact else json.dumps(values, ensure_ascii=False, sort_keys=True)
+        if is_delete:
+            return [{**base, "action": DELETE, "old": text}]
+        return [{**base, "action": INSERT, "new": text}]
+    out = []
+    for key in shown:
+        hist = state.attrs[key].history
+        if not hist.added and not hist.deleted:
+            continue
+        old = _text(hist.deleted[0]) if hist.deleted else None
+        new = _text(hist.added[0]) if hist.added else None
+        if old == new:
+            continue
+        if redact:
+            return [{**base, "action": UPDATE}]
+        out.append({**base, "action": UPDATE, "field": key, "old": old, "new": new})
+    return out
+
+
+def record(session: Session, action: str, table: str, row_id: object = "", *, member_id: int | None = None,
+           meeting_id: int | None = None, field: str = "", old: object = None, new: object = None) -> None:
+    """A named entry (an amendment, a restore) written with the change in the same transaction."""
+    user = _user_of(session) or default_user()
+    session.add(AuditEntry(at=dt.datetime.now(), user=user, action=action, table_name=table,
+                           row_id="" if row_id is None else str(row_id), row_label="", member_id=member_id,
+                           meeting_id=meeting_id, field=field, old=_text(old), new=_text(new)))
+    session.flush()
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+def audit_entries(session: Session, table: str | None = None, row_id: object = None,
+                  member_id: int | None = None, meeting_id: int | None = None,
+                  limit: int | None = 1000) -> list[AuditEntry]:
+    """Entries newest first, filtered by table and row key, or by member, or by meeting."""
+    query = select(AuditEntry)
+    if table is not None:
+        query = query.where(AuditEntry.table_name == table)
+    if row_id is not None:
+        query = query.where(AuditEntry.row_id == str(row_id))
+    if member_id is not None:
+        query = query.where(AuditEntry.member_id == member_id)
+    if meeting_id is not None:
+        query = query.where(AuditEntry.meeting_id == meeting_id)
+    query = query.order_by(AuditEntry.id.desc())
+    if limit is not None:
+        query = query.limit(limit)
+    return list(session.scalars(query))
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    """One entry as the user reads it (all text already in Vietnamese)."""
+
+    id: int
+    at: dt.datetime
+    when: str
+    user: str
+    action: str
+    record: str
+    field: str
+    old: str
+    new: str
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+
+
+def format_value(table: str, field_name: str, value: str | None) -> str:
+    """A stored value as the user reads it: 1980-01-02 -> 02/01/1980, event kinds by name."""
+    if value is None or value == "":
+        return ""
+    info = TABLES.get(table)
+    if info is not None and field_name in info.values:
+        return info.values[field_name](value)
+    if _ISO_DATE.match(value):
+        return format_date(dt.date.fromisoformat(value))
+    if _ISO_DATETIME.match(value):
+        try:
+            moment = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        return f"{format_date(moment.date())} {moment:%H:%M}"
+    if value.startswith("[") and value.endswith("]"):
+        try:
+            items = json.loads(value)
+        except ValueError:
+            return value
+        if isinstance(items, list):
+            return "; ".join(str(i) for i in items)
+    return value
+
+
+def field_label(table: str, field_name: str) -> str:
+    info = TABLES.get(table)
+    if info is not None and field_name in info.fields:
+        return _(info.fields[field_name])
+    return field_name
+
+
+def table_label(table: str) -> str:
+    info = TABLES.get(table)
+    return _(info.label) if info is not None and info.label else table
+
+
+def _summary(table: str, text: str | None) -> str:
+    """An inserted or deleted row's values: 'Họ và tên: Nguyễn Văn An; Ngày sinh: 01/01/1980'."""
+    if not text:
+        return ""
+    try:
+        values = json.loads(text)
+    except ValueError:
+        return text
+    if not isinstance(values, dict):
+        return str(values)
+    info = TABLES.get(table)
+    order = list(info.fields) if info else []
+    keys = sorted(values, key=lambda k: (order.index(k) if k in order else len(order), k))
+    return "; ".join(f"{field_label(table, k)}: {format_value(table, k, values[k])}" for k in keys
+                     if not (info and k == "member_id" and not info.member_table))
+
+
+def describe(entry: AuditEntry) -> AuditRow:
+    action = _(ACTION_LABELS[entry.action]) if entry.action in ACTION_LABELS else entry.action
+    record_text = table_label(entry.table_name)
+    if entry.row_label:
+        record_text = f"{record_text}: {entry.row_label}"
+    if entry.action in (INSERT, DELETE):
+        old, new = _summary(entry.table_name, entry.old), _summary(entry.table_name, entry.new)
+    else:
+        old = format_value(entry.table_name, entry.field, entry.old)
+        new = format_value(entry.table_name, entry.field, entry.new)
+    when = f"{format_date(entry.at.date())} {entry.at:%H:%M:%S}"
+    return AuditRow(entry.id, entry.at, when, entry.user, action, record_text,
+                    field_label(entry.table_name, entry.field) if entry.field else "", old, new)
+
+
+def audit_rows(session: Session, **filters) -> list[AuditRow]:
+    """`audit_entries(...)` described for display, newest first."""
+    return [describe(e) for e in audit_entries(session, **filters)]

@@ -1,0 +1,171 @@
+"""Subcommands: backup, restore, check, password."""
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from pathlib import Path
+
+from ..errors import UserError
+from ..i18n import _
+from . import add_db_argument
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("backup", help=_("make a consistent backup of the database"),
+                       description=_("Make a consistent backup of the database, also while the program is open. "
+                                     "Without --out the copy goes to the backups folder beside the database, "
+                                     "where old copies are rotated."))
+    add_db_argument(p)
+    p.add_argument("--out", type=Path, help=_("the backup file to write, e.g. on a USB stick"))
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore", help=_("replace the database by a backup (the current state is backed up first)"),
+                       description=_("Replace the database by a backup. The backup must pass the full integrity "
+                                     "check; the current state is backed up first. Without --yes only shows what "
+                                     "the backup holds and changes nothing. Close the program window first."))
+    add_db_argument(p)
+    p.add_argument("file", type=Path, help=_("the backup file"))
+    p.add_argument("--yes", action="store_true", help=_("really restore (without it nothing is changed)"))
+    p.set_defaults(func=cmd_restore)
+
+    p = sub.add_parser("check", help=_("check the database file for damage"),
+                       description=_("Check the database file with SQLite's integrity check and foreign key "
+                                     "check, without writing to it. Exit status 0: sound; 1: problems found."))
+    add_db_argument(p)
+    p.add_argument("--quick", action="store_true", help=_("the faster check done at every start"))
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("password", help=_("set or remove the password for opening the program"),
+                       description=_("Set, change or remove the password asked for when the program opens. "
+                                     "It is a lock on the program, not encryption of the file. Passwords are "
+                                     "read from the keyboard without showing them, or one per line from "
+                                     "standard input: the current one (if set), then the new one twice."))
+    psub = p.add_subparsers(dest="password_command", metavar=_("ACTION"), required=True)
+    s = psub.add_parser("set", help=_("set or change the password; prints a new recovery code"),
+                        description=_("Set or change the password. Prints a recovery code once: print it or "
+                                      "write it down and keep it with the branch's papers."))
+    add_db_argument(s)
+    s.set_defaults(func=cmd_password_set)
+    r = psub.add_parser("remove", help=_("open the program without a password from now on"),
+                        description=_("Remove the password; needs the current password or the recovery code."))
+    add_db_argument(r)
+    r.set_defaults(func=cmd_password_remove)
+
+
+def _must_exist(path: Path) -> None:
+    from ..db import NoDatabaseError
+
+    if not path.exists():
+        raise NoDatabaseError(
+            _("There is no database at {path}. Create one with the command 'init'.").format(path=path))
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from ..backup import backup_now, inspect_backup, rotation_counts
+    from ..integrity import refuse_if_damaged
+
+    _must_exist(args.db)
+    refuse_if_damaged(args.db)
+    current = inspect_backup(args.db)
+    if not current.ok:
+        raise UserError(_("The file {path} cannot be backed up: {problem}").format(path=args.db, problem=current.problem))
+    keep_daily, keep_monthly = rotation_counts(args.db)
+    info = backup_now(args.db, args.out, keep_daily, keep_monthly)
+    print(_("Backed up {db} to {path}: {summary}").format(db=args.db, path=info.path, summary=info.summary()))
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from ..backup import inspect_backup, restore
+
+    if not args.file.exists():
+        raise UserError(_("There is no file {path}.").format(path=args.file))
+    info = inspect_backup(args.file, full=True)
+    if not info.ok:
+        raise UserError(_("The file {path} cannot be restored: {problem}").format(path=args.file, problem=info.problem))
+    print(_("Backup: {summary}").format(summary=info.summary()))
+    if args.db.exists():
+        current = inspect_backup(args.db)
+        print(_("Now in {path}: {summary}").format(
+            path=args.db, summary=current.contents() if current.ok else current.problem))
+    if not args.yes:
+        print(_("Nothing was changed. Add --yes to restore (the current state is backed up first)."))
+        return 1
+    result = restore(args.db, args.file)
+    print(_("Restored {db} from {file}: {summary}").format(db=args.db, file=args.file,
+                                                           summary=result.restored.summary()))
+    if result.safety_copy is not None:
+        print(_("The state before the restore is kept in {path}.").format(path=result.safety_copy))
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from ..backup import newest_good_backup
+    from ..integrity import check_file, damaged_message
+
+    _must_exist(args.db)
+    report = check_file(args.db, full=not args.quick, foreign_keys=True)
+    kind = "quick_check" if args.quick else "integrity_check"
+    if report.ok:
+        print(_("Integrity check ({kind}) of {path}: passed.").format(kind=kind, path=args.db))
+    else:
+        print(_("Integrity check ({kind}) of {path}: FAILED.").format(kind=kind, path=args.db))
+        for problem in report.problems:
+            print("  " + problem)
+        print(damaged_message(args.db, newest_good_backup(args.db)))
+        return 1
+    if report.foreign_key_problems:
+        print(_("Links between records (foreign_key_check): {n} records point at records that do not exist:")
+              .format(n=len(report.foreign_key_problems)))
+        for table, row, parent in report.foreign_key_problems[:20]:
+            print(f"  {table} #{row} -> {parent}")
+        return 1
+    print(_("Links between records (foreign_key_check): passed."))
+    return 0
+
+
+def _read_secret(prompt: str) -> str:
+    """A password from the keyboard (not shown) or one line of standard input."""
+    if sys.stdin is not None and sys.stdin.isatty():
+        return getpass.getpass(prompt)
+    line = sys.stdin.readline() if sys.stdin is not None else ""
+    if not line:
+        raise UserError(_("No password was given."))
+    return line.rstrip("\r\n")
+
+
+def cmd_password_set(args: argparse.Namespace) -> int:
+    from ..access import is_locked, set_password
+    from . import open_existing
+
+    db = open_existing(args.db)
+    try:
+        with db.begin() as session:
+            current = _read_secret(_("Current password (or recovery code): ")) if is_locked(session) else None
+            new = _read_secret(_("New password: "))
+            repeat = _read_secret(_("Repeat the new password: "))
+            code = set_password(session, new, repeat, current)
+    finally:
+        db.close()
+    print(_("The password is set. It locks the program, it does not encrypt the file."))
+    print(_("Recovery code (shown only now; print it or write it down and keep it with the branch's papers):"))
+    print("    " + code)
+    return 0
+
+
+def cmd_password_remove(args: argparse.Namespace) -> int:
+    from ..access import is_locked, remove_password
+    from . import open_existing
+
+    db = open_existing(args.db)
+    try:
+        with db.begin() as session:
+            if not is_locked(session):
+                print(_("No password is set; nothing was changed."))
+                return 0
+            remove_password(session, _read_secret(_("Current password (or recovery code): ")))
+    finally:
+        db.close()
+    print(_("The password is removed: the program opens without a password."))
+    return 0

@@ -1,0 +1,365 @@
+"""Data safety in the window: start-up lock and checks, backup, restore, check, history, error dialog."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from services import access, audit, backup, integrity, logs
+from services import members as svc
+from tests.test_backup import corrupt, names
+from ui import app as ui_app
+from ui import safety as ui_safety
+from ui.context import AppContext
+from ui.dialogs import restore_dialog
+from ui.dialogs.audit_dialog import AuditDialog
+from ui.dialogs.password_dialogs import LoginDialog, PasswordDialog, RecoveryCodeDialog
+from ui.dialogs.restore_dialog import RestoreDialog
+from ui.main_window import MainWindow
+from ui.models.safety import AuditTableModel, BackupTableModel
+from ui.qt import Qt, QtWidgets
+
+TODAY = dt.date(2025, 12, 15)
+
+
+class FixedContext(AppContext):
+    def today(self):
+        return TODAY
+
+
+@pytest.fixture(autouse=True)
+def fast_scrypt(monkeypatch):
+    monkeypatch.setattr(access, "SCRYPT_N", 2 ** 10)
+
+
+@pytest.fixture
+def messages(monkeypatch):
+    """Message boxes are recorded instead of shown: (title, text, error)."""
+    shown = []
+
+    def fake(_parent, title, text, error=False):
+        shown.append((title, text, error))
+
+    monkeypatch.setattr(ui_safety, "inform", fake)
+    monkeypatch.setattr("ui.pages.members.inform", fake)
+    return shown
+
+
+def add(db, name: str) -> int:
+    with db.begin() as s:
+        return svc.add_member(s, svc.MemberInput(name, dt.date(2010, 1, 1), dt.date(2011, 2, 1)), TODAY).id
+
+
+@pytest.fixture
+def window(qtbot, db):
+    add(db, "Nguyễn Văn An")
+    win = MainWindow(FixedContext(db))
+    qtbot.addWidget(win)
+    win.resize(1366, 768)
+    win.show()
+    return win
+
+
+def test_models_pass_qt_model_tester(qtmodeltester, db, tmp_path):
+    add(db, "Nguyễn Văn An")
+    good = backup.backup_now(db.path)
+    bad = tmp_path / "x.db"
+    bad.write_text("không phải dữ liệu", encoding="utf-8")
+    model = BackupTableModel()
+    model.set_rows([good, backup.inspect_backup(bad)])
+    qtmodeltester.check(model)
+    assert model.first_good_row() == 0
+    assert model.index(1, 5).data() == "tệp không phải là dữ liệu của Sổ chi bộ."
+    with db.begin() as s:
+        rows = audit.audit_rows(s)
+    history = AuditTableModel()
+    history.set_rows(rows)
+    qtmodeltester.check(history)
+    assert history.headerData(0, Qt.Orientation.Horizontal) == "Thời gian"
+
+
+def test_file_menu_offers_backup_restore_check_and_password(window):
+    file_menu = window.menuBar().actions()[0].menu()
+    texts = [a.text() for a in file_menu.actions()]
+    for text in ("Sao lưu ngay…", "Khôi phục từ bản sao lưu…", "Kiểm tra dữ liệu", "Mật khẩu mở chương trình…"):
+        assert text in texts
+
+
+def test_back_up_now_to_a_chosen_place(window, tmp_path, messages):
+    info = ui_safety.backup_now(window, str(tmp_path / "usb" / "sao-luu"))
+    assert info.ok and info.path == tmp_path / "usb" / "sao-luu.db"
+    assert names(info.path) == ["Nguyễn Văn An"]
+    assert "Đã sao lưu vào" in messages[-1][1] and "1 đảng viên" in messages[-1][1]
+
+
+def test_restore_dialog_lists_backups_with_preview_newest_good_first(qtbot, db, monkeypatch):
+    add(db, "Nguyễn Văn An")
+    older = backup.backup_now(db.path, now=dt.datetime(2025, 1, 5, 9, 0))
+    bad = backup.backup_before(db.path, "sao-luu", now=dt.datetime(2025, 6, 1, 9, 0))
+    corrupt(bad)
+    dlg = RestoreDialog(db.path)
+    qtbot.addWidget(dlg)
+    assert dlg.model.rowCount() == 2
+    assert dlg.selected().path == older.path  # the damaged newer one is not offered first
+    assert dlg.restore_button.isEnabled()
+    assert "05/01/2025 09:00" in dlg.preview.text() and "1 đảng viên" in dlg.preview.text()
+    dlg.table.setCurrentIndex(dlg.model.index(0, 0))
+    assert not dlg.restore_button.isEnabled() and "không khôi phục được" in dlg.preview.text()
+    usb = Path(backup.online_backup(older.path, db.path.parent / "usb" / "mang-ve.db"))
+    dlg.add_file(usb)
+    assert dlg.selected().path == usb and dlg.restore_button.isEnabled()
+    monkeypatch.setattr(restore_dialog, "ask", lambda *_a, **_k: True)
+    qtbot.mouseClick(dlg.restore_button, Qt.MouseButton.LeftButton)
+    assert dlg.result() == QtWidgets.QDialog.DialogCode.Accepted and dlg.chosen.path == usb
+
+
+def test_restore_from_the_menu_reopens_and_refreshes_the_window(window, monkeypatch, messages):
+    db = window.ctx.db
+    saved = backup.backup_now(db.path)
+    add(db, "Lê Thị Bình")
+    window.ctx.notify_changed("members")
+    page = window.show_page("members")
+    assert page.model.rowCount() == 2
+
+    def choose(dlg):
+        dlg.chosen = next(i for i in dlg.model._rows if i.path == saved.path)
+        return QtWidgets.QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(RestoreDialog, "exec", choose)
+    assert ui_safety.restore_from_backup(window)
+    assert window.ctx.db is not db
+    assert page.model.rowCount() == 1
+    assert "Đã khôi phục" in messages[-1][1] and "truoc-khoi-phuc" in messages[-1][1]
+    add(window.ctx.db, "Trần Văn Cường")  # the reopened database is writable
+    assert len(names(window.ctx.db.path)) == 2
+
+
+def test_check_on_demand_passes_and_a_damaged_file_blocks_writes(window, monkeypatch, messages):
+    report = ui_safety.check_data(window)
+    assert report.clean and "đạt" in messages[-1][1]
+    db = window.ctx.db
+    backup.backup_now(db.path)
+    db.engine.dispose()
+    corrupt(db.path)
+    offered = []
+    monkeypatch.setattr(RestoreDialog, "exec", lambda dlg: offered.append(dlg) or 0)
+    report = ui_safety.check_data(window)
+    assert not report.ok and offered
+    assert "bị hỏng" in messages[-1][1]
+    with pytest.raises(integrity.WritesBlockedError):
+        add(db, "Lê Thị Bình")
+
+
+def test_open_window_makes_the_daily_backup(qtbot, db, messages):
+    add(db, "Nguyễn Văn An")
+    db.close()
+    win = ui_app.open_window(db.path)
+    qtbot.addWidget(win)
+    assert [i.reason for i in backup.list_backups(db.path)] == [backup.DAILY]
+    win.ctx.db.close()
+    win2 = ui_app.open_window(db.path)  # the same day: no second copy
+    qtbot.addWidget(win2)
+    assert len(backup.list_backups(db.path)) == 1
+    win2.ctx.db.close()
+
+
+def test_password_is_asked_before_anything_shows(qtbot, db, monkeypatch, messages):
+    add(db, "Nguyễn Văn An")
+    with db.begin() as s:
+        access.set_password(s, "matkhau", "matkhau")
+    db.close()
+    seen = []
+
+    def fake_exec(dlg):
+        seen.append(dlg)
+        assert not [w for w in QtWidgets.QApplication.topLevelWidgets() if isinstance(w, MainWindow)
+                    and w.isVisible() and w.ctx.db.path == db.path]
+        dlg.user.clear()
+        dlg.user.insert("Lê Thị Hồng Nhung")
+        qtbot.keyClicks(dlg.password, "sai-roi")
+        qtbot.mouseClick(dlg.open_button, Qt.MouseButton.LeftButton)
+        assert dlg.result() != QtWidgets.QDialog.DialogCode.Accepted
+        assert "Mật khẩu không đúng" in dlg.problems.text()
+        qtbot.keyClicks(dlg.password, "matkhau")
+        qtbot.mouseClick(dlg.open_button, Qt.MouseButton.LeftButton)
+        return dlg.result()
+
+    monkeypatch.setattr(LoginDialog, "exec", fake_exec)
+    win = ui_app.open_window(db.path)
+    qtbot.addWidget(win)
+    assert seen and win is not None
+    assert win.ctx.user == "Lê Thị Hồng Nhung"
+    add(win.ctx.db, "Lê Thị Bình")
+    with win.ctx.db.begin() as s:
+        assert audit.audit_entries(s, limit=1)[0].user == "Lê Thị Hồng Nhung"
+    win.ctx.db.close()
+
+
+def test_giving_up_at_the_password_opens_nothing(db, monkeypatch, messages):
+    with db.begin() as s:
+        access.set_password(s, "matkhau", "matkhau")
+    db.close()
+    monkeypatch.setattr(LoginDialog, "exec", lambda dlg: QtWidgets.QDialog.DialogCode.Rejected)
+    assert ui_app.open_window(db.path) is None
+
+
+def test_recovery_code_opens_and_a_new_password_is_set(qtbot, db, monkeypatch, messages):
+    with db.begin() as s:
+        code = access.set_password(s, "matkhau", "matkhau")
+    db.close()
+
+    def login(dlg):
+        dlg.forgot.click()
+        assert dlg.help.isVisibleTo(dlg)
+        qtbot.keyClicks(dlg.password, code.lower())
+        dlg.try_open()
+        return dlg.result()
+
+    new_codes = []
+
+    def new_password(dlg):
+        assert not dlg.current.isVisibleTo(dlg)  # the code already proved who it is
+        qtbot.keyClicks(dlg.new, "mat-khau-moi")
+        qtbot.keyClicks(dlg.repeat, "mat-khau-moi")
+        qtbot.mouseClick(dlg.set_button, Qt.MouseButton.LeftButton)
+        new_codes.append(dlg.code)
+        return dlg.result()
+
+    shown = []
+    monkeypatch.setattr(LoginDialog, "exec", login)
+    monkeypatch.setattr(PasswordDialog, "exec", new_password)
+    monkeypatch.setattr(RecoveryCodeDialog, "exec", lambda dlg: shown.append(dlg.code_label.text()) or 1)
+    win = ui_app.open_window(db.path)
+    qtbot.addWidget(win)
+    assert win is not None and shown == new_codes and new_codes[0] != code
+    with win.ctx.db.begin() as s:
+        assert access.unlock(s, "mat-khau-moi") == access.PASSWORD
+        assert access.unlock(s, code) is None
+    win.ctx.db.close()
+
+
+def test_set_password_from_the_menu_shows_the_code_until_it_is_kept(qtbot, window, monkeypatch, tmp_path):
+    def fill(dlg):
+        qtbot.keyClicks(dlg.new, "abc")
+        qtbot.keyClicks(dlg.repeat, "abc")
+        qtbot.mouseClick(dlg.set_button, Qt.MouseButton.LeftButton)
+        assert "ít nhất 6 ký tự" in dlg.problems.text()
+        dlg.new.clear()
+        dlg.repeat.clear()
+        qtbot.keyClicks(dlg.new, "matkhau")
+        qtbot.keyClicks(dlg.repeat, "matkhau")
+        qtbot.mouseClick(dlg.set_button, Qt.MouseButton.LeftButton)
+        return dlg.result()
+
+    codes = []
+
+    def keep(dlg):
+        codes.append(dlg)
+        assert not dlg.close_button.isEnabled()
+        with qtbot.assertNotEmitted(dlg.rejected):
+            dlg.reject()  # Esc does not lose the code before it is kept
+        opened = []
+        monkeypatch.setattr("ui.dialogs.password_dialogs.open_file", opened.append)
+        pdf = dlg.save_pdf(str(tmp_path / "ma.pdf"))
+        assert pdf.exists() and opened == [pdf]
+        dlg.kept.setChecked(True)
+        assert dlg.close_button.isEnabled()
+        return 1
+
+    monkeypatch.setattr(PasswordDialog, "exec", fill)
+    monkeypatch.setattr(RecoveryCodeDialog, "exec", keep)
+    ui_safety.change_password(window)
+    assert codes and access.looks_like_code(codes[0].code)
+    with window.ctx.db.begin() as s:
+        assert access.unlock(s, "matkhau") == access.PASSWORD
+
+
+def test_damaged_file_at_start_offers_the_newest_good_backup(qtbot, db, monkeypatch, messages):
+    add(db, "Nguyễn Văn An")
+    good = backup.backup_now(db.path)
+    add(db, "Lê Thị Bình")
+    db.close()
+    corrupt(db.path)
+    offered = []
+
+    def choose(dlg):
+        offered.append(dlg)
+        intro = dlg.findChildren(QtWidgets.QLabel)[0].text()
+        assert "bị hỏng" in intro and str(good.path) in intro and "main.py" not in intro
+        assert dlg.selected().path == good.path
+        dlg.chosen = dlg.selected()
+        return QtWidgets.QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(RestoreDialog, "exec", choose)
+    win = ui_app.open_window(db.path)
+    qtbot.addWidget(win)
+    assert offered and win is not None
+    assert names(db.path) == ["Nguyễn Văn An"]
+    assert [i.reason for i in backup.list_backups(db.path) if i.reason == backup.DAMAGED_COPY]
+    win.ctx.db.close()
+
+
+def test_damaged_file_without_a_backup_is_refused_untouched(qtbot, db, monkeypatch, messages):
+    add(db, "Nguyễn Văn An")
+    db.close()
+    corrupt(db.path)
+    before = db.path.read_bytes()
+    offered = []
+
+    def cancel(dlg):  # nothing in the backups folder; the user could still pick a file from a USB stick
+        offered.append(dlg)
+        assert dlg.empty.isVisibleTo(dlg) and not dlg.restore_button.isEnabled()
+        return QtWidgets.QDialog.DialogCode.Rejected
+
+    monkeypatch.setattr(RestoreDialog, "exec", cancel)
+    assert ui_app.open_window(db.path) is None
+    assert offered
+    assert db.path.read_bytes() == before
+
+
+def test_members_page_shows_the_change_history_of_the_member(window, qtbot, monkeypatch, messages):
+    page = window.show_page("members")
+    member_id = page.model.row_at(0).id
+    with window.ctx.db.begin() as s:
+        svc.update_member(s, member_id, svc.MemberInput("Nguyễn Văn Ân", dt.date(2010, 1, 1), dt.date(2011, 2, 1)),
+                          TODAY)
+    window.ctx.notify_changed("members")
+    page.select_member(member_id)
+    dialogs = []
+    monkeypatch.setattr(AuditDialog, "exec", lambda dlg: dialogs.append(dlg) or 1)
+    page.act_audit.trigger()
+    [dlg] = dialogs
+    assert dlg.windowTitle() == "Lịch sử thay đổi của đồng chí Nguyễn Văn Ân"
+    rows = [[dlg.model.index(r, c).data() for c in range(7)] for r in range(dlg.model.rowCount())]
+    assert rows[0][2:] == ["Sửa", "Đảng viên: Nguyễn Văn Ân", "Họ và tên", "Nguyễn Văn An", "Nguyễn Văn Ân"]
+    assert {r[2] for r in rows[1:]} == {"Thêm"}
+    page.table.clearSelection()
+    page.table.setCurrentIndex(page.proxy.index(-1, -1))
+    page.act_audit.trigger()
+    assert messages and messages[-1][1] == "Hãy chọn một đảng viên trước."
+
+
+def test_unexpected_error_dialog_says_where_the_log_is(monkeypatch, qapp):
+    shown = []
+    monkeypatch.setattr(ui_safety, "show_error", lambda text, path: shown.append((text, path)))
+    try:
+        raise RuntimeError("lỗi lập trình")
+    except RuntimeError as exc:
+        ui_safety.handle_exception(type(exc), exc, exc.__traceback__)
+    text, path = shown[-1]
+    assert path == logs.log_path() and str(path) in text
+    assert text.startswith("Chương trình gặp lỗi không mong đợi")
+    assert "RuntimeError: lỗi lập trình" in path.read_text(encoding="utf-8")
+    from services.errors import UserError
+    ui_safety.handle_exception(UserError, UserError("Tệp đang bận."), None)
+    assert shown[-1] == ("Tệp đang bận.", None)
+
+
+def test_error_dialog_is_vietnamese(qtbot, monkeypatch, tmp_path):
+    boxes = []
+    monkeypatch.setattr(QtWidgets.QMessageBox, "exec", lambda box: boxes.append(box) or 0)
+    ui_safety.show_error(ui_safety.unexpected_text(tmp_path / "so-chi-bo.log"), tmp_path / "so-chi-bo.log")
+    [box] = boxes
+    assert sorted(b.text() for b in box.buttons()) == ["Mở thư mục nhật ký", "Đóng"]
+    assert str(tmp_path / "so-chi-bo.log") in box.text()

@@ -1,0 +1,303 @@
+"""Data safety in the window: start-up checks, the lock, backups and restore, unexpected errors.
+
+Hooks, each called from one line elsewhere:
+* ui/app.py `open_window`: `recover_at_start` when the file does not open, `after_open` once it does
+  (password, daily backup, foreign key check);
+* ui/app.py `run_gui`: `install_excepthook`;
+* ui/main_window.py File menu: `add_file_menu_actions`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import sys
+from pathlib import Path
+
+from services import access, audit, backup, integrity
+from services.db import NotOurDatabaseError, open_database
+from services.errors import UserError
+from services.i18n import _
+from services.logs import log_dir, log_unexpected
+
+from .qt import QtCore, QtGui, QtWidgets
+from .widgets import inform
+
+log = logging.getLogger("sochibo.ui")
+
+
+# --- start-up --------------------------------------------------------------------------------
+
+def recover_at_start(path: Path, error: UserError, parent=None):
+    """The database did not open. When it is damaged and backups exist, offer the newest good one.
+
+    Returns the opened Database after a restore, or None (after telling the user why).
+    """
+    from .dialogs.restore_dialog import RestoreDialog
+
+    damaged = isinstance(error, integrity.DamagedDatabaseError) or (
+        isinstance(error, NotOurDatabaseError) and Path(path).exists() and backup.list_backups(path))
+    if not damaged:
+        inform(parent, _("Cannot open the database"), str(error), error=True)
+        return None
+    message = integrity.damaged_message(Path(path), error.backup, command=False) \
+        if isinstance(error, integrity.DamagedDatabaseError) else str(error)
+    dlg = RestoreDialog(Path(path), parent=parent, damaged=message)
+    if dlg.exec() != QtWidgets.QDialog.DialogCode.Accepted or dlg.chosen is None:
+        return None
+    try:
+        result = backup.restore(path, dlg.chosen.path)
+        db = open_database(path)
+    except UserError as exc:
+        inform(parent, _("Restore from a backup"), str(exc), error=True)
+        return None
+    inform(parent, _("Restore from a backup"), restored_text(result))
+    return db
+
+
+def restored_text(result: backup.RestoreResult) -> str:
+    text = _("Restored: {summary}").format(summary=result.restored.summary())
+    if result.safety_copy is not None:
+        text += "\n" + _("The state before the restore is kept in {path}.").format(path=result.safety_copy)
+    return text
+
+
+def after_open(db, parent=None, remembered_user: str = "") -> str | None:
+    """Before the window shows: the password (if set), then the daily backup and the link check.
+
+    Returns the user name for the history of changes, or None when the user gave up at the password.
+    """
+    qs = QtCore.QSettings("SoChiBo", "SoChiBo")
+    user = remembered_user or str(qs.value("audit/last_user", "") or "") or audit.default_user()
+    with db.begin() as session:
+        locked = access.is_locked(session)
+    if locked:
+        user = login(db, parent, user)
+        if user is None:
+            return None
+        qs.setValue("audit/last_user", user)
+    audit.set_user(db, user)
+    daily_backup(db)
+    warn_broken_links(db, parent)
+    return db.audit.user
+
+
+def login(db, parent=None, user: str = "") -> str | None:
+    from .dialogs.password_dialogs import LoginDialog, PasswordDialog, RecoveryCodeDialog
+
+    dlg = LoginDialog(db, user, parent)
+    if dlg.exec() != QtWidgets.QDialog.DialogCode.Accepted:
+        return None
+    name = dlg.user_name() or audit.default_user()
+    if dlg.how == access.RECOVERY:
+        audit.set_user(db, name)
+        again = PasswordDialog(db, parent, recovery_code=dlg.secret)
+        if again.exec() != QtWidgets.QDialog.DialogCode.Accepted:
+            return None
+        if again.code:
+            RecoveryCodeDialog(again.code, _branch_name(db), db.path, parent).exec()
+    return name
+
+
+def daily_backup(db) -> Path | None:
+    """The day's automatic backup; a failure (full disk) is logged and never stops the program."""
+    from services import settings
+
+    try:
+        with db.begin() as session:
+            keep_daily = settings.get(session, backup.KEEP_DAILY.key)
+            keep_monthly = settings.get(session, backup.KEEP_MONTHLY.key)
+        return backup.daily_backup(db.path, keep_daily, keep_monthly)
+    except Exception as exc:
+        log.error("Daily backup of %s failed: %s", db.path, exc, exc_info=True)
+        return None
+
+
+def warn_broken_links(db, parent=None) -> None:
+    problems = integrity.foreign_key_problems(db.path)
+    if problems:
+        log.error("Foreign key problems in %s: %s", db.path, problems[:20])
+        inform(parent, _("Check the data"), _(
+            "{n} records point at records that no longer exist. The program keeps working; if records are "
+            "missing, restore a backup (File menu). Details are in the log file {path}."
+        ).format(n=len(problems), path=log_dir()), error=True)
+
+
+def _branch_name(db) -> str:
+    from services.branch import get_branch
+
+    with db.begin() as session:
+        branch = get_branch(session)
+        return branch.name if branch else ""
+
+
+# --- File menu -------------------------------------------------------------------------------
+
+def add_file_menu_actions(window, menu: QtWidgets.QMenu) -> None:
+    """Backup now, restore, check, password: added to the File menu of the main window."""
+    menu.addSeparator()
+    window._add(menu, _("Back up now…"), "Ctrl+Shift+B", lambda: backup_now(window))
+    window._add(menu, _("Restore from a backup…"), None, lambda: restore_from_backup(window))
+    window._add(menu, _("Check the data"), None, lambda: check_data(window))
+    window._add(menu, _("Open the backups folder"), None, lambda: open_folder(backup.backups_folder(window.ctx.db.path)))
+    window._add(menu, _("Password for opening the program…"), None, lambda: change_password(window))
+
+
+def open_folder(path: Path) -> None:
+    path.mkdir(parents=True, exist_ok=True)
+    QtGui.QDesktopServices.openUrl(QtCore.QUrl.fromLocalFile(str(path)))
+
+
+def backup_now(window, target: str | None = None) -> backup.BackupInfo | None:
+    """"Sao lưu ngay": the user picks the place (a USB stick); the copy is checked and described."""
+    from services import settings
+
+    db = window.ctx.db
+    if target is None:
+        qs = QtCore.QSettings("SoChiBo", "SoChiBo")
+        folder = qs.value("backup/last_folder", "") or str(backup.backups_folder(db.path))
+        name = f"{Path(db.path).stem}-sao-luu-{dt.datetime.now():%Y%m%d-%H%M}.db"
+        target, _filter = QtWidgets.QFileDialog.getSaveFileName(
+            window, _("Back up now: choose where (for example a USB stick)"), str(Path(folder) / name),
+            _("Sổ chi bộ data (*.db)"))
+        if not target:
+            return None
+        qs.setValue("backup/last_folder", str(Path(target).parent))
+    try:
+        with db.begin() as session:
+            keep = settings.get(session, backup.KEEP_DAILY.key), settings.get(session, backup.KEEP_MONTHLY.key)
+        info = backup.backup_now(db.path, target, *keep)
+    except (UserError, OSError) as exc:
+        inform(window, _("Back up now"), _("The backup was not made: {error}").format(error=exc), error=True)
+        return None
+    inform(window, _("Back up now"), _("Backed up to {path}.\n{summary}").format(path=info.path,
+                                                                                   summary=info.summary()))
+    return info
+
+
+def restore_from_backup(window) -> bool:
+    """Pick a backup, close the database, restore, reopen, and refresh every page."""
+    from .dialogs.restore_dialog import RestoreDialog
+
+    ctx = window.ctx
+    dlg = RestoreDialog(Path(ctx.db.path), parent=window)
+    if dlg.exec() != QtWidgets.QDialog.DialogCode.Accepted or dlg.chosen is None:
+        return False
+    return restore_into(window, dlg.chosen.path)
+
+
+def restore_into(window, source: Path) -> bool:
+    ctx = window.ctx
+    path, user = Path(ctx.db.path), ctx.db.audit.user
+    ctx.db.close()
+    ok = True
+    try:
+        result = backup.restore(path, source)
+    except UserError as exc:
+        inform(window, _("Restore from a backup"), str(exc), error=True)
+        ok = False
+    try:
+        ctx.db = open_database(path)
+    except UserError as exc:
+        inform(window, _("Cannot open the database"), str(exc), error=True)
+        window.close()
+        return False
+    audit.set_user(ctx.db, user)
+    ctx.notify_changed("")
+    if ok:
+        inform(window, _("Restore from a backup"), restored_text(result))
+    return ok
+
+
+def check_data(window) -> integrity.IntegrityReport:
+    """The full check on demand; a damaged file is not written to any more and a restore is offered."""
+    db = window.ctx.db
+    with _busy():
+        report = integrity.check_file(db.path, full=True, foreign_keys=True)
+    if report.clean:
+        inform(window, _("Check the data"), _("The data file passed the full integrity check and the link check."))
+        return report
+    if not report.ok:
+        log.error("Integrity check of %s failed: %s", db.path, report.problems)
+        integrity.block_writes(db)
+        message = integrity.damaged_message(Path(db.path), backup.newest_good_backup(db.path), command=False)
+        inform(window, _("Check the data"), message, error=True)
+        restore_from_backup(window)
+    else:
+        log.error("Foreign key problems in %s: %s", db.path, report.foreign_key_problems[:20])
+        inform(window, _("Check the data"), _(
+            "The file is sound, but {n} records point at records that no longer exist. If records are "
+            "missing, restore a backup (File menu). Details are in the log file {path}."
+        ).format(n=len(report.foreign_key_problems), path=log_dir()), error=True)
+    return report
+
+
+def change_password(window) -> None:
+    from .dialogs.password_dialogs import PasswordDialog, RecoveryCodeDialog
+
+    db = window.ctx.db
+    dlg = PasswordDialog(db, window)
+    if dlg.exec() != QtWidgets.QDialog.DialogCode.Accepted:
+        return
+    if dlg.code:
+        RecoveryCodeDialog(dlg.code, _branch_name(db), Path(db.path), window).exec()
+    elif dlg.removed:
+        inform(window, _("Password for opening the program"),
+               _("The password is removed: the program opens without a password."))
+
+
+class _busy:
+    def __enter__(self):
+        QtWidgets.QApplication.setOverrideCursor(QtGui.QCursor(QtCore.Qt.CursorShape.WaitCursor))
+
+    def __exit__(self, *exc):
+        QtWidgets.QApplication.restoreOverrideCursor()
+
+
+# --- unexpected errors -----------------------------------------------------------------------
+
+_showing = False
+
+
+def install_excepthook() -> None:
+    sys.excepthook = handle_exception
+
+
+def handle_exception(exc_type, exc, tb) -> None:
+    """An error nobody expected: log it, and tell the user in Vietnamese where the log is."""
+    global _showing
+    if issubclass(exc_type, KeyboardInterrupt):
+        sys.__excepthook__(exc_type, exc, tb)
+        return
+    if exc is not None and exc.__traceback__ is None:
+        exc = exc.with_traceback(tb)
+    if isinstance(exc, UserError):  # a message meant for the user that no dialog caught
+        log.info("User error reached the top: %s", exc)
+        text, error_path = str(exc), None
+    else:
+        error_path = log_unexpected(exc, "window")
+        text = unexpected_text(error_path)
+    if _showing or QtWidgets.QApplication.instance() is None:
+        print(text, file=sys.stderr)
+        return
+    _showing = True
+    try:
+        show_error(text, error_path)
+    finally:
+        _showing = False
+
+
+def unexpected_text(path: Path) -> str:
+    return _("Something unexpected went wrong. What you were doing may not have been saved; what was saved "
+             "before is safe.\n\nThe details are written in the log file:\n{path}\n\nSend this file to whoever "
+             "helps you with the program.").format(path=path)
+
+
+def show_error(text: str, log_file: Path | None) -> None:
+    box = QtWidgets.QMessageBox(QtWidgets.QMessageBox.Icon.Critical, _("Sổ chi bộ"), text,
+                                parent=QtWidgets.QApplication.activeWindow())
+    folder = box.addButton(_("Open the log folder"), QtWidgets.QMessageBox.ButtonRole.ActionRole) \
+        if log_file else None
+    box.addButton(_("Close"), QtWidgets.QMessageBox.ButtonRole.AcceptRole)
+    box.exec()
+    if folder is not None and box.clickedButton() is folder:
+        open_folder(log_file.parent)
