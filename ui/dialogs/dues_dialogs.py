@@ -262,7 +262,7 @@ class RateDialog(QtWidgets.QDialog):
         index = self.table.currentIndex()
         if not index.isValid():
             return
-        rate = self.history.rates[index.row()]
+        rate = self.history.row_at(index.row())
         if not ask(self, _("Delete the selected amount"), _(
                 "Delete the amount {amount} from month {month}/{year}? The months from then on take the amount "
                 "before it.").format(amount=svc.format_money(rate.amount), month=rate.month, year=rate.year)):

@@ -7,49 +7,33 @@ from services.dues import MonthLine, PaymentRow, RateRow, format_money, months_t
 from services.errors import ValidationError
 from services.i18n import N_, _, format_date
 
-from ..qt import Qt, QtCore, QtGui, Signal
+from ..qt import Qt, QtGui, Signal
+from .base import RowsTableModel
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
-class DuesMonthModel(QtCore.QAbstractTableModel):
+class DuesMonthModel(RowsTableModel):
     """One row per member owing the month: amount, paid or not (a check box), date, unpaid months."""
 
     COLUMNS = [N_("No."), N_("Full name"), N_("Monthly amount"), N_("Paid"), N_("Amount paid"), N_("Date paid"),
                N_("Unpaid months")]
     PAID_COLUMN = 3
+    ID_ATTR = "member_id"
 
     problem = Signal(str)
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.lines: list[MonthLine] = []
         self.year = self.month = 0
         self.unpaid_limit = 3
         self.toggler: Callable[[int, bool], bool] | None = None  # (row, paid) -> done
 
     def set_lines(self, year: int, month: int, lines: list[MonthLine], unpaid_limit: int = 3) -> None:
-        self.beginResetModel()
-        self.year, self.month, self.lines, self.unpaid_limit = year, month, list(lines), unpaid_limit
-        self.endResetModel()
+        self.year, self.month, self.unpaid_limit = year, month, unpaid_limit
+        self.set_rows(lines)
 
-    def line_at(self, row: int) -> MonthLine:
-        return self.lines[row]
-
-    def row_of_id(self, member_id: int) -> int:
-        return next((i for i, line in enumerate(self.lines) if line.member_id == member_id), -1)
-
-    def rowCount(self, parent=QtCore.QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.lines)
-
-    def columnCount(self, parent=QtCore.QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
-                and 0 <= section < len(self.COLUMNS):
-            return _(self.COLUMNS[section])
-        return None
+    line_at = RowsTableModel.row_at
 
     def flags(self, index):
         if not index.isValid():
@@ -60,9 +44,9 @@ class DuesMonthModel(QtCore.QAbstractTableModel):
         return base
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not (0 <= index.row() < len(self.lines)):
+        line: MonthLine | None = self.row_for(index)
+        if line is None:
             return None
-        line = self.lines[index.row()]
         col = index.column()
         if role == ID_ROLE:
             return line.member_id
@@ -111,36 +95,17 @@ class DuesMonthModel(QtCore.QAbstractTableModel):
             return False
 
 
-class RateHistoryModel(QtCore.QAbstractTableModel):
-    """A member's monthly amounts, each from a month on."""
+class RateHistoryModel(RowsTableModel):
+    """A member's monthly amounts (RateRow), each from a month on."""
 
-    HEADERS = (N_("From month"), N_("Monthly amount"), N_("Salary for social insurance"), N_("Note"))
+    COLUMNS = (N_("From month"), N_("Monthly amount"), N_("Salary for social insurance"), N_("Note"))
 
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.rates: list[RateRow] = []
-
-    def set_rates(self, rates: list[RateRow]) -> None:
-        self.beginResetModel()
-        self.rates = list(rates)
-        self.endResetModel()
-
-    def rowCount(self, parent=QtCore.QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rates)
-
-    def columnCount(self, parent=QtCore.QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
-                and 0 <= section < len(self.HEADERS):
-            return _(self.HEADERS[section])
-        return None
+    set_rates = RowsTableModel.set_rows
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not (0 <= index.row() < len(self.rates)):
+        r: RateRow | None = self.row_for(index)
+        if r is None:
             return None
-        r = self.rates[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             return [f"{r.month}/{r.year}", format_money(r.amount), format_money(r.basis) if r.basis else "",
                     r.note][index.column()]
@@ -149,36 +114,17 @@ class RateHistoryModel(QtCore.QAbstractTableModel):
         return None
 
 
-class PaymentsModel(QtCore.QAbstractTableModel):
-    """A member's payments: date, months covered, amount, note."""
+class PaymentsModel(RowsTableModel):
+    """A member's payments (PaymentRow): date, months covered, amount, note."""
 
-    HEADERS = (N_("Date paid"), N_("For months"), N_("Amount"), N_("Note"))
+    COLUMNS = (N_("Date paid"), N_("For months"), N_("Amount"), N_("Note"))
 
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.payments: list[PaymentRow] = []
-
-    def set_payments(self, payments: list[PaymentRow]) -> None:
-        self.beginResetModel()
-        self.payments = list(payments)
-        self.endResetModel()
-
-    def rowCount(self, parent=QtCore.QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.payments)
-
-    def columnCount(self, parent=QtCore.QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
-                and 0 <= section < len(self.HEADERS):
-            return _(self.HEADERS[section])
-        return None
+    set_payments = RowsTableModel.set_rows
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not (0 <= index.row() < len(self.payments)):
+        p: PaymentRow | None = self.row_for(index)
+        if p is None:
             return None
-        p = self.payments[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return [format_date(p.paid_on), months_text(p.months), format_money(p.amount), p.note][index.column()]
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 2:

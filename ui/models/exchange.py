@@ -7,41 +7,18 @@ from services.exchange.committee import BranchStatus, local_text
 from services.exchange.source import LEVELS
 from services.i18n import N_, _, format_pct
 
-from ..qt import Qt, QtCore, QtGui
+from ..qt import Qt, QtGui
+from .base import RowsTableModel
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 NUMBER_ALIGN = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
-class BranchStatusModel(QtCore.QAbstractTableModel):
+class BranchStatusModel(RowsTableModel):
     """The branches a committee expects, with the latest file each sent for the period."""
 
     COLUMNS = [N_("Branch"), N_("Status"), N_("File made"), N_("Received"), N_("Files sent"), N_("Members"),
                N_("Branch's proposed level"), N_("Signing key")]
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self._rows: list[BranchStatus] = []
-
-    def set_rows(self, rows: list[BranchStatus]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def row_at(self, row: int) -> BranchStatus:
-        return self._rows[row]
-
-    def rowCount(self, parent=QtCore.QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=QtCore.QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
-                and 0 <= section < len(self.COLUMNS):
-            return _(self.COLUMNS[section])
-        return None
 
     def _text(self, r: BranchStatus, col: int) -> Any:
         if col == 0:
@@ -61,9 +38,9 @@ class BranchStatusModel(QtCore.QAbstractTableModel):
         return " ".join(r.key_fingerprint.split()[:2])
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+        r: BranchStatus | None = self.row_for(index)
+        if r is None:
             return None
-        r = self._rows[index.row()]
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(r, col)
@@ -81,14 +58,13 @@ class BranchStatusModel(QtCore.QAbstractTableModel):
         return None
 
 
-class CommitteeTallyModel(QtCore.QAbstractTableModel):
+class CommitteeTallyModel(RowsTableModel):
     """The committee's tally: one row per branch that sent, then the totals and the shares."""
 
     COLUMNS = [N_("Branch"), N_("Members"), N_("Rated"), N_("Not rated"), *LEVELS, N_("Branch's proposed level")]
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self._rows: list[list[Any]] = []
         self._bold: set[int] = set()
 
     def set_tally(self, tally: dict[str, Any] | None) -> None:
@@ -105,27 +81,19 @@ class CommitteeTallyModel(QtCore.QAbstractTableModel):
                                *(format_pct(tally["percent"][k], 2) for k in LEVELS), ""])
         self.endResetModel()
 
-    def rowCount(self, parent=QtCore.QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=QtCore.QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
-                and 0 <= section < len(self.COLUMNS):
-            return _(self.COLUMNS[section])
         if role == Qt.ItemDataRole.ToolTipRole and orientation == Qt.Orientation.Horizontal \
                 and 4 <= section < 4 + len(LEVELS):
             from services.exchange.report import LEVEL_NAMES
 
             return LEVEL_NAMES[LEVELS[section - 4]]
-        return None
+        return super().headerData(section, orientation, role)
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+        r = self.row_for(index)
+        if r is None:
             return None
-        value = self._rows[index.row()][index.column()]
+        value = r[index.column()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole) and (
                 role == Qt.ItemDataRole.DisplayRole or index.column() == 0):
             return value

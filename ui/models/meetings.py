@@ -7,7 +7,8 @@ from services.i18n import N_, _, format_date, format_pct
 from services.meetings import STATUS_LABELS, MeetingSummary, RosterRow, format_time, kind_label
 from services.membership import Status
 
-from ..qt import Qt, QtCore, QtGui
+from ..qt import Qt, QtGui
+from .base import RowsTableModel
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
 
@@ -15,45 +16,16 @@ STATUS_SHORT = {"present": "C", "excused": "P", "unexcused": "K"}
 STATUS_COLORS = {"present": "#1b6e2a", "excused": "#8a5a00", "unexcused": "#b00020"}
 
 
-class MeetingListModel(QtCore.QAbstractTableModel):
+class MeetingListModel(RowsTableModel):
     """Các buổi sinh hoạt trong năm: one row per meeting, in date order."""
 
     COLUMNS = (N_("Date"), N_("Kind"), N_("Present"), N_("Absent (P/K)"), N_("Minutes"))
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self._rows: list[MeetingSummary] = []
-
-    def set_rows(self, rows: list[MeetingSummary]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def row_at(self, row: int) -> MeetingSummary:
-        return self._rows[row]
-
-    def row_of_id(self, meeting_id: int) -> int:
-        return next((i for i, r in enumerate(self._rows) if r.id == meeting_id), -1)
-
-    def rowCount(self, parent=QtCore.QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=QtCore.QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.COLUMNS):
-            return _(self.COLUMNS[section])
-        if orientation == Qt.Orientation.Vertical:
-            return str(section + 1)
-        return None
+    ROW_NUMBERS = True
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+        r: MeetingSummary | None = self.row_for(index)
+        if r is None:
             return None
-        r = self._rows[index.row()]
         col = index.column()
         t = r.tally
         if role == Qt.ItemDataRole.DisplayRole:
@@ -87,7 +59,7 @@ class MeetingListModel(QtCore.QAbstractTableModel):
         return None
 
 
-class AttendanceModel(QtCore.QAbstractTableModel):
+class AttendanceModel(RowsTableModel):
     """Điểm danh: one row per member expected at the meeting. The reason cell is editable; the status
     is set with one key in the view (C, P, K). Writing goes through `writer(member_id, status, reason)`,
     which the page connects to the service; the page then gives the model the new rows."""
@@ -98,7 +70,6 @@ class AttendanceModel(QtCore.QAbstractTableModel):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self._rows: list[RosterRow] = []
         self.read_only = True
         self.writer: Callable[[int, str | None, str], bool] | None = None
 
@@ -111,24 +82,7 @@ class AttendanceModel(QtCore.QAbstractTableModel):
             self._rows = list(rows)
             self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, len(self.COLUMNS) - 1))
             return
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def row_at(self, row: int) -> RosterRow:
-        return self._rows[row]
-
-    def rowCount(self, parent=QtCore.QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=QtCore.QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
-                and 0 <= section < len(self.COLUMNS):
-            return _(self.COLUMNS[section])
-        return None
+        super().set_rows(rows)
 
     def flags(self, index):
         if not index.isValid():
@@ -141,9 +95,9 @@ class AttendanceModel(QtCore.QAbstractTableModel):
         return flags
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+        r: RosterRow | None = self.row_for(index)
+        if r is None:
             return None
-        r = self._rows[index.row()]
         col = index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             if col == 0:
@@ -180,40 +134,19 @@ class AttendanceModel(QtCore.QAbstractTableModel):
         return bool(self.writer(r.member_id, r.status, str(value)))
 
 
-class ResolutionModel(QtCore.QAbstractTableModel):
-    """Nội dung biểu quyết and the votes."""
+class ResolutionModel(RowsTableModel):
+    """Nội dung biểu quyết and the votes; rows are (id, text, in favour, against, other, adopted)."""
 
     COLUMNS = (N_("Put to the vote"), N_("In favour"), N_("Against"), N_("Other opinions"), N_("Result"))
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self._rows: list[tuple[int, str, int, int, int, bool]] = []
-
-    def set_rows(self, rows: list[tuple[int, str, int, int, int, bool]]) -> None:
-        """(id, text, in favour, against, other, adopted) per resolution."""
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
 
     def id_at(self, row: int) -> int:
         return self._rows[row][0]
 
-    def rowCount(self, parent=QtCore.QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=QtCore.QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
-                and 0 <= section < len(self.COLUMNS):
-            return _(self.COLUMNS[section])
-        return None
-
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+        r = self.row_for(index)
+        if r is None:
             return None
-        rid, text, yes, no, other, ok = self._rows[index.row()]
+        rid, text, yes, no, other, ok = r
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if col == 0:
@@ -230,40 +163,23 @@ class ResolutionModel(QtCore.QAbstractTableModel):
         return None
 
 
-class AmendmentModel(QtCore.QAbstractTableModel):
+class AmendmentModel(RowsTableModel):
     """Lịch sử đính chính: one row per changed section of each amendment."""
 
     COLUMNS = (N_("Date"), N_("By"), N_("Reason"), N_("Section"), N_("Before"), N_("Now"))
 
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self._rows: list[tuple[str, str, str, str, str, str]] = []
-
     def set_amendments(self, amendments) -> None:
-        self.beginResetModel()
-        self._rows = [(format_date(a.date), a.made_by, a.reason, c.get("title", ""), c.get("old", ""),
-                       c.get("new", "")) for a in amendments for c in (a.changes or [])]
-        self.endResetModel()
-
-    def rowCount(self, parent=QtCore.QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=QtCore.QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
-                and 0 <= section < len(self.COLUMNS):
-            return _(self.COLUMNS[section])
-        return None
+        self.set_rows((format_date(a.date), a.made_by, a.reason, c.get("title", ""), c.get("old", ""),
+                       c.get("new", "")) for a in amendments for c in (a.changes or []))
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+        r = self.row_for(index)
+        if r is None:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._rows[index.row()][index.column()].replace("\n", " / ")
+            return r[index.column()].replace("\n", " / ")
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self._rows[index.row()][index.column()]
+            return r[index.column()]
         return None
 
 

@@ -3,17 +3,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from services.i18n import N_, _, format_date
+from services.i18n import N_, format_date
 from services.members import RegisterFilter, RegisterRow, describe_event
 from services.vntext import fold, word_key
 
 from ..qt import Qt, QtCore, QtGui
+from .base import RowsTableModel
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
-class MemberTableModel(QtCore.QAbstractTableModel):
+class MemberTableModel(RowsTableModel):
     """Danh sách đảng viên: one row per member, rows in the order the service gives."""
 
     COLUMNS = [
@@ -27,44 +28,12 @@ class MemberTableModel(QtCore.QAbstractTableModel):
         ("position", N_("Position")),
         ("status", N_("Status")),
     ]
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self._rows: list[RegisterRow] = []
-
-    def set_rows(self, rows: list[RegisterRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def row_at(self, row: int) -> RegisterRow:
-        return self._rows[row]
-
-    def row_of_id(self, member_id: int) -> int:
-        for i, r in enumerate(self._rows):
-            if r.id == member_id:
-                return i
-        return -1
-
-    def rowCount(self, parent=QtCore.QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=QtCore.QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.COLUMNS):
-            return _(self.COLUMNS[section][1])
-        if orientation == Qt.Orientation.Vertical:
-            return str(section + 1)
-        return None
+    ROW_NUMBERS = True
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+        r: RegisterRow | None = self.row_for(index)
+        if r is None:
             return None
-        r = self._rows[index.row()]
         key = self.COLUMNS[index.column()][0]
         if role == Qt.ItemDataRole.DisplayRole:
             value = r.status_text if key == "status" else getattr(r, key)
@@ -125,38 +94,20 @@ class MemberFilterProxy(QtCore.QSortFilterProxyModel):
         return a < b
 
 
-class HistoryModel(QtCore.QAbstractTableModel):
+class HistoryModel(RowsTableModel):
     """Quá trình sinh hoạt đảng of one member: date and description of each event."""
 
-    HEADERS = (N_("Date"), N_("Event"))
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self._events: list = []
+    COLUMNS = (N_("Date"), N_("Event"))
 
     def set_events(self, events) -> None:
-        self.beginResetModel()
-        self._events = sorted(events, key=lambda e: (e.date, e.id or 0))
-        self.endResetModel()
+        self.set_rows(sorted(events, key=lambda e: (e.date, e.id or 0)))
 
-    def event_at(self, row: int):
-        return self._events[row]
-
-    def rowCount(self, parent=QtCore.QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._events)
-
-    def columnCount(self, parent=QtCore.QModelIndex()) -> int:
-        return 0 if parent.isValid() else 2
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal and 0 <= section < 2:
-            return _(self.HEADERS[section])
-        return None
+    event_at = RowsTableModel.row_at
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not (0 <= index.row() < len(self._events)):
+        e = self.row_for(index)
+        if e is None:
             return None
-        e = self._events[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             return format_date(e.date) if index.column() == 0 else describe_event(e)
         return None

@@ -7,13 +7,14 @@ from services.review.service import BranchCriterion, ReviewRow
 from services.review.tally import LEVEL_KEYS, Tally, percent
 
 from ..qt import Qt, QtCore, QtGui
+from .base import RowsTableModel
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
 WARN = QtGui.QColor("#a15c00")
 GREY = QtGui.QColor("#777777")
 
 
-class ReviewTableModel(QtCore.QAbstractTableModel):
+class ReviewTableModel(RowsTableModel):
     """One row per member counted in the year: whether rated, the program's proposal, what is recorded."""
 
     COLUMNS = [
@@ -25,36 +26,8 @@ class ReviewTableModel(QtCore.QAbstractTableModel):
         ("decided", N_("Decided")),
         ("check", N_("To check")),
     ]
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self._rows: list[ReviewRow] = []
-
-    def set_rows(self, rows: list[ReviewRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def row_at(self, row: int) -> ReviewRow:
-        return self._rows[row]
-
-    def row_of_id(self, member_id: int) -> int:
-        return next((i for i, r in enumerate(self._rows) if r.member_id == member_id), -1)
-
-    def rowCount(self, parent=QtCore.QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=QtCore.QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.COLUMNS):
-            return _(self.COLUMNS[section][1])
-        if orientation == Qt.Orientation.Vertical:
-            return str(section + 1)
-        return None
+    ROW_NUMBERS = True
+    ID_ATTR = "member_id"
 
     def _text(self, r: ReviewRow, key: str) -> str:
         if key == "name":
@@ -80,9 +53,9 @@ class ReviewTableModel(QtCore.QAbstractTableModel):
         return ""
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+        r: ReviewRow | None = self.row_for(index)
+        if r is None:
             return None
-        r = self._rows[index.row()]
         key = self.COLUMNS[index.column()][0]
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(r, key)
@@ -105,21 +78,18 @@ class ReviewTableModel(QtCore.QAbstractTableModel):
         return None
 
 
-class CriteriaModel(QtCore.QAbstractTableModel):
+class CriteriaModel(RowsTableModel):
     """The branch's self-assessment criteria (editable: name, maximum, points)."""
 
-    HEADERS = (N_("Criterion"), N_("Maximum"), N_("Self-score"))
+    COLUMNS = (N_("Criterion"), N_("Maximum"), N_("Self-score"))
     changed_total = QtCore.Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self._rows: list[BranchCriterion] = []
         self.read_only = False
 
     def set_criteria(self, criteria: list[BranchCriterion]) -> None:
-        self.beginResetModel()
-        self._rows = [BranchCriterion(c.code, c.name, c.max_points, c.points) for c in criteria]
-        self.endResetModel()
+        self.set_rows(BranchCriterion(c.code, c.name, c.max_points, c.points) for c in criteria)
         self.changed_total.emit()
 
     def criteria(self) -> list[BranchCriterion]:
@@ -139,17 +109,6 @@ class CriteriaModel(QtCore.QAbstractTableModel):
             self.endRemoveRows()
             self.changed_total.emit()
 
-    def rowCount(self, parent=QtCore.QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=QtCore.QModelIndex()) -> int:
-        return 0 if parent.isValid() else 3
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal and 0 <= section < 3:
-            return _(self.HEADERS[section])
-        return None
-
     def flags(self, index):
         base = super().flags(index)
         if index.isValid() and not self.read_only:
@@ -157,9 +116,9 @@ class CriteriaModel(QtCore.QAbstractTableModel):
         return base
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+        c: BranchCriterion | None = self.row_for(index)
+        if c is None:
             return None
-        c = self._rows[index.row()]
         col = index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             if col == 0:

@@ -4,36 +4,13 @@ from __future__ import annotations
 from services.i18n import N_, _
 
 from ..qt import Qt, QtCore, QtGui
+from .base import RowsTableModel
 
 
-class _RowsModel(QtCore.QAbstractTableModel):
-    """A read-only table of rows given by a service; COLUMNS = [(key, English header msgid)]."""
+class _RowsModel(RowsTableModel):
+    """A read-only table whose cells come from `cell(row, column key, role)`."""
 
     COLUMNS: list[tuple[str, str]] = []
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self._rows: list = []
-
-    def set_rows(self, rows) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def row_at(self, row: int):
-        return self._rows[row]
-
-    def rowCount(self, parent=QtCore.QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=QtCore.QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
-                and 0 <= section < len(self.COLUMNS):
-            return _(self.COLUMNS[section][1])
-        return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not (0 <= index.row() < len(self._rows)) \

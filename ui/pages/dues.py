@@ -306,7 +306,7 @@ class DuesPage(Page):
         if not index.isValid():
             inform(self, _("Delete the selected payment"), _("Select a payment in the list first."))
             return
-        p = self.payments_model.payments[index.row()]
+        p = self.payments_model.row_at(index.row())
         if not ask(self, _("Delete the selected payment"), _(
                 "Delete the payment of {date} ({amount}, months {months})? Those months become unpaid.").format(
                 date=format_date(p.paid_on), amount=svc.format_money(p.amount), months=svc.months_text(p.months))):
