@@ -107,7 +107,7 @@ def _person(rng: random.Random, i: int, first_year: int, last_year: int, card_ba
         events.append(_event(EventKind.MADE_FULL, full))
     if plain:
         return member, events
-    if admitted < start and rng.random() < RATES[EventKind.TRANSFER_IN] * years:
+    if admitted < start and full < end and rng.random() < RATES[EventKind.TRANSFER_IN] * years:
         events.append(_event(EventKind.TRANSFER_IN, _date(rng, max(start, full), end),
                              other_org="Chi bộ Trung tâm Dịch vụ việc làm"))
     if birth.year < 1972 and rng.random() < EXEMPT * 3:
