@@ -126,8 +126,8 @@ def fmt_mem(kib: int | None) -> str:
 
 
 def fmt_int(n: int) -> str:
-    """1234567 -> 1.234.567 (Vietnamese digit grouping, as in the program)."""
-    return f"{n:,}".replace(",", ".")
+    """1234567 -> 1,234,567 (this file is in English: decimal point, comma for thousands)."""
+    return f"{n:,}"
 
 
 def fmt(seconds: float | None) -> str:

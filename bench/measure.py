@@ -154,6 +154,26 @@ def job_forms(db_path: str, year: str, form: str, out: str, runs: str) -> dict:
     return {"first": times[0], "times": times[1:], "rss_before_kb": before, "peak_kb": peak_kb()}
 
 
+def job_forms_parts(db_path: str, year: str, form: str, out: str, runs: str) -> dict:
+    """The two halves of write_year_end, after a first call: gathering the forms' data
+    (services.review.forms.forms_for) and laying out and writing the PDF (services.review.forms.build)."""
+    from services.db import open_database
+    from services.review.forms import build, forms_for
+
+    db = open_database(db_path)
+    gather, render = [], []
+    for _ in range(int(runs) + 1):
+        with db.begin() as session:
+            t0 = time.perf_counter()
+            docs = [d for _name, ds in forms_for(session, int(year), form or None) for d in ds]
+            t1 = time.perf_counter()
+            build(docs, out)
+            gather.append(t1 - t0)
+            render.append(time.perf_counter() - t1)
+    db.close()
+    return {"gather": gather[1:], "render": render[1:]}
+
+
 JOBS = {name[4:]: fn for name, fn in globals().items() if name.startswith("job_")}
 
 

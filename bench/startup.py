@@ -9,7 +9,8 @@ TARGET_RATIO = 2.0
 def run(ctx) -> str:
     from bench.__main__ import fmt, fmt_mem
 
-    db = ctx.branch_db(137, 2 if ctx.quick else 5)
+    years = 2 if ctx.quick else 5
+    db = ctx.branch_db(137, years)
     bare, bare_mem, _t = ctx.time_process([sys.executable, "-m", "bench.startup_bare"])
     app, app_mem, _t = ctx.time_process([sys.executable, "-m", "bench.startup_app", str(db)])
     data, data_mem, _t = ctx.time_process([sys.executable, "-m", "bench.startup_data", str(db)])
@@ -19,7 +20,7 @@ def run(ctx) -> str:
         "## Start-up",
         "",
         "Whole process, from launch to the main window shown and the event loop running "
-        "(QT_QPA_PLATFORM=offscreen), on a branch of 137 members with 5 years of records "
+        f"(QT_QPA_PLATFORM=offscreen), on a branch of 137 members with {years} years of records "
         "(bench/startup_bare.py, bench/startup_app.py, bench/startup_data.py).",
         "",
         "| what | median | ratio | peak memory |",

@@ -19,12 +19,13 @@ def run(ctx) -> str:
     lines = ["## Year-end tally and eligibility", ""]
 
     # A branch of 137 members with 5 years of monthly records.
-    db = ctx.branch_db(137, 2 if ctx.quick else 5)
+    years = 2 if ctx.quick else 5
+    db = ctx.branch_db(137, years)
     t = ctx.measure("tally", db, YEAR, ctx.runs)
     e = ctx.measure("eligibility", db, YEAR, ctx.runs)
     r = ctx.measure("year_review", db, YEAR, ctx.runs)
     lines += [
-        f"**A branch of 137 members, 5 years of records** (meetings with attendance, monthly ratings, dues and the "
+        f"**A branch of 137 members, {years} years of records** (meetings with attendance, monthly ratings, dues and the "
         f"review of every year; {YEAR}: {t['members']} members counted, {t['assessed']} rated). Each call in its own "
         "session, in a process that has already imported the program (as in the open program window); peak "
         "memory is the whole process's, with what the interpreter and the libraries take before the first call "
@@ -76,9 +77,10 @@ def run(ctx) -> str:
         ee = ctx.measure("eligibility", path, YEAR, runs)
         rows.append((n, tt, ee))
     lines += [
-        "**How it grows** — one database of 1.000, 10.000 and 100.000 members, with two years (so the tally also "
+        f"**How it grows** — one database each of {', '.join(fmt_int(n) for n in sizes[:-1])} and {fmt_int(sizes[-1])} members, with two years "
+        "(so the tally also "
         f"computes {YEAR - 1}'s for comparison, as the program does) of register and year-end review records only: "
-        "no meetings, monthly ratings or dues, which would take minutes to generate at 100.000 members "
+        f"no meetings, monthly ratings or dues, which would take minutes to generate at {fmt_int(sizes[-1])} members "
         "(the 137-member branch above has them all).",
         "",
         "| members | tally | per member | eligibility | per member | peak memory (tally) |",
