@@ -175,11 +175,14 @@ def main(argv: list[str] | None = None) -> int:
             sections.append(module.run(ctx))
             print(f"   {name} took {time.perf_counter() - t0:.0f} s", file=sys.stderr)
     previous = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
-    new_headings = {h for text in sections for h, _t in sections_of(text)}
-    if args.only:   # the other benchmarks' sections stay as they were
-        kept = [t for h, t in sections_of(previous) if h not in new_headings]
+    if args.only:   # the named sections are replaced where they were; the others stay as they were
+        new = dict(section for text in sections for section in sections_of(text))
+        body = [new.pop(h, t) for h, t in sections_of(previous)]
+        first_kept = next((i for i, t in enumerate(body) if t.splitlines()[0].strip() in KEPT), len(body))
+        body[first_kept:first_kept] = list(new.values())
     else:
-        kept = [t for h, t in sections_of(previous) if h in KEPT]
+        body = sections + [t for h, t in sections_of(previous) if h in KEPT]
+    body = [t.rstrip() + "\n" for t in body]   # one blank line after every section
     text = "\n".join([
         "# Performance",
         "",
@@ -189,8 +192,7 @@ def main(argv: list[str] | None = None) -> int:
         "",
         *machine_lines(),
         "",
-        *sections,
-        *kept,
+        *body,
     ])
     args.out.write_text(text.rstrip() + "\n", encoding="utf-8")
     print(f"wrote {args.out} ({time.perf_counter() - t_start:.0f} s)", file=sys.stderr)

@@ -42,7 +42,7 @@ def member_table_docx(db_path: Path, out: Path) -> tuple[Path, int]:
     finally:
         db.close()
     write_docx(out, f"DANH SÁCH ĐẢNG VIÊN VÀ MỨC XẾP LOẠI CHẤT LƯỢNG NĂM {YEAR}",
-               ["STT", "Họ và tên", "Ngày sinh", "Chức vụ", "Xếp loại"], rows, [700, 2900, 1400, 2600, 2000])
+               ["STT", "Họ và tên", "Ngày sinh", "Chức vụ", "Xếp loại"], rows, [850, 2800, 1600, 2305, 1800])
     return out, len(rows)
 
 
@@ -144,7 +144,7 @@ def _notes(baseline, proc, render, libs, imports, gather, layout) -> list[str]:
                 f"Starting Python and importing SQLAlchemy's ORM and ReportLab alone takes {fmt(libs)}, and the "
                 f"imports of the command {fmt(imports)}, before anything is read or drawn: a separate process "
                 "built on these libraries cannot reach the target on this machine. Printing from the open "
-                "program does not pay this (next line).", ""]
+                "program does not pay this (the `write_year_end` line).", ""]
     if baseline / render < RENDER_TARGET:
         out += [f"Inside the program: {RENDER_TARGET:.0f}× would mean {fmt(baseline / RENDER_TARGET)}. Gathering the "
                 f"data and preparing the paragraphs takes {fmt(gather)} (the year's review of every member, recomputed from the register, the "
