@@ -1,15 +1,18 @@
 """Run every benchmark and write docs/PERFORMANCE.md.
 
-    python -m bench [--runs N] [--only NAME ...] [--quick]
+    python -m bench [--runs N] [--only NAME ...] [--quick] [--out FILE] [--data DIR]
 
-Each benchmark returns rows of (what, median seconds, baseline seconds or None, target text, extra).
-Medians of several runs; baselines are measured in the same run on the same machine.
+Each module in BENCHMARKS has `run(ctx) -> str`, the Markdown of its section. Medians of several runs;
+baselines are measured in the same run on the same machine. The synthetic data is made at the start
+of the run (deterministic, see bench/synth.py); `--data DIR` keeps it in DIR and reuses it next time
+(delete DIR after changing the generators). `--only` rewrites only the named sections of the file.
 """
 from __future__ import annotations
 
 import argparse
 import datetime as dt
 import importlib
+import json
 import os
 import platform
 import statistics
@@ -21,24 +24,51 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "docs" / "PERFORMANCE.md"
-BENCHMARKS = ["bench.startup", "bench.search"]  # modules with run(ctx) -> list[Result]
+# Sections written by hand or by other tools, kept as they are when the file is rewritten.
+KEPT = ("## Speed fixes", "## Bundle")
+BENCHMARKS = [
+    "bench.startup", "bench.search", "bench.tally", "bench.printing", "bench.aggregate", "bench.setup",
+]
 
 
 class Ctx:
-    def __init__(self, runs: int, quick: bool, workdir: Path):
+    def __init__(self, runs: int, quick: bool, workdir: Path, keep: bool = False):
         self.runs = runs
         self.quick = quick
         self.workdir = workdir
+        self.keep = keep               # --data: the data stays in workdir for the next run
+        self.cache: dict = {}          # data shared by several benchmarks (made once per run)
+        self.setup_seconds: dict[str, float] = {}
+
+    def reuse(self, path: Path) -> bool:
+        """Whether `path` was made by an earlier run with --data (and finished)."""
+        return self.keep and Path(str(path) + ".done").exists()
+
+    def made(self, path: Path, what: str, seconds: float) -> None:
+        self.setup_seconds[what] = seconds
+        print(f"   made {path.name} in {seconds:.1f} s", file=sys.stderr)
+        if self.keep:
+            Path(str(path) + ".done").write_text(f"{seconds:.3f}\n")
 
     def time_command(self, args: list[str], runs: int | None = None, env: dict | None = None) -> float:
         """Median wall time of a whole process, from outside (interpreter start included)."""
-        times = []
+        return self.time_process(args, runs, env)[0]
+
+    def time_process(self, args: list[str], runs: int | None = None, env: dict | None = None,
+                     cwd: Path | None = None) -> tuple[float, int, list[float]]:
+        """(median wall time, peak resident memory in KiB, every time) of a whole process run `runs` times,
+        from launch to exit (bench/launch.py measures both from a small parent process)."""
+        times, peaks = [], []
         full_env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", **(env or {})}
         for _ in range(runs or self.runs):
-            t0 = time.perf_counter()
-            subprocess.run(args, cwd=ROOT, env=full_env, check=True, capture_output=True)
-            times.append(time.perf_counter() - t0)
-        return statistics.median(times)
+            out = subprocess.run([sys.executable, "-S", "-m", "bench.launch", *map(str, args)], cwd=cwd or ROOT,
+                                 env={**full_env, "PYTHONPATH": str(ROOT)}, check=True, capture_output=True, text=True)
+            result = json.loads(out.stdout.strip().splitlines()[-1])
+            if result["code"] != 0:
+                raise RuntimeError(f"{args} failed ({result['code']}): {result['stderr']}")
+            times.append(result["seconds"])
+            peaks.append(result["peak_kb"])
+        return statistics.median(times), max(peaks), times
 
     def time_call(self, fn, runs: int | None = None) -> float:
         times = []
@@ -47,6 +77,27 @@ class Ctx:
             fn()
             times.append(time.perf_counter() - t0)
         return statistics.median(times)
+
+    def measure(self, job: str, *args) -> dict:
+        """Run a job of bench.measure in a fresh process; its JSON result."""
+        out = subprocess.run([sys.executable, "-m", "bench.measure", job, *map(str, args)], cwd=ROOT,
+                             check=True, capture_output=True, text=True)
+        return json.loads(out.stdout.strip().splitlines()[-1])
+
+    def branch_db(self, members: int, years: int, records: str = "full", seed: int = 1) -> Path:
+        """A synthetic branch database (bench.synth), made once per run and shared by the benchmarks."""
+        key = ("branch", members, years, records, seed)
+        if key not in self.cache:
+            from .synth import make_branch_db
+
+            path = self.workdir / f"branch-{members}-{years}y-{records}-{seed}.db"
+            self.cache[key] = path
+            if self.reuse(path):
+                return path
+            t0 = time.perf_counter()
+            make_branch_db(path, members=members, years=years, seed=seed, records=records)
+            self.made(path, f"{fmt_int(members)} members, {years} years, records: {records}", time.perf_counter() - t0)
+        return self.cache[key]
 
 
 def machine_lines() -> list[str]:
@@ -70,6 +121,15 @@ def machine_lines() -> list[str]:
     ]
 
 
+def fmt_mem(kib: int | None) -> str:
+    return "–" if kib is None else f"{kib / 1024:.0f} MiB"
+
+
+def fmt_int(n: int) -> str:
+    """1234567 -> 1,234,567 (this file is in English: decimal point, comma for thousands)."""
+    return f"{n:,}"
+
+
 def fmt(seconds: float | None) -> str:
     if seconds is None:
         return "–"
@@ -80,46 +140,62 @@ def fmt(seconds: float | None) -> str:
     return f"{seconds:.2f} s"
 
 
-def keep_sections(text: str, headings: tuple[str, ...]) -> str:
-    """Sections of the existing file that other tools write (e.g. '## Bundle'), kept as they are."""
-    kept, current = [], None
+def sections_of(text: str) -> list[tuple[str, str]]:
+    """(heading line, whole text) of each "## " section of a Markdown file."""
+    out: list[tuple[str, list[str]]] = []
     for line in text.splitlines():
         if line.startswith("## "):
-            current = line if line.strip() in headings else None
-        if current:
-            kept.append(line)
-    return "\n".join(kept)
+            out.append((line.strip(), []))
+        if out:
+            out[-1][1].append(line)
+    return [(h, "\n".join(lines)) for h, lines in out]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--only", nargs="*")
+    parser.add_argument("--only", nargs="*", help="names of benchmarks: " + ", ".join(
+        b.split(".")[-1] for b in BENCHMARKS))
     parser.add_argument("--quick", action="store_true", help="smaller data, fewer runs (a check that it works)")
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--data", type=Path, help="keep the synthetic data in this folder and reuse it")
     args = parser.parse_args(argv)
     sections: list[str] = []
+    t_start = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
-        ctx = Ctx(2 if args.quick else args.runs, args.quick, Path(tmp))
+        workdir = args.data or Path(tmp)
+        workdir.mkdir(parents=True, exist_ok=True)
+        ctx = Ctx(2 if args.quick else args.runs, args.quick, workdir, keep=args.data is not None)
         for name in BENCHMARKS:
             if args.only and name.split(".")[-1] not in args.only:
                 continue
             module = importlib.import_module(name)
             print(f"== {name}", file=sys.stderr)
+            t0 = time.perf_counter()
             sections.append(module.run(ctx))
+            print(f"   {name} took {time.perf_counter() - t0:.0f} s", file=sys.stderr)
     previous = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
+    if args.only:   # the named sections are replaced where they were; the others stay as they were
+        new = dict(section for text in sections for section in sections_of(text))
+        body = [new.pop(h, t) for h, t in sections_of(previous)]
+        first_kept = next((i for i, t in enumerate(body) if t.splitlines()[0].strip() in KEPT), len(body))
+        body[first_kept:first_kept] = list(new.values())
+    else:
+        body = sections + [t for h, t in sections_of(previous) if h in KEPT]
+    body = [t.rstrip() + "\n" for t in body]   # one blank line after every section
     text = "\n".join([
         "# Performance",
         "",
-        "Written by `python -m bench` (medians of several runs; each baseline measured in the same run).",
+        "Written by `python -m bench` (medians of several runs; each baseline measured in the same run). "
+        "Sections: start-up, search as you type, the year-end tally, printing the year-end forms, aggregating "
+        "branch files, the synthetic data; then the speed fixes made, and the installer's bundle.",
         "",
         *machine_lines(),
         "",
-        *sections,
-        keep_sections(previous, ("## Bundle",)),
+        *body,
     ])
     args.out.write_text(text.rstrip() + "\n", encoding="utf-8")
-    print(f"wrote {args.out}", file=sys.stderr)
+    print(f"wrote {args.out} ({time.perf_counter() - t_start:.0f} s)", file=sys.stderr)
     return 0
 
 

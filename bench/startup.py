@@ -3,30 +3,36 @@ from __future__ import annotations
 
 import sys
 
-from .synth import make_branch_db
-
 TARGET_RATIO = 2.0
 
 
 def run(ctx) -> str:
-    from bench.__main__ import fmt
+    from bench.__main__ import fmt, fmt_mem
 
-    db = make_branch_db(ctx.workdir / "startup.db", members=137, years=2 if ctx.quick else 5)
-    bare = ctx.time_command([sys.executable, "-m", "bench.startup_bare"])
-    app = ctx.time_command([sys.executable, "-m", "bench.startup_app", str(db)])
+    years = 2 if ctx.quick else 5
+    db = ctx.branch_db(137, years)
+    bare, bare_mem, _t = ctx.time_process([sys.executable, "-m", "bench.startup_bare"])
+    app, app_mem, _t = ctx.time_process([sys.executable, "-m", "bench.startup_app", str(db)])
+    data, data_mem, _t = ctx.time_process([sys.executable, "-m", "bench.startup_data", str(db)])
     ratio = app / bare
     verdict = "meets" if ratio <= TARGET_RATIO else "misses"
     return "\n".join([
         "## Start-up",
         "",
         "Whole process, from launch to the main window shown and the event loop running "
-        "(QT_QPA_PLATFORM=offscreen), on a branch of 137 members with 5 years of records.",
+        f"(QT_QPA_PLATFORM=offscreen), on a branch of 137 members with {years} years of records "
+        "(bench/startup_bare.py, bench/startup_app.py, bench/startup_data.py).",
         "",
-        "| what | median | ratio |",
-        "|---|---|---|",
-        f"| bare PySide6 window (QApplication + QMainWindow + show) | {fmt(bare)} | 1.00 |",
-        f"| Sổ chi bộ main window | {fmt(app)} | {ratio:.2f} |",
+        "| what | median | ratio | peak memory |",
+        "|---|---|---|---|",
+        f"| bare PySide6 window (QApplication + QMainWindow + show) | {fmt(bare)} | 1.00 | {fmt_mem(bare_mem)} |",
+        f"| Sổ chi bộ main window | {fmt(app)} | {ratio:.2f} | {fmt_mem(app_mem)} |",
+        f"| Sổ chi bộ main window with data loaded (the overview page shows the branch's figures) "
+        f"| {fmt(data)} | {data / bare:.2f} | {fmt_mem(data_mem)} |",
         "",
-        f"Target: at most {TARGET_RATIO:.0f}× the bare window — {verdict} it.",
+        f"Target: at most {TARGET_RATIO:.0f}× the bare window — {verdict} it. Today the overview page loads the "
+        "register and the reminders while the window is first shown, so both lines are close; once the window "
+        "shows before the database is read, the first line measures the window and the second what the user "
+        "waits for before the figures appear.",
         "",
     ])

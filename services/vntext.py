@@ -1,6 +1,7 @@
 """Vietnamese text: normalisation, diacritic-free search and the Vietnamese name order."""
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -44,28 +45,31 @@ def fold(text: str | None) -> str:
     return _SPACES.sub(" ", stripped.replace("đ", "d").replace("Đ", "D").lower()).strip()
 
 
+@functools.lru_cache(maxsize=1024)
+def _letter(ch: str) -> tuple[int, int]:
+    """(rank in the Vietnamese alphabet, tone) of one lower-case character."""
+    parts = unicodedata.normalize("NFD", ch)
+    base = parts[0]
+    tone = 0
+    for mark in parts[1:]:
+        if mark in _TONE_MARKS:
+            tone = _TONE_MARKS[mark]
+        elif mark in _LETTER_MARKS:
+            base += mark
+    base = unicodedata.normalize("NFC", base)
+    rank = _LETTER_RANK.get(base)
+    if rank is None:
+        rank = 100 + ord(base[0])  # digits, punctuation, foreign letters: after, by code point
+    return rank, tone
+
+
 def _split_letters(word: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
     """(letter ranks, tones) for one word in the Vietnamese letter order."""
-    letters: list[int] = []
-    tones: list[int] = []
-    for ch in word.lower():
-        parts = unicodedata.normalize("NFD", ch)
-        base = parts[0]
-        tone = 0
-        for mark in parts[1:]:
-            if mark in _TONE_MARKS:
-                tone = _TONE_MARKS[mark]
-            elif mark in _LETTER_MARKS:
-                base += mark
-        base = unicodedata.normalize("NFC", base)
-        rank = _LETTER_RANK.get(base)
-        if rank is None:
-            rank = 100 + ord(base[0])  # digits, punctuation, foreign letters: after, by code point
-        letters.append(rank)
-        tones.append(tone)
-    return tuple(letters), tuple(tones)
+    pairs = [_letter(ch) for ch in word.lower()]
+    return tuple(p[0] for p in pairs), tuple(p[1] for p in pairs)
 
 
+@functools.lru_cache(maxsize=8192)
 def word_key(text: str) -> tuple:
     """Key that sorts words in Vietnamese order, tones as a secondary difference."""
     words = [_split_letters(w) for w in _SPACES.split(nfc(text)) if w]

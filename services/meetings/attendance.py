@@ -63,9 +63,13 @@ class Roster:
     expected: list[RosterRow]
     exempt: list[ApartRow]
     suspended: list[ApartRow]
+    # member id -> row, built on first use: a year's attendance asks for every member at every meeting
+    _by_member: dict[int, RosterRow] | None = field(default=None, init=False, repr=False, compare=False)
 
     def row(self, member_id: int) -> RosterRow | None:
-        return next((r for r in self.expected if r.member_id == member_id), None)
+        if self._by_member is None:
+            self._by_member = {r.member_id: r for r in self.expected}
+        return self._by_member.get(member_id)
 
 
 @dataclass(frozen=True)

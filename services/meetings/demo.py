@@ -175,9 +175,8 @@ def populate_meetings(session: Session, rng: random.Random, year: int, today: dt
                 if status == AttendanceStatus.EXCUSED else 0
             meeting.attendance.append(_attendance(row.member_id, status, reason))
         session.flush()
-        voters = sum(1 for row in expected if row.member_status == Status.FULL and
-                     any(a.member_id == row.member_id and a.status == AttendanceStatus.PRESENT
-                         for a in meeting.attendance))
+        present = {a.member_id for a in meeting.attendance if a.status == AttendanceStatus.PRESENT}
+        voters = sum(1 for row in expected if row.member_status == Status.FULL and row.member_id in present)
         _write_minutes(session, rng, meeting, names, voters, members)
     # Finalise all but the last two; amend one finalised minutes.
     for meeting in created[:-2]:

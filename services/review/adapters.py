@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import importlib
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -35,12 +35,13 @@ def monthly_ratings(session: Session, year: int) -> dict[int, Counter]:
     return {int(k): Counter(v) for k, v in result.items()}
 
 
-def attendance(session: Session, year: int) -> dict[int, Any]:
-    """The year's attendance of every member expected at one meeting or more."""
+def attendance(session: Session, year: int, members: Sequence[Any] | None = None) -> dict[int, Any]:
+    """The year's attendance of every member expected at one meeting or more (``members``: the
+    register when the caller has already loaded it, so that it is not read again)."""
     book_class = _function("services.meetings", "YearBook")
     if book_class is None:
         return {}
-    book = book_class(session, year)
+    book = book_class(session, year, members)
     out: dict[int, Any] = {}
     if not book.meetings:
         return out

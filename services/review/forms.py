@@ -14,6 +14,7 @@ from the rule files; the rest is the program's wording, translated through the c
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -145,14 +146,21 @@ def _span(tbl: Table, commands: list[tuple]) -> Table:
 class _Context:
     year: int
     reg: Regulation
-    review: YearReview
-    tally: Tally
+    review: YearReview                 # the members counted in the year
     branch_name: str
     parents: list[str]
     place: str
     secretary: str
     symbol: str
     on: dt.date
+    session: Any = field(default=None, repr=False)
+    full_review: YearReview | None = field(default=None, repr=False)  # with the members who left
+
+    @functools.cached_property
+    def tally(self) -> Tally:
+        """The year's tally (with last year's), computed when a form first needs it, from the review
+        already loaded."""
+        return tally(self.session, self.year, review=self.full_review)
 
     def header(self, kind: str | None) -> DocumentHeader:
         number = f"Số {NBSP * 6}-{kind}/{self.symbol}" if kind else None
@@ -173,11 +181,14 @@ def _context(session, year: int) -> _Context:
     branch = get_branch(session)
     if branch is None:
         raise UserError(_("Enter the branch's details first (File, Branch details)."))
+    full = year_review(session, year)
+    counted = YearReview(full.year, full.regulation, full.review_date, full.closed_at,
+                         [r for r in full.rows if r.elig.counted])
     return _Context(
-        year=year, reg=regulation_for(year), review=year_review(session, year, include_left=False),
-        tally=tally(session, year), branch_name=branch.name, parents=list(branch.parents or []),
-        place=branch.place, secretary=branch.secretary,
+        year=year, reg=regulation_for(year), review=counted, branch_name=branch.name,
+        parents=list(branch.parents or []), place=branch.place, secretary=branch.secretary,
         symbol=settings_mod.get(session, settings_mod.DOCUMENT_SYMBOL.key), on=review_date(session, year),
+        session=session, full_review=full,
     )
 
 

@@ -155,7 +155,7 @@ def year_review(session: Session, year: int, include_left: bool = True) -> YearR
     members = {m.id: m for m in all_members(session)}
     recs = records(session, year)
     monthly = adapters.monthly_ratings(session, year)
-    att = adapters.attendance(session, year)
+    att = adapters.attendance(session, year, list(members.values()))
     rows = [_row(reg, year, on, e, members[e.member_id], recs.get(e.member_id), monthly, att)
             for e in eligibility(session, year, list(members.values()), reg, on, include_left)]
     year_row = session.get(ReviewYear, year)

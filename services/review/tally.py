@@ -150,11 +150,15 @@ def _quota_message(reg: Regulation, current: int, quota_max: int, levels: Mappin
     return text
 
 
-def tally(session: Session, year: int, with_previous: bool = True) -> Tally:
-    """The tally of ``year`` from the register and the recorded levels."""
+def tally(session: Session, year: int, with_previous: bool = True, review: YearReview | None = None) -> Tally:
+    """The tally of ``year`` from the register and the recorded levels.
+
+    ``review``: the year's ``year_review(session, year)`` (with the members who left) when the caller
+    already has it, so that it is not computed twice.
+    """
     from ..branch import get_branch
 
-    review = year_review(session, year)
+    review = review if review is not None else year_review(session, year)
     reg = review.regulation
     branch = get_branch(session)
     effect = reg.quota.committee_effect if branch is not None and branch.kind == "committee" else reg.quota.branch_effect

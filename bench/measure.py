@@ -1,0 +1,187 @@
+"""Measurements made inside a fresh process, so that each has its own peak memory.
+
+    python -m bench.measure JOB ARG... -> one line of JSON on stdout
+
+Every job imports what it needs first, then times its calls (each in a new session, so nothing is
+cached in the ORM between runs) and reports the times of every run, the process's resident memory
+before the first call and its peak (ru_maxrss) at the end. Peak memory covers the whole process:
+the interpreter and the imported libraries (the "before" figure) plus what the calls needed.
+"""
+from __future__ import annotations
+
+import json
+import resource
+import shutil
+import sys
+import time
+from pathlib import Path
+
+
+def _status_kb(field: str) -> int:
+    """A memory figure of this process from /proc/self/status, in KiB."""
+    with open("/proc/self/status", encoding="ascii") as fh:
+        for line in fh:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    raise KeyError(field)
+
+
+def peak_kb() -> int:
+    """Peak resident set size of this process so far, in KiB. VmHWM, not ru_maxrss: Linux carries
+    ru_maxrss over fork and exec, so a child of a large process would report the parent's size."""
+    try:
+        return _status_kb("VmHWM")
+    except (OSError, KeyError):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def _timed_runs(db, fn, runs: int) -> list[float]:
+    times = []
+    for _ in range(runs):
+        with db.begin() as session:
+            t0 = time.perf_counter()
+            fn(session)
+            times.append(time.perf_counter() - t0)
+    return times
+
+
+def job_tally(db_path: str, year: str, runs: str) -> dict:
+    """services.review.tally.tally (with last year's tally for comparison, as the program shows it)."""
+    from services.db import open_database
+    from services.review.tally import tally
+
+    db = open_database(db_path)
+    before = peak_kb()
+    result = {}
+    times = _timed_runs(db, lambda s: result.setdefault("t", tally(s, int(year))), int(runs))
+    t = result["t"]
+    db.close()
+    return {"times": times, "rss_before_kb": before, "peak_kb": peak_kb(),
+            "members": t.members_total, "assessed": t.assessed, "levels": t.levels}
+
+
+def job_eligibility(db_path: str, year: str, runs: str) -> dict:
+    """services.review.eligibility.eligibility: who is counted and who is rated, with the reasons."""
+    from services.db import open_database
+    from services.review.eligibility import eligibility
+
+    db = open_database(db_path)
+    before = peak_kb()
+    times = _timed_runs(db, lambda s: eligibility(s, int(year)), int(runs))
+    db.close()
+    return {"times": times, "rss_before_kb": before, "peak_kb": peak_kb()}
+
+
+def job_year_review(db_path: str, year: str, runs: str) -> dict:
+    """services.review.service.year_review: eligibility, records, monthly ratings, attendance, proposals."""
+    from services.db import open_database
+    from services.review.service import year_review
+
+    db = open_database(db_path)
+    before = peak_kb()
+    times = _timed_runs(db, lambda s: year_review(s, int(year)), int(runs))
+    db.close()
+    return {"times": times, "rss_before_kb": before, "peak_kb": peak_kb()}
+
+
+def job_branch_tallies(year: str, runs: str, *db_paths: str) -> dict:
+    """Each branch's tally, one database after the other (median of `runs` for each)."""
+    import statistics
+
+    from services.db import open_database
+    from services.review.tally import tally
+
+    before = peak_kb()
+    medians = []
+    for path in db_paths:
+        db = open_database(path)
+        medians.append(statistics.median(_timed_runs(db, lambda s: tally(s, int(year)), int(runs))))
+        db.close()
+    return {"medians": medians, "rss_before_kb": before, "peak_kb": peak_kb()}
+
+
+def job_committee_tally(db_path: str, year: str, runs: str) -> dict:
+    """services.exchange.committee.committee_tally over the branches' received files."""
+    from services.db import open_database
+    from services.exchange.committee import committee_tally
+
+    db = open_database(db_path)
+    before = peak_kb()
+    out = {}
+    times = _timed_runs(db, lambda s: out.setdefault("t", committee_tally(s, int(year))), int(runs))
+    db.close()
+    t = out["t"]
+    return {"times": times, "rss_before_kb": before, "peak_kb": peak_kb(), "members": t["members_total"],
+            "branches": t["branches_sent"]}
+
+
+def job_receive(template: str, workdir: str, runs: str, *files: str) -> dict:
+    """services.exchange.committee.receive_file for every file, into a fresh copy of an empty committee
+    database each run: the total and each file's time."""
+    from services.db import open_database
+    from services.exchange.committee import ReceiveStatus, receive_file
+
+    before = peak_kb()
+    totals, per_file = [], []
+    for i in range(int(runs)):
+        path = Path(workdir) / f"committee-run{i}.db"
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+        shutil.copyfile(template, path)
+        db = open_database(path)
+        t0 = time.perf_counter()
+        for f in files:
+            t = time.perf_counter()
+            result = receive_file(db, f)
+            per_file.append(time.perf_counter() - t)
+            if result.status != ReceiveStatus.ADDED:
+                raise SystemExit(f"{f}: {result.status}")
+        totals.append(time.perf_counter() - t0)
+        db.close()
+    return {"times": totals, "per_file": per_file, "rss_before_kb": before, "peak_kb": peak_kb()}
+
+
+def job_forms(db_path: str, year: str, form: str, out: str, runs: str) -> dict:
+    """services.review.forms.write_year_end inside a running process: the first call (fonts loaded
+    and rule files read on first use) and the following ones."""
+    from services.db import open_database
+    from services.review.forms import write_year_end
+
+    db = open_database(db_path)
+    before = peak_kb()
+    times = _timed_runs(db, lambda s: write_year_end(s, int(year), out, form=form or None), int(runs) + 1)
+    db.close()
+    return {"first": times[0], "times": times[1:], "rss_before_kb": before, "peak_kb": peak_kb()}
+
+
+def job_forms_parts(db_path: str, year: str, form: str, out: str, runs: str) -> dict:
+    """The two halves of write_year_end, after a first call: gathering the forms' data
+    (services.review.forms.forms_for) and laying out and writing the PDF (services.review.forms.build)."""
+    from services.db import open_database
+    from services.review.forms import build, forms_for
+
+    db = open_database(db_path)
+    gather, render = [], []
+    for _ in range(int(runs) + 1):
+        with db.begin() as session:
+            t0 = time.perf_counter()
+            docs = [d for _name, ds in forms_for(session, int(year), form or None) for d in ds]
+            t1 = time.perf_counter()
+            build(docs, out)
+            gather.append(t1 - t0)
+            render.append(time.perf_counter() - t1)
+    db.close()
+    return {"gather": gather[1:], "render": render[1:]}
+
+
+JOBS = {name[4:]: fn for name, fn in globals().items() if name.startswith("job_")}
+
+
+def main(argv: list[str]) -> int:
+    job, *args = argv
+    print(json.dumps(JOBS[job](*args)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
