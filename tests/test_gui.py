@@ -171,3 +171,14 @@ def test_window_shows_before_the_data_and_fills_in_when_attached(qtbot, filled):
     assert win.stack.currentWidget() is win.pages["members"]
     assert "Phạm Minh Đức" in [win.pages["members"].proxy.index(r, 0).data()
                                for r in range(win.pages["members"].proxy.rowCount())]
+
+
+def test_file_menu_gets_the_data_safety_actions_above_quit_once_data_is_open(qtbot, filled):
+    win = MainWindow()
+    qtbot.addWidget(win)
+    before = [a.text() for a in win.file_menu.actions() if a.text()]
+    assert before == ["Thông tin chi bộ…", "Thoát"]
+    win.attach(FixedContext(filled))
+    after = [a.text() for a in win.file_menu.actions() if a.text()]
+    assert after[0] == "Thông tin chi bộ…" and after[-1] == "Thoát"
+    assert "Sao lưu ngay…" in after

@@ -76,17 +76,18 @@ def run_gui(db_path: Path | None = None, exit_after_show: bool = False) -> int:
     from services.logs import install_logging
 
     from .main_window import MainWindow
-    from .safety import install_excepthook
 
     install_logging()
     app = make_app()
-    install_excepthook()  # data safety: unexpected errors are logged and shown in Vietnamese
     window = MainWindow()
     window.resize(1280, 760)
     window.show()
     result = {"code": 0}
 
     def load() -> None:
+        from .safety import install_excepthook
+
+        install_excepthook()  # data safety: unexpected errors are logged and shown in Vietnamese
         ctx = load_database(db_path, window)
         if ctx is None:
             result["code"] = 1

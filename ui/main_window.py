@@ -6,7 +6,6 @@ import importlib
 from services.i18n import N_, _
 
 from .qt import Qt, QtCore, QtGui, QtWidgets
-from .safety import add_file_menu_actions
 
 # (key, English title msgid, "module:PageClass"). Ctrl+1 … Ctrl+7 jump to them in this order.
 # Pages are imported when a database is attached: the empty window shows before the database
@@ -99,6 +98,12 @@ class MainWindow(QtWidgets.QMainWindow):
             old.deleteLater()
         self.stack.setCurrentIndex(max(current, 0))
         self.statusBar().showMessage(_("Database: {path}").format(path=ctx.db.path))
+        # Data safety: backup, restore, check, password (ui/safety.py, which loads the database layer).
+        from .safety import add_file_menu_actions
+
+        self._insert_before = self._quit_separator
+        add_file_menu_actions(self, self.file_menu)
+        self._insert_before = None
 
     def _nav_width(self) -> int:
         fm = self.nav.fontMetrics()
@@ -107,8 +112,8 @@ class MainWindow(QtWidgets.QMainWindow):
     def _build_menus(self) -> None:
         menu = self.menuBar().addMenu(_("&File"))
         self._add(menu, _("Branch details…"), None, self.edit_identity)
-        add_file_menu_actions(self, menu)  # data safety: backup, restore, check, password (ui/safety.py)
-        menu.addSeparator()
+        self.file_menu = menu
+        self._quit_separator = menu.addSeparator()  # the data-safety actions go above it on attach
         self._add(menu, _("Quit"), "Ctrl+Q", self.close)
         view = self.menuBar().addMenu(_("&View"))
         self._add(view, _("Larger text"), QtGui.QKeySequence.StandardKey.ZoomIn, lambda: self.zoom(+1),
@@ -122,6 +127,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self._add(help_menu, _("Guide"), "F1", self.show_help)
         self._add(help_menu, _("About Sổ chi bộ"), None, self.show_about)
 
+    _insert_before: QtGui.QAction | None = None
+
     def _add(self, menu, text, keys, slot, extra: list[str] | None = None) -> QtGui.QAction:
         act = QtGui.QAction(text, self)
         if keys is not None:
@@ -130,7 +137,10 @@ class MainWindow(QtWidgets.QMainWindow):
             seqs += [QtGui.QKeySequence(k) for k in (extra or [])]
             act.setShortcuts(seqs)
         act.triggered.connect(slot)
-        menu.addAction(act)
+        if self._insert_before is not None and menu is self.file_menu:
+            menu.insertAction(self._insert_before, act)
+        else:
+            menu.addAction(act)
         return act
 
     def show_page(self, key: str) -> QtWidgets.QWidget | None:

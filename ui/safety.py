@@ -133,8 +133,12 @@ def _branch_name(db) -> str:
 # --- File menu -------------------------------------------------------------------------------
 
 def add_file_menu_actions(window, menu: QtWidgets.QMenu) -> None:
-    """Backup now, restore, check, password: added to the File menu of the main window."""
-    menu.addSeparator()
+    """Backup now, restore, check, password: added to the File menu of the main window (above Quit)."""
+    before = getattr(window, "_insert_before", None)
+    if before is not None:
+        menu.insertSeparator(before)
+    else:
+        menu.addSeparator()
     window._add(menu, _("Back up now…"), "Ctrl+Shift+B", lambda: backup_now(window))
     window._add(menu, _("Restore from a backup…"), None, lambda: restore_from_backup(window))
     window._add(menu, _("Check the data"), None, lambda: check_data(window))
