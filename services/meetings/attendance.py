@@ -337,26 +337,29 @@ def attendance_for_year(session: Session, member_id: int, year: int) -> MemberYe
 
 # --- recording ---------------------------------------------------------------------------------
 
-def _editable_meeting(session: Session, meeting_id: int) -> Meeting:
+def get_meeting(session: Session, meeting_id: int) -> Meeting:
     meeting = session.get(Meeting, meeting_id)
     if meeting is None:
         raise ValidationError(_("This meeting no longer exists."))
+    return meeting
+
+
+def editable_meeting(session: Session, meeting_id: int) -> Meeting:
+    """The meeting, refused once its minutes are finalised (corrections go through an amendment)."""
+    meeting = get_meeting(session, meeting_id)
     if meeting.finalized_at is not None:
         raise ValidationError(_("The minutes of this meeting are finalised; correct them with an amendment."))
     return meeting
 
 
 def roster(session: Session, meeting_id: int) -> Roster:
-    meeting = session.get(Meeting, meeting_id)
-    if meeting is None:
-        raise ValidationError(_("This meeting no longer exists."))
-    return roster_from(all_members(session), meeting)
+    return roster_from(all_members(session), get_meeting(session, meeting_id))
 
 
 def set_attendance(session: Session, meeting_id: int, member_id: int, status: str | None,
                    reason: str = "") -> None:
     """Record one member's attendance (status None clears it). Only members expected that day."""
-    meeting = _editable_meeting(session, meeting_id)
+    meeting = editable_meeting(session, meeting_id)
     member = session.get(Member, member_id)
     if member is None:
         raise ValidationError(_("This member no longer exists."))
@@ -387,7 +390,7 @@ def set_attendance(session: Session, meeting_id: int, member_id: int, status: st
 def mark_all_present(session: Session, meeting_id: int) -> int:
     """"Tất cả có mặt": every member not yet recorded is marked present, except members on sick or
     maternity leave that day, who are marked absent with that reason. Returns how many were marked."""
-    meeting = _editable_meeting(session, meeting_id)
+    meeting = editable_meeting(session, meeting_id)
     r = roster_from(all_members(session), meeting)
     count = 0
     for row in r.expected:

@@ -23,6 +23,8 @@ from .attendance import (
     Tally,
     YearBook,
     drop_stale_attendance,
+    editable_meeting,
+    get_meeting,
     load_meetings,
     quorum_share,
 )
@@ -269,7 +271,7 @@ def minutes_title(meeting: Meeting) -> str:
 
 def set_sections(session: Session, meeting_id: int, texts: dict[str, str]) -> None:
     """Save the text of the minutes' sections (keys not in the minutes are refused)."""
-    meeting = _editable(session, meeting_id)
+    meeting = editable_meeting(session, meeting_id)
     mins = dict(meeting.minutes or {})
     sections = [dict(s) for s in mins.get("sections", [])]
     keys = {s["key"] for s in sections}
@@ -291,22 +293,6 @@ def _clean_text(text: str) -> str:
 
 
 # --- meetings ----------------------------------------------------------------------------------
-
-def _editable(session: Session, meeting_id: int) -> Meeting:
-    meeting = session.get(Meeting, meeting_id)
-    if meeting is None:
-        raise ValidationError(_("This meeting no longer exists."))
-    if meeting.finalized_at is not None:
-        raise ValidationError(_("The minutes of this meeting are finalised; correct them with an amendment."))
-    return meeting
-
-
-def get_meeting(session: Session, meeting_id: int) -> Meeting:
-    meeting = session.get(Meeting, meeting_id)
-    if meeting is None:
-        raise ValidationError(_("This meeting no longer exists."))
-    return meeting
-
 
 def default_title(session: Session, name: str) -> str:
     """'Bí thư Chi bộ' for the branch's secretary, 'Phó Bí thư Chi bộ' for the deputy, else ''."""
@@ -361,7 +347,7 @@ def update_meeting(session: Session, meeting_id: int, data: MeetingInput) -> lis
     """Change a meeting's details. Sections still as the template wrote them follow the new details
     (e.g. a new minute-taker's name). Returns the names whose attendance was dropped because they were
     not members of the branch on a new date."""
-    meeting = _editable(session, meeting_id)
+    meeting = editable_meeting(session, meeting_id)
     check = check_meeting(session, data, editing_id=meeting_id)
     if not check.ok:
         raise ValidationError([p.message for p in check.errors])
@@ -444,7 +430,7 @@ def _tally(session: Session, meeting: Meeting) -> Tally:
 
 def save_resolution(session: Session, meeting_id: int, data: ResolutionInput,
                     resolution_id: int | None = None) -> Resolution:
-    meeting = _editable(session, meeting_id)
+    meeting = editable_meeting(session, meeting_id)
     check = check_resolution(data, _tally(session, meeting).full_present)
     if not check.ok:
         raise ValidationError([p.message for p in check.errors])
@@ -463,7 +449,7 @@ def save_resolution(session: Session, meeting_id: int, data: ResolutionInput,
 
 
 def delete_resolution(session: Session, meeting_id: int, resolution_id: int) -> None:
-    meeting = _editable(session, meeting_id)
+    meeting = editable_meeting(session, meeting_id)
     res = next((r for r in meeting.resolutions if r.id == resolution_id), None)
     if res is not None:
         meeting.resolutions.remove(res)
