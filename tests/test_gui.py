@@ -182,3 +182,17 @@ def test_file_menu_gets_the_data_safety_actions_above_quit_once_data_is_open(qtb
     after = [a.text() for a in win.file_menu.actions() if a.text()]
     assert after[0] == "Thông tin chi bộ…" and after[-1] == "Thoát"
     assert "Sao lưu ngay…" in after
+
+
+def test_the_empty_window_needs_no_database_layer():
+    """The window shows before the database is opened: building it must not import SQLAlchemy."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from ui.app import make_app; from ui.main_window import MainWindow; "
+            "app = make_app(); w = MainWindow(); w.show(); "
+            "print('sqlalchemy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                         env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "False"
