@@ -211,15 +211,18 @@ class MemberDues:
                 and self.amount_due(year, m) != 0]
 
 
-def _load(session: Session, members: Iterable[Member] | None = None) -> list[MemberDues]:
+def _load(session: Session, members: Iterable[Member] | None = None, year: int | None = None) -> list[MemberDues]:
+    """The members' dues; with `year`, only the payments that cover a month of that year are read."""
     members = list(all_members(session) if members is None else members)
     ids = [m.id for m in members]
     rates: dict[int, list[RateRow]] = {i: [] for i in ids}
     for r in session.scalars(select(DuesRate).where(DuesRate.member_id.in_(ids))):
         rates[r.member_id].append(RateRow(r.id, r.year, r.month, r.amount, r.basis, r.note))
     paid: dict[int, dict[YearMonth, PaidMonth]] = {i: {} for i in ids}
-    payments = session.scalars(select(DuesPayment).where(DuesPayment.member_id.in_(ids))
-                               .options(selectinload(DuesPayment.months)))
+    query = select(DuesPayment).where(DuesPayment.member_id.in_(ids))
+    if year is not None:
+        query = query.where(DuesPayment.months.any(DuesPaymentMonth.year == year))
+    payments = session.scalars(query.options(selectinload(DuesPayment.months)))
     for p in payments:
         for pm in p.months:
             paid[p.member_id][(pm.year, pm.month)] = PaidMonth(pm.year, pm.month, pm.amount, p.id, p.paid_on,
@@ -453,9 +456,8 @@ def unpaid_members(session: Session, today: dt.date, year: int | None = None) ->
     year = year or reminder_year(today)
     months = _past_months(year, today)
     out = []
-    for d in _load(session):
-        if not state_on(d.events, today).in_branch:
-            continue
+    present = [m for m in all_members(session) if state_on(m.events, today).in_branch]
+    for d in _load(session, present, year):
         unpaid = d.unpaid(year, months)
         if unpaid:
             out.append(Unpaid(d.member_id, d.full_name, year, unpaid))
