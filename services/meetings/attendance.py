@@ -224,10 +224,13 @@ def tally_of(roster: Roster) -> Tally:
     )
 
 
-def load_meetings(session: Session, year: int | None = None) -> list[Meeting]:
-    """Meetings (of one year, or all) in date order, with attendance and resolutions loaded."""
-    q = select(Meeting).options(selectinload(Meeting.attendance), selectinload(Meeting.resolutions),
-                                selectinload(Meeting.amendments))
+def load_meetings(session: Session, year: int | None = None, records: bool = True) -> list[Meeting]:
+    """Meetings (of one year, or all) in date order; with `records`, attendance, resolutions and
+    amendments are loaded with them (reminders that only need dates and kinds leave them out)."""
+    q = select(Meeting)
+    if records:
+        q = q.options(selectinload(Meeting.attendance), selectinload(Meeting.resolutions),
+                      selectinload(Meeting.amendments))
     if year is not None:
         q = q.where(extract("year", Meeting.date) == year)
     return sorted(session.scalars(q), key=lambda m: (m.date, m.id))

@@ -75,7 +75,7 @@ def quarter_without_thematic(session: Session, today: dt.date) -> list[Reminder]
     if first is None:
         return []
     out = []
-    meetings = [m for m in load_meetings(session, None) if m.date.year >= today.year - 1]
+    meetings = [m for m in load_meetings(session, None, records=False) if m.date.year >= today.year - 1]
     for year in (today.year - 1, today.year):
         missed = []
         for q in range(1, 5):
@@ -106,7 +106,7 @@ def month_without_meeting(session: Session, today: dt.date) -> list[Reminder]:
     first = _first_meeting_date(session)
     if first is None:
         return []
-    meetings = [m for m in load_meetings(session, None) if m.date.year >= today.year - 1]
+    meetings = [m for m in load_meetings(session, None, records=False) if m.date.year >= today.year - 1]
     held = {(m.date.year, m.date.month) for m in meetings if m.kind == MeetingKind.REGULAR}
     out = []
     for year in (today.year - 1, today.year):
@@ -128,7 +128,7 @@ def month_without_meeting(session: Session, today: dt.date) -> list[Reminder]:
 def minutes_not_finalised(session: Session, today: dt.date) -> list[Reminder]:
     """Minutes of a meeting already held that are not finalised yet."""
     out = []
-    for m in load_meetings(session, None):
+    for m in load_meetings(session, None, records=False):
         if m.finalized_at is not None or m.date >= today:
             continue
         old = (today - m.date).days > OLD_DRAFT_DAYS
