@@ -188,11 +188,21 @@ def compiled_bytes(po_path: Path) -> bytes:
     return buf.getvalue()
 
 
+def _messages(mo_bytes: bytes) -> dict[object, object]:
+    """The translations a compiled catalog holds (id -> string), without its header: the header
+    names the Babel version that wrote it, which says nothing about what the program shows."""
+    from babel.messages.mofile import read_mo
+
+    catalog = read_mo(io.BytesIO(mo_bytes))
+    return {msg.id: msg.string for msg in catalog if msg.id}
+
+
 def stale_mo_files() -> list[Path]:
+    """Compiled catalogs missing, or holding other messages than their .po would compile to."""
     out = []
     for po in sorted(_catalog_dir().glob("*.po")):
         mo = po.with_suffix(".mo")
-        if not mo.exists() or mo.read_bytes() != compiled_bytes(po):
+        if not mo.exists() or _messages(mo.read_bytes()) != _messages(compiled_bytes(po)):
             out.append(mo)
     return out
 
