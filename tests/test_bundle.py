@@ -16,8 +16,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
-pytestmark = pytest.mark.skipif(os.environ.get("SOCHIBO_BUNDLE_TEST") != "1",
-                                reason="builds the bundle: set SOCHIBO_BUNDLE_TEST=1")
+pytestmark = [pytest.mark.opt_in,
+              pytest.mark.skipif(os.environ.get("SOCHIBO_BUNDLE_TEST") != "1",
+                                 reason="builds the bundle: set SOCHIBO_BUNDLE_TEST=1")]
 
 
 def test_bundle_builds_and_runs_headless(tmp_path):

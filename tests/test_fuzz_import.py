@@ -1,11 +1,8 @@
-"""Fuzz of the member importer (services/member_import.py, from the parallel import branch).
+"""Fuzz of the member importer (services/member_import.py).
 
-NOTE FOR THE LEAD: written against the importer's API as merged in main (`read_import(path, existing,
-today) -> ImportPreview`, `apply_import(session, preview, today)`), which this branch does not contain.
-The module skips itself until the importer is part of the same checkout; it was run against a copy of
-main (see docs/reliability.md). Promises checked: any file ends in a preview or a UserError with a
-message, never in another exception; reading never changes the file; a refused import writes nothing
-(member, event and audit counts unchanged). Extend it to the exchange importer when that exists.
+Promises checked: any file ends in a preview or a UserError with a message, never in another
+exception; reading never changes the file; a refused import writes nothing (member, event and audit
+counts unchanged).
 """
 from __future__ import annotations
 
@@ -22,14 +19,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import services
-
-member_import = pytest.importorskip("services.member_import")
-if not hasattr(member_import, "read_import") or \
-        Path(member_import.__file__).resolve().parent != Path(services.__file__).resolve().parent:
-    pytest.skip("the member importer is not part of this checkout", allow_module_level=True)
-
-from services.errors import UserError, ValidationError  # noqa: E402
+from services import member_import
+from services.errors import UserError, ValidationError
 
 SCALE = int(os.environ.get("SOCHIBO_FUZZ_EXAMPLES", "1"))
 TODAY = dt.date(2025, 12, 15)
