@@ -28,6 +28,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import SimpleNamespace
+from typing import Any
 
 from sqlalchemy import event, insert, select
 from sqlalchemy.orm import Session
@@ -63,7 +64,7 @@ class TableInfo:
     meeting_table: bool = False   # its rows are meetings: meeting_id = the row's key
     redact: bool = False          # log that a row changed, never its values (password hashes)
     skip: bool = False            # never logged
-    row_label: Callable[[object], str] | None = None  # names the record for the user (stored with the entry)
+    row_label: Callable[[Any], str] | None = None  # names the record for the user (stored with the entry)
 
 
 TABLES: dict[str, TableInfo] = {}
@@ -72,7 +73,7 @@ TABLES: dict[str, TableInfo] = {}
 def register_table(table: str, label: str, fields: dict[str, str] | None = None, *,
                    values: dict[str, Callable[[str], str]] | None = None, member_table: bool = False,
                    meeting_table: bool = False, redact: bool = False, skip: bool = False,
-                   row_label: Callable[[object], str] | None = None) -> None:
+                   row_label: Callable[[Any], str] | None = None) -> None:
     """Name a table and its fields (English msgids, marked with N_) for the history shown to the user.
 
     Tables that are not registered are still logged; they show under their technical names.
@@ -186,7 +187,7 @@ def _after_flush(session: Session, flush_context) -> None:
             continue
         rows.extend(_entries_for(state, obj, is_delete, user, now))
     if rows:
-        session.connection().execute(insert(AuditEntry.__table__), rows)
+        session.connection().execute(insert(AuditEntry), rows)
 
 
 def _entries_for(state, obj, is_delete: bool, user: str, now: dt.datetime) -> list[dict]:

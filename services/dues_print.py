@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
@@ -72,7 +73,7 @@ def _branch_table(book: DuesBook) -> Table:
         ["", ""] + [_p(str(m), st["head"]) for m in range(1, 13)] + [""],
     ]
     for i, r in enumerate(book.rows, 1):
-        line = [_p(str(i), st["center"]), _p(r.full_name, st["left"])]
+        line: list[Any] = [_p(str(i), st["center"]), _p(r.full_name, st["left"])]
         for c in r.cells:
             if c.paid is not None:
                 line.append(_p(_money(c.paid), st["right"]))
@@ -96,7 +97,7 @@ def _branch_table(book: DuesBook) -> Table:
         rows.append([_p(label, tot["bold"]), ""] + [_p(_money(v), tot["right"]) for v in values]
                     + [_p(_money(total), tot["bold_right"])])
     result = Table(rows, colWidths=[w * mm for w in widths], repeatRows=2, hAlign="CENTER")
-    style = [
+    style: list[Any] = [
         ("SPAN", (0, 0), (0, 1)), ("SPAN", (1, 0), (1, 1)), ("SPAN", (2, 0), (13, 0)), ("SPAN", (14, 0), (14, 1)),
         ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -105,8 +106,8 @@ def _branch_table(book: DuesBook) -> Table:
         ("TOPPADDING", (0, 0), (-1, -1), 2),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
     ]
-    for r in range(first_total, len(rows)):
-        style.append(("SPAN", (0, r), (1, r)))
+    for row in range(first_total, len(rows)):
+        style.append(("SPAN", (0, row), (1, row)))
     result.setStyle(TableStyle(style))
     return result
 
@@ -136,7 +137,7 @@ def _member_body(book: DuesBook) -> list:
         months.append([_("Total"), _money(r.due_total), _money(r.paid_total), ""])
         body.append(table(months, [28, 40, 40, 57], numeric_cols=(1, 2), center_cols=(0,)))
         body.append(heading(_("III. PAYMENTS")))
-        pays = [[_("No."), _("Date paid"), _("For months"), _("Amount (đồng)"), _("Note")]]
+        pays: list[list[Any]] = [[_("No."), _("Date paid"), _("For months"), _("Amount (đồng)"), _("Note")]]
         for i, p in enumerate(r.payments, 1):
             pays.append([i, format_date(p.paid_on), months_text(p.months), _money(p.amount), p.note])
         if len(pays) == 1:
@@ -182,9 +183,11 @@ def write_xlsx(book: DuesBook, out: Path) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.worksheet import Worksheet
 
     wb = Workbook()
     ws = wb.active
+    assert isinstance(ws, Worksheet)  # a new workbook starts with one worksheet
     ws.title = _("Dues {year}").format(year=book.year)[:31]
     ws.append([_("No."), _("Full name")] + [_("Month {m}").format(m=m) for m in range(1, 13)]
               + [_("Total"), _("Months unpaid")])

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from collections.abc import Set
 from pathlib import Path
 
 from sqlalchemy import select
@@ -61,14 +62,16 @@ def _write(out: Path, suffix: str, table: list[list]) -> None:
         raise UserError(_("Unknown file type {suffix}: use .xlsx or .csv.").format(suffix=out.suffix or "?"))
 
 
-def write_xlsx(out: Path, title: str, table: list[list], date_columns: set[int] = frozenset(),
+def write_xlsx(out: Path, title: str, table: list[list], date_columns: Set[int] = frozenset(),
                widths: list[int] | None = None) -> None:
     """A plain, readable workbook: bold header, dates formatted dd/mm/yyyy, sensible widths."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
+    from openpyxl.worksheet.worksheet import Worksheet
 
     wb = Workbook()
     ws = wb.active
+    assert isinstance(ws, Worksheet)  # a new workbook starts with one worksheet
     ws.title = title[:31]
     for row in table:
         ws.append(row)

@@ -253,7 +253,9 @@ _LEGACY_FONTS = {legacy_text.TCVN3: ".VnTime", legacy_text.VNI: "VNI-Times"}
 
 
 def _ranges(numbers: list[int]) -> str:
-    out, start, prev = [], None, None
+    out: list[str] = []
+    start: int | None = None
+    prev = 0
     for n in sorted(numbers):
         if start is None:
             start = prev = n
@@ -706,7 +708,7 @@ def _majority(data, field_name: str) -> str:
         used = cells.get("_converted", {}).get(field_name)
         if used:
             votes[used[0]] = votes.get(used[0], 0) + 1
-    return max(votes, key=votes.get)
+    return max(votes, key=lambda enc: votes[enc])
 
 
 def _text(value: Any) -> str:
@@ -848,7 +850,7 @@ def _build_events(row: ImportRow, cells: dict[str, Any], dates: dict[str, dt.dat
             problems.append(_("the date transferred in is before the date of admission ({date}).").format(
                 date=format_date(m.admitted)))
         report(problems, "transfer_in_date", {org_msg: "transfer_in_org"})
-        if not problems:
+        if not problems and ev.date is not None:
             row.transfer_in = (ev.date, nfc(ev.other_org))
             person.events.append(MemberEvent(kind=EventKind.TRANSFER_IN, date=ev.date, other_org=ev.other_org))
 

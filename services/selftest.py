@@ -101,7 +101,8 @@ def check_catalogs() -> str:
             continue
         # Loaded by the program: its translations come out of `_` (another catalog may translate
         # the same text first, so one match among the first few is enough).
-        pairs = [(k, v) for k, v in catalog._catalog.items() if isinstance(k, str) and k and v != k][:50]
+        messages = getattr(catalog, "_catalog", {})  # gettext keeps the loaded messages here
+        pairs = [(k, v) for k, v in messages.items() if isinstance(k, str) and k and v != k][:50]
         if pairs and not any(i18n._(k) == v for k, v in pairs):
             problems.append(path.name)
     if problems:

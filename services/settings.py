@@ -35,7 +35,8 @@ class SettingSpec:
         if self.choices is not None and value not in self.choices:
             raise ValidationError(_("Setting '{key}' must be one of: {choices}.").format(
                 key=self.key, choices=", ".join(map(str, self.choices))))
-        if self.minimum is not None and value < self.minimum or self.maximum is not None and value > self.maximum:
+        number: Any = value  # of self.type, checked above
+        if (self.minimum is not None and number < self.minimum) or (self.maximum is not None and number > self.maximum):
             raise ValidationError(_("Setting '{key}' is out of range.").format(key=self.key))
         return value
 

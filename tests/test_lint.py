@@ -1,5 +1,6 @@
-import shutil
+import importlib.util
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -7,9 +8,21 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.mark.skipif(shutil.which("ruff") is None, reason="ruff is installed by the [test] extra")
+def _tool(module: str) -> list[str]:
+    if importlib.util.find_spec(module) is None:
+        pytest.skip(f"{module} is installed by the [test] extra (requirements-test.lock)")
+    return [sys.executable, "-m", module]
+
+
 def test_ruff_finds_nothing():
-    out = subprocess.run(["ruff", "check", "--quiet", str(ROOT)], capture_output=True, text=True, cwd=ROOT)
+    out = subprocess.run(_tool("ruff") + ["check", "--quiet", str(ROOT)], capture_output=True, text=True, cwd=ROOT)
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_mypy_finds_no_type_error_in_services_and_models():
+    """The core is typed: `mypy` with the settings of pyproject.toml ([tool.mypy])."""
+    out = subprocess.run(_tool("mypy") + ["--no-error-summary", "--cache-dir", str(ROOT / ".mypy_cache")],
+                         capture_output=True, text=True, cwd=ROOT)
     assert out.returncode == 0, out.stdout + out.stderr
 
 

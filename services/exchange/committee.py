@@ -139,6 +139,7 @@ def _assess(session: Session, c: Container) -> _Plan:
     if active is None:
         return _Plan(ReceiveStatus.ADDED, known, None)
     if c.created_at <= active.created_at:
+        assert known is not None  # an active file belongs to a known branch
         raise refuse(_("{branch} already sent a newer file for {period} (made {made}); this one is older and "
                        "was not taken.").format(branch=known.name, period=c.period.text(),
                                                 made=local_text(active.created_at)))
@@ -151,6 +152,7 @@ def receive(session: Session, c: Container, replace: bool = False, now: dt.datet
     result = ReceiveResult(plan.status, c.file_name, plan.known.name if plan.known else c.branch_name, c.period,
                            c.created_at, plan.active.created_at if plan.active else None)
     if plan.status == ReceiveStatus.DUPLICATE:
+        assert plan.duplicate is not None
         result.received_at = plan.duplicate.received_at
         return result
     if plan.status == ReceiveStatus.NEEDS_CONFIRMATION and not replace:

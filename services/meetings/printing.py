@@ -335,14 +335,14 @@ def attendance_sheet(session: Session, year: int) -> AttendanceSheet:
         expected_per.append(len(roster.expected))
         for r in roster.expected:
             row = rows.setdefault(r.member_id, SheetRow(r.member_id, r.full_name, ["–"] * n, 0, 0, 0, 0))
-            row.cells[col] = SHEET_SYMBOLS.get(r.status, "") if r.status else ""
+            row.cells[col] = SHEET_SYMBOLS.get(AttendanceStatus(r.status), "") if r.status else ""
             row.expected += 1
             row.present += r.status == AttendanceStatus.PRESENT
             row.excused += r.status == AttendanceStatus.EXCUSED
             row.unexcused += r.status == AttendanceStatus.UNEXCUSED
-        for r in roster.exempt + roster.suspended:
-            row = rows.setdefault(r.member_id, SheetRow(r.member_id, r.full_name, ["–"] * n, 0, 0, 0, 0))
-            row.cells[col] = "M" if r.why == "exempt" else "Đ"
+        for apart in roster.exempt + roster.suspended:
+            row = rows.setdefault(apart.member_id, SheetRow(apart.member_id, apart.full_name, ["–"] * n, 0, 0, 0, 0))
+            row.cells[col] = "M" if apart.why == "exempt" else "Đ"
     ordered = sorted(rows.values(), key=lambda r: (name_key(r.full_name), r.member_id))
     return AttendanceSheet(year, book.meetings, ordered, present_per, expected_per)
 
@@ -395,7 +395,7 @@ def write_attendance_pdf(session: Session, year: int, target: str | PathLike[str
     header_row += [Paragraph(f"{m.date.day:02d}/{m.date.month:02d}<br/>{KIND_SHORT.get(m.kind, '')}", head)
                    for m in sheet.meetings]
     header_row += [p(t, head) for t in (_("Present"), _("With reason"), _("Without reason"), _("Rate"))]
-    data = [header_row]
+    data: list[list[Any]] = [header_row]
     for i, r in enumerate(sheet.rows, 1):
         data.append([p(i), p(r.full_name, name), *[p(c) for c in r.cells], p(r.present), p(r.excused),
                      p(r.unexcused), p(format_percent_vi(r.pct) if r.pct is not None else "")])

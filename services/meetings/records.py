@@ -438,9 +438,10 @@ def save_resolution(session: Session, meeting_id: int, data: ResolutionInput,
         res = Resolution(position=len(meeting.resolutions) + 1)
         meeting.resolutions.append(res)
     else:
-        res = next((r for r in meeting.resolutions if r.id == resolution_id), None)
-        if res is None:
+        found = next((r for r in meeting.resolutions if r.id == resolution_id), None)
+        if found is None:
             raise ValidationError(_("This resolution no longer exists."))
+        res = found
     res.text = _clean_text(data.text)
     res.in_favour, res.against, res.other = data.in_favour, data.against, data.other
     res.other_opinions = _clean_text(data.other_opinions)

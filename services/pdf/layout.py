@@ -322,8 +322,9 @@ def bar_chart(
     bottom_pad = lines * label_size * 1.2 + 8
 
     chart = VerticalBarChart()
-    chart.x, chart.y = left_pad, bottom_pad
-    chart.width, chart.height = plot_width, height - bottom_pad - top_pad
+    # the stubs declare ints; ReportLab takes any number of points
+    chart.x, chart.y = left_pad, bottom_pad  # type: ignore[assignment]
+    chart.width, chart.height = plot_width, height - bottom_pad - top_pad  # type: ignore[assignment]
     chart.data = [list(values)]
     chart.barWidth = 10
     chart.groupSpacing = 10
@@ -362,7 +363,7 @@ def bar_chart(
     chart.barLabels.nudge = 6
 
     drawing = Drawing(width, height)
-    drawing.initialFontName = FAMILY  # else the renderer selects Helvetica, which is not embedded
+    drawing.initialFontName = FAMILY  # type: ignore[attr-defined]  # else the renderer selects Helvetica, which is not embedded
     drawing.add(chart)
     drawing.hAlign = "CENTER"
     return drawing

@@ -76,7 +76,7 @@ def populate_review(session: Session, rng: random.Random, year: int, today: dt.d
             level, total, flags = "HTNV", rng.choice([62, 65.5, 68]), {"cond:all_tasks_on_time": True}
         else:
             level, total, flags = "HTTNV", rng.choice([74, 78.5, 80, 82, 84.5, 86, 88]), {"cond:all_tasks_on_time": True}
-        if hits:
+        if hits and r.proposal:
             level = min(level, r.proposal.limit.level, key=reg.rank)
             total = {"KHTNV": 58.0, "HTNV": 72.0}.get(level, total)
         data = ReviewInput(proposed_level=level, self_level=level if level != "HTXSNV" else "HTXSNV",

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -119,7 +120,7 @@ def eligibility(session: Session, year: int, members: Sequence[Member] | None = 
     out: list[Eligibility] = []
     for m in members:
         st = state_on(m.events, on)
-        base = dict(member_id=m.id, full_name=m.full_name, birth_date=m.birth_date, card_number=m.card_number,
+        base: dict[str, Any] = dict(member_id=m.id, full_name=m.full_name, birth_date=m.birth_date, card_number=m.card_number,
                     position=m.position, gender=m.gender, state=st, sort_key=name_key(m.full_name))
         if st.in_branch:
             hit = _not_rated(reg, m.events, st, on, transfer_months)

@@ -120,7 +120,7 @@ class _FormStart(Flowable):
         return 0, 0
 
     def draw(self):
-        self.canv._review_form_start = self.canv.getPageNumber()
+        self.canv._review_form_start = self.canv.getPageNumber()  # type: ignore[attr-defined]
 
 
 def _texts(text: str, dots: int = 3) -> list[Flowable]:

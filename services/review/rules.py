@@ -346,12 +346,17 @@ class _Reader:
             raise self.fail(f"{path}.confidence", _("the confidence must be C, P or U"))
         return value
 
-    def ref(self, obj, key, path, required=True) -> Ref | None:
+    def optional_ref(self, obj, key, path, required=False) -> Ref | None:
         raw = self.get(obj, key, path, dict, required)
         if raw is None:
             return None
         where = f"{path}.{key}"
         return Ref(doc=self.text(raw, "doc", where), article=self.text(raw, "article", where, required=False))
+
+    def ref(self, obj, key, path) -> Ref:
+        ref = self.optional_ref(obj, key, path, required=True)
+        assert ref is not None  # a missing required entry has raised
+        return ref
 
     def items(self, obj, key, path, required=True, min_items=0) -> list[tuple[str, Any]]:
         raw = self.get(obj, key, path, list, required, [])
@@ -401,7 +406,7 @@ def _scoring(r: _Reader, obj, key, path, level_codes: set[str]) -> Scoring | Non
             raise r.fail(f"{p}.level", _("unknown level “{code}”").format(code=level))
         bands.append(Band(level=level, min=r.get(b, "min", p, float), label=r.text(b, "label", p, required=False),
                           conditions=_conditions(r, b, "conditions", p),
-                          ref=r.ref(b, "ref", p, required=False) or Ref(""), confidence=r.confidence(b, p)))
+                          ref=r.optional_ref(b, "ref", p) or Ref(""), confidence=r.confidence(b, p)))
     mins = [b.min for b in bands]
     if mins != sorted(mins, reverse=True) or len(set(mins)) != len(mins) or mins[-1] != 0 or mins[0] > max_points:
         raise r.fail(f"{where}.bands", _("the bands must go from the best down, with distinct lower limits, the last starting at 0"))
@@ -496,7 +501,7 @@ def parse(data: Mapping[str, Any], source: str = "?", path: Path | None = None) 
 
     def notes_of(obj, key, path) -> tuple[Note, ...]:
         return tuple(Note(code=r.text(n, "code", p), kind=r.text(n, "kind", p, required=False, default="info"),
-                          label=r.text(n, "label", p), ref=r.ref(n, "ref", p, required=False),
+                          label=r.text(n, "label", p), ref=r.optional_ref(n, "ref", p),
                           confidence=r.confidence(n, p))
                      for p, n in r.items(obj, key, path, required=False))
 
@@ -532,7 +537,7 @@ def parse(data: Mapping[str, Any], source: str = "?", path: Path | None = None) 
         code=code, short_name=r.text(data, "short_name", ""), title=r.text(data, "title", ""),
         issued=r.date(data, "issued", ""), year_from=year_from, year_to=year_to,
         note=r.text(data, "note", "", required=False), guidance=guidance, levels=tuple(levels),
-        levels_ref=r.ref(data, "levels_ref", "", required=False),
+        levels_ref=r.optional_ref(data, "levels_ref", ""),
         criterion_grades=tuple(r.get(data, "criterion_grades", "", list)),
         scoring=scoring, criteria=criteria,
         criteria_confidence=r.confidence({"confidence": member.get("criteria_confidence", "C")}, "member"),

@@ -210,7 +210,7 @@ def add_tallies(tallies: Iterable[Tally], branch: str, effect: str = "check") ->
         raise ValueError(f"tallies of different years: {sorted(years)}")
     year = items[0].year
     reg = regulation_for(year)
-    levels = Counter()
+    levels: Counter[str] = Counter()
     reasons: Counter = Counter()
     for t in items:
         levels.update({k: v for k, v in t.levels.items() if v})
