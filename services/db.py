@@ -4,7 +4,6 @@ from __future__ import annotations
 import ast
 import contextlib
 import re
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -167,10 +166,6 @@ def _upgrade_schema(db: Database) -> None:
     with db.engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
-
-
-def is_sqlite_error(exc: BaseException) -> bool:
-    return isinstance(exc, SADatabaseError | sqlite3.DatabaseError)
 
 
 def _main(argv: list[str]) -> int:

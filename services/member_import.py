@@ -198,12 +198,6 @@ class ImportPreview:
     def duplicate_rows(self) -> list[ImportRow]:
         return [r for r in self.rows if any(p.duplicate for p in r.problems)]
 
-    def header_of(self, field_name: str) -> str:
-        for c in self.columns:
-            if c.field == field_name:
-                return c.header
-        return ""
-
     def summary(self) -> str:
         """"200 dòng: 197 đúng, 3 có lỗi" (and warnings when there are some)."""
         total, bad = len(self.rows), len(self.bad_rows)

@@ -280,16 +280,6 @@ def add_event(session: Session, member_id: int, ev: EventInput, today: dt.date |
     return event
 
 
-def end_period(session: Session, event_id: int, end: dt.date) -> None:
-    """Close an open period (exemption, leave, suspension) on `end`."""
-    event = session.get(MemberEvent, event_id)
-    if event is None or event.kind not in PERIOD_KINDS:
-        raise ValidationError(_("This event has no end date."))
-    if end < event.date:
-        raise ValidationError(_("The end date cannot be before the start date."))
-    event.end_date = end
-
-
 def delete_event(session: Session, event_id: int) -> None:
     event = session.get(MemberEvent, event_id)
     if event is None:

@@ -16,13 +16,10 @@ import calendar
 import datetime as dt
 import enum
 import functools
-import importlib
-import importlib.util
 import json
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -202,38 +199,12 @@ class MonthAttendance:
             present=self.present, excused=self.excused, unexcused=self.unexcused)
 
 
-def _count(value: Any, *names: str) -> int:
-    for name in names:
-        if isinstance(value, dict) and name in value:
-            return int(value[name] or 0)
-        if hasattr(value, name):
-            return int(getattr(value, name) or 0)
-    return 0
-
-
-def _as_attendance(value: Any) -> MonthAttendance:
-    if isinstance(value, MonthAttendance):
-        return value
-    return MonthAttendance(
-        present=_count(value, "present"),
-        excused=_count(value, "excused", "absent_excused"),
-        unexcused=_count(value, "unexcused", "absent_unexcused"),
-    )
-
-
 def _attendance_by_month(session: Session, year: int) -> dict[tuple[int, int], MonthAttendance]:
-    """{(member_id, month): attendance} from services.meetings, or {} when that area is not installed.
+    """{(member_id, month): attendance at that month's meetings}, from the meetings' records."""
+    from .meetings import attendance_by_month
 
-    The meetings area provides `attendance_by_month(session, year) -> {(member_id, month): summary}` with
-    counts of present / excused / unexcused; this adapter is the only place the ratings call it.
-    """
-    if importlib.util.find_spec("services.meetings") is None:
-        return {}
-    meetings = importlib.import_module("services.meetings")
-    fn = getattr(meetings, "attendance_by_month", None)
-    if fn is None:
-        return {}
-    return {key: _as_attendance(value) for key, value in fn(session, year).items()}
+    return {key: MonthAttendance(present=s.present, excused=s.excused, unexcused=s.unexcused)
+            for key, s in attendance_by_month(session, year).items()}
 
 
 # --- the grid -----------------------------------------------------------------------------------

@@ -1,8 +1,6 @@
 """Monthly member ratings: which months can be rated, validation, the grid, summaries for the year end."""
 import datetime as dt
-import importlib.util
 from collections import Counter
-from types import SimpleNamespace
 
 import pytest
 
@@ -195,15 +193,6 @@ def test_grid_shows_attendance_given_by_the_meetings_area(branch, monkeypatch):
     assert rows[ids["dao"]].attendance[1].unexcused == 1
     assert "vắng không lý do 1" in rows[ids["dao"]].attendance[1].text()
     assert rows[ids["an"]].attendance.get(4) is None
-
-
-def test_attendance_adapter_reads_the_meetings_summary_shape(db):
-    summary = SimpleNamespace(present=2, absent_excused=1, absent_unexcused=0)
-    assert svc._as_attendance(summary) == MonthAttendance(2, 1, 0)
-    assert svc._as_attendance({"present": 1, "excused": 0, "unexcused": 2}) == MonthAttendance(1, 0, 2)
-    if importlib.util.find_spec("services.meetings") is None:
-        with db.begin() as s:
-            assert svc._attendance_by_month(s, 2025) == {}
 
 
 def test_demo_ratings_are_varied_like_a_real_branch(tmp_path):

@@ -1,12 +1,10 @@
 """Proposals and decisions: the caps, score bands and other rules of each regulation (DOMAIN.md §5)."""
 import datetime as dt
-import sys
-import types
-from collections import Counter
 
 import pytest
 
 from models import EventKind, MemberReview
+from services import ratings
 from services.errors import UserError, ValidationError
 from services.review import service as svc
 from services.review.service import ReviewInput, save_review, set_level
@@ -189,12 +187,16 @@ def test_quota_overflow_is_a_warning_not_a_block(db):
         assert (review.quota_current, review.quota_max) == (2, 1)
 
 
-def test_monthly_ratings_from_the_ratings_area_support_the_proposal(db, monkeypatch):
+def _rate_months(s, member_id: int, year: int, levels: list[str]) -> None:
+    """Monthly ratings recorded through the ratings area, January onwards."""
+    for month, level in enumerate(levels, 1):
+        ratings.set_rating(s, member_id, year, month, level, dt.date(year + 1, 1, 15))
+
+
+def test_monthly_ratings_from_the_ratings_area_support_the_proposal(db):
     with db.begin() as s:
         m = add_member(s)
-    fake = types.ModuleType("services.ratings")
-    fake.ratings_summary = lambda session, year: {m.id: Counter({"HTTNV": 9, "HTXSNV": 3})}
-    monkeypatch.setitem(sys.modules, "services.ratings", fake)
+        _rate_months(s, m.id, 2024, ["HTXSNV"] * 3 + ["HTTNV"] * 9)
     with db.begin() as s:
         row = _row(s, 2024, m.id)
     assert row.proposal.level == "HTTNV"
@@ -295,16 +297,14 @@ def test_qd366_dieu11_branch_level_above_its_score_band_is_refused(db):
         assert svc.suggested_branch_level(svc.regulation_for(2025), br) == "HTTNV"
 
 
-def test_qd124_htxsnv_requires_all_tasks_done_and_half_of_them_exceeded(db, monkeypatch):
+def test_qd124_htxsnv_requires_all_tasks_done_and_half_of_them_exceeded(db):
     """QĐ 124 [P]: HTXSNV needs 100% of tasks done, at least 50% beyond requirement; confirmed by the branch."""
     reg = svc.regulation_for(2024)
     assert [c.code for c in reg.requirements["HTXSNV"]] == ["all_tasks_done", "tasks_exceeded"]
     assert "50%" in reg.requirements["HTXSNV"][1].text
     with db.begin() as s:
         m = add_member(s)
-    fake = types.ModuleType("services.ratings")
-    fake.ratings_summary = lambda session, year: {m.id: Counter({"HTXSNV": 10, "HTTNV": 2})}
-    monkeypatch.setitem(sys.modules, "services.ratings", fake)
+        _rate_months(s, m.id, 2024, ["HTXSNV"] * 10 + ["HTTNV"] * 2)
     with db.begin() as s:
         assert _row(s, 2024, m.id).proposal.level == "HTTNV"  # conditions not confirmed
         save_review(s, 2024, m.id, ReviewInput(flags={"cond:all_tasks_done": True, "cond:tasks_exceeded": True}))

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -331,7 +330,3 @@ def committee_tally(session: Session, year: int) -> dict[str, Any]:
             missing.append(k.name)
     return sum_tallies(sent, year, committee.name, missing, share=settings.get(session, QUOTA_SHARE.key))
 
-
-def committee_tally_json(session: Session, year: int) -> str:
-    """`tally --json` for a committee's database."""
-    return json.dumps(committee_tally(session, year), ensure_ascii=False, indent=2)
