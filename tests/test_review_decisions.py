@@ -50,6 +50,28 @@ def test_hd21_II_B_2_discipline_of_another_year_does_not_cap(db):
         set_level(s, 2025, m.id, "HTTNV")
 
 
+@pytest.mark.parametrize("year", [2020, 2024, 2025])
+def test_hd21_II_B_2_discipline_on_the_first_and_last_day_of_the_year_caps(db, year):
+    """The year is 1 January to 31 December, both days included."""
+    with db.begin() as s:
+        first = add_member(s, events=[discipline(dt.date(year, 1, 1))])
+        last = add_member(s, events=[discipline(dt.date(year, 12, 31))])
+        assert _row(s, year, first.id).limit.level == "KHTNV"
+        assert _row(s, year, last.id).limit.level == "KHTNV"
+
+
+def test_hd21_II_B_2_discipline_after_the_review_meeting_still_caps_the_year(db):
+    """Disciplined in the year counts to 31 December, not only up to the day of the review meeting: a
+    discipline of 28/12 after a review held on 15/12 still caps that year's level (the committee decides
+    later, on the whole year)."""
+    with db.begin() as s:
+        svc.set_review_date(s, 2025, dt.date(2025, 12, 15))
+        m = add_member(s, events=[discipline(dt.date(2025, 12, 28))])
+        assert svc.review_date(s, 2025) == dt.date(2025, 12, 15)
+        assert _row(s, 2025, m.id).limit.level == "KHTNV"
+        assert _refusal(s, 2025, m.id, "HTTNV", score=80)
+
+
 def test_hd21_II_B_2_one_violation_is_counted_only_once(db):
     """A violation already counted in last year's rating (disciplined this year for it) is not counted again."""
     with db.begin() as s:
