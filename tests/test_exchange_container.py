@@ -176,6 +176,16 @@ def test_hashes_signature_and_version_are_checked():
     refused(newer, "phiên bản 2", "phiên bản 1")
 
 
+@pytest.mark.parametrize("name", ["bieu-mau-cuoi-nam.pdf", "bang-tong-hop.xlsx"])
+def test_an_attached_entry_changed_after_signing_is_refused_by_its_sha256(name):
+    """The forms PDF and the workbook travel with the tally: a changed byte in either is refused."""
+    raw = good({"forms_pdf": b"%PDF-1.4 forms", "tally_xlsx": zip_of([("x", b"y")])})
+    parts = dict(entries(raw))
+    blob = parts[name]
+    parts[name] = blob[:-1] + bytes([blob[-1] ^ 1])  # same size, one bit changed
+    refused(zip_of(list(parts.items())), name, "SHA-256")
+
+
 @pytest.mark.parametrize("blob, words", [
     (b"{not json", ["data.json", "không đúng định dạng JSON"]),
     (b"\xff\xfe{}", ["không phải văn bản UTF-8"]),
