@@ -17,7 +17,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
@@ -31,6 +31,9 @@ from .members import EventInput, MemberInput, add_event, add_member, all_members
 from .vntext import fold, nfc
 
 Progress = Callable[[int, int], None]
+
+if TYPE_CHECKING:
+    from .db import Database
 
 HEADER_SEARCH_ROWS = 20  # the header row is looked for in the first rows of each sheet
 
@@ -923,6 +926,14 @@ def apply_import(session: Session, preview: ImportPreview, today: dt.date | None
         if progress and i % 20 == 0:
             progress(i, len(preview.rows))
     return ids
+
+
+def import_members(db: Database, preview: ImportPreview, today: dt.date | None = None,
+                   progress: Progress | None = None) -> list[int]:
+    """Write a good preview into the register in one transaction: every row or none. The path of both
+    `members import` and the import dialog, so that what the crash tests kill is what users run."""
+    with db.begin() as session:
+        return apply_import(session, preview, today, progress)
 
 
 def write_problems_csv(preview: ImportPreview, out: Path | str) -> int:

@@ -3,8 +3,9 @@
 After every kill: PRAGMA integrity_check passes, foreign_key_check finds nothing, and the database holds
 either the whole change or none of it (the audit trail likewise). Scenarios:
 
-A. an import of many members in one transaction (services.members.add_member in a loop in one
-   db.begin()), half of the rounds with a tiny page cache so that uncommitted pages reach the -wal file;
+A. the program's own `members import FILE` of a 120-member list (the command line's code, whose write
+   path is the import dialog's too), half of the rounds with a tiny page cache so that uncommitted
+   pages reach the -wal file;
 B. a batch of events: a sick leave recorded for every member and each member's note changed;
 C. a restore of a backup over the database left by a killed import (with its -wal still there).
 
@@ -141,7 +142,10 @@ def test_killed_import_leaves_all_or_nothing(mp, bases, tmp_path):
     base_members = _count(bases["main"], "SELECT count(*) FROM member")
     # One run to the end: measures how long the write takes, and must itself leave the whole batch.
     _fresh(bases["main"], target)
-    killed, times = _run(mp, w.import_members, (str(target), BATCH, "calibration", False), None)
+    lists = tmp_path / "lists"
+    lists.mkdir()
+    killed, times = _run(mp, w.import_members, (str(target), w.import_csv(str(lists), BATCH, "calibration"), False),
+                         None)
     assert not killed
     assert _count(target, "SELECT count(*) FROM member WHERE note = 'calibration'") == BATCH
     outcomes = {"none": 0, "all": 0}
@@ -150,7 +154,7 @@ def test_killed_import_leaves_all_or_nothing(mp, bases, tmp_path):
     for i, kill in enumerate(_kills(rng, times, ROUNDS)):
         tag = f"round-{i}"
         _fresh(bases["main"], target)
-        _run(mp, w.import_members, (str(target), BATCH, tag, i % 4 < 2), kill)
+        _run(mp, w.import_members, (str(target), w.import_csv(str(lists), BATCH, tag), i % 4 < 2), kill)
         _assert_sound(target)
         added = _count(target, "SELECT count(*) FROM member WHERE note = ?", tag)
         assert added in (0, BATCH), f"round {i}: {added} of {BATCH} members written"

@@ -9,7 +9,13 @@ from models import EventKind, Member, MemberEvent
 from services import members as svc
 from services.errors import UserError, ValidationError
 from services.legacy_text import to_tcvn3, to_vni
-from services.member_import import apply_import, preview_import, read_import, write_problems_csv
+from services.member_import import (
+    apply_import,
+    import_members,
+    preview_import,
+    read_import,
+    write_problems_csv,
+)
 from services.membership import state_on
 
 TODAY = dt.date(2025, 12, 15)
@@ -192,6 +198,21 @@ def test_failure_while_writing_rolls_back_every_row(tmp_path, db):
     with pytest.raises(ValidationError) as exc, db.begin() as s:
         apply_import(s, p, TODAY)
     assert exc.value.problems[0].startswith("Dòng 3: Số thẻ đảng viên 2 đã là của đồng chí Trần Văn Dũng")
+    assert count(db) == 1
+
+
+def test_an_import_is_written_in_one_transaction_a_late_row_failing_writes_none(tmp_path, db):
+    """Row 180 of 200 fails only when written (its card number was taken after the preview): not even the
+    179 rows before it stay — the import is one transaction, not batches."""
+    path = xlsx(tmp_path / "200.xlsx", _two_hundred(bad=False))
+    with db.begin() as s:
+        p = preview_import(s, path, TODAY)
+    assert p.ok
+    with db.begin() as s:
+        svc.add_member(s, svc.MemberInput("Hồ Văn Trước", dt.date(2000, 1, 1), card_number="79000176"), TODAY)
+    with pytest.raises(ValidationError) as exc:
+        import_members(db, p, TODAY)
+    assert exc.value.problems[0].startswith("Dòng 180: Số thẻ đảng viên 79000176 đã là của đồng chí Hồ Văn Trước")
     assert count(db) == 1
 
 

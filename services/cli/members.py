@@ -32,7 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def cmd_import(args: argparse.Namespace) -> int:
     import sys
 
-    from ..member_import import WARNING, apply_import, preview_import
+    from ..member_import import WARNING, import_members, preview_import
 
     db = open_existing(args.db)
     try:
@@ -54,7 +54,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                 print(_("Warning: {message}").format(message=line), file=sys.stderr)
             if preview.legacy:
                 print(preview.legacy_notice(), file=sys.stderr)
-            ids = apply_import(session, preview)
+        ids = import_members(db, preview)  # re-checked against the register as it is when writing
     finally:
         db.close()
     print(_("Imported {count} members from {path}.").format(count=len(ids), path=args.file))

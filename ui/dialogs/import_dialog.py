@@ -5,7 +5,7 @@ import html
 from pathlib import Path
 
 from services.i18n import _
-from services.member_import import ImportPreview, apply_import, write_problems_csv
+from services.member_import import ImportPreview, import_members, write_problems_csv
 
 from ..models.member_import import COLOURS, ImportPreviewModel, ProblemRowsProxy
 from ..qt import Qt, QtCore, QtWidgets
@@ -186,8 +186,7 @@ class ImportPreviewDialog(QtWidgets.QDialog):
         preview, today, db = self.preview, self.ctx.today(), self.ctx.db
 
         def work(progress):
-            with db.begin() as session:
-                return apply_import(session, preview, today, progress)
+            return import_members(db, preview, today, progress)
 
         self.import_button.setEnabled(False)
         self.task = run_in_background(self, work, label=_("Writing {count} members to the register…").format(
