@@ -169,6 +169,36 @@ def test_restore_never_replays_a_stale_wal_onto_the_restored_file(db, tmp_path):
     assert names(result.safety_copy) == ["Lê Thị Bình", "Nguyễn Văn An", "Phạm Thị Dung", "Trần Văn Cường"]
 
 
+def test_restore_stopped_before_the_new_file_is_in_place_keeps_every_committed_change(db, tmp_path, monkeypatch):
+    """The old -wal is removed before the restored file is moved in; a restore stopped between the two
+    (power cut, crash) must leave the old database whole, so its -wal is folded in first (checkpoint)."""
+    add(db, "Nguyễn Văn An")
+    saved = backup.backup_now(db.path)
+    with db.engine.connect() as holder:
+        holder.exec_driver_sql("PRAGMA wal_autocheckpoint=0")
+        add(db, "Lê Thị Bình")  # committed, still only in the -wal file
+        crashed = tmp_path / "crashed"
+        crashed.mkdir()
+        for suffix in ("", "-wal"):
+            shutil.copy(str(db.path) + suffix, str(crashed / "chibo.db") + suffix)
+    db.close()
+    target = crashed / "chibo.db"
+
+    real_replace = backup.os.replace
+
+    def power_cut(src, dst):
+        if Path(dst) == target:
+            raise OSError("the machine stopped here, before the restored file was moved in")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(backup.os, "replace", power_cut)
+    with pytest.raises(OSError):
+        backup.restore(target, saved.path)
+    assert not Path(str(target) + "-wal").exists()
+    assert integrity.check_file(target, full=True).clean
+    assert names(target) == ["Lê Thị Bình", "Nguyễn Văn An"]
+
+
 def test_restore_refuses_bad_files_and_changes_nothing(db, tmp_path):
     add(db, "Nguyễn Văn An")
     db.close()
