@@ -5,7 +5,7 @@ import datetime as dt
 import enum
 import uuid
 
-from sqlalchemy import Date, DateTime, ForeignKey, String, Text, func
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base
@@ -46,7 +46,12 @@ class Member(Base):
     gender: Mapped[str] = mapped_column(String(8), default="")      # "Nam" / "Nữ"
     ethnicity: Mapped[str] = mapped_column(String(40), default="Kinh")
     card_number: Mapped[str] = mapped_column(String(30), default="")  # số thẻ đảng viên
-    position: Mapped[str] = mapped_column(String(200), default="")    # chức vụ
+    position: Mapped[str] = mapped_column(String(200), default="")    # chức vụ (at work)
+    # What chooses the member's review framework and personal form (QĐ 366, HD 25, HD 43); stated by
+    # the secretary, never guessed from the job title. None: not stated yet.
+    holds_leadership_post: Mapped[bool | None] = mapped_column(Boolean)  # giữ chức vụ lãnh đạo, quản lý
+    in_political_system: Mapped[bool | None] = mapped_column(Boolean)    # công tác trong hệ thống chính trị
+    party_post: Mapped[str] = mapped_column(String(100), default="")      # chức vụ đảng: Bí thư chi bộ, Chi ủy viên…
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
 

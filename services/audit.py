@@ -96,13 +96,24 @@ def _event_kind_label(value: str) -> str:
         return value
 
 
+def _yes_no_label(value: str) -> str:
+    """A stored yes-or-no attribute ("True" / "False" / "1" / "0") as Có / Không."""
+    if value in ("True", "1", "true"):
+        return _("Yes")
+    if value in ("False", "0", "false"):
+        return _("No")
+    return value
+
+
 register_table("audit_entry", "", skip=True)
 register_table("access_lock", N_("Password for opening the program"), redact=True)
 register_table("member", N_("Member"), member_table=True, row_label=lambda m: m.full_name, fields={
     "full_name": N_("Full name"), "birth_date": N_("Date of birth"), "gender": N_("Gender"),
     "ethnicity": N_("Ethnicity"), "card_number": N_("Party card no."), "position": N_("Position"),
-    "note": N_("Note"),
-})
+    "note": N_("Note"), "party_post": N_("Party post"),
+    "holds_leadership_post": N_("Holds a leadership or management post"),
+    "in_political_system": N_("Works in the political system"),
+}, values={"holds_leadership_post": _yes_no_label, "in_political_system": _yes_no_label})
 register_table("member_event", N_("Party life event"), fields={
     "kind": N_("Kind of event"), "date": N_("Date"), "end_date": N_("End date"),
     "other_org": N_("Other Party organisation"), "form": N_("Form of discipline"), "reason": N_("Reason"),

@@ -13,11 +13,12 @@ from models import Member
 
 from .errors import UserError
 from .i18n import N_, _, format_date
-from .members import RegisterFilter, register
+from .members import ATTRIBUTE_LABELS, RegisterFilter, register, yes_no
 
 EXPORT_COLUMNS = [
     N_("No."), N_("Full name"), N_("Date of birth"), N_("Gender"), N_("Ethnicity"), N_("Date of admission"),
-    N_("Date made full member"), N_("Party card no."), N_("Position"), N_("Status"), N_("Note"),
+    N_("Date made full member"), N_("Party card no."), N_("Position"), N_("Party post"),
+    ATTRIBUTE_LABELS["holds_leadership_post"], ATTRIBUTE_LABELS["in_political_system"], N_("Status"), N_("Note"),
 ]
 
 
@@ -29,7 +30,8 @@ def register_table(session: Session, on: dt.date | None = None,
     table: list[list] = [[_(c) for c in EXPORT_COLUMNS]]
     for i, r in enumerate(rows, 1):
         table.append([i, r.full_name, r.birth_date, r.gender, r.ethnicity, r.admitted, r.made_full,
-                      r.card_number, r.position, r.status_text, notes.get(r.id, "")])
+                      r.card_number, r.position, r.party_post, yes_no(r.holds_leadership_post),
+                      yes_no(r.in_political_system), r.status_text, notes.get(r.id, "")])
     return table
 
 

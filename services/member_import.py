@@ -59,8 +59,20 @@ HEADER_VARIANTS: dict[str, tuple[str, ...]] = {
                   "ngay chuyen chinh thuc", "ngay dang vien chinh thuc", "ngay cong nhan dang vien chinh thuc",
                   "ngay duoc cong nhan chinh thuc"),
     "card_number": ("so the", "so the dang vien", "so the dang", "so the dv", "the dang vien", "so the dang vien so"),
-    "position": ("chuc vu", "chuc vu dang", "chuc vu chinh quyen", "chuc danh", "chuc vu chuc danh",
-                 "chuc vu hien nay", "chuc vu dang chinh quyen"),
+    "position": ("chuc vu", "chuc vu chinh quyen", "chuc danh", "chuc vu chuc danh",
+                 "chuc vu hien nay", "chuc vu dang chinh quyen", "chuc vu chuyen mon", "chuc vu cong tac",
+                 "chuc vu noi cong tac"),
+    "party_post": ("chuc vu dang", "chuc vu trong dang", "chuc vu cap uy", "chuc vu dang uy", "chuc vu chi bo",
+                   "chuc vu dang hien nay"),
+    "holds_leadership_post": ("giu chuc vu lanh dao quan ly", "co giu chuc vu lanh dao quan ly",
+                              "chuc vu lanh dao quan ly", "lanh dao quan ly", "giu chuc vu lanh dao",
+                              "can bo lanh dao quan ly", "la can bo lanh dao quan ly", "lanh dao"),
+    "in_political_system": ("cong tac trong he thong chinh tri", "lam viec trong he thong chinh tri",
+                            "trong he thong chinh tri", "he thong chinh tri", "thuoc he thong chinh tri",
+                            "co cong tac trong he thong chinh tri", "co lam viec trong he thong chinh tri"),
+    # The same fact asked the other way round (as Mẫu 2C names its members): the answer is reversed.
+    "outside_political_system": ("khong lam viec trong he thong chinh tri", "khong cong tac trong he thong chinh tri",
+                                 "ngoai he thong chinh tri", "khong thuoc he thong chinh tri"),
     "note": ("ghi chu", "ghi chu khac"),
     "transfer_in_date": ("ngay chuyen den", "ngay chuyen sinh hoat den", "ngay chuyen sinh hoat dang den",
                          "chuyen den ngay", "ngay chuyen sinh hoat dang chinh thuc den"),
@@ -788,6 +800,7 @@ def _build_row(rownum: int, cells: dict[str, Any], by_field: dict[str, ImportCol
                 dates["birth_date"] = parsed.value
                 shown[mark_field] = format_date(parsed.value)
 
+    attributes = _attributes(cells, header, problem)
     note = _text(cells.get("note"))
     if note_extra:
         note = f"{note}; {note_extra}" if note else note_extra
@@ -795,11 +808,13 @@ def _build_row(rownum: int, cells: dict[str, Any], by_field: dict[str, ImportCol
         full_name=name, admitted=dates.get("admitted"), made_full=dates.get("made_full"),
         birth_date=dates.get("birth_date"), gender=gender, ethnicity=_text(cells.get("ethnicity")) or "Kinh",
         card_number=_text(cells.get("card_number")), position=_text(cells.get("position")), note=note,
+        party_post=_text(cells.get("party_post")), **attributes,
     ).normalised()
 
     # The register's rules, from the same function the member dialog uses.
     field_of = {"full_name": name_field, "birth_date": "birth_date", "admitted": "admitted",
-                "made_full": "made_full", "gender": "gender", "card_number": "card_number"}
+                "made_full": "made_full", "gender": "gender", "card_number": "card_number",
+                "party_post": "party_post"}
     if "birth_date" not in by_field:
         field_of["birth_date"] = "male" if "male" in by_field else "birth_date"
     check = check_member(member, today, existing)
@@ -815,6 +830,59 @@ def _build_row(rownum: int, cells: dict[str, Any], by_field: dict[str, ImportCol
     if member.admitted is not None and not (set(EVENT_FIELDS) & bad_fields):
         _build_events(row, cells, dates, by_field, today, problem)
     return row
+
+
+_YES = {"co", "x", "v", "1", "yes", "y", "c", "dung", "phai", "true", "co giu", "co lam viec", "co cong tac"}
+_NO = {"khong", "k", "ko", "kh", "0", "no", "n", "false", "khong giu", "khong lam viec", "khong cong tac"}
+_YES_MARKS = {"✓", "✔", "☑", "+", "*"}
+_NO_MARKS = {"-", "–", "—", "✗", "✘"}
+
+
+def yes_no_cell(value: Any) -> bool | None | str:
+    """A yes-or-no cell: True / False, None when blank, or the text itself when it reads neither way."""
+    if _is_blank(value):
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        if value in (0, 1):
+            return bool(value)
+        return _show(value)
+    raw = _show(value).strip()
+    key = _header_key(raw)
+    if key in _YES or raw in _YES_MARKS:
+        return True
+    if key in _NO or raw in _NO_MARKS:
+        return False
+    return raw
+
+
+def _attributes(cells: dict[str, Any], header: dict[str, str], problem) -> dict[str, bool | None]:
+    """The member's attributes that choose the review framework and personal form. A blank cell, or a
+    column the file does not have, leaves the attribute "not stated" (it never refuses the file);
+    a cell that reads neither yes nor no is left not stated with a warning."""
+    out: dict[str, bool | None] = {"holds_leadership_post": None, "in_political_system": None}
+    unreadable = _("«{text}» is neither yes (Có, x) nor no (Không); it is left not stated, to be chosen in the "
+                   "member's details.")
+    read: dict[str, bool | None] = {}
+    for field_name in ("holds_leadership_post", "in_political_system", "outside_political_system"):
+        value = yes_no_cell(cells.get(field_name))
+        if isinstance(value, str):
+            problem(field_name, unreadable.format(text=value), WARNING)
+            value = None
+        read[field_name] = value
+    out["holds_leadership_post"] = read["holds_leadership_post"]
+    inside, outside = read["in_political_system"], read["outside_political_system"]
+    if outside is not None:
+        outside = not outside
+    if inside is not None and outside is not None and inside != outside:
+        problem("outside_political_system", _("this column and «{other}» say opposite things; it is left not "
+                                              "stated.").format(other=header.get("in_political_system", "")),
+                WARNING)
+        out["in_political_system"] = None
+    else:
+        out["in_political_system"] = inside if inside is not None else outside
+    return out
 
 
 def _build_events(row: ImportRow, cells: dict[str, Any], dates: dict[str, dt.date | None],

@@ -18,6 +18,14 @@ from .membership import PERIOD_KINDS, PROBATION_MONTHS, Gone, MemberState, Statu
 from .vntext import clean_name, fold, name_key, nfc
 
 GENDERS = ("Nam", "Nữ")
+# The member's attributes that choose the review framework and the personal form (never guessed).
+ATTRIBUTE_LABELS = {
+    "holds_leadership_post": N_("Holds a leadership or management post"),
+    "in_political_system": N_("Works in the political system"),
+}
+PARTY_POST_MAX = 100
+# Suggestions offered for the Party post (chức vụ đảng); any other text may be typed.
+PARTY_POSTS = ("Bí thư chi bộ", "Phó Bí thư chi bộ", "Chi ủy viên")
 
 EVENT_LABELS = {
     EventKind.ADMITTED: N_("Admitted to the Party"),
@@ -41,6 +49,13 @@ GONE_LABELS = {
     Gone.EXPELLED: N_("Expelled"),
     Gone.NOT_YET: N_("Not yet in the branch"),
 }
+
+
+def yes_no(value: bool | None) -> str:
+    """"Có" / "Không" / "" (not stated) for a yes-or-no attribute."""
+    if value is None:
+        return ""
+    return _("Yes") if value else _("No")
 
 
 def event_label(kind: str) -> str:
@@ -77,6 +92,10 @@ class MemberInput:
     card_number: str = ""
     position: str = ""
     note: str = ""
+    # What chooses the review framework and the personal form; None = not stated yet (never guessed).
+    holds_leadership_post: bool | None = None   # giữ chức vụ lãnh đạo, quản lý
+    in_political_system: bool | None = None     # công tác trong hệ thống chính trị
+    party_post: str = ""                        # chức vụ đảng: "Bí thư chi bộ", "Chi ủy viên"…
 
     def normalised(self) -> MemberInput:
         return MemberInput(
@@ -89,6 +108,9 @@ class MemberInput:
             card_number=nfc(self.card_number),
             position=nfc(self.position),
             note=nfc(self.note),
+            holds_leadership_post=self.holds_leadership_post,
+            in_political_system=self.in_political_system,
+            party_post=" ".join(nfc(self.party_post).split()),
         )
 
 
@@ -135,6 +157,8 @@ def check_member(data: MemberInput, today: dt.date, others: Sequence[Member] = (
         err(Problem("admitted", _("A member must be at least 18 years old when admitted.")))
     if d.gender and d.gender not in GENDERS:
         err(Problem("gender", _("Gender must be Nam or Nữ.")))
+    if len(d.party_post) > PARTY_POST_MAX:
+        err(Problem("party_post", _("The Party post is too long (at most {n} characters).").format(n=PARTY_POST_MAX)))
     if d.full_name:
         key = fold(d.full_name)
         for other in others:
@@ -173,6 +197,8 @@ def add_member(session: Session, data: MemberInput, today: dt.date | None = None
     member = Member(
         full_name=d.full_name, birth_date=d.birth_date, gender=d.gender, ethnicity=d.ethnicity,
         card_number=d.card_number, position=d.position, note=d.note,
+        holds_leadership_post=d.holds_leadership_post, in_political_system=d.in_political_system,
+        party_post=d.party_post,
     )
     assert d.admitted is not None
     member.events.append(MemberEvent(kind=EventKind.ADMITTED, date=d.admitted))
@@ -187,6 +213,11 @@ def add_member(session: Session, data: MemberInput, today: dt.date | None = None
     return member
 
 
+# The member's own columns a MemberInput sets (the dates are events).
+MEMBER_FIELDS = ("full_name", "birth_date", "gender", "ethnicity", "card_number", "position", "note",
+                 "holds_leadership_post", "in_political_system", "party_post")
+
+
 def update_member(session: Session, member_id: int, data: MemberInput, today: dt.date | None = None) -> Member:
     """Change a member's details. Admission / made-full dates correct the matching event."""
     today = today or dt.date.today()
@@ -197,7 +228,7 @@ def update_member(session: Session, member_id: int, data: MemberInput, today: dt
     if not check.ok:
         raise ValidationError([p.message for p in check.errors])
     d = data.normalised()
-    for attr in ("full_name", "birth_date", "gender", "ethnicity", "card_number", "position", "note"):
+    for attr in MEMBER_FIELDS:
         setattr(member, attr, getattr(d, attr))
     _set_single_event(member, EventKind.ADMITTED, d.admitted)
     _set_single_event(member, EventKind.MADE_FULL, d.made_full)
@@ -312,6 +343,9 @@ class RegisterRow:
     state: MemberState
     search_text: str
     sort_key: tuple
+    holds_leadership_post: bool | None = None
+    in_political_system: bool | None = None
+    party_post: str = ""
 
     @property
     def status_text(self) -> str:
@@ -348,8 +382,10 @@ def register(session: Session, on: dt.date | None = None) -> list[RegisterRow]:
             id=m.id, full_name=m.full_name, birth_date=m.birth_date, gender=m.gender,
             ethnicity=m.ethnicity, admitted=st.admitted, made_full=st.made_full,
             card_number=m.card_number, position=m.position, state=st,
-            search_text=fold(" ".join([m.full_name, m.card_number, m.position])),
+            search_text=fold(" ".join([m.full_name, m.card_number, m.position, m.party_post or ""])),
             sort_key=name_key(m.full_name),
+            holds_leadership_post=m.holds_leadership_post, in_political_system=m.in_political_system,
+            party_post=m.party_post or "",
         ))
     rows.sort(key=lambda r: (r.sort_key, r.birth_date or dt.date.min, r.id))
     return rows
@@ -367,6 +403,8 @@ def member_input_of(member: Member) -> MemberInput:
         full_name=member.full_name, admitted=st.admitted, made_full=st.made_full,
         birth_date=member.birth_date, gender=member.gender, ethnicity=member.ethnicity,
         card_number=member.card_number, position=member.position, note=member.note,
+        holds_leadership_post=member.holds_leadership_post, in_political_system=member.in_political_system,
+        party_post=member.party_post or "",
     )
 
 

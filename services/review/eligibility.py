@@ -71,6 +71,10 @@ class Eligibility:
     detail: str                   # the fact behind it ("kết nạp 19/08/2025")
     self_review: bool             # still writes a personal self-review
     sort_key: tuple
+    # The attributes that choose the personal form and the framework (see review.frameworks).
+    holds_leadership_post: bool | None = None
+    in_political_system: bool | None = None
+    party_post: str = ""
 
     @property
     def probationary(self) -> bool:
@@ -121,7 +125,9 @@ def eligibility(session: Session, year: int, members: Sequence[Member] | None = 
     for m in members:
         st = state_on(m.events, on)
         base: dict[str, Any] = dict(member_id=m.id, full_name=m.full_name, birth_date=m.birth_date, card_number=m.card_number,
-                    position=m.position, gender=m.gender, state=st, sort_key=name_key(m.full_name))
+                    position=m.position, gender=m.gender, state=st, sort_key=name_key(m.full_name),
+                    holds_leadership_post=m.holds_leadership_post, in_political_system=m.in_political_system,
+                    party_post=m.party_post or "")
         if st.in_branch:
             hit = _not_rated(reg, m.events, st, on, transfer_months)
             if hit is None:

@@ -35,6 +35,8 @@ NOT_RATED_CODES = ("exempt", "suspended", "new_admission", "new_transfer")
 CAP_CODES = ("discipline_in_year", "sick_leave", "political_decline", "under_half_targets", "civil_service_khtnv")
 FLAG_CAPS = ("political_decline", "under_half_targets", "civil_service_khtnv")
 FORM_AUDIENCES = ("all", "no_post", "leader", "outside_system")
+# The member's attributes (models.member.Member columns) a rule file may choose a form or a framework by.
+MEMBER_ATTRIBUTES = ("holds_leadership_post", "in_political_system")
 QUOTA_SCOPES = ("branch", "grassroots_organisation", "similar_role_group")
 CONFIDENCES = ("C", "P", "U")
 
@@ -174,6 +176,30 @@ class Note:
 
 
 @dataclass(frozen=True)
+class When:
+    """Which members something applies to, by their stated attributes: {"in_political_system": False}.
+
+    Empty: every member. An attribute the secretary has not stated (None) is unknown, never assumed."""
+
+    attributes: tuple[tuple[str, bool], ...] = ()
+
+    def answer(self, member: Any) -> bool | None:
+        """True / False when the member's stated attributes decide it, None when one still unknown could."""
+        unknown = False
+        for name, wanted in self.attributes:
+            value = getattr(member, name, None)
+            if value is None:
+                unknown = True
+            elif bool(value) != wanted:
+                return False
+        return None if unknown else True
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(name for name, _value in self.attributes)
+
+
+@dataclass(frozen=True)
 class FormSpec:
     code: str
     name: str
@@ -181,6 +207,7 @@ class FormSpec:
     title: str
     subject: str = ""
     confidence: str = "C"
+    when: When = When()
 
 
 @dataclass(frozen=True)
@@ -366,6 +393,42 @@ class _Reader:
         return [(f"{where}[{i}]", item) for i, item in enumerate(raw)]
 
 
+def _when(r: _Reader, obj, path) -> When:
+    raw = r.get(obj, "when", path, dict)
+    out = []
+    for name in raw:
+        if name not in MEMBER_ATTRIBUTES:
+            raise r.fail(f"{path}.when.{name}", _("unknown code “{code}”").format(code=name))
+        out.append((name, r.get(raw, name, f"{path}.when", bool)))
+    return When(tuple(out))
+
+
+def _when_of_audience(audience: str, has_outside_form: bool) -> When:
+    """The members a form is for when its file does not say it with "when" (files written before)."""
+    inside = (("in_political_system", True),) if has_outside_form else ()
+    return {
+        "all": When(),
+        "no_post": When((*inside, ("holds_leadership_post", False))),
+        "leader": When((*inside, ("holds_leadership_post", True))),
+        "outside_system": When((("in_political_system", False),)),
+    }[audience]
+
+
+def _check_exclusive(r: _Reader, path: str, whens: list[When]) -> None:
+    """Every combination of stated attributes must choose exactly one entry (a form, a framework)."""
+    import itertools
+    from types import SimpleNamespace
+
+    names = sorted({n for w in whens for n in w.names})
+    for values in itertools.product((True, False), repeat=len(names)):
+        member = SimpleNamespace(**dict(zip(names, values, strict=True)))
+        chosen = sum(1 for w in whens if w.answer(member))
+        if chosen != 1:
+            stated = ", ".join(f"{n}={'true' if v else 'false'}" for n, v in zip(names, values, strict=True))
+            raise r.fail(path, _("for a member with {attributes}, {n} entries apply instead of exactly one").format(
+                attributes=stated or "-", n=chosen))
+
+
 def _conditions(r: _Reader, obj, key, path) -> tuple[Condition, ...]:
     return tuple(Condition(code=r.text(c, "code", p), text=r.text(c, "text", p), confidence=r.confidence(c, p))
                  for p, c in r.items(obj, key, path, required=False))
@@ -517,13 +580,17 @@ def parse(data: Mapping[str, Any], source: str = "?", path: Path | None = None) 
 
     forms = r.get(data, "forms", "", dict)
     self_forms = []
-    for p, f in r.items(forms, "self_review", "forms", min_items=1):
+    form_items = r.items(forms, "self_review", "forms", min_items=1)
+    audiences = {f.get("for") for _p, f in form_items if isinstance(f, Mapping)}
+    for p, f in form_items:
         audience = r.text(f, "for", p)
         if audience not in FORM_AUDIENCES:
             raise r.fail(f"{p}.for", _("unknown code “{code}”").format(code=audience))
+        when = _when(r, f, p) if "when" in f else _when_of_audience(audience, "outside_system" in audiences)
         self_forms.append(FormSpec(code=r.text(f, "code", p), name=r.text(f, "name", p), audience=audience,
                                    title=r.text(f, "title", p), subject=r.text(f, "subject", p, required=False),
-                                   confidence=r.confidence(f, p)))
+                                   confidence=r.confidence(f, p), when=when))
+    _check_exclusive(r, "forms.self_review", [f.when for f in self_forms])
     cr = r.get(forms, "collective_report", "forms", dict)
     collective_report = FormSpec(code=r.text(cr, "code", "forms.collective_report"),
                                  name=r.text(cr, "name", "forms.collective_report"), audience="all",

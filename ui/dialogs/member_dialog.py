@@ -14,7 +14,7 @@ class MemberDialog(QtWidgets.QDialog):
         self.ctx = ctx
         self.member_id = member_id
         self.setWindowTitle(_("Edit member") if member_id else _("Add a member"))
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(max(560, self.fontMetrics().averageCharWidth() * 75))  # grows with the zoom
         with ctx.db.begin() as session:
             self._others = svc.all_members(session)
             data = svc.member_input_of(session.get(svc.Member, member_id)) if member_id else None
@@ -28,6 +28,18 @@ class MemberDialog(QtWidgets.QDialog):
         self.made_full = DateEdit()
         self.card = QtWidgets.QLineEdit()
         self.position = QtWidgets.QLineEdit()
+        self.party_post = QtWidgets.QComboBox()
+        self.party_post.setEditable(True)
+        self.party_post.addItems(["", *svc.PARTY_POSTS])
+        self.party_post.lineEdit().setPlaceholderText(_("e.g. Chi ủy viên"))
+        # Stated by the secretary, never guessed from the position: they choose the personal form.
+        self.leader = self._yes_no_box()
+        self.in_system = self._yes_no_box()
+        self.form_hint = QtWidgets.QLabel()
+        self.form_hint.setObjectName("form_hint")
+        self.form_hint.setWordWrap(True)
+        # Room for the longest note (three lines), so that the window never lays it over the fields.
+        self.form_hint.setMinimumHeight(self.form_hint.fontMetrics().lineSpacing() * 3 + 4)
         self.note = QtWidgets.QPlainTextEdit()
         self.note.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 12)
 
@@ -40,11 +52,15 @@ class MemberDialog(QtWidgets.QDialog):
         form.addRow(_("Date made full member"), self.made_full)
         form.addRow(_("Party card no."), self.card)
         form.addRow(_("Position"), self.position)
+        form.addRow(_("Party post"), self.party_post)
+        form.addRow(_(svc.ATTRIBUTE_LABELS["holds_leadership_post"]), self.leader)
+        form.addRow(_(svc.ATTRIBUTE_LABELS["in_political_system"]), self.in_system)
         form.addRow(_("Note"), self.note)
         self.problems = ProblemLabel()
         self.buttons = dialog_buttons(self)
         layout = QtWidgets.QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(self.form_hint)
         layout.addWidget(self.problems)
         layout.addWidget(self.buttons)
 
@@ -57,13 +73,49 @@ class MemberDialog(QtWidgets.QDialog):
             self.made_full.set_date(data.made_full)
             self.card.setText(data.card_number)
             self.position.setText(data.position)
+            self.party_post.setCurrentText(data.party_post)
+            self._set_yes_no(self.leader, data.holds_leadership_post)
+            self._set_yes_no(self.in_system, data.in_political_system)
             self.note.setPlainText(data.note)
         self._touched = bool(member_id)
         for w in (self.name, self.birth, self.ethnicity, self.admitted, self.made_full, self.card, self.position):
             w.textChanged.connect(self.validate)
         self.gender.currentIndexChanged.connect(self.validate)
+        self.party_post.currentTextChanged.connect(self.validate)
+        for box in (self.leader, self.in_system):
+            box.currentIndexChanged.connect(self.validate)
         self.name.textEdited.connect(self._touch)
         self.validate()
+
+    def _yes_no_box(self) -> QtWidgets.QComboBox:
+        box = QtWidgets.QComboBox()
+        box.addItem(_("— not stated —"), None)
+        box.addItem(_("Yes"), True)
+        box.addItem(_("No"), False)
+        return box
+
+    @staticmethod
+    def _set_yes_no(box: QtWidgets.QComboBox, value: bool | None) -> None:
+        box.setCurrentIndex({None: 0, True: 1, False: 2}[value])
+
+    def _update_form_hint(self) -> None:
+        """Which self-review form the year's regulation gives this member, or what to state first."""
+        from services.errors import UserError
+        from services.review.frameworks import personal_form_for
+        from services.review.rules import regulation_for
+
+        year = self.ctx.today().year
+        try:
+            choice = personal_form_for(self.value(), regulation_for(year))
+        except UserError:  # no usable rule file for the year: nothing to say here
+            self.form_hint.setText("")
+            return
+        if choice.form is not None:
+            self.form_hint.setText(_("Self-review form for {year}: {form}").format(year=year, form=choice.form.name))
+            self.form_hint.setStyleSheet("color:#555")
+        else:
+            self.form_hint.setText(choice.note())
+            self.form_hint.setStyleSheet("color:#a15c00")
 
     def _touch(self) -> None:
         self._touched = True
@@ -73,6 +125,8 @@ class MemberDialog(QtWidgets.QDialog):
             full_name=self.name.text(), admitted=self.admitted.date(), made_full=self.made_full.date(),
             birth_date=self.birth.date(), gender=self.gender.currentText(), ethnicity=self.ethnicity.text(),
             card_number=self.card.text(), position=self.position.text(), note=self.note.toPlainText(),
+            party_post=self.party_post.currentText(), holds_leadership_post=self.leader.currentData(),
+            in_political_system=self.in_system.currentData(),
         )
 
     def current_problems(self) -> tuple[list[str], list[str]]:
@@ -86,6 +140,7 @@ class MemberDialog(QtWidgets.QDialog):
         return errors, [p.message for p in check.warnings]
 
     def validate(self) -> bool:
+        self._update_form_hint()
         errors, warnings = self.current_problems()
         ok_button = self.buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Ok)
         ok_button.setEnabled(not errors)
