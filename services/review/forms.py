@@ -30,10 +30,12 @@ from ..branch import get_branch
 from ..errors import UserError
 from ..i18n import N_, _, format_date, long_date
 from ..pdf import (
+    Annex,
+    Document,
     DocumentHeader,
     SignatureBlock,
     bar_chart,
-    build_document,
+    build_documents,
     bullet,
     format_number_vi,
     format_percent_vi,
@@ -65,6 +67,7 @@ class FormDoc:
     signatures: list[SignatureBlock] = field(default_factory=list)
     recipients: list[str] = field(default_factory=list)
     corner: str = ""                                   # form code printed top right
+    annexes: list[Annex] = field(default_factory=list)  # phụ lục, each from a new page
     sheet: tuple[str, list[list[Any]], set[int]] | None = None   # (title, table, date columns) for .xlsx
 
 
@@ -111,16 +114,6 @@ class _DotLines(Flowable):
             y = (self.lines - i - 1) * self.leading + 2
             c.line(0, y, self.width, y)
         c.restoreState()
-
-
-class _FormStart(Flowable):
-    """Marks where a document starts in a PDF of several (page numbers restart from it)."""
-
-    def wrap(self, availWidth, availHeight):
-        return 0, 0
-
-    def draw(self):
-        self.canv._review_form_start = self.canv.getPageNumber()  # type: ignore[attr-defined]
 
 
 def _texts(text: str, dots: int = 3) -> list[Flowable]:
@@ -510,65 +503,10 @@ def _body_with_corner(doc: FormDoc) -> list[Flowable]:
 
 
 def build(docs: Sequence[FormDoc], target: str | Path | IO[bytes]) -> None:
-    """Write the documents to one PDF. One document goes through services.pdf.build_document; several
-    are set one after the other, each starting on a new page with its own header and page numbers."""
-    if len(docs) == 1:
-        d = docs[0]
-        build_document(str(target) if isinstance(target, Path) else target, d.header, d.title, d.subtitle,
-                       _body_with_corner(d), d.signatures, d.recipients, margins_mm=MARGINS)
-        return
-    _build_many(docs, target)
-
-
-def _build_many(docs: Sequence[FormDoc], target) -> None:
-    # The layout helpers are those build_document uses, so every document looks the same either way.
-    from xml.sax.saxutils import escape
-
-    from reportlab.platypus import BaseDocTemplate, Frame, PageBreak, PageTemplate
-
-    from ..pdf.layout import PAGE_NUMBER_SIZE, _closing, _header_table, _markup, _styles, upper_vi
-
-    fonts = register_fonts()
-    st = _styles()
-    top, right, bottom, left = MARGINS
-    doc = BaseDocTemplate(
-        str(target) if isinstance(target, Path) else target, pagesize=A4, topMargin=top * mm,
-        rightMargin=right * mm, bottomMargin=bottom * mm, leftMargin=left * mm,
-        title=docs[0].subtitle or docs[0].title, author=docs[0].header.issuer, creator="Sổ chi bộ", invariant=1,
-        lang="vi", initialFontName=fonts.regular,
-    )
-
-    def number(canvas, document):
-        start = getattr(canvas, "_review_form_start", 1)
-        page = canvas.getPageNumber() - start + 1
-        if page < 2:
-            return
-        canvas.saveState()
-        canvas.setFont(FAMILY, PAGE_NUMBER_SIZE)
-        y = document.pagesize[1] - document.topMargin / 2 - PAGE_NUMBER_SIZE / 3
-        canvas.drawCentredString(document.leftMargin + document.width / 2, y, str(page))
-        canvas.restoreState()
-
-    frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="normal")
-    doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPageEnd=number)])
-    story: list[Flowable] = []
-    for i, d in enumerate(docs):
-        if i:
-            story.append(PageBreak())
-        story.append(_FormStart())
-        story += [c for c in _body_with_corner(d)[:1] if isinstance(c, _Corner)]
-        story.append(_header_table(d.header, doc.width))
-        story.append(Paragraph(escape(upper_vi(d.title)), st["title"]))
-        if d.subtitle:
-            story.append(Paragraph(_markup(d.subtitle, False), st["subtitle"]))
-        story.append(Spacer(1, 8 * mm))
-        body = list(d.body)
-        if d.signatures or d.recipients:
-            if body and isinstance(body[-1], Paragraph):
-                body[-1].keepWithNext = 1
-            body.append(_closing(d.signatures, d.recipients, doc.width))
-        story += body
-    doc.build(story)
+    """Write the documents to one PDF, each from a new page with its own header and page numbers."""
+    build_documents(str(target) if isinstance(target, Path) else target,
+                    [Document(d.header, d.title, d.subtitle, _body_with_corner(d), d.signatures, d.recipients,
+                              d.annexes) for d in docs], margins_mm=MARGINS)
 
 
 def forms_for(session, year: int, form: str | None = None, member_ids: Sequence[int] | None = None,
