@@ -52,7 +52,7 @@ def populate_register(session: Session, rng: random.Random, year: int, today: dt
     """About 25 members with the cases every later feature exercises."""
     set_identity(session, BranchIdentity(
         name="Chi bộ Văn phòng Sở",
-        parents=["ĐẢNG BỘ TỈNH TRÀ VINH", "ĐẢNG ỦY KHỐI CÁC CƠ QUAN VÀ DOANH NGHIỆP", "ĐẢNG ỦY SỞ LAO ĐỘNG - TBXH"],
+        parents=["Đảng bộ tỉnh Trà Vinh", "Đảng bộ Khối các cơ quan và doanh nghiệp", "Đảng bộ Sở Lao động - TBXH"],
         place="Trà Vinh", secretary="Từ Minh Điền", deputy_secretary="Lê Thị Hồng Nhung",
     ))
     used: set[str] = set()

@@ -50,7 +50,7 @@ def test_minutes_read_like_the_official_form(held, tmp_path):
     with db.begin() as s:
         printing.write_minutes_pdf(s, mid, pdf)
     text = _text(pdf)
-    for expected in ("ĐẢNG ỦY SỞ LAO ĐỘNG - TBXH", "CHI BỘ VĂN PHÒNG SỞ", "ĐẢNG CỘNG SẢN VIỆT NAM", "Số 01-BB/CB",
+    for expected in ("ĐẢNG BỘ SỞ LAO ĐỘNG - TBXH", "CHI BỘ VĂN PHÒNG SỞ", "ĐẢNG CỘNG SẢN VIỆT NAM", "Số 01-BB/CB",
                      "Trà Vinh, ngày 06 tháng 5 năm 2025", "BIÊN BẢN", "Sinh hoạt chi bộ thường kỳ tháng 5 năm 2025",
                      "I. PHẦN MỞ ĐẦU", "II. NỘI DUNG SINH HOẠT", "III. PHẦN KẾT THÚC",
                      "Nguyễn Văn An (đi công tác tại Hà Nội)", "Phạm Quốc Cường", "Kiều Thị Thủy",
