@@ -29,7 +29,7 @@ from ..i18n import N_, _, format_date
 from ..member_export import write_xlsx
 from ..pdf import DocumentHeader, SignatureBlock, build_document, bullet, heading, para, recipient_lines
 from ..pdf.fonts import FAMILY, register_fonts
-from ..pdf.layout import format_percent_vi, nfc, upper_vi
+from ..pdf.layout import format_number_vi, format_percent_vi, nfc, upper_vi
 from .attendance import Roster, Tally, YearBook, quorum_share
 from .records import (
     fill,
@@ -69,6 +69,10 @@ def _names_with_reasons(rows: list[Any]) -> str:
         reason = getattr(r, "reason", "")
         parts.append(f"đồng chí {r.full_name}" + (f" ({reason})" if reason else ""))
     return "; ".join(parts)
+
+
+SPEAKER_SECTIONS = ("opinions", "discussion")   # the section the named speakers are printed under
+CONCLUSION_SECTION = "conclusion"                # a template's own section for the chair's conclusion
 
 
 def temporary_names(meeting: Meeting) -> list[str]:
@@ -229,9 +233,11 @@ def minutes_document(session: Session, meeting_id: int) -> MinutesDocument:
     speakers = [sp for sp in (m.speakers or []) if sp.get("text") or sp.get("name")]
     conclusion = (m.conclusion or "").strip()
     conclusion_title = mins.get("conclusion_title") or _("Conclusion of the presiding comrade")
-    # Where the speakers and the conclusion go: under "opinions", and before the votes.
-    speakers_at = "opinions" if "opinions" in keys else None
-    conclusion_before = "resolutions" if "resolutions" in keys else None
+    # Where the speakers and the conclusion go: under "opinions" (a thematic meeting: "discussion"); in the
+    # template's own "conclusion" section when it has one, else as a section before the votes.
+    speakers_at = next((k for k in SPEAKER_SECTIONS if k in keys), None)
+    conclusion_in = CONCLUSION_SECTION if CONCLUSION_SECTION in keys else None
+    conclusion_before = "resolutions" if "resolutions" in keys and conclusion_in is None else None
 
     def heading_for(s: dict) -> None:
         nonlocal part, number
@@ -257,6 +263,8 @@ def minutes_document(session: Session, meeting_id: int) -> MinutesDocument:
             content = [Block(kind, line) for kind, line in resolution_lines(session, m, tally)]
         if s.get("key") == speakers_at and speakers:
             content += [Block("bullet", _speaker_line(sp)) for sp in speakers]
+        if s.get("key") == conclusion_in and conclusion:
+            content += _text_blocks(conclusion)
         content += _text_blocks(text)
         if conclusion and s.get("key") == conclusion_before:
             conclusion_blocks(s)
@@ -267,7 +275,7 @@ def minutes_document(session: Session, meeting_id: int) -> MinutesDocument:
     if speakers and speakers_at is None:
         heading_for({"part": part or "", "title": _("Opinions of the members")})
         blocks.extend(Block("bullet", _speaker_line(sp)) for sp in speakers)
-    if conclusion and conclusion_before is None:
+    if conclusion and conclusion_before is None and conclusion_in is None:
         conclusion_blocks({"part": part or ""})
     closing = mins.get("closing")
     if closing and m.end_time is not None:
@@ -452,7 +460,7 @@ def write_attendance_xlsx(session: Session, year: int, out: Path) -> int:
 
 SHEET_SIZE = 11                 # table text is never smaller than 11 pt
 SHEET_MARGINS = (12, 12, 12, 20)  # top, right, bottom, left (mm), A4 landscape
-SHEET_FIXED = (8.0, 40.0)         # No., name (mm)
+SHEET_FIXED = (9.5, 38.5)         # No., name (mm)
 SHEET_TAIL = (12.0, 12.0, 13.0, 13.0)  # present, with reason, without reason, rate (mm)
 SHEET_MEETING_COL = 10.4        # a meeting's column: "06/05" in 11 pt bold with its padding
 
@@ -512,8 +520,9 @@ def write_attendance_pdf(session: Session, year: int, target: str | PathLike[str
         data.append([p(""), p(_("Present"), head_left), *[p(sheet.present_per_meeting[j]) for j in cols], *blank])
         data.append([p(""), p(_("Members expected"), head_left), *[p(sheet.expected_per_meeting[j]) for j in cols],
                      *blank])
-        data.append([p(""), p(_("Attendance rate"), head_left),
-                     *[p(format_percent_vi(100 * sheet.present_per_meeting[j] / sheet.expected_per_meeting[j])
+        # The rate without its "%" (in the row's label), so that "90,9" fits the column at 11 pt.
+        data.append([p(""), p(_("Attendance rate (%)"), head_left),
+                     *[p(format_number_vi(100 * sheet.present_per_meeting[j] / sheet.expected_per_meeting[j], 1)
                          if sheet.expected_per_meeting[j] else "") for j in cols], *blank])
         widths = [w * mm for w in SHEET_FIXED] + [col * mm] * len(cols) + [w * mm for w in tail]
         table = Table(data, colWidths=widths, repeatRows=1, hAlign="CENTER")
