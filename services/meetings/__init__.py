@@ -59,6 +59,7 @@ from .records import (
     summary_of,
     update_meeting,
 )
+from .rules import VOTE_KINDS, vote_label, vote_rule
 
 __all__ = [
     "Absence", "AttendanceSummary", "MemberYearAttendance", "Quality", "Roster", "RosterRow", "Tally",
@@ -68,5 +69,5 @@ __all__ = [
     "delete_resolution", "document_number", "finalise_check", "finalise_meeting", "find_meetings_on",
     "format_time", "get_meeting", "kind_label", "meetings_of_year", "minutes_title", "parse_time",
     "save_resolution", "section_label", "sections_of", "set_sections", "suggested_input", "summary_of",
-    "update_meeting", "parse_speakers", "printed_number", "set_meeting_notes", "speakers_text",
+    "update_meeting", "VOTE_KINDS", "vote_label", "vote_rule", "parse_speakers", "printed_number", "set_meeting_notes", "speakers_text",
 ]

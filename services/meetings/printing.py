@@ -224,7 +224,7 @@ def minutes_document(session: Session, meeting_id: int) -> MinutesDocument:
         blocks.append(Block("bullet", _("Representing the superior committee: {who}.").format(
             who=m.representative.rstrip("."))))
     if m.guests:
-        blocks.append(Block("bullet", _("Guests: {guests}.").format(guests=m.guests.rstrip("."))))
+        blocks.append(Block("bullet", _("Invited guests: {guests}.").format(guests=m.guests.rstrip("."))))
     part = None
     number = 0
     share = quorum_share(session)

@@ -330,7 +330,7 @@ def bar_chart(
     register_fonts()
     fmt = value_format or format_number_vi
     width, height = width_mm * mm, height_mm * mm
-    label_size, axis_size = 11, 10
+    label_size, axis_size = 11, 11   # no text under 11 pt on a paper
     left_pad, right_pad, top_pad = 14 * mm, 2 * mm, 7 * mm
 
     plot_width = width - left_pad - right_pad
