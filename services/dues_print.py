@@ -8,6 +8,7 @@ twelve months and the payments.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -67,7 +68,7 @@ def _money(value: int) -> str:
 TABLE_SIZE = 11   # table text is never smaller than 11 pt
 
 
-def _grid(rows: list[list], widths: list[float], header_rows: int, extra: list[Any] | None = None) -> Table:
+def _grid(rows: list[list], widths: Sequence[float], header_rows: int, extra: list[Any] | None = None) -> Table:
     result = Table(rows, colWidths=[w * mm for w in widths], repeatRows=header_rows, hAlign="CENTER")
     result.setStyle(TableStyle([
         ("GRID", (0, 0), (-1, -1), 0.5, colors.black),

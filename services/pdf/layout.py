@@ -186,6 +186,7 @@ def _styles() -> dict[str, ParagraphStyle]:
         # Closing
         "sig_title": _style("sig_title", face="-Bold", alignment=TA_CENTER, leading=17),
         "sig_name": _style("sig_name", face="-Bold", alignment=TA_CENTER, leading=17),
+        "sig_note": _style("sig_note", face="-Italic", alignment=TA_CENTER, leading=17),
         # "Nơi nhận:" in Party documents (HD 36, Phụ lục 3): lower case 14, upright, underlined;
         # the recipients 12, upright, one a line.
         "recipients_head": _style("recipients_head", size=14, leading=17),
@@ -443,6 +444,7 @@ class SignatureBlock:
     title_lines: list[str]
     name: str = ""
     space_mm: float = 25.0
+    note: str = ""        # printed as written, in italics, under the title: "(Ký, ghi rõ họ tên)"
 
 
 class _Rule(Flowable):
@@ -544,6 +546,8 @@ def _signature_cell(block: SignatureBlock, n_lines: int) -> list[Flowable]:
     # Pad so that the names of blocks side by side print on the same line.
     lines += [""] * (n_lines - len(lines))
     cell: list[Flowable] = [Paragraph(escape(t) or "&nbsp;", st["sig_title"]) for t in lines]
+    if block.note:
+        cell.append(Paragraph(escape(nfc(block.note)), st["sig_note"]))
     cell.append(Spacer(1, block.space_mm * mm))
     cell.append(Paragraph(escape(nfc(block.name)) or "&nbsp;", st["sig_name"]))
     return cell
@@ -612,11 +616,11 @@ def _page_number(canvas: Any, doc: BaseDocTemplate) -> None:
         return
     frame = doc.pageTemplate.frames[0]
     page_height = canvas._pagesize[1]
-    top = page_height - (frame._y1 + frame._height)
+    top = page_height - (frame.y1 + frame.height)
     canvas.saveState()
     canvas.setFont(FAMILY, PAGE_NUMBER_SIZE)
     y = page_height - top / 2 - PAGE_NUMBER_SIZE / 3
-    canvas.drawCentredString(frame._x1 + frame._width / 2, y, str(page))
+    canvas.drawCentredString(frame.x1 + frame.width / 2, y, str(page))
     canvas.restoreState()
 
 
@@ -656,10 +660,10 @@ def _keep_with_closing(body: list[Flowable]) -> None:
     kept = 0
     for item in reversed(body):
         if isinstance(item, Spacer):
-            item.keepWithNext = 1  # type: ignore[attr-defined]
+            item.keepWithNext = 1
             continue
         if isinstance(item, Paragraph) or isinstance(item, Drawing):
-            item.keepWithNext = 1  # type: ignore[attr-defined]
+            item.keepWithNext = 1
             kept += 1
             if kept >= 2 or isinstance(item, Drawing):
                 break
@@ -737,7 +741,7 @@ def build_documents(
                           for name in order])
 
     def width_for(landscape: bool) -> float:
-        return frames["landscape" if landscape else "portrait"]._width
+        return frames["landscape" if landscape else "portrait"].width
 
     story: list[Flowable] = []
     for i, d in enumerate(docs):
