@@ -763,13 +763,18 @@ def build(docs: Sequence[FormDoc], target: str | Path | IO[bytes]) -> None:
                               d.annexes) for d in docs], margins_mm=MARGINS)
 
 
+# The papers the branch sends up with its file (the personal self-reviews are written by hand and stay).
+SUBMITTED_FORMS = ("bieu-tong-hop", "danh-sach", "bao-cao", "bien-ban")
+
+
 def forms_for(session, year: int, form: str | None = None, member_ids: Sequence[int] | None = None,
-              audience: str | None = None) -> list[tuple[str, list[FormDoc]]]:
-    """(name, documents) of one form, or of all of them (the personal forms last)."""
-    if form is not None and form not in FORMS:
-        raise UserError(_("Unknown form {name}; the forms are: {names}.").format(name=form, names=", ".join(FORMS)))
+              audience: str | None = None, forms: Sequence[str] | None = None) -> list[tuple[str, list[FormDoc]]]:
+    """(name, documents) of one form, of the ``forms`` named, or of all of them (the personal forms last)."""
+    for name in [form] if form is not None else list(forms or ()):
+        if name not in FORMS:
+            raise UserError(_("Unknown form {name}; the forms are: {names}.").format(name=name, names=", ".join(FORMS)))
     c = _context(session, year)
-    names = [form] if form else list(FORMS)
+    names = [form] if form else [n for n in FORMS if forms is None or n in forms]
     out = []
     for name in names:
         if name == "ban-kiem-diem":
@@ -781,7 +786,7 @@ def forms_for(session, year: int, form: str | None = None, member_ids: Sequence[
 
 def write_year_end(session, year: int, out: str | Path, form: str | None = None,
                    member_ids: Sequence[int] | None = None, xlsx: bool = False,
-                   audience: str | None = None) -> list[Path]:
+                   audience: str | None = None, forms: Sequence[str] | None = None) -> list[Path]:
     """Write the year-end forms to ``out`` (PDF); with ``xlsx``, the table forms also as workbooks
     beside it. Returns the files written."""
     from ..member_export import write_xlsx
@@ -789,7 +794,7 @@ def write_year_end(session, year: int, out: str | Path, form: str | None = None,
     out = Path(out)
     if out.suffix.lower() != ".pdf":
         raise UserError(_("The output file must end in .pdf."))
-    parts = forms_for(session, year, form, member_ids, audience)
+    parts = forms_for(session, year, form, member_ids, audience, forms)
     docs = [d for _name, ds in parts for d in ds]
     if not docs:
         raise UserError(_("There is nothing to print."))
