@@ -110,7 +110,7 @@ def populate_register(session: Session, rng: random.Random, year: int, today: dt
     sick.events.append(MemberEvent(kind=EventKind.SICK_LEAVE, date=dt.date(year, 3, 1), end_date=dt.date(year, 7, 15),
                                    reason="Điều trị bệnh dài ngày"))
     # A retired member who still attends at the branch: not working in the political system (Mẫu 2C).
-    retired = members[-1]
+    retired = members[4]
     retired.position = "Nguyên Chuyên viên (đã nghỉ hưu)"
     # What the secretary states on each member's card: Party post, leadership post, political system.
     for i, m in enumerate(members):

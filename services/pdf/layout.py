@@ -33,6 +33,7 @@ from __future__ import annotations
 import datetime
 import functools
 import math
+import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -91,9 +92,23 @@ def upper_vi(text: str) -> str:
     return nfc(nfc(text).upper())
 
 
+# A document cited by its number and date is never split across lines: "Hướng dẫn số 43-HD/BTCTW ngày
+# 31/10/2025", "QĐ 366-QĐ/TW" (the spaces inside become non-breaking).
+_CITATION = re.compile(
+    r"\b(?:Quy định|Hướng dẫn|Công văn|Kết luận|Chỉ thị|Nghị quyết|Quyết định|Thông báo|Nghị định|Báo cáo) "
+    r"số \S+(?: ngày \d{1,2}/\d{1,2}/\d{4})?"
+    r"|\b(?:QĐ|HD|CV|KL|CT|NQ|NĐ|TB) \d+(?:/\d{4})?-[A-ZĐ]+(?:/[A-ZĐ]+)+")
+
+
+def keep_citations(text: str) -> str:
+    """The spaces inside document citations made non-breaking (see _CITATION)."""
+    return _CITATION.sub(lambda m: m.group(0).replace(" ", "\u00a0"), text)
+
+
 def _markup(text: str, markup: bool) -> str:
-    """NFC text, ready for a Paragraph. Without ``markup``, ``& < >`` are escaped and line breaks kept."""
-    text = nfc(text)
+    """NFC text, ready for a Paragraph. Without ``markup``, ``& < >`` are escaped and line breaks kept.
+    Document citations are kept on one line."""
+    text = keep_citations(nfc(text))
     if markup:
         return text
     return escape(text).replace("\r\n", "\n").replace("\n", "<br/>")

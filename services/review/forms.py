@@ -706,14 +706,15 @@ def self_reviews(session, year: int, c: _Context | None = None, member_ids: Sequ
                 continue
             items = section.get("items", [])
             body.append(title)
+            # room to write by hand, as much as keeps the form on two sheets (more may be attached)
             for item in items:
                 body.append(heading(item))
-                body.append(_DotLines(2))
+                body.append(_DotLines(2, 7 * mm))
             if not items:
-                body.append(_DotLines(3))
+                body.append(_DotLines(3 if len(sections) <= 6 else 2, 7 * mm))
         docs.append(FormDoc(DocumentHeader([], "", None, c.place, None), form.title,
                             _("Year {year}").format(year=year) + "\n" + form.subject, body,
-                            [SignatureBlock([common.get("signature", _("THE MEMBER"))], r.full_name, space_mm=20,
+                            [SignatureBlock([common.get("signature", _("THE MEMBER"))], r.full_name, space_mm=16,
                                             note=common.get("signature_note", ""))], [], corner=form.name))
     return docs
 
@@ -729,8 +730,12 @@ def _self_rating(c: _Context, common: dict[str, Any]) -> list[Flowable]:
         out.append(table(pts, [12, 103, 25, 25], numeric_cols=(2,), center_cols=(0,)))
         out.append(Spacer(1, 2 * mm))
     out.append(para(common.get("rating_line", ""), align="left"))
-    out.append(para("<br/>".join(f"□&nbsp;&nbsp;{escape(c.level(k))}" for k in LEVEL_KEYS), markup=True,
-                    align="left"))
+    # the four levels to tick, two a line
+    boxes = [para(f"□&nbsp;&nbsp;{escape(c.level(k))}", markup=True, align="left") for k in LEVEL_KEYS]
+    grid = Table([boxes[:2], boxes[2:]], colWidths=[82 * mm, 82 * mm], hAlign="LEFT")
+    grid.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), FAMILY), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                              ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
+    out.append(grid)
     return out
 
 
