@@ -152,3 +152,20 @@ def test_gui_fields_reach_the_minutes(qtbot, db, monkeypatch):
     with db.begin() as s:
         m = mt.get_meeting(s, mid)
         assert (m.representative, m.temporary_members) == ("đồng chí Kiều Thị Thủy", "Trịnh Văn Khải")
+
+
+def test_recipients_in_the_hd36_style():
+    from services.pdf import recipient_lines
+
+    assert recipient_lines(["Đảng ủy Sở (để báo cáo)", "- Các đồng chí đảng viên,", "Lưu chi bộ"]) == [
+        "- Đảng ủy Sở (để báo cáo),", "- Các đồng chí đảng viên,", "- Lưu chi bộ."]
+
+
+def test_the_superior_line_names_the_organisation_and_the_papers_go_to_its_committee():
+    from services.branch import superior_committee, superior_organisation
+
+    assert superior_organisation("ĐẢNG ỦY SỞ LAO ĐỘNG - TBXH") == "ĐẢNG BỘ SỞ LAO ĐỘNG - TBXH"
+    assert superior_organisation("Tỉnh ủy Trà Vinh") == "Đảng bộ tỉnh Trà Vinh"
+    assert superior_organisation("Đảng bộ xã La Bằng") == "Đảng bộ xã La Bằng"
+    assert superior_committee("Đảng bộ Sở Lao động - TBXH") == "Đảng ủy Sở Lao động - TBXH"
+    assert superior_committee("Đảng bộ huyện Đại Từ") == "Huyện ủy Đại Từ"

@@ -251,3 +251,34 @@ def test_committee_report_portrait_with_a_landscape_annex(tmp_path):
     signature_page = text(pdf, n - 1, n - 1)
     assert len(signature_page.split("Nơi nhận")[0].split()) > 15, "a signature page without text"
     assert_clean(pdf)
+
+
+def test_dues_book_at_11_pt_with_every_font_embedded(database, tmp_path):
+    from services.dues import export_book
+
+    with database.begin() as s:
+        export_book(s, 2025, tmp_path / "dp.pdf", dt.date(2026, 1, 10))
+    assert_clean(tmp_path / "dp.pdf")
+    assert "Nơi nhận: - Đảng ủy Sở Lao động - TBXH (để báo cáo), - Lưu chi bộ." in text(tmp_path / "dp.pdf")
+
+
+def test_attendance_sheet_at_11_pt_with_its_totals_kept_with_the_last_members(database, tmp_path):
+    from services import members as msvc
+    from services.meetings import printing
+
+    # 48 members: the member rows fill page 2 exactly, so that the totals would go alone to page 3
+    with database.begin() as s:
+        for i in range(23):
+            msvc.add_member(s, msvc.MemberInput(f"Phan Văn Thêm {chr(65 + i)}", dt.date(2010, 1, 1),
+                                                dt.date(2011, 1, 1), dt.date(1980, 1, 1)), dt.date(2026, 1, 10))
+    path = tmp_path / "dd.pdf"
+    with database.begin() as s:
+        printing.write_attendance_pdf(s, 2025, path, dt.date(2026, 1, 10))
+    assert_clean(path)
+    n = pages(path)
+    assert n >= 2
+    # the page with the totals also holds numbered member rows: the totals never stand alone
+    page = next(i for i in range(1, n + 1) if "Tỷ lệ dự (%)" in text(path, i, i))
+    lines = run("pdftotext", "-layout", "-f", str(page), "-l", str(page), path, "-").splitlines()
+    totals = next(i for i, line in enumerate(lines) if re.match(r"\s*Có mặt\s+\d", line))
+    assert sum(1 for line in lines[:totals] if re.match(r"\s*\d+\s+\S", line)) >= 2
