@@ -124,7 +124,7 @@ class MeetingDialog(QtWidgets.QDialog):
         form.addRow(_("Minute-taker"), self.secretary)
         form.addRow(_("Role of the minute-taker"), self.secretary_title)
         form.addRow(_("Representative of the superior committee"), self.representative)
-        form.addRow(_("Guests"), self.guests)
+        form.addRow(_("Invited guests"), self.guests)
         form.addRow(_("Members attending temporarily"), self.temporary)
         form.addRow(_("Minutes number"), self.number)
         self.problems = ProblemLabel()

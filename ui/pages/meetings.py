@@ -550,7 +550,7 @@ class MeetingsPage(Page):
         if representative:
             lines.append(html.escape(_("Representing the superior committee: {who}.").format(who=representative)))
         if guests:
-            lines.append(html.escape(_("Guests: {guests}").format(guests=guests)))
+            lines.append(html.escape(_("Invited guests: {guests}.").format(guests=guests.rstrip("."))))
         if self.finalized:
             lines.append('<span style="color:#1b6e2a">' + html.escape(_(
                 "Minutes finalised on {date} by {who}: read-only; corrections are amendments (Ctrl+M)."

@@ -194,7 +194,7 @@ class ReviewPage(Page):
         self.review_meeting.setObjectName("review_meeting")
         self.review_meeting.currentIndexChanged.connect(self._review_meeting_changed)
         self.meeting_voters = QtWidgets.QLabel()
-        self.collective_votes: dict[str, tuple[QtWidgets.QSpinBox, QtWidgets.QSpinBox, QtWidgets.QSpinBox]] = {}
+        self.collective_votes: dict[str, tuple[QtWidgets.QSpinBox, ...]] = {}
         vote_rows = {}
         for topic in review_meeting_svc.VOTE_TOPICS:
             spins = tuple(QtWidgets.QSpinBox() for _i in range(3))
@@ -205,7 +205,7 @@ class ReviewPage(Page):
                 row.addWidget(QtWidgets.QLabel(label))
                 row.addWidget(spin)
             row.addStretch(1)
-            self.collective_votes[topic] = spins   # type: ignore[assignment]
+            self.collective_votes[topic] = spins
             vote_rows[topic] = row
         form = QtWidgets.QFormLayout()
         form.addRow(_("Meeting that held the review"), self.review_meeting)
@@ -214,11 +214,14 @@ class ReviewPage(Page):
         form.addRow(_("Level the branch proposes for itself"), self.branch_proposed)
         form.addRow(_("Vote on the proposed level"), vote_rows["level"])
         form.addRow(_("Level decided by the committee"), self.branch_decided)
+        # The report's parts: each label above its text, so long titles never squeeze the fields.
+        texts = QtWidgets.QFormLayout()
+        texts.setRowWrapPolicy(QtWidgets.QFormLayout.RowWrapPolicy.WrapAllRows)
         for key, label in NARRATIVE:
             edit = QtWidgets.QPlainTextEdit()
             edit.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 12)
             self.narrative[key] = edit
-            form.addRow(_(label), edit)
+            texts.addRow(_(label), edit)
         self.branch_problems = QtWidgets.QLabel()
         self.branch_problems.setWordWrap(True)
         self.branch_problems.setStyleSheet("color:#b00020")
@@ -231,6 +234,7 @@ class ReviewPage(Page):
         lay.addLayout(buttons)
         lay.addWidget(self.branch_total)
         lay.addLayout(form)
+        lay.addLayout(texts)
         lay.addWidget(self.branch_problems)
         lay.addWidget(self.btn_save_branch, 0, Qt.AlignmentFlag.AlignRight)
         scroll = QtWidgets.QScrollArea()
