@@ -169,3 +169,13 @@ def test_the_superior_line_names_the_organisation_and_the_papers_go_to_its_commi
     assert superior_organisation("Đảng bộ xã La Bằng") == "Đảng bộ xã La Bằng"
     assert superior_committee("Đảng bộ Sở Lao động - TBXH") == "Đảng ủy Sở Lao động - TBXH"
     assert superior_committee("Đảng bộ huyện Đại Từ") == "Huyện ủy Đại Từ"
+
+
+@needs_poppler
+def test_the_recovery_sheet_embeds_its_fonts(tmp_path):
+    from services.access import write_recovery_sheet
+
+    from .papers_support import unembedded_fonts
+
+    write_recovery_sheet(tmp_path / "ma.pdf", "ABCD-EFGH", "Chi bộ Văn phòng Sở", tmp_path / "x.db")
+    assert unembedded_fonts(tmp_path / "ma.pdf") == []
