@@ -449,9 +449,10 @@ def _band_note(c: _Context, br: BranchReview) -> str:
         return ""
     if not band.conditions:
         return ""
-    confirmed = getattr(br, "conditions", None)   # the conditions the branch confirmed, where they are recorded
+    # The conditions the branch confirmed, where the review records them ("cond:<code>" flags, as for members).
+    confirmed = getattr(br, "flags", None)
     if isinstance(confirmed, dict):
-        unmet = [cond.text for cond in band.conditions if not confirmed.get(cond.code)]
+        unmet = [cond.text for cond in band.conditions if not confirmed.get("cond:" + cond.code)]
         message = _("The self-score of {score} points is in the band of “{band}” ({label}), but the branch does not "
                     "meet the condition: {conditions}; it therefore proposes “{level}”.")
     else:
