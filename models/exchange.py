@@ -32,6 +32,8 @@ class KnownBranch(Base):
     # False when the committee no longer expects files from it (dissolved, merged); its files stay.
     expected: Mapped[bool] = mapped_column(Boolean, default=True)
     note: Mapped[str] = mapped_column(Text, default="")
+    # The committee's decision on the branch's collective level, by year: {"2025": "HTTNV"}.
+    decided_levels: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
 
     files: Mapped[list[ReceivedFile]] = relationship(
         back_populates="branch", order_by="ReceivedFile.id", foreign_keys="ReceivedFile.branch_id")

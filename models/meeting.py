@@ -49,6 +49,14 @@ class Meeting(Base):
     secretary_name: Mapped[str] = mapped_column(String(120), default="")
     secretary_title: Mapped[str] = mapped_column(String(120), default="")
     guests: Mapped[str] = mapped_column(Text, default="")
+    # Đại diện cấp ủy cấp trên dự: "đồng chí …, Đảng ủy viên, …", as the minutes name them.
+    representative: Mapped[str] = mapped_column(String(300), default="")
+    # Đảng viên sinh hoạt tạm thời dự buổi sinh hoạt (not members of the branch), one name a line.
+    temporary_members: Mapped[str] = mapped_column(Text, default="")
+    # Ý kiến phát biểu: [{"name": "Nguyễn Văn A", "text": "…"}] in the order they spoke.
+    speakers: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    # Kết luận của đồng chí chủ trì.
+    conclusion: Mapped[str] = mapped_column(Text, default="")
     # Số văn bản ("Số 05-BB/CB"). Empty until finalised: the number is then the meeting's place in the year.
     number: Mapped[int | None] = mapped_column(Integer)
     minutes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
@@ -89,6 +97,9 @@ class Resolution(Base):
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     text: Mapped[str] = mapped_column(Text, default="")
+    # What is voted on, which fixes the base the votes count against (services.meetings.votes):
+    # "resolution" (nghị quyết, kết luận), "make_full" (công nhận đảng viên chính thức), "admission" (kết nạp).
+    kind: Mapped[str] = mapped_column(String(16), default="resolution")
     in_favour: Mapped[int] = mapped_column(Integer, default=0)    # tán thành
     against: Mapped[int] = mapped_column(Integer, default=0)      # không tán thành
     other: Mapped[int] = mapped_column(Integer, default=0)        # ý kiến khác

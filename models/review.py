@@ -33,6 +33,13 @@ class ReviewYear(Base):
     causes: Mapped[str] = mapped_column(Text, default="")        # nguyên nhân
     remedies: Mapped[str] = mapped_column(Text, default="")      # kết quả khắc phục hạn chế kỳ trước
     directions: Mapped[str] = mapped_column(Text, default="")    # phương hướng, biện pháp
+    explanations: Mapped[str] = mapped_column(Text, default="")   # giải trình vấn đề được gợi ý kiểm điểm
+    responsibility: Mapped[str] = mapped_column(Text, default="")  # làm rõ trách nhiệm tập thể, cá nhân
+    # The meeting at which the branch held the review (its attendance and date go in the minutes).
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id", ondelete="SET NULL"))
+    # Votes of that meeting on the collective report and on the branch's proposed level:
+    # {"report": {"for": n, "against": n, "other": n}, "level": {...}}.
+    collective_votes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now(), onupdate=func.now())
 

@@ -180,7 +180,8 @@ def write_recovery_sheet(target, code: str, branch_name: str, db_path, when: dt.
                                 alignment=TA_CENTER, spaceBefore=8 * mm, spaceAfter=8 * mm)
     doc = SimpleDocTemplate(str(target) if not hasattr(target, "write") else target, pagesize=A4,
                             topMargin=25 * mm, bottomMargin=20 * mm, leftMargin=30 * mm, rightMargin=20 * mm,
-                            title=_("Recovery code"), creator="Sổ chi bộ", invariant=1, lang="vi")
+                            title=_("Recovery code"), creator="Sổ chi bộ", invariant=1, lang="vi",
+                            initialFontName=FAMILY)   # else each page starts in Helvetica, which is not embedded
     story = [
         Paragraph(_("RECOVERY CODE OF THE PASSWORD OF SỔ CHI BỘ"), title),
         para(_("Branch: {name}").format(name=nfc(branch_name) or "…"), align="left"),

@@ -52,7 +52,7 @@ def populate_register(session: Session, rng: random.Random, year: int, today: dt
     """About 25 members with the cases every later feature exercises."""
     set_identity(session, BranchIdentity(
         name="Chi bộ Văn phòng Sở",
-        parents=["ĐẢNG BỘ TỈNH TRÀ VINH", "ĐẢNG ỦY KHỐI CÁC CƠ QUAN VÀ DOANH NGHIỆP", "ĐẢNG ỦY SỞ LAO ĐỘNG - TBXH"],
+        parents=["Đảng bộ tỉnh Trà Vinh", "Đảng bộ Khối các cơ quan và doanh nghiệp", "Đảng bộ Sở Lao động - TBXH"],
         place="Trà Vinh", secretary="Từ Minh Điền", deputy_secretary="Lê Thị Hồng Nhung",
     ))
     used: set[str] = set()
@@ -109,6 +109,15 @@ def populate_register(session: Session, rng: random.Random, year: int, today: dt
     sick = next(m for m in members[12:] if m.gender == "Nam" and m is not mat)
     sick.events.append(MemberEvent(kind=EventKind.SICK_LEAVE, date=dt.date(year, 3, 1), end_date=dt.date(year, 7, 15),
                                    reason="Điều trị bệnh dài ngày"))
+    # A retired member who still attends at the branch: not working in the political system (Mẫu 2C).
+    retired = members[4]
+    retired.position = "Nguyên Chuyên viên (đã nghỉ hưu)"
+    # What the secretary states on each member's card: Party post, leadership post, political system.
+    for i, m in enumerate(members):
+        m.party_post = ["Bí thư chi bộ", "Phó Bí thư chi bộ", "Chi ủy viên"][i] if i < 3 else ""
+        m.in_political_system = m is not exempt and m is not retired
+        m.holds_leadership_post = any(w in m.position for w in ("Trưởng", "Chánh", "Bí thư")) \
+            if m.in_political_system else False
     for m in members:
         m.events = [e for e in m.events if e.date <= today]
         if not any(e.kind == EventKind.ADMITTED for e in m.events):

@@ -8,6 +8,7 @@ twelve months and the payments.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
-from .branch import get_branch
+from .branch import get_branch, header_parents, report_recipients
 from .dues import DuesBook, format_money, months_text
 from .i18n import _, format_date, format_number
 from .pdf import DocumentHeader, SignatureBlock, build_document, heading, para, table
@@ -51,21 +52,41 @@ def _p(text: str, style: ParagraphStyle) -> Paragraph:
     return Paragraph(escape(text), style)
 
 
-def _header(session, today: dt.date) -> tuple[DocumentHeader, str]:
+def _header(session, today: dt.date) -> tuple[DocumentHeader, str, list[str]]:
     branch = get_branch(session)
     if branch is None:
-        return DocumentHeader([], "", None, "", today), ""
-    return DocumentHeader(list(branch.parents or []), branch.name, None, branch.place, today), branch.secretary
+        return DocumentHeader([], "", None, "", today), "", []
+    # The dues collected are remitted upward: the book goes to the superior committee too.
+    return (DocumentHeader(header_parents(branch), branch.name, None, branch.place, today), branch.secretary,
+            report_recipients(session, branch))
 
 
 def _money(value: int) -> str:
     return format_number(value)
 
 
+TABLE_SIZE = 11   # table text is never smaller than 11 pt
+
+
+def _grid(rows: list[list], widths: Sequence[float], header_rows: int, extra: list[Any] | None = None) -> Table:
+    result = Table(rows, colWidths=[w * mm for w in widths], repeatRows=header_rows, hAlign="CENTER")
+    result.setStyle(TableStyle([
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+        ("FONTNAME", (0, 0), (-1, -1), FAMILY),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+        *(extra or []),
+    ]))
+    return result
+
+
 def _branch_table(book: DuesBook) -> Table:
-    """Members × months, then the branch's totals; widths fit A4 landscape (252 mm between margins)."""
-    st, tot = _styles(10), _styles(9)
-    widths = [9, 42] + [15] * 12 + [21]
+    """Members × months with each member's total; widths fit A4 landscape (252 mm between margins)."""
+    st = _styles(TABLE_SIZE)
+    widths = [9, 40] + [15] * 12 + [23]
     rows: list[list] = [
         [_p(_("No."), st["head"]), _p(_("Full name"), st["head"]),
          _p(_("Dues paid for each month of {year}").format(year=book.year), st["head"])] + [""] * 11
@@ -87,29 +108,28 @@ def _branch_table(book: DuesBook) -> Table:
                 line.append("")
         line.append(_p(_money(r.paid_total), st["bold_right"]))
         rows.append(line)
-    first_total = len(rows)
-    total_rows = [(_("Collected"), book.paid, book.paid_total), (_("Owed (amounts set)"), book.due, book.due_total)]
+    spans = [("SPAN", (0, 0), (0, 1)), ("SPAN", (1, 0), (1, 1)), ("SPAN", (2, 0), (13, 0)),
+             ("SPAN", (14, 0), (14, 1))]
+    return _grid(rows, widths, 2, spans)
+
+
+def _totals_table(book: DuesBook) -> Table:
+    """The branch's totals month by month (collected, owed, kept, remitted): a row per month, so that the
+    amounts of the whole branch fit their columns at 11 pt."""
+    st = _styles(TABLE_SIZE)
+    columns = [(_("Collected"), book.paid), (_("Owed (amounts set)"), book.due)]
     if book.branch_share_pct:
-        total_rows.append((_("Kept by the branch ({pct})").format(pct=format_percent_vi(book.branch_share_pct)),
-                           book.kept, sum(book.kept)))
-    total_rows.append((_("Remitted upward"), book.remitted, sum(book.remitted)))
-    for label, values, total in total_rows:
-        rows.append([_p(label, tot["bold"]), ""] + [_p(_money(v), tot["right"]) for v in values]
-                    + [_p(_money(total), tot["bold_right"])])
-    result = Table(rows, colWidths=[w * mm for w in widths], repeatRows=2, hAlign="CENTER")
-    style: list[Any] = [
-        ("SPAN", (0, 0), (0, 1)), ("SPAN", (1, 0), (1, 1)), ("SPAN", (2, 0), (13, 0)), ("SPAN", (14, 0), (14, 1)),
-        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 2),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 2),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-    ]
-    for row in range(first_total, len(rows)):
-        style.append(("SPAN", (0, row), (1, row)))
-    result.setStyle(TableStyle(style))
-    return result
+        columns.append((_("Kept by the branch ({pct})").format(pct=format_percent_vi(book.branch_share_pct)),
+                        book.kept))
+    columns.append((_("Remitted upward"), book.remitted))
+    rows: list[list] = [[_p(_("Month"), st["head"])] + [_p(label, st["head"]) for label, _v in columns]]
+    for m in range(12):
+        rows.append([_p(f"{m + 1}/{book.year}", st["center"])] + [_p(_money(v[m]), st["right"]) for _l, v in columns])
+    rows.append([_p(_("Year {year}").format(year=book.year), st["bold"])]
+                + [_p(_money(sum(v)), st["bold_right"]) for _l, v in columns])
+    widths = [30] + [44] * len(columns)
+    # the year's total row never stands alone on a page
+    return _grid(rows, widths, 1, [("NOSPLIT", (0, len(rows) - 3), (-1, len(rows) - 1))])
 
 
 def _member_body(book: DuesBook) -> list:
@@ -147,7 +167,7 @@ def _member_body(book: DuesBook) -> list:
 
 
 def write_pdf(session, book: DuesBook, out: Path, today: dt.date) -> None:
-    header, secretary = _header(session, today)
+    header, secretary, recipients = _header(session, today)
     signatures = [SignatureBlock([_("BOOKKEEPER")], ""), SignatureBlock([_("ON BEHALF OF THE BRANCH"), _("SECRETARY")],
                                                                         secretary)]
     if book.single_member and book.rows:
@@ -160,13 +180,16 @@ def write_pdf(session, book: DuesBook, out: Path, today: dt.date) -> None:
             months=months_text([(book.year, m) for m in unpaid]) if unpaid else _("none"))))
         build_document(out, header, _("Party dues book"),
                        _("Comrade {name}, year {year}").format(name=r.full_name, year=book.year), body,
-                       signatures=signatures)
+                       signatures=signatures, recipients=recipients[-1:])   # a member's own book stays here
         return
     behind = [r for r in book.rows if r.unpaid_months]
     body = [
         para(_("Amounts in đồng. “unpaid”: a month that has ended and is not paid; “{dash}”: not a member of the "
                "branch at the end of that month.").format(dash=NOT_OWED), align="left"),
         _branch_table(book),
+        Spacer(1, 4 * mm),
+        heading(_("The branch's totals by month")),
+        _totals_table(book),
         Spacer(1, 4 * mm),
         para(_("Collected in {year}: {paid}; remitted upward: {remitted}.").format(
             year=book.year, paid=format_money(book.paid_total), remitted=format_money(sum(book.remitted)))),
@@ -175,7 +198,7 @@ def write_pdf(session, book: DuesBook, out: Path, today: dt.date) -> None:
         body.append(para(_("Members with unpaid months: {list}.").format(list="; ".join(
             f"{r.full_name} ({months_text([(book.year, m) for m in r.unpaid_months])})" for r in behind))))
     build_document(out, header, _("Party dues book"), _("Year {year}").format(year=book.year), body,
-                   signatures=signatures, landscape=True, margins_mm=(15, 15, 15, 30))
+                   signatures=signatures, recipients=recipients, landscape=True, margins_mm=(15, 15, 15, 30))
 
 
 def write_xlsx(book: DuesBook, out: Path) -> None:

@@ -41,11 +41,19 @@ def test_init_creates_branch_and_refuses_to_overwrite(tmp_path, capsys):
     with database.begin() as s:
         from services.branch import get_branch
         b = get_branch(s)
+        # The superior line names the organisation (Đảng bộ), not its committee (Đảng ủy): HD 36.
         assert (b.name, b.parents, b.place, b.secretary) == (
-            "Chi bộ Văn phòng Sở", ["ĐẢNG BỘ TỈNH TRÀ VINH", "ĐẢNG ỦY SỞ LAO ĐỘNG - TBXH"], "Trà Vinh", "Từ Minh Điền")
+            "Chi bộ Văn phòng Sở", ["ĐẢNG BỘ TỈNH TRÀ VINH", "ĐẢNG BỘ SỞ LAO ĐỘNG - TBXH"], "Trà Vinh", "Từ Minh Điền")
     database.close()
     assert main.main(args) == 1
     assert "đã có" in capsys.readouterr().err
+
+
+def test_init_help_says_the_superior_line_is_an_organisation(capsys):
+    with pytest.raises(SystemExit):
+        main.main(["init", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "Đảng bộ Sở Lao động - TBXH" in text and "không phải cấp ủy" in text
 
 
 def test_subcommand_on_missing_database_fails_clearly(tmp_path):

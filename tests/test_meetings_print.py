@@ -50,7 +50,7 @@ def test_minutes_read_like_the_official_form(held, tmp_path):
     with db.begin() as s:
         printing.write_minutes_pdf(s, mid, pdf)
     text = _text(pdf)
-    for expected in ("ĐẢNG ỦY SỞ LAO ĐỘNG - TBXH", "CHI BỘ VĂN PHÒNG SỞ", "ĐẢNG CỘNG SẢN VIỆT NAM", "Số 01-BB/CB",
+    for expected in ("ĐẢNG BỘ SỞ LAO ĐỘNG - TBXH", "CHI BỘ VĂN PHÒNG SỞ", "ĐẢNG CỘNG SẢN VIỆT NAM", "Số 01-BB/CB",
                      "Trà Vinh, ngày 06 tháng 5 năm 2025", "BIÊN BẢN", "Sinh hoạt chi bộ thường kỳ tháng 5 năm 2025",
                      "I. PHẦN MỞ ĐẦU", "II. NỘI DUNG SINH HOẠT", "III. PHẦN KẾT THÚC",
                      "Nguyễn Văn An (đi công tác tại Hà Nội)", "Phạm Quốc Cường", "Kiều Thị Thủy",
@@ -181,8 +181,12 @@ def test_demo_holds_a_year_of_meetings_varied_like_a_real_branch(tmp_path):
             assert [r.finalized for r in rows][-2:] == [False, False] and all(r.finalized for r in rows[:-2])
             assert sum(r.amendments for r in rows) == 1
             book = YearBook(s, 2025)
-            guests = [m for m in book.meetings if m.guests]
-            assert len(guests) == 1 and "Đảng ủy" in guests[0].guests
+            visited = [m for m in book.meetings if m.representative]
+            assert len(visited) == 1 and "Đảng ủy" in visited[0].representative
+            assert all(m.speakers for m in book.meetings)          # named speakers in every minutes
+            assert all(m.conclusion for m in book.meetings if m.kind == "regular")
+            made_full = [r for m in book.meetings for r in m.resolutions if r.kind == "make_full"]
+            assert len(made_full) == 1                                # the member made full in March
             excused = [r for m in book.meetings for r in book.roster(m).expected if r.status == "excused"]
             assert excused and all(r.reason for r in excused)
             truants = [m for m in book.members if len(book.member_year(m.id).unexcused_months) >= 3]

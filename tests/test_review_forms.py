@@ -8,7 +8,7 @@ import pytest
 import main
 from services.db import open_database
 from services.demo import write_demo
-from services.review.forms import audience_of, write_year_end
+from services.review.forms import write_year_end
 
 needs_pdftotext = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 
@@ -34,11 +34,12 @@ def test_all_year_end_forms_in_one_pdf_with_xlsx_tables(demo_2025, tmp_path):
     assert [p.name for p in written] == ["cuoi-nam.pdf", "cuoi-nam-bieu-tong-hop.xlsx", "cuoi-nam-danh-sach.xlsx"]
     text = _text(written[0])
     for words in ("BIỂU TỔNG HỢP", "Kết quả đánh giá, xếp loại chất lượng đảng viên năm 2025", "DANH SÁCH",
-                  "BÁO CÁO", "Mẫu 01-HD KĐ.ĐG", "VI. TỰ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG CHI BỘ", "BIÊN BẢN",
+                  "BÁO CÁO", "Mẫu 01-HD KĐ.ĐG", "VII. TỰ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG", "BIÊN BẢN",
                   "THƯ KÝ", "CHỦ TRÌ", "BẢN KIỂM ĐIỂM", "Mẫu 2A-HD KĐ.ĐG 2025", "T/M CHI BỘ",
                   "Mới chuyển đến dưới 6 tháng", "Trà Vinh, ngày 31 tháng 12 năm 2025"):
         assert words in text, words
     assert "Chi bộ tự nhận mức xếp loại: Hoàn thành tốt nhiệm vụ." in " ".join(text.split())
+    assert "Trà Vinh, ngày 08 tháng 12 năm 2025" in text       # the minutes: the date of the review meeting
     from openpyxl import load_workbook
 
     ws = load_workbook(written[2]).active
@@ -76,14 +77,6 @@ def test_personal_self_review_form_follows_the_year_and_the_members_post(tmp_pat
     assert "Họ và tên: Từ Minh Điền" in text and "Năm 2023" in text
     assert "Tự nhận mức xếp loại chất lượng" in text
     assert "Nhóm tiêu chí" not in text  # no points scale before 2025
-
-
-@pytest.mark.parametrize("position, audience", [
-    ("Chuyên viên", "no_post"), ("Phó Trưởng phòng", "leader"), ("Bí thư chi bộ, Chánh Văn phòng", "leader"),
-    ("Nguyên Phó Trưởng phòng (đã nghỉ hưu)", "outside_system"), ("", "no_post"), ("Kế toán", "no_post"),
-])
-def test_personal_form_guessed_from_the_position(position, audience):
-    assert audience_of(position) == audience
 
 
 def test_forms_refuse_a_wrong_output_or_form(demo_2025, tmp_path, capsys):

@@ -13,7 +13,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_db_argument(p)
     p.add_argument("--branch", required=True, help=_("name of the branch, e.g. \"Chi bộ Văn phòng Sở\""))
     p.add_argument("--parent", action="append", required=True,
-                   help=_("a superior committee as printed in headers; repeat, top-down"))
+                   help=_("a superior Party organisation as printed above the branch's name, e.g. "
+                          "\"Đảng bộ Sở Lao động - TBXH\" (the organisation, Đảng bộ …, not its committee, "
+                          "Đảng ủy …); repeat, top-down, the directly superior one last"))
     p.add_argument("--place", required=True, help=_("place name used in dates, e.g. \"Trà Vinh\""))
     p.add_argument("--secretary", default="", help=_("the secretary's full name"))
     p.add_argument("--deputy", default="", help=_("the deputy secretary's full name"))

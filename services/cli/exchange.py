@@ -49,6 +49,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_db_argument(b)
     b.add_argument("--name", required=True, help=_("the branch's name"))
     b.set_defaults(func=cmd_branches_reset_key)
+    b = bsub.add_parser("decide", help=_("record the committee's decision on a branch's level for a year"),
+                        description=_("Record the level the committee decided for a branch (HTXSNV, HTTNV, HTNV, "
+                                      "KHTNV); it is printed in the committee's summary."))
+    add_db_argument(b)
+    b.add_argument("--name", required=True, help=_("the branch's name"))
+    b.add_argument("--year", type=int, required=True, help=_("the year"))
+    group = b.add_mutually_exclusive_group(required=True)
+    group.add_argument("--level", help=_("the level decided: HTXSNV, HTTNV, HTNV or KHTNV"))
+    group.add_argument("--clear", action="store_true", help=_("remove the decision recorded"))
+    b.set_defaults(func=cmd_branches_decide)
 
 
 
@@ -158,6 +168,16 @@ def cmd_branches_reset_key(args):
     from ..exchange.committee import reset_key
 
     return _branch_action(args, reset_key, _("The next file from {name} will record its new key."))
+
+
+def cmd_branches_decide(args):
+    from ..exchange.committee import decide_level
+
+    level = None if args.clear else (args.level or "").strip().upper()
+    message = _("The committee's decision on {name} for {year}: {level}.").format(
+        name="{name}", year=args.year, level=level) if level else \
+        _("The committee's decision on {name} for {year} is removed.").format(name="{name}", year=args.year)
+    return _branch_action(args, lambda s, n: decide_level(s, n, args.year, level), message)
 
 
 def cmd_tally(args: argparse.Namespace) -> int:

@@ -31,6 +31,7 @@ from ..i18n import _, format_date
 from ..vntext import fold, nfc, word_key
 from . import keys
 from .container import MAX_CONTAINER_BYTES, Container, ExchangeRefused, Period, read_container
+from .source import LEVELS
 from .tally_sum import BranchTally, sum_tallies
 
 QUOTA_SHARE = settings.declare(
@@ -269,6 +270,28 @@ def reset_key(session: Session, name: str) -> KnownBranch:
     return known
 
 
+def decide_level(session: Session, name: str, year: int, level: str | None) -> KnownBranch:
+    """Record the committee's decision on a branch's collective level for ``year`` (None: no decision)."""
+    require_committee(session)
+    known = find_branch(session, name)
+    if level is not None and level not in LEVELS:
+        raise ValidationError(_("Unknown level {level}; the levels are: {levels}.").format(
+            level=level, levels=", ".join(LEVELS)))
+    decided = dict(known.decided_levels or {})
+    if level is None:
+        decided.pop(str(year), None)
+    else:
+        decided[str(year)] = level
+    known.decided_levels = decided
+    session.flush()
+    return known
+
+
+def decided_level(known: KnownBranch, year: int) -> str | None:
+    """The committee's decision on the branch's level for ``year``, if recorded."""
+    return (known.decided_levels or {}).get(str(year))
+
+
 # --- the committee's view of a period ---------------------------------------------------------------
 
 @dataclass
@@ -325,7 +348,7 @@ def committee_tally(session: Session, year: int) -> dict[str, Any]:
                        == (period.kind, period.year, period.number)), None)
         if active is not None:
             sent.append(BranchTally(k.uid or "", k.name, active.data["tally"],
-                                    active.data["collective"]["proposed_level"]))
+                                    active.data["collective"]["proposed_level"], decided_level(k, year)))
         elif k.expected:
             missing.append(k.name)
     return sum_tallies(sent, year, committee.name, missing, share=settings.get(session, QUOTA_SHARE.key))

@@ -9,7 +9,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy.orm import Session
 
-from ..branch import get_branch
+from ..branch import get_branch, superior_committee
 from ..errors import UserError
 from ..i18n import _
 from ..vntext import fold
@@ -49,7 +49,7 @@ def _branch_or_refuse(session: Session):
 def _summary(branch, year: int, data: dict, attachments: dict) -> ExportSummary:
     t = data["tally"]
     return ExportSummary(
-        branch=branch.name, committee=(branch.parents or [""])[-1], year=year,
+        branch=branch.name, committee=superior_committee((branch.parents or [""])[-1]), year=year,
         members=len(data["members"]), rated=t["assessed"], not_rated=t["not_assessed"], levels=dict(t["levels"]),
         proposed_level=data["collective"]["proposed_level"],
         meetings_held=sum(data["meetings"]["held"].values()), attachments=sorted(attachments),

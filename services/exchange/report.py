@@ -10,9 +10,20 @@ from reportlab.platypus import Spacer
 from sqlalchemy.orm import Session
 
 from .. import settings
+from ..branch import header_parents, superior_committee
 from ..errors import UserError
-from ..i18n import _, format_number, format_pct
-from ..pdf import DocumentHeader, SignatureBlock, bar_chart, build_document, bullet, heading, para, table
+from ..i18n import _, format_number, format_pct, long_date
+from ..pdf import (
+    Annex,
+    DocumentHeader,
+    SignatureBlock,
+    bar_chart,
+    build_document,
+    bullet,
+    heading,
+    para,
+    table,
+)
 from .committee import COMMITTEE_SYMBOL, committee_tally, require_committee
 from .source import LEVELS
 
@@ -64,22 +75,32 @@ def _quota_sentence(t: dict[str, Any]) -> str:
         n=n, max=q["max_HTXSNV"], over=n - q["max_HTXSNV"])
 
 
+def count(n: int) -> str:
+    """A count in the report's sentences, written one way throughout: two digits under ten ("03 chi bộ",
+    "07 đảng viên"), Vietnamese thousands above ("1.234")."""
+    return f"{n:02d}" if 0 <= n < 10 else format_number(n)
+
+
 def _branch_rows(t: dict[str, Any]) -> list[list[Any]]:
     rows: list[list[Any]] = []
     for i, b in enumerate(t["branches"], 1):
         rows.append([i, b["branch"], b["members_total"], b["assessed"], b["not_assessed"],
-                     *(b["levels"][k] for k in LEVELS), b["collective_level"] or ""])
+                     *(b["levels"][k] for k in LEVELS), b["collective_level"] or "", b.get("decided_level") or ""])
     for j, name in enumerate(t["missing"], len(rows) + 1):
-        rows.append([j, name, "", "", "", "", "", "", "", _("not sent")])
+        rows.append([j, name, "", "", "", "", "", "", "", _("not sent"), ""])
     return rows
 
 
 def _headers() -> list[str]:
-    return ["STT", _("Branch"), _("Members"), _("Rated"), _("Not rated"), *LEVELS, _("Branch's proposed level")]
+    return ["STT", _("Branch"), _("Members"), _("Rated"), _("Not rated"), *LEVELS, _("Branch's proposed level"),
+            _("Decided by the committee")]
 
 
 def write_committee_report(session: Session, year: int, out: Path | str, on: dt.date | None = None) -> None:
-    """The committee's summary for `year`, as PDF or .xlsx by the extension of `out`."""
+    """The committee's summary for `year`, as PDF or .xlsx by the extension of `out`.
+
+    The PDF is a report on A4 portrait, signed by the committee, with the table of the branches as an
+    annex on A4 landscape (Phụ lục)."""
     out = Path(out)
     suffix = out.suffix.lower()
     if suffix not in (".pdf", ".xlsx"):
@@ -90,16 +111,21 @@ def write_committee_report(session: Session, year: int, out: Path | str, on: dt.
         _write_xlsx(out, t)
         return
     symbol = settings.get(session, COMMITTEE_SYMBOL.key)
-    header = DocumentHeader(parents=list(committee.parents or []), issuer=committee.name,
-                            number="Số\u00a0\u00a0\u00a0\u00a0\u00a0\u00a0-BC/" + symbol,
-                            place=committee.place, date=on or dt.date.today())
+    day = on or dt.date.today()
+    number = "Số\u00a0\u00a0\u00a0\u00a0\u00a0\u00a0-BC/" + symbol
+    header = DocumentHeader(parents=header_parents(committee), issuer=committee.name, number=number,
+                            place=committee.place, date=day)
+    annex = Annex(_("Annex"), _("Results of the review and quality rating of the branches, year {year}").format(
+        year=year), _annex_body(t), note=_("(Attached to report {number}, {date}, of the {committee})").format(
+        number=number.removeprefix("Số").lstrip(" "), date=long_date(day), committee=committee.name),
+        landscape=True)
     tmp = out.with_name(out.name + ".part")
     try:
         build_document(str(tmp), header, "Báo cáo",
                        _("Summary of the review and quality rating of Party members and branches, year {year}")
                        .format(year=year),
                        _pdf_body(t), signatures=[SignatureBlock(["T/M ĐẢNG ỦY", "BÍ THƯ"], committee.secretary)],
-                       recipients=_recipients(committee), landscape=True)
+                       recipients=_recipients(committee), annexes=[annex])
         tmp.replace(out)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
@@ -110,62 +136,75 @@ def write_committee_report(session: Session, year: int, out: Path | str, on: dt.
 def _recipients(committee) -> list[str]:
     out = []
     if committee.parents:
-        out.append(_("{body} (to report),").format(body=committee.parents[-1]))
+        out.append(_("{body} (to report),").format(body=superior_committee(committee.parents[-1])))
     out.append(_("Branches under the committee,"))
     out.append(_("Filed."))
     return out
 
 
-def _names_with(t: dict[str, Any], code: str) -> str:
-    return ", ".join(b["branch"] for b in t["branches"] if b["collective_level"] == code)
+def _names_with(t: dict[str, Any], code: str, key: str = "collective_level") -> str:
+    return ", ".join(b["branch"] for b in t["branches"] if b.get(key) == code)
 
 
 def _pdf_body(t: dict[str, Any]) -> list:
     body: list = [heading(_("I. BRANCHES"))]
     body.append(para(_("The Party organisation has {total} branches; {sent} of them have sent their results.")
-                     .format(total=format_number(t["branches_total"]), sent=format_number(t["branches_sent"]))))
+                     .format(total=count(t["branches_total"]), sent=count(t["branches_sent"]))))
+    decided = {k: sum(1 for b in t["branches"] if b.get("decided_level") == k) for k in LEVELS}
     for code in LEVELS:
         n = t["collective_levels"][code]
         if n:
-            body.append(bullet(_("{n} branches proposed \"{level}\" ({names});").format(
-                n=f"{n:02d}", level=LEVEL_NAMES[code].lower(), names=_names_with(t, code))))
+            body.append(bullet(_("{n} branches proposed “{level}” ({names});").format(
+                n=count(n), level=LEVEL_NAMES[code], names=_names_with(t, code))))
     if t["collective_not_rated"]:
-        body.append(bullet(_("{n} branches have not proposed a level yet.").format(n=f"{t['collective_not_rated']:02d}")))
+        body.append(bullet(_("{n} branches have not proposed a level yet.").format(n=count(t["collective_not_rated"]))))
+    if any(decided.values()):
+        body.append(para(_("The committee decided:")))
+        for code in LEVELS:
+            if decided[code]:
+                body.append(bullet(_("“{level}”: {n} branches ({names});").format(
+                    level=LEVEL_NAMES[code], n=count(decided[code]),
+                    names=_names_with(t, code, "decided_level"))))
     if t["missing"]:
         body.append(para(_("Branches that have not sent their results: {names}.").format(names=", ".join(t["missing"]))))
     body.append(heading(_("II. PARTY MEMBERS")))
-    reasons = "; ".join(f"{r}: {format_number(n)}" for r, n in t["not_assessed_reasons"].items())
+    reasons = "; ".join(f"{r.lower()}: {count(n)}" for r, n in t["not_assessed_reasons"].items())
     body.append(para(_("Party members at the time of the review: {total}; members eligible for rating: {rated}; "
                        "not rated: {not_rated}{reasons}. Of those rated:").format(
-        total=format_number(t["members_total"]), rated=format_number(t["assessed"]),
-        not_rated=format_number(t["not_assessed"]), reasons=f" ({reasons})" if reasons else "")))
+        total=count(t["members_total"]), rated=count(t["assessed"]),
+        not_rated=count(t["not_assessed"]), reasons=f" ({reasons})" if reasons else "")))
     for code in LEVELS:
-        body.append(bullet(_("{level}: {n} members, {pct};").format(
-            level=LEVEL_NAMES[code], n=format_number(t["levels"][code]), pct=_pct(t["percent"][code]))))
+        body.append(bullet(_("“{level}”: {n} members, {pct};").format(
+            level=LEVEL_NAMES[code], n=count(t["levels"][code]), pct=_pct(t["percent"][code]))))
+    body.append(Spacer(1, 2 * mm))
+    body.append(bar_chart([LEVEL_NAMES[k] for k in LEVELS], [t["levels"][k] for k in LEVELS], 150, 55))
+    body.append(Spacer(1, 2 * mm))
     q = t["quota"]
     share = format_number(round(q.get("share", 0.2) * 100, 2))
     if q["ok"]:
-        body.append(para(_("Members rated HTXSNV: {n}, within the maximum of {max} ({share}% of the {httnv} members "
-                           "rated HTTNV).").format(n=t["levels"]["HTXSNV"], max=q["max_HTXSNV"], share=share,
-                                                   httnv=t["levels"]["HTTNV"])))
+        body.append(para(_("Members rated “{best}”: {n}, within the maximum of {max} ({share}% of the {httnv} members "
+                           "rated “{good}”).").format(
+            n=count(t["levels"]["HTXSNV"]), max=count(q["max_HTXSNV"]), share=share, httnv=count(t["levels"]["HTTNV"]),
+            best=LEVEL_NAMES["HTXSNV"], good=LEVEL_NAMES["HTTNV"])))
     else:
-        body.append(para(_("Members proposed HTXSNV: {n}, {over} more than the maximum of {max} ({share}% of the "
-                           "{httnv} members rated HTTNV); the committee must reduce the number when it decides.")
-                         .format(n=t["levels"]["HTXSNV"], max=q["max_HTXSNV"], share=share,
-                                 httnv=t["levels"]["HTTNV"], over=t["levels"]["HTXSNV"] - q["max_HTXSNV"])))
-    body.append(heading(_("III. SUMMARY TABLE BY BRANCH")))
+        body.append(para(_("Members proposed “{best}”: {n}, {over} more than the maximum of {max} ({share}% of the "
+                           "{httnv} members rated “{good}”); the committee must reduce the number when it decides.")
+                         .format(n=count(t["levels"]["HTXSNV"]), max=count(q["max_HTXSNV"]), share=share,
+                                 httnv=count(t["levels"]["HTTNV"]), over=count(t["levels"]["HTXSNV"] - q["max_HTXSNV"]),
+                                 best=LEVEL_NAMES["HTXSNV"], good=LEVEL_NAMES["HTTNV"])))
+    body.append(para(_("The results of each branch are in the annex.")))
+    return body
+
+
+def _annex_body(t: dict[str, Any]) -> list:
     rows: list[list[Any]] = [_headers(), *_branch_rows(t)]
     rows.append(["", _("Total"), t["members_total"], t["assessed"], t["not_assessed"],
-                 *(t["levels"][k] for k in LEVELS), ""])
-    rows.append(["", _("Share of those rated"), "", "", "", *(_pct(t["percent"][k]) for k in LEVELS), ""])
-    body.append(table(rows, [13, 71, 20, 22, 22, 20, 20, 20, 20, 24], numeric_cols=(5, 6, 7, 8),
-                      center_cols=(0, 9)))
-    body.append(Spacer(1, 2 * mm))
-    body.append(para(_("HTXSNV: completed duties excellently; HTTNV: completed duties well; HTNV: completed "
-                       "duties; KHTNV: did not complete duties."), align="left"))
-    body.append(Spacer(1, 2 * mm))
-    body.append(bar_chart([LEVEL_NAMES[k] for k in LEVELS], [t["levels"][k] for k in LEVELS], 170, 55))
-    return body
+                 *(t["levels"][k] for k in LEVELS), "", ""])
+    rows.append(["", _("Share of those rated"), "", "", "", *(_pct(t["percent"][k]) for k in LEVELS), "", ""])
+    tbl = table(rows, [13, 62, 19, 19, 19, 20, 20, 20, 20, 24, 26], numeric_cols=(2, 3, 4, 5, 6, 7, 8),
+                center_cols=(0, 9, 10))
+    legend = "; ".join(f"{k}: {LEVEL_NAMES[k].lower()}" for k in LEVELS)
+    return [tbl, Spacer(1, 2 * mm), para(legend[:1].upper() + legend[1:] + ".", align="left")]
 
 
 def _write_xlsx(out: Path, t: dict[str, Any]) -> None:
@@ -175,8 +214,9 @@ def _write_xlsx(out: Path, t: dict[str, Any]) -> None:
     for r in _branch_rows(t):
         rows.append([None if v == "" else v for v in r])
     rows.append([None, _("Total"), t["members_total"], t["assessed"], t["not_assessed"],
-                 *(t["levels"][k] for k in LEVELS), None])
-    rows.append([None, _("Share of those rated (%)"), None, None, None, *(t["percent"][k] for k in LEVELS), None])
-    rows.append([None, _quota_sentence(t), *([None] * 8)])
+                 *(t["levels"][k] for k in LEVELS), None, None])
+    rows.append([None, _("Share of those rated (%)"), None, None, None, *(t["percent"][k] for k in LEVELS), None,
+                 None])
+    rows.append([None, _quota_sentence(t), *([None] * 9)])
     write_xlsx(out, _("Summary {year}").format(year=t["year"]), rows,
-               widths=[6, 40, 12, 12, 12, 10, 10, 10, 10, 22])
+               widths=[6, 40, 12, 12, 12, 10, 10, 10, 10, 22, 22])

@@ -190,11 +190,11 @@ class ReviewProvider(RegisterProvider):
         import tempfile
         from pathlib import Path
 
-        from ..review.forms import write_year_end
+        from ..review.forms import SUBMITTED_FORMS, write_year_end
 
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / "forms.pdf"
-            write_year_end(session, year, out)
+            write_year_end(session, year, out, forms=SUBMITTED_FORMS)
             return out.read_bytes()
 
     def tally_xlsx(self, session, year):

@@ -26,6 +26,7 @@ class BranchTally:
     name: str
     tally: dict[str, Any]
     collective_level: str | None = None
+    decided_level: str | None = None     # the committee's decision on the branch's level, when recorded
 
 
 def sum_tallies(branches: Sequence[BranchTally], year: int, committee: str, missing: Sequence[str] = (),
@@ -49,7 +50,8 @@ def sum_tallies(branches: Sequence[BranchTally], year: int, committee: str, miss
             violations.append({**v, "branch": b.name})
         if t.get("regulation") and t["regulation"] not in regulations:
             regulations.append(t["regulation"])
-        entries.append({**t, "branch_uid": b.uid, "collective_level": b.collective_level})
+        entries.append({**t, "branch_uid": b.uid, "collective_level": b.collective_level,
+                        "decided_level": b.decided_level})
     maximum = quota_max(levels["HTTNV"], share)
     ok = levels["HTXSNV"] <= maximum
     if not ok:

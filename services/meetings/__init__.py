@@ -46,15 +46,20 @@ from .records import (
     kind_label,
     meetings_of_year,
     minutes_title,
+    parse_speakers,
     parse_time,
+    printed_number,
     save_resolution,
     section_label,
     sections_of,
+    set_meeting_notes,
     set_sections,
+    speakers_text,
     suggested_input,
     summary_of,
     update_meeting,
 )
+from .rules import VOTE_KINDS, vote_label, vote_rule
 
 __all__ = [
     "Absence", "AttendanceSummary", "MemberYearAttendance", "Quality", "Roster", "RosterRow", "Tally",
@@ -64,5 +69,5 @@ __all__ = [
     "delete_resolution", "document_number", "finalise_check", "finalise_meeting", "find_meetings_on",
     "format_time", "get_meeting", "kind_label", "meetings_of_year", "minutes_title", "parse_time",
     "save_resolution", "section_label", "sections_of", "set_sections", "suggested_input", "summary_of",
-    "update_meeting",
+    "update_meeting", "VOTE_KINDS", "vote_label", "vote_rule", "parse_speakers", "printed_number", "set_meeting_notes", "speakers_text",
 ]

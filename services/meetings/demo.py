@@ -26,6 +26,7 @@ from .records import (
     finalise_meeting,
     save_resolution,
     sections_of,
+    set_meeting_notes,
     set_sections,
 )
 
@@ -152,7 +153,7 @@ def populate_meetings(session: Session, rng: random.Random, year: int, today: dt
             topic=topic, place="Phòng họp Văn phòng Sở Lao động - Thương binh và Xã hội",
             chair_name=chair, chair_title="Phó Bí thư Chi bộ" if chair_away else "Bí thư Chi bộ",
             secretary_name=minute_taker, secretary_title="Chi ủy viên",
-            guests=GUESTS if (kind == MeetingKind.REGULAR and day.month == 6) else "",
+            representative=GUESTS if (kind == MeetingKind.REGULAR and day.month == 6) else "",
         )
         meeting = create_meeting(session, data)
         created.append(meeting)
@@ -213,45 +214,57 @@ def _write_minutes(session: Session, rng: random.Random, meeting, names: list[st
                            "chi bộ ghi nhận tinh thần trách nhiệm của các đồng chí được phân công.") if review else \
             "Chi bộ đánh giá kết quả thực hiện nhiệm vụ tháng trước: cơ quan hoàn thành kế hoạch công tác đề ra."
         texts["ho_chi_minh"] = HO_CHI_MINH[month % len(HO_CHI_MINH)]
-        texts["opinions"] = "\n".join("- " + o.format(a=x, b=y) for o, x, y in
-                                      zip(rng.sample(OPINIONS, 2), (a, b), (c, d), strict=True))
+        speakers = "\n".join(o.format(a=x, b=y) for o, x, y in
+                             zip(rng.sample(OPINIONS, 2), (a, b), (c, d), strict=True))
         tasks = rng.sample(TASKS, 3)
         texts["next_tasks"] = "\n".join("- " + t.format(next=nxt, a=a, b=b, c=c, d=d) for t in tasks)
-        other = _other_business(meeting, members)
+        other, made_full = _other_business(meeting, members)
         if other:
             texts["other_business"] = other
         set_sections(session, meeting.id, texts)
+        set_meeting_notes(session, meeting.id, speakers,
+                          f"Chi bộ thống nhất đánh giá kết quả thực hiện nhiệm vụ tháng {month}; các đồng chí được "
+                          f"phân công khẩn trương triển khai nhiệm vụ tháng {nxt}; chi ủy theo dõi, đôn đốc và báo "
+                          "cáo tại kỳ sinh hoạt sau.")
         save_resolution(session, meeting.id, ResolutionInput(
             f"Thông qua kết quả thực hiện nhiệm vụ tháng {month} và phương hướng, nhiệm vụ tháng {nxt} "
             f"năm {meeting.date.year + (nxt == 1)}.",
             in_favour=voters - (1 if month == 10 else 0), other=1 if month == 10 else 0,
             other_opinions="đề nghị bổ sung thời hạn cụ thể cho từng nhiệm vụ" if month == 10 else ""))
+        for name in made_full:
+            save_resolution(session, meeting.id, ResolutionInput(
+                f"Đề nghị công nhận đảng viên chính thức đối với đồng chí {name}.", in_favour=voters,
+                kind="make_full"))
     else:
         texts["presentation"] = current.get("presentation", "") + (
             "nội dung gồm thực trạng tại cơ quan, nguyên nhân của những hạn chế và các giải pháp chi bộ cần thực hiện.")
-        texts["discussion"] = "\n".join(
-            "- " + t for t in (f"Đồng chí {a} liên hệ việc thực hiện tại bộ phận mình phụ trách.",
-                               f"Đồng chí {b} đề nghị cụ thể hóa nội dung chuyên đề thành việc làm hằng tháng."))
+        texts["discussion"] = ""
         texts["conclusion"] = ("Chi bộ thống nhất mỗi đảng viên đăng ký việc làm cụ thể để thực hiện chuyên đề; "
                                "chi ủy theo dõi, đánh giá kết quả trong các kỳ sinh hoạt thường kỳ.")
         set_sections(session, meeting.id, texts)
+        set_meeting_notes(session, meeting.id, f"{a}: liên hệ việc thực hiện tại bộ phận mình phụ trách.\n"
+                                               f"{b}: đề nghị cụ thể hóa nội dung chuyên đề thành việc làm hằng tháng.",
+                          "")
         save_resolution(session, meeting.id, ResolutionInput(
             "Thông qua kết luận của chủ trì về nội dung sinh hoạt chuyên đề.", in_favour=voters))
 
 
-def _other_business(meeting, members) -> str:
-    """The register's events of the month, as the branch would have discussed them."""
+def _other_business(meeting, members) -> tuple[str, list[str]]:
+    """The register's events of the month, as the branch would have discussed them, and the members the
+    branch votes to make full (a vote of its own in the minutes)."""
     day = meeting.date
     out = []
+    made_full = []
     for m in members:
         for e in m.events:
             if e.kind == EventKind.MADE_FULL and e.date.year == day.year and e.date.month == day.month \
                     and e.date >= day and state_on(m.events, day).status == Status.PROBATIONARY:
-                out.append(f"Chi bộ xét, biểu quyết đề nghị công nhận đảng viên chính thức đối với đồng chí "
-                           f"{m.full_name}; 100% đảng viên chính thức có mặt tán thành.")
+                out.append(f"Chi bộ xét việc công nhận đảng viên chính thức đối với đồng chí {m.full_name} "
+                           "(kết quả biểu quyết ở mục Biểu quyết).")
+                made_full.append(m.full_name)
             if e.kind == EventKind.TRANSFER_OUT and (e.date - day).days in range(0, 40):
                 out.append(f"Chi bộ thông báo việc chuyển sinh hoạt đảng của đồng chí {m.full_name} "
                            f"đến {e.other_org} kể từ ngày {e.date.day:02d}/{e.date.month:02d}.")
             if e.kind == EventKind.ADMITTED and e.date.year == day.year and 0 <= (e.date - day).days < 31:
                 out.append(f"Chi bộ chuẩn bị lễ kết nạp đảng viên mới cho quần chúng {m.full_name}.")
-    return "\n".join("- " + o for o in out)
+    return "\n".join("- " + o for o in out), made_full

@@ -28,7 +28,7 @@ from .attendance import (
     load_meetings,
     quorum_share,
 )
-from .rules import VOTE_BASE, VOTE_SHARE, fill, load_template, rules_on
+from .rules import VOTE_KINDS, fill, load_template, rules_on, vote_rule
 
 KIND_LABELS = {
     MeetingKind.REGULAR: N_("Regular"),
@@ -41,6 +41,7 @@ STATUS_LABELS = {
     "unexcused": N_("Absent without reason"),
 }
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+NBSP = "\u00a0"
 NEXT_TASKS_KEY = "next_tasks"
 
 
@@ -103,6 +104,8 @@ class MeetingInput:
     secretary_title: str = ""
     guests: str = ""
     number: int | None = None
+    representative: str = ""        # đại diện cấp ủy cấp trên dự
+    temporary_members: str = ""     # đảng viên sinh hoạt tạm thời dự, one name a line
 
     def normalised(self) -> MeetingInput:
         return MeetingInput(
@@ -110,7 +113,9 @@ class MeetingInput:
             topic=nfc(self.topic), place=nfc(self.place),
             chair_name=clean_name(self.chair_name), chair_title=nfc(self.chair_title),
             secretary_name=clean_name(self.secretary_name), secretary_title=nfc(self.secretary_title),
-            guests=nfc(self.guests), number=self.number,
+            guests=nfc(self.guests), number=self.number, representative=nfc(self.representative).strip(),
+            temporary_members="\n".join(clean_name(n) for n in nfc(self.temporary_members).splitlines()
+                                        if clean_name(n)),
         )
 
     @property
@@ -124,6 +129,7 @@ def input_of(meeting: Meeting) -> MeetingInput:
         topic=meeting.topic, place=meeting.place, chair_name=meeting.chair_name,
         chair_title=meeting.chair_title, secretary_name=meeting.secretary_name,
         secretary_title=meeting.secretary_title, guests=meeting.guests, number=meeting.number,
+        representative=meeting.representative, temporary_members=meeting.temporary_members,
     )
 
 
@@ -160,6 +166,8 @@ def check_meeting(session: Session, data: MeetingInput, editing_id: int | None =
         err(Problem("number", _("The document number must be 1 or more.")))
     if len(d.topic) > 300 or len(d.place) > 200:
         err(Problem("topic", _("The topic or the place is too long.")))
+    if len(d.representative) > 300:
+        err(Problem("representative", _("The superior committee's representative is too long.")))
     if editing_id is not None:
         current = session.get(Meeting, editing_id)
         if current is not None and current.finalized_at is not None:
@@ -241,6 +249,7 @@ def new_minutes(session: Session, data: MeetingInput, editing_id: int | None = N
         "intro": template.get("intro", ""),
         "intro_with_topic": template.get("intro_with_topic", template.get("intro", "")),
         "closing": template.get("closing", ""),
+        "conclusion_title": template.get("conclusion_title", ""),
         "sections": sections,
     }
 
@@ -339,7 +348,7 @@ def create_meeting(session: Session, data: MeetingInput) -> Meeting:
 
 def _apply(meeting: Meeting, d: MeetingInput) -> None:
     for attr in ("date", "kind", "start_time", "end_time", "topic", "place", "chair_name", "chair_title",
-                 "secretary_name", "secretary_title", "guests", "number"):
+                 "secretary_name", "secretary_title", "guests", "number", "representative", "temporary_members"):
         setattr(meeting, attr, getattr(d, attr))
 
 
@@ -393,21 +402,25 @@ class ResolutionInput:
     against: int = 0
     other: int = 0
     other_opinions: str = ""
+    kind: str = "resolution"        # resolution | make_full | admission (see rules.VOTE_KINDS)
 
 
-def vote_base_count(session: Session, tally: Tally) -> int:
-    return tally.full_expected if settings.get(session, VOTE_BASE.key) == "all_full" else tally.full_present
+def vote_base_count(session: Session, tally: Tally, kind: str = "resolution") -> int:
+    """How many full members the votes of this kind count against."""
+    return vote_rule(session, kind).base_count(tally)
 
 
-def adopted(session: Session, tally: Tally, in_favour: int) -> bool:
-    """More than the vote share (default half) of the base (default all full members expected)."""
-    base = vote_base_count(session, tally)
-    return base > 0 and in_favour > settings.get(session, VOTE_SHARE.key) * base
+def adopted(session: Session, tally: Tally, in_favour: int, kind: str = "resolution") -> bool:
+    """A resolution: more than the vote share (default half) of the base (default all full members
+    expected); making a member full or admitting one: at least two thirds of the full members (Charter)."""
+    return vote_rule(session, kind).passes(in_favour, tally)
 
 
 def check_resolution(data: ResolutionInput, voters: int) -> Check:
     """Votes are counted among the full members present (`voters`)."""
     check = Check()
+    if data.kind not in VOTE_KINDS:
+        check.errors.append(Problem("kind", _("Choose what the vote is on.")))
     if not nfc(data.text):
         check.errors.append(Problem("text", _("Enter what was put to the vote.")))
     if min(data.in_favour, data.against, data.other) < 0:
@@ -443,6 +456,7 @@ def save_resolution(session: Session, meeting_id: int, data: ResolutionInput,
             raise ValidationError(_("This resolution no longer exists."))
         res = found
     res.text = _clean_text(data.text)
+    res.kind = data.kind
     res.in_favour, res.against, res.other = data.in_favour, data.against, data.other
     res.other_opinions = _clean_text(data.other_opinions)
     session.flush()
@@ -515,6 +529,50 @@ def document_number(session: Session, meeting: Meeting) -> str:
     """"Số 05-BB/CB"."""
     symbol = settings.get(session, DOCUMENT_SYMBOL.key)
     return f"Số {number_for(session, meeting):02d}-BB/{symbol}"
+
+
+def printed_number(session: Session, meeting: Meeting) -> str:
+    """The number as the minutes print it: "Số 05-BB/CB" once finalised; a draft has no number yet,
+    only the room for it ("Số      -BB/CB")."""
+    if meeting.finalized_at is not None:
+        return document_number(session, meeting)
+    symbol = settings.get(session, DOCUMENT_SYMBOL.key)
+    return f"Số {NBSP * 6}-BB/{symbol}"
+
+
+# --- speakers and the chair's conclusion -------------------------------------------------------
+
+def parse_speakers(text: str) -> list[dict[str, str]]:
+    """Speakers written one a line, "Nguyễn Văn An: ý kiến …" (a line without a colon continues the
+    previous speaker's words)."""
+    out: list[dict[str, str]] = []
+    for raw in nfc(text).replace("\r\n", "\n").split("\n"):
+        line = raw.strip().lstrip("-+•").strip()
+        if not line:
+            continue
+        name, sep, words = line.partition(":")
+        name = clean_name(re.sub(r"^(đồng chí|đ/c)\s+", "", name.strip(), flags=re.I))
+        if sep and name and len(name) <= 60:
+            out.append({"name": name, "text": words.strip()})
+        elif out:
+            out[-1]["text"] = (out[-1]["text"] + " " + line).strip()
+        else:
+            out.append({"name": "", "text": line})
+    return out
+
+
+def speakers_text(speakers: list[dict[str, str]]) -> str:
+    """The speakers as the editor shows them, one a line."""
+    return "\n".join(f"{s.get('name', '')}: {s.get('text', '')}" if s.get("name") else s.get("text", "")
+                     for s in speakers or [])
+
+
+def set_meeting_notes(session: Session, meeting_id: int, speakers: str, conclusion: str) -> None:
+    """Save who spoke (and what they said) and the chair's conclusion."""
+    meeting = editable_meeting(session, meeting_id)
+    meeting.speakers = parse_speakers(speakers)
+    meeting.conclusion = _clean_text(conclusion)
+    session.flush()
 
 
 def finalise_meeting(session: Session, meeting_id: int, by: str, now: dt.datetime, today: dt.date) -> Meeting:

@@ -12,15 +12,22 @@ import datetime as dt
 import functools
 import json
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from models import MeetingKind
 
+from .. import settings
 from ..errors import UserError
 from ..i18n import N_, _
 from ..paths import data_dir, resources_dir
 from ..settings import declare
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from .attendance import Tally
 
 QUORUM_SHARE = declare(
     "meetings.quorum_share", float, 0.5,
@@ -119,6 +126,58 @@ def rules_on(day: dt.date) -> MeetingRules | None:
 def removal_rule() -> RemovalRule:
     data = _rules_data().get("removal_consideration") or {}
     return RemovalRule(int(data.get("unexcused_months_in_year", 3)), data.get("source", ""))
+
+
+VOTE_KINDS = ("resolution", "make_full", "admission")
+
+
+@dataclass(frozen=True)
+class VoteRule:
+    """What a kind of vote counts against: a share of the full members ("all_full": all expected, exempt
+    and suspended left out; "present_full": those present), strictly more than it or at least it."""
+
+    kind: str
+    label: str           # "Công nhận đảng viên chính thức"
+    share: Fraction
+    at_least: bool
+    base: str
+    threshold: str       # "quá nửa", "hai phần ba": how the minutes say the rule
+    source: str
+
+    def base_count(self, tally: Tally) -> int:
+        return tally.full_expected if self.base == "all_full" else tally.full_present
+
+    def passes(self, in_favour: int, tally: Tally) -> bool:
+        base = self.base_count(tally)
+        if base <= 0:
+            return False
+        need = self.share * base
+        return in_favour >= need if self.at_least else in_favour > need
+
+
+def _votes_data() -> dict[str, Any]:
+    return _rules_data().get("votes") or {}
+
+
+def vote_label(kind: str) -> str:
+    return str((_votes_data().get(kind) or {}).get("label", kind))
+
+
+def vote_rule(session: Session, kind: str) -> VoteRule:
+    """The rule of a kind of vote: the Charter's two thirds for admission and making a member full; for a
+    resolution, the share and base set in the settings (by default more than half of all full members)."""
+    data = _votes_data().get(kind)
+    if kind not in VOTE_KINDS or data is None:
+        raise UserError(_("Unknown kind of vote: {kind}.").format(kind=kind))
+    if kind == "resolution":
+        share = Fraction(str(settings.get(session, VOTE_SHARE.key))).limit_denominator(1000)
+        threshold = data.get("threshold", "") if share == Fraction(1, 2) else \
+            _("more than {share}").format(share=f"{float(share) * 100:g}%".replace(".", ","))
+        return VoteRule(kind, data.get("label", ""), share, False, settings.get(session, VOTE_BASE.key), threshold,
+                        data.get("source", ""))
+    num, den = data["share"]
+    return VoteRule(kind, data.get("label", ""), Fraction(num, den), bool(data.get("at_least", True)),
+                    data.get("base", "all_full"), data.get("threshold", ""), data.get("source", ""))
 
 
 def template_path(kind: str) -> Path:

@@ -2,10 +2,13 @@
 from .fonts import FontSet, register_fonts, resources_dir
 from .layout import (
     NATIONAL_TITLE,
+    Annex,
+    Document,
     DocumentHeader,
     SignatureBlock,
     bar_chart,
     build_document,
+    build_documents,
     bullet,
     format_long_date,
     format_number_vi,
@@ -13,17 +16,21 @@ from .layout import (
     heading,
     nfc,
     para,
+    recipient_lines,
     table,
     upper_vi,
 )
 
 __all__ = [
     "NATIONAL_TITLE",
+    "Annex",
+    "Document",
     "DocumentHeader",
     "FontSet",
     "SignatureBlock",
     "bar_chart",
     "build_document",
+    "build_documents",
     "bullet",
     "format_long_date",
     "format_number_vi",
@@ -31,6 +38,7 @@ __all__ = [
     "heading",
     "nfc",
     "para",
+    "recipient_lines",
     "register_fonts",
     "resources_dir",
     "table",

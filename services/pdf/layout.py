@@ -33,6 +33,7 @@ from __future__ import annotations
 import datetime
 import functools
 import math
+import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -52,7 +53,18 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    NextPageTemplate,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from ..i18n import long_date
 from .fonts import FAMILY, register_fonts
@@ -80,9 +92,23 @@ def upper_vi(text: str) -> str:
     return nfc(nfc(text).upper())
 
 
+# A document cited by its number and date is never split across lines: "Hướng dẫn số 43-HD/BTCTW ngày
+# 31/10/2025", "QĐ 366-QĐ/TW" (the spaces inside become non-breaking).
+_CITATION = re.compile(
+    r"\b(?:Quy định|Hướng dẫn|Công văn|Kết luận|Chỉ thị|Nghị quyết|Quyết định|Thông báo|Nghị định|Báo cáo) "
+    r"số \S+(?: ngày \d{1,2}/\d{1,2}/\d{4})?"
+    r"|\b(?:QĐ|HD|CV|KL|CT|NQ|NĐ|TB) \d+(?:/\d{4})?-[A-ZĐ]+(?:/[A-ZĐ]+)+")
+
+
+def keep_citations(text: str) -> str:
+    """The spaces inside document citations made non-breaking (see _CITATION)."""
+    return _CITATION.sub(lambda m: m.group(0).replace(" ", "\u00a0"), text)
+
+
 def _markup(text: str, markup: bool) -> str:
-    """NFC text, ready for a Paragraph. Without ``markup``, ``& < >`` are escaped and line breaks kept."""
-    text = nfc(text)
+    """NFC text, ready for a Paragraph. Without ``markup``, ``& < >`` are escaped and line breaks kept.
+    Document citations are kept on one line."""
+    text = keep_citations(nfc(text))
     if markup:
         return text
     return escape(text).replace("\r\n", "\n").replace("\n", "<br/>")
@@ -175,8 +201,16 @@ def _styles() -> dict[str, ParagraphStyle]:
         # Closing
         "sig_title": _style("sig_title", face="-Bold", alignment=TA_CENTER, leading=17),
         "sig_name": _style("sig_name", face="-Bold", alignment=TA_CENTER, leading=17),
-        "recipients_head": _style("recipients_head", size=12, face="-BoldItalic", leading=15),
-        "recipients_item": _style("recipients_item", size=11, leading=13),
+        "sig_note": _style("sig_note", face="-Italic", alignment=TA_CENTER, leading=17),
+        # "Nơi nhận:" in Party documents (HD 36, Phụ lục 3): lower case 14, upright, underlined;
+        # the recipients 12, upright, one a line.
+        "recipients_head": _style("recipients_head", size=14, leading=17),
+        "recipients_item": _style("recipients_item", size=12, leading=14.5),
+        # Chỉ dẫn về dự thảo văn bản and the annex heading
+        "draft": _style("draft", face="-Bold", alignment=TA_CENTER, leading=17),
+        "annex_title": _style("annex_title", face="-Bold", alignment=TA_CENTER, leading=18),
+        "annex_subtitle": _style("annex_subtitle", face="-Bold", alignment=TA_CENTER, leading=18),
+        "annex_note": _style("annex_note", face="-Italic", alignment=TA_CENTER, leading=18, spaceAfter=6),
     }
 
 
@@ -312,7 +346,7 @@ def bar_chart(
     register_fonts()
     fmt = value_format or format_number_vi
     width, height = width_mm * mm, height_mm * mm
-    label_size, axis_size = 11, 10
+    label_size, axis_size = 11, 11   # no text under 11 pt on a paper
     left_pad, right_pad, top_pad = 14 * mm, 2 * mm, 7 * mm
 
     plot_width = width - left_pad - right_pad
@@ -382,16 +416,36 @@ class DocumentHeader:
     ĐỘNG - TBXH"]. Only the directly superior body, the last one, is printed (HD 36 names only
     "cấp trên trực tiếp"); the others are kept for callers that need the full chain. An empty
     list prints no superior body.
-    ``issuer`` is the body issuing the document, e.g. "CHI BỘ VĂN PHÒNG SỞ". ``number`` is the
-    number and symbol as printed, e.g. "Số 05-BB/CB", or None. Names are printed in capitals
-    whatever case they are given in.
+    ``issuer`` is the body issuing the document, e.g. "CHI BỘ VĂN PHÒNG SỞ". An empty issuer prints
+    no left column at all (no superior body, no "*"): a personal paper such as a member's
+    self-review has only the title and the place and date. ``number`` is the number and symbol
+    as printed, e.g. "Số 05-BB/CB", or None. Names are printed in capitals whatever case they are
+    given in. ``date`` None prints "ngày …… tháng …… năm ……" to fill in by hand. ``draft`` prints
+    "DỰ THẢO" in a box at the top right (chỉ dẫn về dự thảo văn bản).
     """
 
     parents: list[str]
     issuer: str
     number: str | None
     place: str
-    date: datetime.date
+    date: datetime.date | None
+    draft: bool = False
+
+
+@dataclass
+class Annex:
+    """A part printed after the signatures, from a new page: a phụ lục, e.g. the table of a report.
+
+    ``title`` ("Phụ lục") and ``subtitle`` are printed centred in bold, ``note`` ("(Kèm theo Báo
+    cáo số …)") centred in italics under them. With ``landscape`` the annex is on A4 landscape
+    whatever the document's orientation.
+    """
+
+    title: str
+    subtitle: str
+    body: list[Flowable]
+    note: str = ""
+    landscape: bool = False
 
 
 @dataclass
@@ -405,6 +459,7 @@ class SignatureBlock:
     title_lines: list[str]
     name: str = ""
     space_mm: float = 25.0
+    note: str = ""        # printed as written, in italics, under the title: "(Ký, ghi rõ họ tên)"
 
 
 class _Rule(Flowable):
@@ -425,19 +480,57 @@ class _Rule(Flowable):
         self.canv.line(0, self.thickness / 2, self.width, self.thickness / 2)
 
 
+class _TopMark(Flowable):
+    """Text drawn in the top margin of the page it is on (takes no room in the text): "DỰ THẢO" in a
+    box at the top right of a draft."""
+
+    def __init__(self, text: str, boxed: bool = True, size: float = 14):
+        super().__init__()
+        self.text = nfc(text)
+        self.boxed = boxed
+        self.size = size
+        self.width = self.height = 0
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return 0, 0
+
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
+        page_width, page_height = canvas._pagesize
+        font = FAMILY + "-Bold"
+        text_width = stringWidth(self.text, font, self.size)
+        right = page_width - 15 * mm
+        base = page_height - 13 * mm
+        canvas.saveState()
+        canvas.setFont(font, self.size)
+        canvas.drawRightString(right - 2 * mm, base, self.text)
+        if self.boxed:
+            canvas.setLineWidth(0.8)
+            canvas.rect(right - text_width - 4 * mm, base - 2 * mm, text_width + 4 * mm, self.size + 3 * mm)
+        canvas.restoreState()
+
+
+def _date_text(header: DocumentHeader) -> str:
+    if header.date is not None:
+        return format_long_date(header.place, header.date)
+    blank = "ngày …… tháng …… năm ……"
+    place = nfc(header.place).strip()
+    return f"{place}, {blank}" if place else f"……, {blank}"
+
+
 def _header_table(header: DocumentHeader, width: float) -> Table:
     st = _styles()
     left: list[Flowable] = []
-    if header.parents:
-        left.append(Paragraph(escape(upper_vi(header.parents[-1])), st["parent"]))
-    left.append(Paragraph(escape(upper_vi(header.issuer)), st["issuer"]))
-    left.append(Paragraph("*", st["star"]))
-    if header.number:
-        left.append(Paragraph(_markup(header.number, False), st["number"]))
+    if header.issuer:
+        if header.parents:
+            left.append(Paragraph(escape(upper_vi(header.parents[-1])), st["parent"]))
+        left.append(Paragraph(escape(upper_vi(header.issuer)), st["issuer"]))
+        left.append(Paragraph("*", st["star"]))
+        if header.number:
+            left.append(Paragraph(_markup(header.number, False), st["number"]))
 
     national = Paragraph(NATIONAL_TITLE, st["national"])
     rule = _Rule(stringWidth(NATIONAL_TITLE, FAMILY + "-Bold", 15))
-    date = Paragraph(escape(format_long_date(header.place, header.date)), st["date"])
+    date = Paragraph(escape(_date_text(header)), st["date"])
 
     # The date sits on the line of the number (or of the "*"), below the title and its rule.
     date_row = max(len(left) - 1, 1)
@@ -468,19 +561,30 @@ def _signature_cell(block: SignatureBlock, n_lines: int) -> list[Flowable]:
     # Pad so that the names of blocks side by side print on the same line.
     lines += [""] * (n_lines - len(lines))
     cell: list[Flowable] = [Paragraph(escape(t) or "&nbsp;", st["sig_title"]) for t in lines]
+    if block.note:
+        cell.append(Paragraph(escape(nfc(block.note)), st["sig_note"]))
     cell.append(Spacer(1, block.space_mm * mm))
     cell.append(Paragraph(escape(nfc(block.name)) or "&nbsp;", st["sig_name"]))
     return cell
 
 
+def recipient_lines(recipients: Sequence[str]) -> list[str]:
+    """The recipients as printed under "Nơi nhận:": "- " before each, "," after each but the last,
+    "." after the last ("- Đảng ủy Sở (để báo cáo),", "- Lưu chi bộ.")."""
+    items = [nfc(r).strip() for r in recipients if nfc(r).strip()]
+    out = []
+    for i, text in enumerate(items):
+        if text.startswith(("-", "+")):
+            text = text[1:].strip()
+        text = text.rstrip(" ,.;")
+        out.append(f"- {text}{'.' if i == len(items) - 1 else ','}")
+    return out
+
+
 def _recipients_cell(recipients: Sequence[str]) -> list[Flowable]:
     st = _styles()
-    cell: list[Flowable] = [Paragraph("Nơi nhận:", st["recipients_head"])]
-    for item in recipients:
-        text = nfc(item).strip()
-        if not text.startswith(("-", "+")):
-            text = "- " + text
-        cell.append(Paragraph(escape(text), st["recipients_item"]))
+    cell: list[Flowable] = [Paragraph("<u>Nơi nhận:</u>", st["recipients_head"])]
+    cell += [Paragraph(escape(line), st["recipients_item"]) for line in recipient_lines(recipients)]
     return cell
 
 
@@ -520,16 +624,147 @@ def _closing(signatures: Sequence[SignatureBlock], recipients: Sequence[str], wi
     return block
 
 
-def _page_number(canvas: Any, doc: SimpleDocTemplate) -> None:
-    """Page number centred in the top margin, from page 2 on."""
-    page = canvas.getPageNumber()
+def _page_number(canvas: Any, doc: BaseDocTemplate) -> None:
+    """Page number centred in the top margin, from page 2 of each document on."""
+    page = canvas.getPageNumber() - getattr(canvas, "_document_start", 1) + 1
     if page < 2:
         return
+    frame = doc.pageTemplate.frames[0]
+    page_height = canvas._pagesize[1]
+    top = page_height - (frame.y1 + frame.height)
     canvas.saveState()
     canvas.setFont(FAMILY, PAGE_NUMBER_SIZE)
-    y = doc.pagesize[1] - doc.topMargin / 2 - PAGE_NUMBER_SIZE / 3
-    canvas.drawCentredString(doc.leftMargin + doc.width / 2, y, str(page))
+    y = page_height - top / 2 - PAGE_NUMBER_SIZE / 3
+    canvas.drawCentredString(frame.x1 + frame.width / 2, y, str(page))
     canvas.restoreState()
+
+
+class _DocumentStart(Flowable):
+    """Where a document starts in a PDF of several: page numbers restart from its first page."""
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        self.canv._document_start = self.canv.getPageNumber()  # type: ignore[attr-defined]
+
+
+@dataclass
+class Document:
+    """One document as :func:`build_document` takes it; :func:`build_documents` prints several."""
+
+    header: DocumentHeader
+    title: str
+    subtitle: str | None
+    body: Sequence[Flowable]
+    signatures: Sequence[SignatureBlock] | None = None
+    recipients: Sequence[str] | None = None
+    annexes: Sequence[Annex] = ()
+    landscape: bool = False
+
+
+PORTRAIT_MARGINS = (20.0, 15.0, 20.0, 30.0)
+LANDSCAPE_ANNEX_MARGINS = (20.0, 15.0, 15.0, 20.0)
+
+
+def _keep_with_closing(body: list[Flowable]) -> None:
+    """The signatures never stand alone on a page: the last lines of text go with them.
+
+    The last two paragraphs (and any heading or spacing between them) are kept with the closing;
+    a chart at the end is kept with it too. A table at the end is left free to split."""
+    kept = 0
+    for item in reversed(body):
+        if isinstance(item, Spacer):
+            item.keepWithNext = 1
+            continue
+        if isinstance(item, Paragraph) or isinstance(item, Drawing):
+            item.keepWithNext = 1
+            kept += 1
+            if kept >= 2 or isinstance(item, Drawing):
+                break
+            continue
+        break
+
+
+def _story(doc: Document, width_for: Callable[[bool], float]) -> list[Flowable]:
+    st = _styles()
+    story: list[Flowable] = [_DocumentStart()]
+    if doc.header.draft:
+        story.append(_TopMark("DỰ THẢO"))
+    story.append(_header_table(doc.header, width_for(doc.landscape)))
+    story.append(Paragraph(escape(upper_vi(doc.title)), st["title"]))
+    if doc.subtitle:
+        story.append(Paragraph(_markup(doc.subtitle, False), st["subtitle"]))
+    story.append(Spacer(1, 8 * mm))
+    body = list(doc.body)
+    if doc.signatures or doc.recipients:
+        _keep_with_closing(body)
+        body.append(_closing(doc.signatures or [], doc.recipients or [], width_for(doc.landscape)))
+    story.extend(body)
+    main = "landscape" if doc.landscape else "portrait"
+    for annex in doc.annexes:
+        story.append(NextPageTemplate("annex_landscape" if annex.landscape else main))
+        story.append(PageBreak())
+        story.append(Paragraph(escape(upper_vi(annex.title)), st["annex_title"]))
+        if annex.subtitle:
+            story.append(Paragraph(escape(upper_vi(annex.subtitle)), st["annex_subtitle"]))
+        if annex.note:
+            story.append(Paragraph(_markup(annex.note, False), st["annex_note"]))
+        story.append(Spacer(1, 4 * mm))
+        story.extend(annex.body)
+    return story
+
+
+def build_documents(
+    path_or_file: str | PathLike[str] | IO[bytes],
+    docs: Sequence[Document],
+    margins_mm: tuple[float, float, float, float] = PORTRAIT_MARGINS,
+) -> None:
+    """Write several documents to one PDF, each from a new page with its own header and page
+    numbers (restarting at 1). The first document gives the PDF's title and author."""
+    if not docs:
+        raise ValueError("no document to print")
+    fonts = register_fonts()
+    first = docs[0]
+    target = str(path_or_file) if isinstance(path_or_file, str | PathLike) else path_or_file
+    top, right, bottom, left = margins_mm
+
+    def frame(size: tuple[float, float], margins: tuple[float, float, float, float], name: str) -> Frame:
+        t, r, b, lm = margins
+        # ReportLab's default 6 pt padding inside the margins, as SimpleDocTemplate; the header and
+        # closing tables take the width between the margins.
+        return Frame(lm * mm, b * mm, size[0] - (lm + r) * mm, size[1] - (t + b) * mm, id=name)
+
+    portrait, wide = A4, to_landscape(A4)
+    doc_title = nfc(first.title if not first.subtitle else f"{first.title} {first.subtitle}")
+    doc = BaseDocTemplate(
+        target,
+        pagesize=wide if first.landscape else portrait,
+        topMargin=top * mm, rightMargin=right * mm, bottomMargin=bottom * mm, leftMargin=left * mm,
+        title=doc_title, author=nfc(first.header.issuer), subject=nfc(first.subtitle or ""),
+        creator=CREATOR, invariant=1, lang="vi", initialFontName=fonts.regular, initialFontSize=BODY_SIZE,
+    )
+    frames = {
+        "portrait": frame(portrait, margins_mm, "portrait"),
+        "landscape": frame(wide, margins_mm, "landscape"),
+        "annex_landscape": frame(wide, LANDSCAPE_ANNEX_MARGINS, "annex_landscape"),
+    }
+    sizes = {"portrait": portrait, "landscape": wide, "annex_landscape": wide}
+    order = ["landscape", "portrait", "annex_landscape"] if first.landscape else \
+        ["portrait", "landscape", "annex_landscape"]
+    doc.addPageTemplates([PageTemplate(id=name, frames=[frames[name]], onPage=_page_number, pagesize=sizes[name])
+                          for name in order])
+
+    def width_for(landscape: bool) -> float:
+        return frames["landscape" if landscape else "portrait"].width
+
+    story: list[Flowable] = []
+    for i, d in enumerate(docs):
+        if i:
+            story.append(NextPageTemplate("landscape" if d.landscape else "portrait"))
+            story.append(PageBreak())
+        story.extend(_story(d, width_for))
+    doc.build(story)
 
 
 def build_document(
@@ -541,7 +776,8 @@ def build_document(
     signatures: Sequence[SignatureBlock] | None = None,
     recipients: Sequence[str] | None = None,
     landscape: bool = False,
-    margins_mm: tuple[float, float, float, float] = (20, 15, 20, 30),
+    margins_mm: tuple[float, float, float, float] = PORTRAIT_MARGINS,
+    annexes: Sequence[Annex] = (),
 ) -> None:
     """Write a Party document to a PDF file (a path, or a binary file object).
 
@@ -549,41 +785,9 @@ def build_document(
     printed as given. ``margins_mm`` is (top, right, bottom, left) in millimetres; HD 36 uses a
     wide left margin for binding. Signatures are printed side by side in the order given (for
     minutes: the secretary on the left, the chair on the right); a single signature goes on the
-    right, beside "Nơi nhận:". The signature block is never split across pages, and if the body
-    ends with a Paragraph, that paragraph is set ``keepWithNext`` so the signatures never stand
-    alone on a page.
+    right, beside "Nơi nhận:". The signature block is never split across pages, and the last
+    lines of the body go with it, so the signatures never stand alone on a page. ``annexes`` are
+    printed after the signatures, each from a new page (A4 landscape when the annex asks for it).
     """
-    fonts = register_fonts()
-    st = _styles()
-    top, right, bottom, left = margins_mm
-    target = str(path_or_file) if isinstance(path_or_file, str | PathLike) else path_or_file
-    doc_title = nfc(title if not subtitle else f"{title} {subtitle}")
-    doc = SimpleDocTemplate(
-        target,
-        pagesize=to_landscape(A4) if landscape else A4,
-        topMargin=top * mm,
-        rightMargin=right * mm,
-        bottomMargin=bottom * mm,
-        leftMargin=left * mm,
-        title=doc_title,
-        author=nfc(header.issuer),
-        subject=nfc(subtitle or ""),
-        creator=CREATOR,
-        invariant=1,
-        lang="vi",
-        initialFontName=fonts.regular,
-        initialFontSize=BODY_SIZE,
-    )
-    story: list[Flowable] = [_header_table(header, doc.width)]
-    story.append(Paragraph(escape(upper_vi(title)), st["title"]))
-    if subtitle:
-        story.append(Paragraph(_markup(subtitle, False), st["subtitle"]))
-    story.append(Spacer(1, 8 * mm))
-    body = list(body)
-    if signatures or recipients:
-        # Never leave the signatures alone on the last page: the last paragraph goes with them.
-        if body and isinstance(body[-1], Paragraph):
-            body[-1].keepWithNext = 1
-        body.append(_closing(signatures or [], recipients or [], doc.width))
-    story.extend(body)
-    doc.build(story, onFirstPage=_page_number, onLaterPages=_page_number)
+    build_documents(path_or_file, [Document(header, title, subtitle, body, signatures, recipients, annexes,
+                                            landscape)], margins_mm)

@@ -26,7 +26,8 @@ def add_register_cases(session: Session, rng: random.Random, year: int, today: d
     """Register cases the review exercises (a late transfer in, a suspension); a demo step that runs
     before meetings, ratings and dues so those areas see these members too."""
     moved = Member(full_name="Thạch Thị Sóc Ni", birth_date=dt.date(1991, 7, 14), gender="Nữ", ethnicity="Khmer",
-                   card_number="79456123", position="Chuyên viên")
+                   card_number="79456123", position="Chuyên viên", holds_leadership_post=False,
+                   in_political_system=True)
     moved.events += [
         MemberEvent(kind=EventKind.ADMITTED, date=dt.date(2016, 5, 19)),
         MemberEvent(kind=EventKind.MADE_FULL, date=dt.date(2017, 5, 19)),
@@ -65,8 +66,18 @@ def populate_review(session: Session, rng: random.Random, year: int, today: dt.d
     n_best = max(1, min(3, reg.quota.maximum({"HTTNV": len(ordinary) - 4})))
     best = {r.member_id for r in ordinary[:n_best]}
     weak = ordinary[-1].member_id if len(ordinary) > n_best + 2 else None
-    voters = sum(1 for r in review.rows if r.elig.counted and r.elig.state.status == "full"
-                 and not r.elig.state.exempt and not r.elig.state.suspended) - 1
+    # The review is held at the year's last regular meeting; its full members present vote.
+    from ..meetings.attendance import YearBook
+    from .meeting import Vote, review_meeting, set_collective_votes, set_review_meeting
+
+    book = YearBook(session, year)
+    held = [m for m in book.meetings if m.kind == "regular" and m.date.month == 12]
+    if held:
+        set_review_meeting(session, year, held[-1].id)
+    rm = review_meeting(session, year)
+    voters = rm.voters if rm is not None else sum(
+        1 for r in review.rows if r.elig.counted and r.elig.state.status == "full"
+        and not r.elig.state.exempt and not r.elig.state.suspended) - 1
     items: dict[int, ReviewInput] = {}
     for r in rated:
         hits = r.proposal.limit.hits if r.proposal else ()
@@ -113,8 +124,14 @@ def populate_review(session: Session, rng: random.Random, year: int, today: dt.d
         "Khối lượng công việc chuyên môn lớn, một số đảng viên chưa dành thời gian nghiên cứu tài liệu; chi ủy chưa "
         "chủ động xây dựng chương trình kiểm tra, giám sát chuyên đề.")
     br.remedies = "Đã khắc phục hạn chế về thời gian sinh hoạt chi bộ được chỉ ra ở kỳ kiểm điểm trước."
+    br.explanations = ""
+    br.responsibility = (
+        "Chi ủy chịu trách nhiệm chính về hạn chế trong kiểm tra, giám sát; đồng chí Bí thư chi bộ chịu trách nhiệm "
+        "người đứng đầu; các đồng chí chi ủy viên chịu trách nhiệm theo lĩnh vực được phân công.")
     br.directions = (
         "Nâng cao chất lượng sinh hoạt chi bộ, thực hiện đúng thời lượng theo hướng dẫn của cấp trên; tăng cường "
         "kiểm tra, giám sát đảng viên; phấn đấu 100% đảng viên hoàn thành nhiệm vụ trở lên, chi bộ hoàn thành tốt "
         "nhiệm vụ.")
     save_branch_review(session, br)
+    if rm is not None:
+        set_collective_votes(session, year, {"report": Vote(rm.voters), "level": Vote(rm.voters - 1, 0, 1)})

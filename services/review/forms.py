@@ -2,23 +2,26 @@
 
 * ``bieu-tong-hop`` — biểu tổng hợp kết quả đánh giá, xếp loại chất lượng đảng viên (with last year);
 * ``danh-sach`` — danh sách đảng viên và mức xếp loại (proposal and decision, reasons not rated);
-* ``bao-cao`` — báo cáo kiểm điểm tập thể chi bộ in the shape of Mẫu 01-HD KĐ.ĐG: the narrative
-  parts written in the program, the numbers filled in, a bar chart, the self-score;
-* ``bien-ban`` — biên bản họp chi bộ đánh giá, xếp loại chất lượng đảng viên, with the votes;
-* ``ban-kiem-diem`` — a blank bản kiểm điểm cá nhân pre-filled with a member's details, on the form
-  of the year (Mẫu 02 / 02A / 02B / 2A / 2B / 2C).
+* ``bao-cao`` — báo cáo kiểm điểm tập thể chi bộ, Mẫu 01-HD KĐ.ĐG: the template's parts in its order,
+  the branch's texts, the self-assessment; the members' tally and chart in an annex (Phụ lục);
+* ``bien-ban`` — biên bản họp chi bộ kiểm điểm, đánh giá, xếp loại: the date, attendance and votes of the
+  meeting recorded for the review, the votes on each member, on the report and on the branch's level;
+* ``ban-kiem-diem`` — a blank bản kiểm điểm cá nhân pre-filled with a member's details, on the form the
+  member's stated attributes choose (Mẫu 02 / 02A / 02B / 2A / 2B / 2C); none for exempt or suspended members.
 
-Fixed wording of the regulation (form names, levels, the sections of the personal form) comes
-from the rule files; the rest is the program's wording, translated through the catalog.
+Fixed wording of a regulation or a template (form names, levels, the parts of each form, the documents
+cited) comes from the rule files and ``resources/templates/review_forms.json``; the rest is the program's
+wording, translated through the catalog. What the program is not sure of never appears on a paper.
 """
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 from xml.sax.saxutils import escape
 
 from reportlab.lib.pagesizes import A4
@@ -26,14 +29,17 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from .. import settings as settings_mod
-from ..branch import get_branch
-from ..errors import UserError
+from ..branch import get_branch, header_parents, report_recipients
+from ..errors import UserError, ValidationError
 from ..i18n import N_, _, format_date, long_date
+from ..paths import data_dir, resources_dir
 from ..pdf import (
+    Annex,
+    Document,
     DocumentHeader,
     SignatureBlock,
     bar_chart,
-    build_document,
+    build_documents,
     bullet,
     format_number_vi,
     format_percent_vi,
@@ -42,16 +48,15 @@ from ..pdf import (
     table,
 )
 from ..pdf.fonts import FAMILY, register_fonts
-from ..vntext import fold
 from .eligibility import review_date
+from .frameworks import PersonalForm, personal_form_for
+from .meeting import ReviewMeeting, collective_votes, review_meeting, vote_problems
 from .rules import Regulation, regulation_for
-from .service import YearReview, branch_review, year_review
+from .service import BranchReview, YearReview, branch_review, year_review
 from .tally import LEVEL_KEYS, Tally, tally
 
 NBSP = "\u00a0"
 MARGINS = (20, 15, 20, 30)  # top, right, bottom, left (mm), as services.pdf.build_document
-LEADER_WORDS = ("truong", "pho ", "giam doc", "chu tich", "chanh", "bi thu", "chu nhiem", "ke toan truong")
-OUTSIDE_WORDS = ("nghi huu", "huu tri", "da nghi", "lao dong tu do", "kinh doanh")
 
 
 @dataclass
@@ -65,6 +70,7 @@ class FormDoc:
     signatures: list[SignatureBlock] = field(default_factory=list)
     recipients: list[str] = field(default_factory=list)
     corner: str = ""                                   # form code printed top right
+    annexes: list[Annex] = field(default_factory=list)  # phụ lục, each from a new page
     sheet: tuple[str, list[list[Any]], set[int]] | None = None   # (title, table, date columns) for .xlsx
 
 
@@ -113,16 +119,6 @@ class _DotLines(Flowable):
         c.restoreState()
 
 
-class _FormStart(Flowable):
-    """Marks where a document starts in a PDF of several (page numbers restart from it)."""
-
-    def wrap(self, availWidth, availHeight):
-        return 0, 0
-
-    def draw(self):
-        self.canv._review_form_start = self.canv.getPageNumber()  # type: ignore[attr-defined]
-
-
 def _texts(text: str, dots: int = 3) -> list[Flowable]:
     """A narrative part: one paragraph per line, or lines to write on when it is empty."""
     lines = [t.strip() for t in (text or "").splitlines() if t.strip()]
@@ -140,6 +136,69 @@ def _span(tbl: Table, commands: list[tuple]) -> Table:
     return tbl
 
 
+# --- the fixed wording of the forms (resources/templates/review_forms.json) -------------------------
+
+WORDING_FILE = "review_forms.json"
+
+
+def _wording_path() -> Path:
+    own = data_dir() / "templates" / WORDING_FILE
+    return own if own.is_file() else resources_dir() / "templates" / WORDING_FILE
+
+
+@functools.lru_cache(maxsize=4)
+def _load_wording(path: Path, stamp: float) -> dict[str, Any]:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise UserError(_("The forms template {path} is missing or damaged.").format(path=path)) from exc
+
+
+@dataclass(frozen=True)
+class Wording:
+    """The fixed wording of one regulation's forms: the documents cited, the report's parts, the
+    personal forms' parts by form code."""
+
+    data: dict[str, Any]
+    reg_code: str
+
+    @property
+    def _reg(self) -> dict[str, Any]:
+        regs = self.data.get("regulations", {})
+        if self.reg_code not in regs:
+            raise UserError(_("The forms template has no wording for {code}.").format(code=self.reg_code))
+        return regs[self.reg_code]
+
+    def part(self, name: str) -> dict[str, Any]:
+        ref = self._reg.get(name, name)
+        return self.data[ref] if isinstance(ref, str) else ref
+
+    @property
+    def basis(self) -> list[str]:
+        return list(self._reg.get("basis", []))
+
+    @property
+    def report(self) -> dict[str, Any]:
+        return self.part("report")
+
+    @property
+    def self_assessment_title(self) -> str:
+        return self._reg.get("report_self_assessment", "")
+
+    def personal(self, form_code: str) -> dict[str, Any] | None:
+        ref = self._reg.get("personal", {}).get(form_code)
+        return self.data[ref] if isinstance(ref, str) else ref
+
+    @property
+    def personal_common(self) -> dict[str, Any]:
+        return self.data.get("personal_common", {})
+
+
+def wording(reg: Regulation) -> Wording:
+    path = _wording_path()
+    return Wording(_load_wording(path, path.stat().st_mtime if path.exists() else 0.0), reg.code)
+
+
 # --- common parts ------------------------------------------------------------------------------
 
 @dataclass
@@ -153,6 +212,8 @@ class _Context:
     secretary: str
     symbol: str
     on: dt.date
+    recipients_list: list[str]
+    words: Wording
     session: Any = field(default=None, repr=False)
     full_review: YearReview | None = field(default=None, repr=False)  # with the members who left
 
@@ -162,10 +223,16 @@ class _Context:
         already loaded."""
         return tally(self.session, self.year, review=self.full_review)
 
-    def header(self, kind: str | None) -> DocumentHeader:
-        number = f"Số {NBSP * 6}-{kind}/{self.symbol}" if kind else None
-        return DocumentHeader(parents=self.parents, issuer=self.branch_name, number=number, place=self.place,
-                              date=self.on)
+    @functools.cached_property
+    def meeting(self) -> ReviewMeeting | None:
+        return review_meeting(self.session, self.year)
+
+    def header(self, kind: str | None, on: dt.date | None = None) -> DocumentHeader:
+        return DocumentHeader(parents=self.parents, issuer=self.branch_name, number=self.number(kind) if kind else None,
+                              place=self.place, date=on or self.on)
+
+    def number(self, kind: str) -> str:
+        return f"Số {NBSP * 6}-{kind}/{self.symbol}"
 
     def level(self, code: str) -> str:
         return self.reg.level_name(code) if code else ""
@@ -174,7 +241,7 @@ class _Context:
         return [SignatureBlock(["T/M CHI BỘ", "BÍ THƯ"], self.secretary)]
 
     def recipients(self) -> list[str]:
-        return [_("The superior committee (to report),"), _("Branch records.")]
+        return list(self.recipients_list)
 
 
 def _context(session, year: int) -> _Context:
@@ -184,10 +251,12 @@ def _context(session, year: int) -> _Context:
     full = year_review(session, year)
     counted = YearReview(full.year, full.regulation, full.review_date, full.closed_at,
                          [r for r in full.rows if r.elig.counted])
+    reg = regulation_for(year)
     return _Context(
-        year=year, reg=regulation_for(year), review=counted, branch_name=branch.name,
-        parents=list(branch.parents or []), place=branch.place, secretary=branch.secretary,
+        year=year, reg=reg, review=counted, branch_name=branch.name,
+        parents=header_parents(branch), place=branch.place, secretary=branch.secretary,
         symbol=settings_mod.get(session, settings_mod.DOCUMENT_SYMBOL.key), on=review_date(session, year),
+        recipients_list=report_recipients(session, branch), words=wording(reg),
         session=session, full_review=full,
     )
 
@@ -239,20 +308,36 @@ def _chart(c: _Context, t: Tally) -> Flowable:
     return bar_chart([c.level(k) for k in LEVEL_KEYS], [t.levels[k] for k in LEVEL_KEYS], 150, 62)
 
 
+def quota_rule(c: _Context) -> str:
+    """The quota as a paper states it: the share, and the document only when the rule is confirmed in it
+    (an unconfirmed value is a setting of the program, never cited as if the regulation said it)."""
+    q = c.reg.quota
+    share = format_percent_vi(q.share * 100, 0)
+    if q.confidence == "C" and q.ref.doc:
+        return _("{share}, {cite}").format(share=share, cite=q.ref.cite())
+    return share
+
+
 def _quota_line(c: _Context, t: Tally) -> str:
-    text = _("Members rated “{best}” are {pct} of those rated “{good}”; at most {max} allowed by the quota "
-             "({share}, {cite}).").format(
+    text = _("Members rated “{best}” are {pct} of those rated “{good}”; with the share of {rule}, at most {max} "
+             "may be rated “{best}”.").format(
         best=c.level("HTXSNV"), good=c.level("HTTNV"), pct=format_percent_vi(t.htxsnv_of_httnv, 2), max=t.quota_max,
-        share=format_percent_vi(c.reg.quota.share * 100, 0), cite=c.reg.quota.ref.cite())
+        rule=quota_rule(c))
     if not t.quota_ok:
         text += " " + _("The number proposed is over the quota; the committee applies it.")
     return text
 
 
+def _keep_with_next(*flowables: Flowable) -> list[Flowable]:
+    for f in flowables:
+        f.keepWithNext = 1
+    return list(flowables)
+
+
 # --- the forms ---------------------------------------------------------------------------------
 
 def summary(session, year: int, c: _Context | None = None) -> list[FormDoc]:
-    """Biểu tổng hợp kết quả đánh giá, xếp loại chất lượng đảng viên."""
+    """Biểu tổng hợp kết quả đánh giá, xếp loại chất lượng đảng viên (one page)."""
     c = c or _context(session, year)
     t, prev = c.tally, c.tally.previous
     reasons = {r.code: r.label_for(None) for r in c.reg.not_rated}
@@ -306,13 +391,14 @@ def summary(session, year: int, c: _Context | None = None) -> list[FormDoc]:
         rows.append(wide(8, _("Level decided by the committee"), c.level(br.decided_level)))
     widths = [12, 68, 22, 22, 21, 20] if prev else [12, 99, 27, 27]
     tbl = table(rows, widths, header_rows=2, numeric_cols=(2, 3, 4, 5) if prev else (2, 3), center_cols=(0,))
-    spans = [("SPAN", (2, 0), (3, 0)), ("SPAN", (0, 0), (0, 1)), ("SPAN", (1, 0), (1, 1))]
+    spans: list[tuple] = [("SPAN", (2, 0), (3, 0)), ("SPAN", (0, 0), (0, 1)), ("SPAN", (1, 0), (1, 1)),
+                          ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]
     if prev:
         spans.append(("SPAN", (4, 0), (5, 0)))
     for r in range(first_wide, len(rows)):
         spans.append(("SPAN", (2, r), (-1, r)))
     _span(tbl, spans)
-    body: list[Flowable] = [tbl, Spacer(1, 3 * mm)]
+    body: list[Flowable] = [tbl, Spacer(1, 2 * mm)]
     body.append(para(_("Shares are of the members rated. {quota}").format(quota=_quota_line(c, t))))
     sheet_head = [_("No."), _("Item"), _("Year {year}").format(year=year), _("Share")]
     if prev:
@@ -348,74 +434,199 @@ def member_list(session, year: int, c: _Context | None = None) -> list[FormDoc]:
     legend = "; ".join(f"{k}: {c.level(k)}" for k in LEVEL_KEYS)
     body: list[Flowable] = [tbl, Spacer(1, 3 * mm), para(legend + ".")]
     return [FormDoc(c.header(None), _("List"),
-                    _("Party members and their quality rating, {year}").format(year=year), body, c.sign(), [],
-                    sheet=(_("Ratings {year}").format(year=year), sheet, {2}))]
+                    _("Party members and their quality rating, {year}").format(year=year), body, c.sign(),
+                    c.recipients(), sheet=(_("Ratings {year}").format(year=year), sheet, {2}))]
 
 
-def report(session, year: int, c: _Context | None = None) -> list[FormDoc]:
-    """Báo cáo kiểm điểm tập thể chi bộ (the shape of Mẫu 01-HD KĐ.ĐG)."""
-    c = c or _context(session, year)
-    t = c.tally
-    br = branch_review(session, year)
-    body: list[Flowable] = [
-        para(_("Carrying out {regulation} and the guidance {guidance}, {branch} reports the results of its review "
-               "and quality rating for {year} as follows.").format(
-            regulation=c.reg.title, guidance=c.reg.guidance_names, branch=c.branch_name, year=year)),
-        heading(_("I. STRENGTHS AND RESULTS")), *_texts(br.strengths, 5),
-        heading(_("II. SHORTCOMINGS AND THEIR CAUSES")),
-        para(_("1. Shortcomings")), *_texts(br.weaknesses),
-        para(_("2. Causes")), *_texts(br.causes),
-        heading(_("III. REMEDYING THE SHORTCOMINGS POINTED OUT EARLIER")), *_texts(br.remedies),
-        heading(_("IV. RESULTS OF THE MEMBERS' REVIEW AND RATING")),
-        _numbers_paragraph(c, t), _levels_table(c, t), Spacer(1, 3 * mm), _chart(c, t),
-        para(_quota_line(c, t)),
-        para(_("Members disciplined in the year: {n}.").format(n=t.disciplined)),
-        heading(_("V. DIRECTIONS AND MEASURES")), *_texts(br.directions),
-        heading(_("VI. THE BRANCH'S SELF-ASSESSMENT")),
-    ]
+def _band_note(c: _Context, br: BranchReview) -> str:
+    """When the self-score is in a higher band than the level proposed: which of the band's conditions the
+    branch does not meet (the paper must say why the level is lower than the points)."""
+    scoring = c.reg.collective.scoring
+    if scoring is None or br.self_score is None or not br.proposed_level:
+        return ""
+    band = scoring.band_for(br.self_score)
+    if c.reg.rank(br.proposed_level) >= c.reg.rank(band.level):
+        return ""
+    if not band.conditions:
+        return ""
+    # The conditions the branch confirmed, where the review records them ("cond:<code>" flags, as for members).
+    confirmed = getattr(br, "flags", None)
+    if isinstance(confirmed, dict):
+        unmet = [cond.text for cond in band.conditions if not confirmed.get("cond:" + cond.code)]
+        message = _("The self-score of {score} points is in the band of “{band}” ({label}), but the branch does not "
+                    "meet the condition: {conditions}; it therefore proposes “{level}”.")
+    else:
+        unmet = [cond.text for cond in band.conditions]
+        message = _("The self-score of {score} points is in the band of “{band}” ({label}), but the branch does not "
+                    "meet every condition of that level ({conditions}); it therefore proposes “{level}”.")
+    if not unmet:
+        return ""
+    return message.format(score=format_number_vi(br.self_score), band=c.level(band.level), label=band.label.lower(),
+                          conditions="; ".join(t[:1].lower() + t[1:] for t in unmet),
+                          level=c.level(br.proposed_level))
+
+
+def _self_assessment(c: _Context, br: BranchReview) -> list[Flowable]:
+    out: list[Flowable] = []
     rows: list[list[Any]] = [[_("No."), _("Criterion"), _("Maximum"), _("Self-score")]]
     for i, cr in enumerate(br.criteria, 1):
         rows.append([i, cr.name, cr.max_points, cr.points if cr.points is not None else ""])
     rows.append(["", _("Total"), br.max_points, br.self_score if br.self_score is not None else ""])
-    body.append(table(rows, [12, 103, 25, 25], numeric_cols=(2, 3), center_cols=(0,)))
-    body.append(Spacer(1, 3 * mm))
+    if c.reg.collective.scoring is not None or any(cr.points is not None for cr in br.criteria):
+        out += [table(rows, [12, 103, 25, 25], numeric_cols=(2, 3), center_cols=(0,)), Spacer(1, 3 * mm)]
+    note = _band_note(c, br)
+    if note:
+        out.append(para(note))
     if br.proposed_level:
-        body.append(para(_("The branch proposes for itself the level: {level}.").format(level=c.level(br.proposed_level))))
+        out.append(para(_("The branch proposes for itself the level: {level}.").format(level=c.level(br.proposed_level))))
     else:
-        body.append(para(_("The branch proposes for itself the level:")))
-        body.append(_DotLines(1))
-    return [FormDoc(c.header("BC"), _("Report"),
-                    _("Review and quality rating of the branch, {year}").format(year=year), body, c.sign(),
-                    c.recipients(), corner=c.reg.collective_report.name)]
+        out.append(para(_("The branch proposes for itself the level:")))
+        out.append(_DotLines(1))
+    return out
+
+
+def report(session, year: int, c: _Context | None = None) -> list[FormDoc]:
+    """Báo cáo kiểm điểm tập thể chi bộ, Mẫu 01-HD KĐ.ĐG: the template's parts in its order, the documents
+    cited in full, the self-assessment; the members' tally and chart in an annex."""
+    c = c or _context(session, year)
+    t = c.tally
+    br = branch_review(session, year)
+    w = c.words.report
+    fill = {"branch": c.branch_name, "year": str(year), "self_assessment": c.words.self_assessment_title}
+    basis = c.words.basis
+    body: list[Flowable] = [para(_("Carrying out {documents}, {branch} reports the results of its review and quality "
+                                   "rating for {year} as follows:").format(
+        documents="; ".join(basis), branch=c.branch_name, year=year))]
+    none = w.get("none", "")
+
+    def texts(key: str, optional: bool) -> list[Flowable]:
+        value = getattr(br, key, "") or ""
+        if not value.strip() and optional and none:
+            return [para(none)]
+        return _texts(value, 5 if key == "strengths" else 3)
+
+    for section in w["sections"]:
+        title = section["title"].format(**fill)
+        optional = "(NẾU CÓ)" in title.upper()
+        body.append(heading(title))
+        key = section.get("key")
+        if key == "self_assessment":
+            # the self-assessment, its table and the level stay together with the signature
+            body += _keep_with_next(body.pop(), *_self_assessment(c, br))
+        elif key:
+            body += texts(key, optional)
+            if key == "strengths" and w.get("annex_reference"):
+                body.append(para(w["annex_reference"].format(**fill)))
+        for item in section.get("items", []):
+            body.append(heading(item["title"].format(**fill)))
+            if item.get("key"):
+                body += texts(item["key"], optional)
+    number = c.number("BC")
+    annex_body: list[Flowable] = [
+        _numbers_paragraph(c, t), _levels_table(c, t), Spacer(1, 3 * mm), _chart(c, t), Spacer(1, 2 * mm),
+        para(_quota_line(c, t)), para(_("Members disciplined in the year: {n}.").format(n=t.disciplined)),
+    ]
+    annex = Annex(w.get("annex_title", ""), w.get("annex_subject", "").format(**fill), annex_body,
+                  note=w.get("annex_note", "").format(number=f"{number.removeprefix('Số ')}, {long_date(c.on)}",
+                                                      **fill))
+    return [FormDoc(c.header("BC"), w.get("title", _("Report")), w.get("subject", "").format(**fill), body, c.sign(),
+                    c.recipients(), corner=c.reg.collective_report.name, annexes=[annex])]
+
+
+def _attendance_bullets(c: _Context) -> list[Flowable]:
+    """Who attended the review meeting, as recorded in the meetings area; lines to fill in without one."""
+    t = c.tally
+    rm = c.meeting
+    if rm is None:
+        counted = [r for r in c.review.rows if r.elig.counted]
+        exempt = sum(1 for r in counted if r.elig.state.exempt)
+        return [
+            bullet(_("Members of the branch: {total} (full: {full}, probationary: {prob}); exempt from meetings: "
+                     "{exempt}.").format(total=t.members_total, full=t.full_members, prob=t.probationary,
+                                         exempt=exempt)),
+            bullet(_("Present: {dots}; absent: {dots} (with reason: {dots}; without reason: {dots}).").format(
+                dots="." * 6)),
+        ]
+    from ..meetings.printing import attendance_lines, temporary_names
+    from ..meetings.rules import QUORUM_SHARE
+
+    share = settings_mod.get(c.session, QUORUM_SHARE.key)
+    return [bullet(line) for line in attendance_lines(rm.roster, rm.tally, share, temporary_names(rm.meeting))]
 
 
 def minutes(session, year: int, c: _Context | None = None) -> list[FormDoc]:
-    """Biên bản họp chi bộ kiểm điểm, đánh giá, xếp loại chất lượng đảng viên."""
+    """Biên bản họp chi bộ kiểm điểm, đánh giá, xếp loại chất lượng: the meeting recorded for the review (its
+    date, times, place, chair, minute-taker, attendance), the votes on each member among the full members
+    present, and the items and votes on the collective report and the branch's proposed level."""
+    from ..meetings.records import spoken_time
+
     c = c or _context(session, year)
+    problems = vote_problems(session, year)
+    if problems:
+        raise ValidationError([_("The minutes of the review cannot be printed until the votes agree with the "
+                                 "meeting:"), *problems])
     t = c.tally
-    counted = [r for r in c.review.rows if r.elig.counted]
-    exempt = sum(1 for r in counted if r.elig.state.exempt)
+    rm = c.meeting
     dots = "." * 12
-    body: list[Flowable] = [
-        para(_("At {dots} on {date}, at {place}, {branch} met to review and rate the quality of its members "
-               "for {year}.").format(dots=dots, date=long_date(c.on), place="." * 30, branch=c.branch_name, year=year)),
-        bullet(_("Chair: comrade {name}, secretary of the branch.").format(name=c.secretary or dots)),
-        bullet(_("Minute-taker: comrade {dots}").format(dots="." * 40)),
-        bullet(_("Members of the branch: {total} (full: {full}, probationary: {prob}); exempt from meetings: {exempt}.").format(
-            total=t.members_total, full=t.full_members, prob=t.probationary, exempt=exempt)),
-        bullet(_("Present: {dots}; absent: {dots} (with reason: {dots}; without reason: {dots}).").format(dots="." * 6)),
-        heading(_("I. CONTENT")),
-        para(_("Each member presented their personal self-review; the branch discussed it, commented and voted on "
-               "the level to propose for each member. Only full members vote.")),
-        heading(_("II. RESULTS OF THE VOTES")),
-        para(_("The level the branch proposes for each member, with the votes in favour out of the full members "
-               "voting:")),
+    counted = [r for r in c.review.rows if r.elig.counted]
+    br = branch_review(session, year)
+    if rm is not None:
+        m = rm.meeting
+        on = m.date
+        intro = _("At {start} on {date}, at {place}, {branch} met to review and rate the quality of the collective and "
+                  "of its members for {year}.").format(start=spoken_time(m.start_time) or dots, date=long_date(m.date),
+                                                       place=m.place or "." * 30, branch=c.branch_name, year=year)
+        chair = ", ".join(x for x in (m.chair_name, m.chair_title) if x) or dots
+        taker = ", ".join(x for x in (m.secretary_name, m.secretary_title) if x) or "." * 40
+        end = spoken_time(m.end_time) or dots
+        chair_name, taker_name = m.chair_name, m.secretary_name
+        voters: int | None = rm.voters
+    else:
+        on = c.on
+        intro = _("At {start} on {date}, at {place}, {branch} met to review and rate the quality of the collective and "
+                  "of its members for {year}.").format(start=dots, date=long_date(c.on), place="." * 30,
+                                                       branch=c.branch_name, year=year)
+        chair, taker, end = (f"{c.secretary}, " + _("secretary of the branch")) if c.secretary else dots, "." * 40, dots
+        chair_name, taker_name, voters = c.secretary, "", None
+    body: list[Flowable] = [para(intro), bullet(_("Presiding: comrade {who}.").format(who=chair)),
+                            bullet(_("Minute-taker: comrade {who}.").format(who=taker))]
+    if rm is not None and rm.meeting.representative:
+        body.append(bullet(_("Representing the superior committee: {who}.").format(
+            who=rm.meeting.representative.rstrip("."))))
+    body += _attendance_bullets(c)
+    base = (_("Votes are counted among the {n} full members present.").format(n=voters) if voters is not None
+            else _("Only full members vote."))
+    votes = collective_votes(session, year)
+
+    def vote_text(topic: str) -> str:
+        v = votes.get(topic)
+        if v is None or voters is None:
+            return _("Votes in favour: {dots}/{dots}; against: {dots}.").format(dots="." * 6)
+        return _("Votes in favour: {n}/{voters} full members present ({pct}); against: {against}; other opinions: "
+                 "{other}.").format(n=v.votes_for, voters=voters, pct=_pct(v.votes_for, voters), against=v.against,
+                                    other=v.other)
+
+    body += [
+        heading(_("I. THE COLLECTIVE'S REVIEW")),
+        para(_("The branch committee presented the collective's review report for {year}; the branch discussed it and "
+               "voted to adopt it.").format(year=year)),
+        bullet(vote_text("report")),
+        para(_("The level the branch proposes for itself: {level}.").format(
+            level=c.level(br.proposed_level) or dots) + " " + (
+            _("Self-score: {score}/{max} points.").format(score=format_number_vi(br.self_score),
+                                                         max=format_number_vi(br.max_points))
+            if br.self_score is not None and c.reg.collective.scoring is not None else "")),
+        bullet(vote_text("level")),
+        heading(_("II. THE MEMBERS' REVIEW AND RATING")),
+        para(_("Each member presented their personal self-review; the branch discussed it, commented and voted on the "
+               "level to propose for each member.") + " " + base),
     ]
     rows: list[list[Any]] = [[_("No."), _("Full name"), _("Self-assessed"), _("Branch proposes"), _("In favour"),
                               _("Against")]]
     for i, r in enumerate((r for r in counted if r.elig.rated), 1):
         rec = r.record
-        votes_for = f"{rec.votes_for}/{rec.voters}" if rec and rec.votes_for is not None and rec.voters else ""
+        n = voters if voters is not None else (rec.voters if rec else None)
+        votes_for = f"{rec.votes_for}/{n}" if rec and rec.votes_for is not None and n else ""
         rows.append([i, r.full_name, rec.self_level if rec else "", r.proposed_level, votes_for,
                      rec.votes_against if rec and rec.votes_against is not None else ""])
     body.append(table(rows, [11, 54, 25, 27, 25, 23], center_cols=(0, 2, 3, 4, 5)))
@@ -430,61 +641,103 @@ def minutes(session, year: int, c: _Context | None = None) -> list[FormDoc]:
     for k in LEVEL_KEYS:
         body.append(bullet(f"{c.level(k)}: {t.levels[k]} ({_pct(t.levels[k], t.assessed)})."))
     body.append(para(_quota_line(c, t)))
-    body.append(para(_("The meeting ended at {dots} the same day; the minutes were read to the branch and adopted./.").format(
-        dots=dots)))
-    return [FormDoc(c.header("BB"), _("Minutes"),
-                    _("Branch meeting to review and rate the quality of Party members, {year}").format(year=year),
-                    body, [SignatureBlock([_("MINUTE-TAKER")], ""), SignatureBlock([_("CHAIR")], c.secretary)])]
+    body.append(para(_("The meeting ended at {end} the same day; the minutes were read to the branch and "
+                       "adopted./.").format(end=end)))
+    return [FormDoc(c.header("BB", on), _("Minutes"),
+                    _("Branch meeting to review and rate the quality of the collective and of Party members, {year}")
+                    .format(year=year),
+                    body, [SignatureBlock([_("MINUTE-TAKER")], taker_name), SignatureBlock([_("CHAIR")], chair_name)],
+                    c.recipients())]
 
 
-def audience_of(position: str) -> str:
-    """Which personal form fits a member, guessed from their position (the user may choose another)."""
-    text = " " + fold(position) + " "
-    if any(w in text for w in OUTSIDE_WORDS):
-        return "outside_system"
-    if any(f" {w}" in text for w in LEADER_WORDS):
-        return "leader"
-    return "no_post"
+def _writes_self_review(row) -> bool:
+    """Rated members, and those not rated who still write a self-review (newly admitted or transferred in);
+    exempt and suspended members write none."""
+    if row.elig.rated:
+        return True
+    return row.elig.reason in ("new_admission", "new_transfer") and row.elig.self_review
 
 
 def self_reviews(session, year: int, c: _Context | None = None, member_ids: Sequence[int] | None = None,
                  audience: str | None = None) -> list[FormDoc]:
-    """Bản kiểm điểm cá nhân: blank, pre-filled with each member's details, on the form of the year."""
+    """Bản kiểm điểm cá nhân: blank, pre-filled with each member's details, on the form the member's stated
+    attributes choose (``audience`` forces one: "no_post", "leader", "outside_system")."""
     c = c or _context(session, year)
     rows = [r for r in c.review.rows if r.elig.counted and (member_ids is None or r.member_id in member_ids)]
     if member_ids is not None and len(rows) != len(set(member_ids)):
         raise UserError(_("Some of the members asked for are not in the branch's review of {year}.").format(year=year))
+    refused = [r for r in rows if not _writes_self_review(r)]
+    if member_ids is not None and refused:
+        raise ValidationError([_("Comrade {name} writes no self-review this year: {reason}.").format(
+            name=r.full_name, reason=r.elig.reason_text.lower()) for r in refused])
+    rows = [r for r in rows if _writes_self_review(r)]
+    choices = {r.member_id: (c.reg.form_for(audience) if audience else personal_form_for(cast(Any, r.elig), c.reg)) for r in rows}
+    undecided = [PersonalForm.note(choice, r.full_name) for r in rows
+                 if isinstance(choice := choices[r.member_id], PersonalForm) and not choice.decided]
+    if undecided:
+        raise ValidationError(undecided)
+    common = c.words.personal_common
+    fields = common.get("fields", {})
     docs = []
     for r in rows:
-        form = c.reg.form_for(audience or audience_of(r.elig.position))
-        body: list[Flowable] = [
-            para(_("Full name: {name}").format(name=r.full_name), align="left"),
-            para(_("Date of birth: {date}").format(date=format_date(r.elig.birth_date) or "." * 20), align="left"),
-            para(_("Party post: {dots}").format(dots="." * 50), align="left"),
-            para(_("Position, workplace: {position}").format(position=r.elig.position or "." * 50), align="left"),
-            para(_("Member of: {branch}").format(branch=c.branch_name), align="left"),
+        choice = choices[r.member_id]
+        form = choice.form if isinstance(choice, PersonalForm) else choice
+        assert form is not None
+        layout = c.words.personal(form.code) or {"sections": [{"title": s} for s in c.reg.self_review_sections]}
+        position = r.elig.position if r.elig.in_political_system is not False else ""
+        lines = [
+            (fields.get("name", ""), r.full_name),
+            (fields.get("birth", ""), format_date(r.elig.birth_date)),
+            (fields.get("party_post", ""), r.elig.party_post or "Đảng viên"),
         ]
+        if form.audience != "outside_system":
+            lines.append((fields.get("position", ""), position))
+        lines.append((fields.get("branch", ""), c.branch_name))
+        body: list[Flowable] = [
+            para(f"{label}: {value or '.' * 50}", align="left") for label, value in lines if label]
         if not r.elig.rated:
             body.append(para(_("Note: not rated this year ({reason}, {detail}); the self-review is still written.").format(
                 reason=r.elig.reason_text.lower(), detail=r.elig.detail), align="left"))
-        roman = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
-        for i, section in enumerate(c.reg.self_review_sections):
-            body.append(heading(f"{roman[i]}. {section}"))
-            if i == len(c.reg.self_review_sections) - 1:
-                break
-            body.append(_DotLines(4))
-        if c.reg.scoring is not None:
-            pts: list[list[Any]] = [[_("No."), _("Group of criteria"), _("Maximum"), _("Self-score")]]
-            for n, cr in enumerate(c.reg.criteria, 1):
-                pts.append([n, cr.name, cr.max_points, ""])
-            pts.append(["", _("Total"), c.reg.scoring.max_points, ""])
-            body.append(table(pts, [12, 103, 25, 25], numeric_cols=(2,), center_cols=(0,)))
-            body.append(Spacer(1, 2 * mm))
-        for k in LEVEL_KEYS:
-            body.append(para(f"□  {c.level(k)}", align="left"))
-        docs.append(FormDoc(c.header(None), form.title, _("Year {year}").format(year=year) + "\n" + form.subject,
-                            body, [SignatureBlock([_("THE MEMBER")], r.full_name)], [], corner=form.name))
+        sections = layout["sections"]
+        for i, section in enumerate(sections):
+            last = i == len(sections) - 1
+            title = heading(section["title"])
+            if section.get("key") == "self_rating" or last:
+                body += _keep_with_next(title, *_self_rating(c, common))
+                continue
+            items = section.get("items", [])
+            body.append(title)
+            # room to write by hand, as much as keeps the form on two sheets (more may be attached)
+            for item in items:
+                body.append(heading(item))
+                body.append(_DotLines(2, 7 * mm))
+            if not items:
+                body.append(_DotLines(3 if len(sections) <= 6 else 2, 7 * mm))
+        docs.append(FormDoc(DocumentHeader([], "", None, c.place, None), form.title,
+                            _("Year {year}").format(year=year) + "\n" + form.subject, body,
+                            [SignatureBlock([common.get("signature", _("THE MEMBER"))], r.full_name, space_mm=16,
+                                            note=common.get("signature_note", ""))], [], corner=form.name))
     return docs
+
+
+def _self_rating(c: _Context, common: dict[str, Any]) -> list[Flowable]:
+    """The self-score (a points scale) and the levels to tick, as one block kept with the signature."""
+    out: list[Flowable] = []
+    if c.reg.scoring is not None:
+        pts: list[list[Any]] = [[_("No."), _("Group of criteria"), _("Maximum"), _("Self-score")]]
+        for n, cr in enumerate(c.reg.criteria, 1):
+            pts.append([n, cr.name, cr.max_points, ""])
+        pts.append(["", _("Total"), c.reg.scoring.max_points, ""])
+        out.append(table(pts, [12, 103, 25, 25], numeric_cols=(2,), center_cols=(0,)))
+        out.append(Spacer(1, 2 * mm))
+    out.append(para(common.get("rating_line", ""), align="left"))
+    # the four levels to tick, two a line
+    boxes = [para(f"□&nbsp;&nbsp;{escape(c.level(k))}", markup=True, align="left") for k in LEVEL_KEYS]
+    grid = Table([boxes[:2], boxes[2:]], colWidths=[82 * mm, 82 * mm], hAlign="LEFT")
+    grid.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), FAMILY), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                              ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
+    out.append(grid)
+    return out
 
 
 FORMS: dict[str, Callable[..., list[FormDoc]]] = {
@@ -510,74 +763,24 @@ def _body_with_corner(doc: FormDoc) -> list[Flowable]:
 
 
 def build(docs: Sequence[FormDoc], target: str | Path | IO[bytes]) -> None:
-    """Write the documents to one PDF. One document goes through services.pdf.build_document; several
-    are set one after the other, each starting on a new page with its own header and page numbers."""
-    if len(docs) == 1:
-        d = docs[0]
-        build_document(str(target) if isinstance(target, Path) else target, d.header, d.title, d.subtitle,
-                       _body_with_corner(d), d.signatures, d.recipients, margins_mm=MARGINS)
-        return
-    _build_many(docs, target)
+    """Write the documents to one PDF, each from a new page with its own header and page numbers."""
+    build_documents(str(target) if isinstance(target, Path) else target,
+                    [Document(d.header, d.title, d.subtitle, _body_with_corner(d), d.signatures, d.recipients,
+                              d.annexes) for d in docs], margins_mm=MARGINS)
 
 
-def _build_many(docs: Sequence[FormDoc], target) -> None:
-    # The layout helpers are those build_document uses, so every document looks the same either way.
-    from xml.sax.saxutils import escape
-
-    from reportlab.platypus import BaseDocTemplate, Frame, PageBreak, PageTemplate
-
-    from ..pdf.layout import PAGE_NUMBER_SIZE, _closing, _header_table, _markup, _styles, upper_vi
-
-    fonts = register_fonts()
-    st = _styles()
-    top, right, bottom, left = MARGINS
-    doc = BaseDocTemplate(
-        str(target) if isinstance(target, Path) else target, pagesize=A4, topMargin=top * mm,
-        rightMargin=right * mm, bottomMargin=bottom * mm, leftMargin=left * mm,
-        title=docs[0].subtitle or docs[0].title, author=docs[0].header.issuer, creator="Sổ chi bộ", invariant=1,
-        lang="vi", initialFontName=fonts.regular,
-    )
-
-    def number(canvas, document):
-        start = getattr(canvas, "_review_form_start", 1)
-        page = canvas.getPageNumber() - start + 1
-        if page < 2:
-            return
-        canvas.saveState()
-        canvas.setFont(FAMILY, PAGE_NUMBER_SIZE)
-        y = document.pagesize[1] - document.topMargin / 2 - PAGE_NUMBER_SIZE / 3
-        canvas.drawCentredString(document.leftMargin + document.width / 2, y, str(page))
-        canvas.restoreState()
-
-    frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="normal")
-    doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPageEnd=number)])
-    story: list[Flowable] = []
-    for i, d in enumerate(docs):
-        if i:
-            story.append(PageBreak())
-        story.append(_FormStart())
-        story += [c for c in _body_with_corner(d)[:1] if isinstance(c, _Corner)]
-        story.append(_header_table(d.header, doc.width))
-        story.append(Paragraph(escape(upper_vi(d.title)), st["title"]))
-        if d.subtitle:
-            story.append(Paragraph(_markup(d.subtitle, False), st["subtitle"]))
-        story.append(Spacer(1, 8 * mm))
-        body = list(d.body)
-        if d.signatures or d.recipients:
-            if body and isinstance(body[-1], Paragraph):
-                body[-1].keepWithNext = 1
-            body.append(_closing(d.signatures, d.recipients, doc.width))
-        story += body
-    doc.build(story)
+# The papers the branch sends up with its file (the personal self-reviews are written by hand and stay).
+SUBMITTED_FORMS = ("bieu-tong-hop", "danh-sach", "bao-cao", "bien-ban")
 
 
 def forms_for(session, year: int, form: str | None = None, member_ids: Sequence[int] | None = None,
-              audience: str | None = None) -> list[tuple[str, list[FormDoc]]]:
-    """(name, documents) of one form, or of all of them (the personal forms last)."""
-    if form is not None and form not in FORMS:
-        raise UserError(_("Unknown form {name}; the forms are: {names}.").format(name=form, names=", ".join(FORMS)))
+              audience: str | None = None, forms: Sequence[str] | None = None) -> list[tuple[str, list[FormDoc]]]:
+    """(name, documents) of one form, of the ``forms`` named, or of all of them (the personal forms last)."""
+    for name in [form] if form is not None else list(forms or ()):
+        if name not in FORMS:
+            raise UserError(_("Unknown form {name}; the forms are: {names}.").format(name=name, names=", ".join(FORMS)))
     c = _context(session, year)
-    names = [form] if form else list(FORMS)
+    names = [form] if form else [n for n in FORMS if forms is None or n in forms]
     out = []
     for name in names:
         if name == "ban-kiem-diem":
@@ -589,7 +792,7 @@ def forms_for(session, year: int, form: str | None = None, member_ids: Sequence[
 
 def write_year_end(session, year: int, out: str | Path, form: str | None = None,
                    member_ids: Sequence[int] | None = None, xlsx: bool = False,
-                   audience: str | None = None) -> list[Path]:
+                   audience: str | None = None, forms: Sequence[str] | None = None) -> list[Path]:
     """Write the year-end forms to ``out`` (PDF); with ``xlsx``, the table forms also as workbooks
     beside it. Returns the files written."""
     from ..member_export import write_xlsx
@@ -597,7 +800,7 @@ def write_year_end(session, year: int, out: str | Path, form: str | None = None,
     out = Path(out)
     if out.suffix.lower() != ".pdf":
         raise UserError(_("The output file must end in .pdf."))
-    parts = forms_for(session, year, form, member_ids, audience)
+    parts = forms_for(session, year, form, member_ids, audience, forms)
     docs = [d for _name, ds in parts for d in ds]
     if not docs:
         raise UserError(_("There is nothing to print."))

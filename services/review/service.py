@@ -384,7 +384,7 @@ class BranchCriterion:
     points: float | None = None
 
 
-NARRATIVE_FIELDS = ("strengths", "weaknesses", "causes", "remedies", "directions")
+NARRATIVE_FIELDS = ("strengths", "weaknesses", "causes", "remedies", "explanations", "responsibility", "directions")
 
 
 @dataclass
@@ -399,6 +399,8 @@ class BranchReview:
     weaknesses: str = ""
     causes: str = ""
     remedies: str = ""
+    explanations: str = ""      # giải trình những vấn đề được gợi ý kiểm điểm (nếu có)
+    responsibility: str = ""    # làm rõ trách nhiệm của tập thể và cá nhân (nếu có)
     directions: str = ""
 
     @property

@@ -25,7 +25,7 @@ class IdentityDialog(QtWidgets.QDialog):
         self.name.setPlaceholderText(_("e.g. Chi bộ Văn phòng Sở"))
         self.parents = QtWidgets.QPlainTextEdit("\n".join(current.parents))
         self.parents.setPlaceholderText(
-            "ĐẢNG BỘ TỈNH TRÀ VINH\nĐẢNG ỦY KHỐI CÁC CƠ QUAN VÀ DOANH NGHIỆP\nĐẢNG ỦY SỞ LAO ĐỘNG - TBXH")
+            "Đảng bộ tỉnh Trà Vinh\nĐảng bộ Khối các cơ quan và doanh nghiệp\nĐảng bộ Sở Lao động - TBXH")
         self.parents.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 14)
         self.place = QtWidgets.QLineEdit(current.place)
         self.place.setPlaceholderText(_("e.g. Trà Vinh"))
@@ -33,7 +33,7 @@ class IdentityDialog(QtWidgets.QDialog):
         self.deputy = QtWidgets.QLineEdit(current.deputy_secretary)
         form = QtWidgets.QFormLayout()
         form.addRow(_("Name of the branch") + " *", self.name)
-        form.addRow(_("Superior committees, one per line, top-down") + " *", self.parents)
+        form.addRow(_("Superior Party organisations (Đảng bộ …), one per line, top-down") + " *", self.parents)
         form.addRow(_("Place name in dates") + " *", self.place)
         form.addRow(_("Secretary"), self.secretary)
         form.addRow(_("Deputy secretary"), self.deputy)

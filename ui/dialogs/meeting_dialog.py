@@ -92,8 +92,15 @@ class MeetingDialog(QtWidgets.QDialog):
         self.chair_title = QtWidgets.QLineEdit()
         self.secretary = _name_combo(names)
         self.secretary_title = QtWidgets.QLineEdit()
+        self.representative = QtWidgets.QLineEdit()
+        self.representative.setObjectName("representative")
+        self.representative.setPlaceholderText(
+            _("e.g. comrade Nguyễn Văn A, member of the Party committee of the department"))
         self.guests = _plain_edit(2)
-        self.guests.setPlaceholderText(_("e.g. comrade Nguyễn Văn A, member of the Party committee of the department"))
+        self.guests.setPlaceholderText(_("invited people who are not from the superior committee"))
+        self.temporary = _plain_edit(2)
+        self.temporary.setObjectName("temporary_members")
+        self.temporary.setPlaceholderText(_("members of other branches attending here for a time, one name a line"))
         self.number = QtWidgets.QLineEdit()
         self.number.setPlaceholderText(_("automatic"))
         self.number.setMaximumWidth(90)
@@ -116,7 +123,9 @@ class MeetingDialog(QtWidgets.QDialog):
         form.addRow(_("Role of the presiding member"), self.chair_title)
         form.addRow(_("Minute-taker"), self.secretary)
         form.addRow(_("Role of the minute-taker"), self.secretary_title)
-        form.addRow(_("Guests"), self.guests)
+        form.addRow(_("Representative of the superior committee"), self.representative)
+        form.addRow(_("Invited guests"), self.guests)
+        form.addRow(_("Members attending temporarily"), self.temporary)
         form.addRow(_("Minutes number"), self.number)
         self.problems = ProblemLabel()
         self.buttons = dialog_buttons(self)
@@ -136,6 +145,8 @@ class MeetingDialog(QtWidgets.QDialog):
         self.secretary.setCurrentText(data.secretary_name)
         self.secretary_title.setText(data.secretary_title)
         self.guests.setPlainText(data.guests)
+        self.representative.setText(data.representative)
+        self.temporary.setPlainText(data.temporary_members)
         self.number.setText(str(data.number) if data.number else "")
 
         self.kind.currentIndexChanged.connect(self._kind_changed)
@@ -172,6 +183,7 @@ class MeetingDialog(QtWidgets.QDialog):
             chair_name=self.chair.currentText(), chair_title=self.chair_title.text(),
             secretary_name=self.secretary.currentText(), secretary_title=self.secretary_title.text(),
             guests=self.guests.toPlainText(), number=number if isinstance(number, int) else None,
+            representative=self.representative.text(), temporary_members=self.temporary.toPlainText(),
         )
 
     def validate(self) -> bool:
@@ -231,6 +243,16 @@ class ResolutionDialog(QtWidgets.QDialog):
             existing = next((r for r in meeting.resolutions if r.id == resolution_id), None)
             current = (existing.text, existing.in_favour, existing.against, existing.other,
                        existing.other_opinions) if existing else ("", self.voters, 0, 0, "")
+            kind = existing.kind if existing else "resolution"
+            self.rules = {k: svc.vote_rule(session, k) for k in svc.VOTE_KINDS}
+            self.tally = YearBook(session, meeting.date.year).tally(meeting)
+        self.kind = QtWidgets.QComboBox()
+        self.kind.setObjectName("vote_kind")
+        for k in svc.VOTE_KINDS:
+            self.kind.addItem(svc.vote_label(k), k)
+        self.kind.setCurrentIndex(max(0, self.kind.findData(kind)))
+        self.base = QtWidgets.QLabel()
+        self.base.setWordWrap(True)
         self.text = _plain_edit(3)
         self.in_favour, self.against, self.other = (QtWidgets.QSpinBox() for _i in range(3))
         for spin in (self.in_favour, self.against, self.other):
@@ -241,6 +263,8 @@ class ResolutionDialog(QtWidgets.QDialog):
         info = QtWidgets.QLabel(_("Full members present, who vote: {n}").format(n=self.voters))
         form = QtWidgets.QFormLayout()
         form.addRow(info)
+        form.addRow(_("What the vote is on"), self.kind)
+        form.addRow(self.base)
         form.addRow(_("Put to the vote") + " *", self.text)
         row = QtWidgets.QHBoxLayout()
         row.addWidget(self.in_favour)
@@ -262,9 +286,19 @@ class ResolutionDialog(QtWidgets.QDialog):
         self.other.setValue(current[3])
         self.other_opinions.setText(current[4])
         self.text.textChanged.connect(self.validate)
+        self.kind.currentIndexChanged.connect(self.validate)
         for spin in (self.in_favour, self.against, self.other):
             spin.valueChanged.connect(self.validate)
         self.validate()
+
+    def _show_base(self) -> None:
+        rule = self.rules[self.kind.currentData()]
+        base = rule.base_count(self.tally)
+        passed = rule.passes(self.in_favour.value(), self.tally)
+        self.base.setText(_("Counted against {base} full members: {threshold} is needed ({source}). "
+                            "With {n} in favour: {result}.").format(
+            base=base, threshold=rule.threshold, source=rule.source, n=self.in_favour.value(),
+            result=_("passed") if passed else _("not passed")))
 
     def _all_in_favour(self) -> None:
         self.in_favour.setValue(self.voters)
@@ -273,9 +307,10 @@ class ResolutionDialog(QtWidgets.QDialog):
 
     def value(self) -> svc.ResolutionInput:
         return svc.ResolutionInput(self.text.toPlainText(), self.in_favour.value(), self.against.value(),
-                                   self.other.value(), self.other_opinions.text())
+                                   self.other.value(), self.other_opinions.text(), kind=self.kind.currentData())
 
     def validate(self) -> bool:
+        self._show_base()
         check = svc.check_resolution(self.value(), self.voters)
         self.buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Ok).setEnabled(check.ok)
         self.problems.show_problems([p.message for p in check.errors], [p.message for p in check.warnings])

@@ -224,6 +224,9 @@ class CommitteeView(QtWidgets.QWidget):
         self.key_button.clicked.connect(self.accept_new_key)
         self.expect_button = QtWidgets.QPushButton(_("No longer expected…"))
         self.expect_button.clicked.connect(self.toggle_expected)
+        self.decide_button = QtWidgets.QPushButton(_("Committee's decision…"))
+        self.decide_button.setObjectName("decide_level")
+        self.decide_button.clicked.connect(self.decide_level)
         self.branches.selectionModel().currentRowChanged.connect(lambda *_a: self._update_buttons())
         self.tally_model = CommitteeTallyModel(self)
         self.tally = self._table(self.tally_model)
@@ -249,7 +252,7 @@ class CommitteeView(QtWidgets.QWidget):
         ul.addWidget(self.branches)
         row_buttons = QtWidgets.QHBoxLayout()
         row_buttons.addWidget(QtWidgets.QLabel(_("Selected branch:")))
-        for button in (self.history_button, self.key_button, self.expect_button):
+        for button in (self.history_button, self.key_button, self.expect_button, self.decide_button):
             row_buttons.addWidget(button)
         row_buttons.addStretch(1)
         ul.addLayout(row_buttons)
@@ -299,7 +302,7 @@ class CommitteeView(QtWidgets.QWidget):
 
     def _update_buttons(self) -> None:
         row = self.selected()
-        for button in (self.history_button, self.key_button, self.expect_button):
+        for button in (self.history_button, self.key_button, self.expect_button, self.decide_button):
             button.setEnabled(row is not None)
         self.key_button.setEnabled(row is not None and bool(row.key_fingerprint))
         self.expect_button.setText(_("Expect files again") if row is not None and not row.expected
@@ -430,6 +433,31 @@ class CommitteeView(QtWidgets.QWidget):
             return
         with self.ctx.db.begin() as session:
             csvc.set_expected(session, row.name, not row.expected)
+        self.ctx.notify_changed("exchange")
+
+    def decide_level(self) -> None:
+        """The level the committee decided for the selected branch this year (printed in the summary)."""
+        row = self.selected()
+        if row is None:
+            return
+        year = self.year.value()
+        choices = [_("(no decision yet)")] + [f"{code}: {LEVEL_NAMES[code]}" for code in LEVELS]
+        with self.ctx.db.begin() as session:
+            current = csvc.decided_level(csvc.find_branch(session, row.name), year)
+        dlg = QtWidgets.QInputDialog(self)
+        dlg.setWindowTitle(_("Committee's decision"))
+        dlg.setLabelText(_("Level the committee decided for {name} in {year}:").format(name=row.name, year=year))
+        dlg.setComboBoxItems(choices)
+        dlg.setComboBoxEditable(False)
+        dlg.setTextValue(choices[LEVELS.index(current) + 1 if current in LEVELS else 0])
+        dlg.setOkButtonText(_("Save"))
+        dlg.setCancelButtonText(_("Cancel"))
+        if dlg.exec() != QtWidgets.QDialog.DialogCode.Accepted:
+            return
+        picked = choices.index(dlg.textValue())
+        level = LEVELS[picked - 1] if picked else None
+        with self.ctx.db.begin() as session:
+            csvc.decide_level(session, row.name, year, level)
         self.ctx.notify_changed("exchange")
 
     def show_history(self, index) -> None:

@@ -117,20 +117,44 @@ class MinutesEditor(QtWidgets.QScrollArea):
         super().__init__(parent)
         self.setWidgetResizable(True)
         self.edits: dict[str, SectionEdit] = {}
+        self.notes: dict[str, SectionEdit] = {}     # "speakers", "conclusion" (stored on the meeting)
         self.computed: dict[str, QtWidgets.QLabel] = {}
         self.keys_shape: list[tuple[str, str]] = []
         self.read_only = True
         self.dirty = False
-        self._build([], {}, True)
+        self._build([], {}, True, {})
 
-    def _build(self, sections: list[dict], computed: dict[str, str], read_only: bool) -> None:
+    def _note_edit(self, lay: QtWidgets.QVBoxLayout, key: str, label: str, placeholder: str, text: str,
+                   read_only: bool) -> None:
+        title = QtWidgets.QLabel(label)
+        title.setWordWrap(True)
+        edit = SectionEdit()
+        edit.setObjectName(f"note_{key}")
+        edit.setPlaceholderText(placeholder)
+        edit.setPlainText(text)
+        edit.setReadOnly(read_only)
+        edit.textChanged.connect(self._edited)
+        edit.focus_left.connect(self.left.emit)
+        title.setBuddy(edit)
+        self.notes[key] = edit
+        lay.addWidget(title)
+        lay.addWidget(edit)
+
+    def _build(self, sections: list[dict], computed: dict[str, str], read_only: bool, notes: dict[str, str]) -> None:
         inner = QtWidgets.QWidget()
         lay = QtWidgets.QVBoxLayout(inner)
         lay.setContentsMargins(4, 4, 12, 4)
-        self.edits, self.computed = {}, {}
+        self.edits, self.computed, self.notes = {}, {}, {}
+        keys = [s["key"] for s in sections]
+        speakers_at = next((k for k in printing.SPEAKER_SECTIONS if k in keys), None)
+        conclusion_before = "resolutions" if "resolutions" in keys and printing.CONCLUSION_SECTION not in keys \
+            else None
         part = None
         number = 0
         for s in sections:
+            if s["key"] == conclusion_before:
+                self._note_edit(lay, "conclusion", "<b>" + html.escape(_("Conclusion of the presiding comrade")) + "</b>",
+                                _("What the presiding comrade concluded"), notes.get("conclusion", ""), read_only)
             if s.get("part", "") != part:
                 part = s.get("part", "")
                 number = 0
@@ -159,29 +183,38 @@ class MinutesEditor(QtWidgets.QScrollArea):
             edit.focus_left.connect(self.left.emit)
             title.setBuddy(edit)
             self.edits[s["key"]] = edit
+            if s["key"] == speakers_at:
+                self._note_edit(lay, "speakers", _("Who spoke, one a line: full name, colon, what they said"),
+                                "Nguyễn Văn An: thống nhất với báo cáo; đề nghị …", notes.get("speakers", ""),
+                                read_only)
             lay.addWidget(edit)
+        if sections and conclusion_before is None and printing.CONCLUSION_SECTION not in keys:
+            self._note_edit(lay, "conclusion", "<b>" + html.escape(_("Conclusion of the presiding comrade")) + "</b>",
+                            _("What the presiding comrade concluded"), notes.get("conclusion", ""), read_only)
         lay.addStretch(1)
         self.setWidget(inner)
         self.dirty = False
 
     def set_minutes(self, sections: list[dict], computed: dict[str, str], read_only: bool,
-                    same_meeting: bool) -> None:
-        """Show a meeting's minutes. For the meeting already shown, only what changed is updated, so the
-        cursor and anything being typed stay."""
+                    same_meeting: bool, notes: dict[str, str] | None = None) -> None:
+        """Show a meeting's minutes (``notes``: the speakers and the conclusion, as text). For the meeting
+        already shown, only what changed is updated, so the cursor and anything being typed stay."""
+        notes = notes or {}
         shape = [(s["key"], s.get("title", "")) for s in sections]
         if same_meeting and shape == self.keys_shape and self.edits and self.read_only == read_only:
             self.set_computed(computed)
             if not self.dirty:
-                for s in sections:
-                    edit = self.edits[s["key"]]
-                    if edit.toPlainText() != s.get("text", ""):
+                current = [(self.edits[s["key"]], s.get("text", "")) for s in sections]
+                current += [(edit, notes.get(key, "")) for key, edit in self.notes.items()]
+                for edit, text in current:
+                    if edit.toPlainText() != text:
                         edit.blockSignals(True)
-                        edit.setPlainText(s.get("text", ""))
+                        edit.setPlainText(text)
                         edit.blockSignals(False)
             return
         self.keys_shape = shape
         self.read_only = read_only
-        self._build(sections, computed, read_only)
+        self._build(sections, computed, read_only, notes)
 
     def set_computed(self, computed: dict[str, str]) -> None:
         for key, label in self.computed.items():
@@ -193,6 +226,9 @@ class MinutesEditor(QtWidgets.QScrollArea):
 
     def texts(self) -> dict[str, str]:
         return {k: e.toPlainText() for k, e in self.edits.items()}
+
+    def note_texts(self) -> dict[str, str]:
+        return {k: e.toPlainText() for k, e in self.notes.items()}
 
     def first_edit(self) -> SectionEdit | None:
         return next((e for e in self.edits.values() if not e.isReadOnly()), None)
@@ -489,10 +525,12 @@ class MeetingsPage(Page):
             summary_title = svc.minutes_title(m)
             number = svc.document_number(session, m)
             sections = svc.sections_of(m)
-            res_rows = [(r.id, r.text, r.in_favour, r.against, r.other, adopted(session, tally, r.in_favour))
-                        for r in m.resolutions]
+            res_rows = [(r.id, r.text, r.in_favour, r.against, r.other,
+                         adopted(session, tally, r.in_favour, r.kind or "resolution")) for r in m.resolutions]
+            notes = {"speakers": svc.speakers_text(m.speakers), "conclusion": m.conclusion}
             computed = {
-                "attendance": "<br>".join(html.escape(x) for x in printing.attendance_lines(roster, tally, share)),
+                "attendance": "<br>".join(html.escape(x) for x in printing.attendance_lines(
+                    roster, tally, share, printing.temporary_names(m))),
                 "resolutions": "<br>".join(html.escape(t) for _k, t in printing.resolution_lines(session, m, tally))
                 or html.escape(_("The votes are entered below (Ctrl+R).")),
             }
@@ -500,16 +538,19 @@ class MeetingsPage(Page):
             self.finalized = m.finalized_at is not None
             finalized_at, finalized_by = m.finalized_at, m.finalized_by
             warning = duration_warning(input_of(m))
-            info = (m.date, m.start_time, m.end_time, m.place, m.kind, m.topic, m.guests)
+            info = (m.date, m.start_time, m.end_time, m.place, m.kind, m.topic, m.guests, m.representative)
+            number = svc.printed_number(session, m)
         self.voters = tally.full_present
-        day, start, end, place, kind, topic, guests = info
+        day, start, end, place, kind, topic, guests, representative = info
         when = format_date(day) + (f", {svc.format_time(start)}–{svc.format_time(end)}" if start else "")
         lines = [f"<b>{html.escape(summary_title)}</b> — {html.escape(number)}",
                  html.escape(when + (f" · {place}" if place else ""))]
         if topic and kind != "thematic":
             lines.append(html.escape(_("Thematic part: {topic}").format(topic=topic)))
+        if representative:
+            lines.append(html.escape(_("Representing the superior committee: {who}.").format(who=representative)))
         if guests:
-            lines.append(html.escape(_("Guests: {guests}").format(guests=guests)))
+            lines.append(html.escape(_("Invited guests: {guests}.").format(guests=guests.rstrip("."))))
         if self.finalized:
             lines.append('<span style="color:#1b6e2a">' + html.escape(_(
                 "Minutes finalised on {date} by {who}: read-only; corrections are amendments (Ctrl+M)."
@@ -531,7 +572,7 @@ class MeetingsPage(Page):
         same = self._loaded_id == self.meeting_id
         if not same:
             self.editor.dirty = False
-        self.editor.set_minutes(sections, computed, read_only=self.finalized, same_meeting=same)
+        self.editor.set_minutes(sections, computed, read_only=self.finalized, same_meeting=same, notes=notes)
         self.res_model.set_rows(res_rows)
         self.am_model.set_amendments(amendments)
         self.am.resizeRowsToContents()
@@ -744,9 +785,15 @@ class MeetingsPage(Page):
         if not self.editor.dirty or self._loaded_id is None or self.finalized:
             return True
         texts = self.editor.texts()
+        notes = self.editor.note_texts()
         try:
             with self.ctx.db.begin() as session:
                 svc.set_sections(session, self._loaded_id, texts)
+                if notes:
+                    meeting = svc.get_meeting(session, self._loaded_id)
+                    svc.set_meeting_notes(session, self._loaded_id,
+                                          notes.get("speakers", svc.speakers_text(meeting.speakers)),
+                                          notes.get("conclusion", meeting.conclusion))
         except ValidationError as exc:
             inform(self, _("Save the minutes"), str(exc), error=True)
             return False

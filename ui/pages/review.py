@@ -7,6 +7,8 @@ from pathlib import Path
 
 from services.errors import UserError, ValidationError
 from services.i18n import N_, _, format_date, format_number, format_pct
+from services.meetings.records import kind_label
+from services.review import meeting as review_meeting_svc
 from services.review import service as svc
 from services.review.forms import FORM_TITLES, write_year_end
 from services.review.tally import LEVEL_KEYS, tally
@@ -22,6 +24,8 @@ NARRATIVE = [
     ("weaknesses", N_("Shortcomings")),
     ("causes", N_("Causes")),
     ("remedies", N_("Remedying the shortcomings pointed out earlier")),
+    ("explanations", N_("Explaining the matters the superior asked to be reviewed (if any)")),
+    ("responsibility", N_("Responsibility of the collective and of individuals for the shortcomings (if any)")),
     ("directions", N_("Directions and measures")),
 ]
 
@@ -184,14 +188,40 @@ class ReviewPage(Page):
         self.branch_proposed = level_combo(None)
         self.branch_decided = level_combo(None)
         self.narrative: dict[str, QtWidgets.QPlainTextEdit] = {}
+        # The meeting that held the review (its date and attendance go in the minutes) and the branch's votes
+        # on its report and on its proposed level, among the full members present.
+        self.review_meeting = QtWidgets.QComboBox()
+        self.review_meeting.setObjectName("review_meeting")
+        self.review_meeting.currentIndexChanged.connect(self._review_meeting_changed)
+        self.meeting_voters = QtWidgets.QLabel()
+        self.collective_votes: dict[str, tuple[QtWidgets.QSpinBox, ...]] = {}
+        vote_rows = {}
+        for topic in review_meeting_svc.VOTE_TOPICS:
+            spins = tuple(QtWidgets.QSpinBox() for _i in range(3))
+            for spin in spins:
+                spin.setRange(0, 999)
+            row = QtWidgets.QHBoxLayout()
+            for label, spin in zip((_("In favour"), _("Against"), _("Other opinions")), spins, strict=True):
+                row.addWidget(QtWidgets.QLabel(label))
+                row.addWidget(spin)
+            row.addStretch(1)
+            self.collective_votes[topic] = spins
+            vote_rows[topic] = row
         form = QtWidgets.QFormLayout()
+        form.addRow(_("Meeting that held the review"), self.review_meeting)
+        form.addRow("", self.meeting_voters)
+        form.addRow(_("Vote on the collective report"), vote_rows["report"])
         form.addRow(_("Level the branch proposes for itself"), self.branch_proposed)
+        form.addRow(_("Vote on the proposed level"), vote_rows["level"])
         form.addRow(_("Level decided by the committee"), self.branch_decided)
+        # The report's parts: each label above its text, so long titles never squeeze the fields.
+        texts = QtWidgets.QFormLayout()
+        texts.setRowWrapPolicy(QtWidgets.QFormLayout.RowWrapPolicy.WrapAllRows)
         for key, label in NARRATIVE:
             edit = QtWidgets.QPlainTextEdit()
             edit.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 12)
             self.narrative[key] = edit
-            form.addRow(_(label), edit)
+            texts.addRow(_(label), edit)
         self.branch_problems = QtWidgets.QLabel()
         self.branch_problems.setWordWrap(True)
         self.branch_problems.setStyleSheet("color:#b00020")
@@ -204,6 +234,7 @@ class ReviewPage(Page):
         lay.addLayout(buttons)
         lay.addWidget(self.branch_total)
         lay.addLayout(form)
+        lay.addLayout(texts)
         lay.addWidget(self.branch_problems)
         lay.addWidget(self.btn_save_branch, 0, Qt.AlignmentFlag.AlignRight)
         scroll = QtWidgets.QScrollArea()
@@ -370,10 +401,40 @@ class ReviewPage(Page):
         for key, edit in self.narrative.items():
             edit.setPlainText(getattr(br, key))
             edit.setReadOnly(closed)
+        with self.ctx.db.begin() as session:
+            meetings = [(m.id, f"{format_date(m.date)} · {kind_label(m.kind)}")
+                        for m in review_meeting_svc.candidate_meetings(session, self.year_value)]
+            held = review_meeting_svc.review_meeting(session, self.year_value)
+            votes = review_meeting_svc.collective_votes(session, self.year_value)
+        self.review_meeting.blockSignals(True)
+        self.review_meeting.clear()
+        self.review_meeting.addItem(_("(not chosen: the minutes leave the attendance to fill in)"), None)
+        for mid, text in meetings:
+            self.review_meeting.addItem(text, mid)
+        self.review_meeting.setCurrentIndex(max(0, self.review_meeting.findData(held.meeting.id if held else None)))
+        self.review_meeting.blockSignals(False)
+        self._show_meeting_voters(held.voters if held else None)
+        for topic, spins in self.collective_votes.items():
+            v = votes.get(topic)
+            for spin, value in zip(spins, (v.votes_for, v.against, v.other) if v else (0, 0, 0), strict=True):
+                spin.setValue(value)
+                spin.setEnabled(not closed)
         for w in (self.btn_add_criterion, self.btn_remove_criterion, self.btn_reset_criteria, self.btn_save_branch,
-                  self.branch_proposed, self.branch_decided):
+                  self.branch_proposed, self.branch_decided, self.review_meeting):
             w.setEnabled(not closed)
         self.branch_problems.setText("")
+
+    def _show_meeting_voters(self, voters: int | None) -> None:
+        self.meeting_voters.setText(_("Full members present, who vote: {n}").format(n=voters)
+                                    if voters is not None else "")
+
+    def _review_meeting_changed(self) -> None:
+        mid = self.review_meeting.currentData()
+        voters = None
+        if mid is not None:
+            with self.ctx.db.begin() as session:
+                voters = review_meeting_svc.voters_at(session, mid)
+        self._show_meeting_voters(voters)
 
     def _update_branch_total(self) -> None:
         crit = self.criteria.criteria()
@@ -399,9 +460,13 @@ class ReviewPage(Page):
         )
 
     def save_branch(self) -> bool:
+        votes = {topic: review_meeting_svc.Vote(*(spin.value() for spin in spins)) if any(
+            spin.value() for spin in spins) else None for topic, spins in self.collective_votes.items()}
         try:
             with self.ctx.db.begin() as session:
                 svc.save_branch_review(session, self.branch_value())
+                review_meeting_svc.set_review_meeting(session, self.year_value, self.review_meeting.currentData())
+                review_meeting_svc.set_collective_votes(session, self.year_value, votes)
         except (ValidationError, UserError) as exc:
             self.branch_problems.setText(str(exc))
             return False
