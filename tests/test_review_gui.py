@@ -134,6 +134,10 @@ def test_branch_self_assessment_saved_and_shown_in_the_tally(page, qtbot):
     set_level(page.branch_proposed, "HTTNV")
     page.narrative["strengths"].setPlainText("Hoàn thành tốt nhiệm vụ chính trị")
     qtbot.mouseClick(page.btn_save_branch, Qt.MouseButton.LeftButton)
+    # QĐ 366 Điều 11: HTTNV needs all tasks done on time, confirmed by the branch.
+    assert "Hoàn thành 100% chỉ tiêu" in page.branch_problems.text() and "Điều 11" in page.branch_problems.text()
+    page.branch_flag_boxes["cond:all_tasks_on_time"].setChecked(True)
+    qtbot.mouseClick(page.btn_save_branch, Qt.MouseButton.LeftButton)
     assert page.branch_problems.text() == ""
     assert "Chi bộ tự chấm: 92/100 điểm" in page.tally_text.toPlainText()
     model.setData(model.index(0, 1), 40)

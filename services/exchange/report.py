@@ -16,17 +16,17 @@ from ..pdf import DocumentHeader, SignatureBlock, bar_chart, build_document, bul
 from .committee import COMMITTEE_SYMBOL, committee_tally, require_committee
 from .source import LEVELS
 
-# Wording of the four levels as the regulations print it (QĐ 132, 124 and 366 use the same words).
-LEVEL_NAMES = {
-    "HTXSNV": "Hoàn thành xuất sắc nhiệm vụ",
-    "HTTNV": "Hoàn thành tốt nhiệm vụ",
-    "HTNV": "Hoàn thành nhiệm vụ",
-    "KHTNV": "Không hoàn thành nhiệm vụ",
-}
+
+def level_names(year: int) -> dict[str, str]:
+    """The levels' wording as the regulation ``year`` falls under prints it (from its rule file)."""
+    from ..review.rules import regulation_for
+
+    reg = regulation_for(year)
+    return {code: reg.level_name(code) for code in reg.level_codes}
 
 
-def level_name(code: str | None) -> str:
-    return LEVEL_NAMES.get(code or "", "")
+def level_name(code: str | None, year: int) -> str:
+    return level_names(year).get(code or "", "")
 
 
 def _pct(value: float) -> str:
@@ -35,6 +35,7 @@ def _pct(value: float) -> str:
 
 def tally_text(t: dict[str, Any]) -> str:
     """The tally as a few readable Vietnamese lines (the `tally` command without --json)."""
+    names = level_names(t["year"])
     lines = [_("{org}, year {year}").format(org=t["branch"], year=t["year"])]
     if "branches" in t:
         lines.append(_("Branches: {total}; sent their file: {sent}.").format(
@@ -42,7 +43,7 @@ def tally_text(t: dict[str, Any]) -> str:
         for code in LEVELS:
             if t["collective_levels"][code]:
                 lines.append("  " + _("Branches proposed \"{level}\": {n}").format(
-                    level=LEVEL_NAMES[code], n=t["collective_levels"][code]))
+                    level=names[code], n=t["collective_levels"][code]))
         if t["missing"]:
             lines.append(_("Not sent yet: {names}.").format(names=", ".join(t["missing"])))
     lines.append(_("Members: {total}; rated: {rated}; not rated: {not_rated}.").format(
@@ -50,7 +51,7 @@ def tally_text(t: dict[str, Any]) -> str:
     for reason, n in t["not_assessed_reasons"].items():
         lines.append(f"  - {reason}: {n}")
     for code in LEVELS:
-        lines.append(f"  {LEVEL_NAMES[code]} ({code}): {t['levels'][code]} ({_pct(t['percent'][code])})")
+        lines.append(f"  {names[code]} ({code}): {t['levels'][code]} ({_pct(t['percent'][code])})")
     lines.append(_quota_sentence(t))
     return "\n".join(lines)
 
@@ -121,6 +122,7 @@ def _names_with(t: dict[str, Any], code: str) -> str:
 
 
 def _pdf_body(t: dict[str, Any]) -> list:
+    names = level_names(t["year"])
     body: list = [heading(_("I. BRANCHES"))]
     body.append(para(_("The Party organisation has {total} branches; {sent} of them have sent their results.")
                      .format(total=format_number(t["branches_total"]), sent=format_number(t["branches_sent"]))))
@@ -128,7 +130,7 @@ def _pdf_body(t: dict[str, Any]) -> list:
         n = t["collective_levels"][code]
         if n:
             body.append(bullet(_("{n} branches proposed \"{level}\" ({names});").format(
-                n=f"{n:02d}", level=LEVEL_NAMES[code].lower(), names=_names_with(t, code))))
+                n=f"{n:02d}", level=names[code].lower(), names=_names_with(t, code))))
     if t["collective_not_rated"]:
         body.append(bullet(_("{n} branches have not proposed a level yet.").format(n=f"{t['collective_not_rated']:02d}")))
     if t["missing"]:
@@ -141,7 +143,7 @@ def _pdf_body(t: dict[str, Any]) -> list:
         not_rated=format_number(t["not_assessed"]), reasons=f" ({reasons})" if reasons else "")))
     for code in LEVELS:
         body.append(bullet(_("{level}: {n} members, {pct};").format(
-            level=LEVEL_NAMES[code], n=format_number(t["levels"][code]), pct=_pct(t["percent"][code]))))
+            level=names[code], n=format_number(t["levels"][code]), pct=_pct(t["percent"][code]))))
     q = t["quota"]
     share = format_number(round(q.get("share", 0.2) * 100, 2))
     if q["ok"]:
@@ -164,7 +166,7 @@ def _pdf_body(t: dict[str, Any]) -> list:
     body.append(para(_("HTXSNV: completed duties excellently; HTTNV: completed duties well; HTNV: completed "
                        "duties; KHTNV: did not complete duties."), align="left"))
     body.append(Spacer(1, 2 * mm))
-    body.append(bar_chart([LEVEL_NAMES[k] for k in LEVELS], [t["levels"][k] for k in LEVELS], 170, 55))
+    body.append(bar_chart([names[k] for k in LEVELS], [t["levels"][k] for k in LEVELS], 170, 55))
     return body
 
 

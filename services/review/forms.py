@@ -183,13 +183,20 @@ def _context(session, year: int) -> _Context:
         raise UserError(_("Enter the branch's details first (File, Branch details)."))
     full = year_review(session, year)
     counted = YearReview(full.year, full.regulation, full.review_date, full.closed_at,
-                         [r for r in full.rows if r.elig.counted])
+                         [r for r in full.rows if r.elig.counted], full.quota)
     return _Context(
         year=year, reg=regulation_for(year), review=counted, branch_name=branch.name,
         parents=list(branch.parents or []), place=branch.place, secretary=branch.secretary,
         symbol=settings_mod.get(session, settings_mod.DOCUMENT_SYMBOL.key), on=review_date(session, year),
         session=session, full_review=full,
     )
+
+
+def _share(value: float | None) -> str:
+    """A share that may be undefined (HTXSNV as a share of no HTTNV): "—", never "0%"."""
+    from .tally import share_text
+
+    return share_text(value, lambda v: format_percent_vi(v, 2))
 
 
 def _pct(n: int, of: int) -> str:
@@ -242,7 +249,7 @@ def _chart(c: _Context, t: Tally) -> Flowable:
 def _quota_line(c: _Context, t: Tally) -> str:
     text = _("Members rated “{best}” are {pct} of those rated “{good}”; at most {max} allowed by the quota "
              "({share}, {cite}).").format(
-        best=c.level("HTXSNV"), good=c.level("HTTNV"), pct=format_percent_vi(t.htxsnv_of_httnv, 2), max=t.quota_max,
+        best=c.level("HTXSNV"), good=c.level("HTTNV"), pct=_share(t.htxsnv_of_httnv), max=t.quota_max,
         share=format_percent_vi(c.reg.quota.share * 100, 0), cite=c.reg.quota.ref.cite())
     if not t.quota_ok:
         text += " " + _("The number proposed is over the quota; the committee applies it.")
@@ -291,9 +298,9 @@ def summary(session, year: int, c: _Context | None = None) -> list[FormDoc]:
     if t.unrated:
         rows.append(line("", _("no level yet"), t.unrated, t.assessed, p.unrated, p.assessed, sub=True))
     quota_row = [4, _("“{best}” as a share of “{good}”").format(best="HTXSNV", good="HTTNV"),
-                 "", format_percent_vi(t.htxsnv_of_httnv, 2)]
+                 "", _share(t.htxsnv_of_httnv)]
     if prev:
-        quota_row += ["", format_percent_vi(p.htxsnv_of_httnv, 2)]
+        quota_row += ["", _share(p.htxsnv_of_httnv)]
     rows.append(quota_row)
     rows.append(line("", _("most allowed by the quota"), t.quota_max, None, p.quota_max, sub=True))
     rows.append(line(5, _("Members disciplined in the year"), t.disciplined, None, p.disciplined))

@@ -9,13 +9,13 @@ from services.errors import UserError, ValidationError
 from services.i18n import N_, _, format_date, format_number, format_pct
 from services.review import service as svc
 from services.review.forms import FORM_TITLES, write_year_end
-from services.review.tally import LEVEL_KEYS, tally
+from services.review.tally import LEVEL_KEYS, share_text, tally
 
 from ..models.review import ID_ROLE, CriteriaModel, ReviewTableModel, TallyModel
 from ..qt import Qt, QtGui, QtWidgets
 from ..widgets import ask, inform, shortcut
 from .base import Page, page_heading
-from .review_sheet import LevelChart, ReviewSheet, fill_levels, level_combo, set_level
+from .review_sheet import LevelChart, ReviewSheet, WrapCheck, fill_levels, level_combo, set_level
 
 NARRATIVE = [
     ("strengths", N_("Strengths and results")),
@@ -42,7 +42,7 @@ def tally_html(t, reg) -> str:
         lines.append(_("Left the branch during the year (not counted): {n}").format(n=t.left_during_year))
     status = _("within the quota") if t.quota_ok else _("over the quota: warning")
     lines.append(_("HTXSNV as a share of HTTNV: {pct}; at most {max} allowed ({status}).").format(
-        pct=format_pct(t.htxsnv_of_httnv, 2), max=t.quota_max, status=status))
+        pct=share_text(t.htxsnv_of_httnv), max=t.quota_max, status=status))
     lines.append(_("Members disciplined in the year: {n}").format(n=t.disciplined))
     if t.branch_score is not None:
         lines.append(_("The branch's self-score: {score}/{max}").format(
@@ -69,6 +69,7 @@ class ReviewPage(Page):
         super().__init__(ctx, parent)
         self.review: svc.YearReview | None = None
         self.current_tally = None
+        self.leader_discipline: list = []
 
         self.year = QtWidgets.QSpinBox()
         self.year.setRange(2010, ctx.today().year + 1)
@@ -183,10 +184,20 @@ class ReviewPage(Page):
         buttons.addStretch(1)
         self.branch_proposed = level_combo(None)
         self.branch_decided = level_combo(None)
+        self.branch_decision_ref = QtWidgets.QLineEdit()
+        self.branch_decision_ref.setPlaceholderText(_("e.g. Thông báo số 125-TB/ĐU"))
+        # The conditions of the branch's level (QĐ 366 Điều 11, QĐ 124 Điều 12) and what the register says.
+        self.branch_conditions = QtWidgets.QGroupBox(_("Conditions the branch confirms"))
+        self.branch_conditions_layout = QtWidgets.QVBoxLayout(self.branch_conditions)
+        self.branch_facts = QtWidgets.QLabel()
+        self.branch_facts.setWordWrap(True)
+        self.branch_conditions_layout.addWidget(self.branch_facts)
+        self.branch_flag_boxes: dict[str, WrapCheck] = {}
         self.narrative: dict[str, QtWidgets.QPlainTextEdit] = {}
         form = QtWidgets.QFormLayout()
         form.addRow(_("Level the branch proposes for itself"), self.branch_proposed)
         form.addRow(_("Level decided by the committee"), self.branch_decided)
+        form.addRow(_("Decision no."), self.branch_decision_ref)
         for key, label in NARRATIVE:
             edit = QtWidgets.QPlainTextEdit()
             edit.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 12)
@@ -203,6 +214,7 @@ class ReviewPage(Page):
         lay.addWidget(self.criteria_view)
         lay.addLayout(buttons)
         lay.addWidget(self.branch_total)
+        lay.addWidget(self.branch_conditions)
         lay.addLayout(form)
         lay.addWidget(self.branch_problems)
         lay.addWidget(self.btn_save_branch, 0, Qt.AlignmentFlag.AlignRight)
@@ -246,6 +258,7 @@ class ReviewPage(Page):
                 self.current_tally = tally(session, year)
                 br = svc.branch_review(session, year)
                 log = svc.year_log(session, year)
+                self.leader_discipline = svc.leadership_discipline(session, year)
         except UserError as exc:
             self.review = None
             self.model.set_rows([])
@@ -367,13 +380,65 @@ class ReviewPage(Page):
             max=format_number(reg.collective.max_points), note=note))
         set_level(self.branch_proposed, br.proposed_level)
         set_level(self.branch_decided, br.decided_level)
+        self.branch_decision_ref.setText(br.decision_ref)
+        self._branch_condition_boxes(reg, br, closed)
         for key, edit in self.narrative.items():
             edit.setPlainText(getattr(br, key))
             edit.setReadOnly(closed)
         for w in (self.btn_add_criterion, self.btn_remove_criterion, self.btn_reset_criteria, self.btn_save_branch,
-                  self.branch_proposed, self.branch_decided):
+                  self.branch_proposed, self.branch_decided, self.branch_decision_ref):
             w.setEnabled(not closed)
         self.branch_problems.setText("")
+
+    def _branch_condition_boxes(self, reg, br: svc.BranchReview, closed: bool) -> None:
+        """One box per condition of the branch's levels, and per leadership discipline already counted."""
+        from services.review.engine import CONDITION_PREFIX, DISCIPLINE_COUNTED_BEFORE
+
+        for box in self.branch_flag_boxes.values():
+            self.branch_conditions_layout.removeWidget(box)
+            box.deleteLater()
+        self.branch_flag_boxes = {}
+        for level in reg.level_codes:
+            for cond in svc.branch_level_conditions(reg, level):
+                key = CONDITION_PREFIX + cond.code
+                if key not in self.branch_flag_boxes:
+                    box = WrapCheck(_("{level} condition: {text}").format(level=level, text=cond.text))
+                    box.setChecked(bool(br.flags.get(key)))
+                    self.branch_flag_boxes[key] = box
+        counted = set(br.flags.get(DISCIPLINE_COUNTED_BEFORE) or [])
+        for d in self.leader_discipline:
+            box = WrapCheck(_("The violation behind the {form} of {date} was already counted in an earlier "
+                              "year's rating").format(form=d.form, date=format_date(d.date)) + f" ({d.name})")
+            box.setProperty("event_id", d.event_id)
+            box.setChecked(d.event_id in counted)
+            self.branch_flag_boxes[f"disc:{d.event_id}"] = box
+        for box in self.branch_flag_boxes.values():
+            box.setEnabled(not closed)
+            self.branch_conditions_layout.addWidget(box)
+        if self.leader_discipline:
+            self.branch_facts.setText(_("Members of the branch's leadership disciplined in the year: {items}.").format(
+                items="; ".join(d.text() for d in self.leader_discipline)))
+            self.branch_facts.setStyleSheet("color:#a15c00")
+        else:
+            self.branch_facts.setText(_("No member of the branch's leadership (by their Party post) was disciplined "
+                                        "in the year."))
+            self.branch_facts.setStyleSheet("")
+        self.branch_conditions.setVisible(bool(self.branch_flag_boxes) or bool(self.leader_discipline))
+
+    def _branch_flags(self) -> dict:
+        from services.review.engine import DISCIPLINE_COUNTED_BEFORE
+
+        flags: dict = {}
+        counted = []
+        for key, box in self.branch_flag_boxes.items():
+            if key.startswith("disc:"):
+                if box.isChecked():
+                    counted.append(box.property("event_id"))
+            elif box.isChecked():
+                flags[key] = True
+        if counted:
+            flags[DISCIPLINE_COUNTED_BEFORE] = counted
+        return flags
 
     def _update_branch_total(self) -> None:
         crit = self.criteria.criteria()
@@ -396,6 +461,7 @@ class ReviewPage(Page):
             year=self.year_value, criteria=self.criteria.criteria(),
             proposed_level=self.branch_proposed.currentData() or "", decided_level=self.branch_decided.currentData() or "",
             **{key: edit.toPlainText() for key, edit in self.narrative.items()},
+            flags=self._branch_flags(), decision_ref=self.branch_decision_ref.text(),
         )
 
     def save_branch(self) -> bool:
