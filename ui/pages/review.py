@@ -80,6 +80,15 @@ class ReviewPage(Page):
         self.quota = QtWidgets.QLabel()
         self.quota.setObjectName("quota")
         self.quota.setWordWrap(True)
+        # How the quota's base is read (a setting; the regulation's words by default) and the rules the
+        # program applies without having confirmed their text: shown here, never printed.
+        self.quota_reading = QtWidgets.QComboBox()
+        self.quota_reading.setToolTip(_("How the quota's base is counted (setting review.quota_reading)."))
+        self.quota_reading.activated.connect(self._change_quota_reading)
+        self.btn_doubts = QtWidgets.QPushButton()
+        self.btn_doubts.setFlat(True)
+        self.btn_doubts.setStyleSheet("color:#a15c00; text-decoration: underline; text-align: left")
+        self.btn_doubts.clicked.connect(self.show_doubts)
         self.closed_label = QtWidgets.QLabel()
         self.btn_date = QtWidgets.QPushButton(_("Review date…"))
         self.btn_date.clicked.connect(self.change_review_date)
@@ -109,6 +118,8 @@ class ReviewPage(Page):
         top.addWidget(self.btn_reopen)
         status = QtWidgets.QHBoxLayout()
         status.addWidget(self.quota, 1)
+        status.addWidget(self.quota_reading)
+        status.addWidget(self.btn_doubts)
         status.addWidget(self.closed_label)
 
         self.tabs = QtWidgets.QTabWidget()
@@ -303,18 +314,67 @@ class ReviewPage(Page):
         if review is None:
             return
         reg = review.regulation
-        q = reg.quota
-        counts = review.counts()
-        base = sum(counts.get(c, 0) for c in q.base_levels)
+        qb = review.quota_base
+        q = qb.quota
         text = _("{level}: {current} rated, at most {max} allowed ({share} of {base} rated {base_levels}, rounded down).").format(
-            level=reg.level_name(q.level), current=review.quota_current, max=review.quota_max,
-            share=format_pct(q.share * 100, 0), base=base, base_levels=", ".join(q.base_levels))
+            level=reg.level_name(q.level), current=qb.current, max=qb.maximum,
+            share=format_pct(q.share * 100, 0), base=qb.base, base_levels=" + ".join(q.base_levels))
+        text += " " + _("Base of the quota: {reading}.").format(reading=qb.reading_label)
+        if not qb.is_text_reading:
+            text += " " + _("(a reading other than the regulation's wording)")
+        self.quota_reading.blockSignals(True)
+        self.quota_reading.clear()
+        for r in reg.quota.readings:
+            label = _("As the regulation says") if r.code == "text" else r.label
+            self.quota_reading.addItem(label, r.code)
+            self.quota_reading.setItemData(self.quota_reading.count() - 1, r.note or r.label,
+                                           Qt.ItemDataRole.ToolTipRole)
+        self.quota_reading.setCurrentIndex(max(0, self.quota_reading.findData(q.reading)))
+        self.quota_reading.setVisible(len(reg.quota.readings) > 1)
+        self.quota_reading.setEnabled(not review.closed)
+        self.quota_reading.blockSignals(False)
+        doubts = reg.doubts()
+        self.btn_doubts.setText(_("{n} rules not confirmed against the original text…").format(n=len(doubts)))
+        self.btn_doubts.setVisible(bool(doubts))
         if review.quota_current > review.quota_max:
             text += " " + _("Over the quota: the branch may propose it, the committee will apply the quota.")
             self.quota.setStyleSheet("color:#a15c00; font-weight:bold")
         else:
             self.quota.setStyleSheet("")
         self.quota.setText(text)
+
+    def _change_quota_reading(self, _index: int) -> None:
+        from services import settings
+        from services.review.settings import QUOTA_READING
+
+        code = self.quota_reading.currentData()
+        try:
+            with self.ctx.db.begin() as session:
+                settings.put(session, QUOTA_READING.key, code)
+        except (ValidationError, UserError) as exc:
+            inform(self, _("Year-end review"), str(exc), error=True)
+            return
+        self.ctx.notify_changed("review")
+        if not self.isVisible():
+            self.refresh()
+
+    def doubts_text(self) -> str:
+        """The year's rules applied with a default because their text is not confirmed (shown, never printed)."""
+        if self.review is None:
+            return ""
+        reg = self.review.regulation
+        marks = {"P": _("partly confirmed"), "U": _("not confirmed")}
+        lines = [f"• {d.text} — {marks[d.confidence]}" + (f" ({d.cite})" if d.cite else "") for d in reg.doubts()]
+        return _("The program applies these rules of {regulation} with the default stated, because their text "
+                 "could not be read in full. The superior committee may give other values (a rule file of its own). "
+                 "They are never printed on a paper.").format(regulation=reg.short_name) + "\n\n" + "\n".join(lines)
+
+    def show_doubts(self) -> None:
+        box = QtWidgets.QMessageBox(self)
+        box.setWindowTitle(_("Rules not confirmed"))
+        box.setIcon(QtWidgets.QMessageBox.Icon.Information)
+        box.setText(self.doubts_text())
+        box.exec()
 
     def selected_id(self) -> int | None:
         index = self.table.currentIndex()
