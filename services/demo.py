@@ -109,6 +109,14 @@ def populate_register(session: Session, rng: random.Random, year: int, today: dt
     sick = next(m for m in members[12:] if m.gender == "Nam" and m is not mat)
     sick.events.append(MemberEvent(kind=EventKind.SICK_LEAVE, date=dt.date(year, 3, 1), end_date=dt.date(year, 7, 15),
                                    reason="Điều trị bệnh dài ngày"))
+    # What the secretary states on each card (the demo's own facts, not a guess from the position): the
+    # leadership posts, who works in the political system (the retired member does not), Party posts.
+    leaders = {"Trưởng phòng", "Phó Trưởng phòng", "Phó Chánh Văn phòng"}
+    for i, m in enumerate(members):
+        m.in_political_system = m is not exempt
+        m.holds_leadership_post = i < 2 or m.position in leaders
+    members[0].party_post, members[1].party_post = "Bí thư chi bộ", "Phó Bí thư chi bộ"
+    members[2].party_post = "Chi ủy viên"
     for m in members:
         m.events = [e for e in m.events if e.date <= today]
         if not any(e.kind == EventKind.ADMITTED for e in m.events):

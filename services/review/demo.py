@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from models import EventKind, Member, MemberEvent
 
-from .engine import CONDITION_PREFIX, framework_of, level_conditions
+from .engine import CONDITION_PREFIX, framework_of, level_conditions, quarterly_applies, quarters_due
 from .rules import Regulation, regulation_for
 from .service import (
     BranchReview,
@@ -92,9 +92,14 @@ def populate_review(session: Session, rng: random.Random, year: int, today: dt.d
             level = min(level, r.proposal.limit.level, key=reg.rank)
             total = {"KHTNV": 58.0, "HTNV": 72.0}.get(level, total)
         flags = confirmed(reg, level, framework_of(reg, r.facts))
+        quarters = {}
+        if reg.quarterly is not None and r.facts is not None and quarterly_applies(reg, r.facts):
+            # Leaders assessed each quarter (QĐ 366; KL 198): the quarters ended by the review date.
+            quarters = {q: level if q != 2 or level == "KHTNV" else "HTTNV" for q in quarters_due(r.facts)}
         data = ReviewInput(proposed_level=level, self_level=level if level != "HTXSNV" else "HTXSNV",
                            flags=flags if not hits else {}, votes_for=voters, votes_against=0, voters=voters,
-                           comment="", decided_level=level, decision_ref=f"Thông báo số {140 + year % 100}-TB/ĐU")
+                           comment="", decided_level=level, decision_ref=f"Thông báo số {140 + year % 100}-TB/ĐU",
+                           quarters=quarters)
         if reg.scoring is not None:
             data.criteria = _points(rng, total)
         if hits:

@@ -15,7 +15,15 @@ from ..models.review import ID_ROLE, CriteriaModel, ReviewTableModel, TallyModel
 from ..qt import Qt, QtGui, QtWidgets
 from ..widgets import ask, inform, shortcut
 from .base import Page, page_heading
-from .review_sheet import LevelChart, ReviewSheet, WrapCheck, fill_levels, level_combo, set_level
+from .review_sheet import (
+    LevelChart,
+    ReviewSheet,
+    WrapCheck,
+    condition_labels,
+    fill_levels,
+    level_combo,
+    set_level,
+)
 
 NARRATIVE = [
     ("strengths", N_("Strengths and results")),
@@ -84,11 +92,15 @@ class ReviewPage(Page):
         # program applies without having confirmed their text: shown here, never printed.
         self.quota_reading = QtWidgets.QComboBox()
         self.quota_reading.setToolTip(_("How the quota's base is counted (setting review.quota_reading)."))
+        self.quota_reading.setSizeAdjustPolicy(
+            QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.quota_reading.setMinimumContentsLength(22)
         self.quota_reading.activated.connect(self._change_quota_reading)
-        self.btn_doubts = QtWidgets.QPushButton()
-        self.btn_doubts.setFlat(True)
-        self.btn_doubts.setStyleSheet("color:#a15c00; text-decoration: underline; text-align: left")
-        self.btn_doubts.clicked.connect(self.show_doubts)
+        self.btn_doubts = QtWidgets.QLabel()
+        self.btn_doubts.setWordWrap(True)
+        self.btn_doubts.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse
+                                                | Qt.TextInteractionFlag.LinksAccessibleByKeyboard)
+        self.btn_doubts.linkActivated.connect(lambda _link: self.show_doubts())
         self.closed_label = QtWidgets.QLabel()
         self.btn_date = QtWidgets.QPushButton(_("Review date…"))
         self.btn_date.clicked.connect(self.change_review_date)
@@ -118,9 +130,12 @@ class ReviewPage(Page):
         top.addWidget(self.btn_reopen)
         status = QtWidgets.QHBoxLayout()
         status.addWidget(self.quota, 1)
-        status.addWidget(self.quota_reading)
-        status.addWidget(self.btn_doubts)
         status.addWidget(self.closed_label)
+        rules_row = QtWidgets.QHBoxLayout()
+        self.quota_reading_label = QtWidgets.QLabel(_("Base of the quota:"))
+        rules_row.addWidget(self.quota_reading_label)
+        rules_row.addWidget(self.quota_reading)
+        rules_row.addWidget(self.btn_doubts, 1)
 
         self.tabs = QtWidgets.QTabWidget()
         self.tabs.addTab(self._members_tab(), _("Members"))
@@ -130,6 +145,7 @@ class ReviewPage(Page):
         lay = QtWidgets.QVBoxLayout(self)
         lay.addLayout(top)
         lay.addLayout(status)
+        lay.addLayout(rules_row)
         lay.addWidget(self.tabs, 1)
         shortcut(self, "Ctrl+S", self.save_current)
 
@@ -331,10 +347,12 @@ class ReviewPage(Page):
                                            Qt.ItemDataRole.ToolTipRole)
         self.quota_reading.setCurrentIndex(max(0, self.quota_reading.findData(q.reading)))
         self.quota_reading.setVisible(len(reg.quota.readings) > 1)
+        self.quota_reading_label.setVisible(len(reg.quota.readings) > 1)
         self.quota_reading.setEnabled(not review.closed)
         self.quota_reading.blockSignals(False)
         doubts = reg.doubts()
-        self.btn_doubts.setText(_("{n} rules not confirmed against the original text…").format(n=len(doubts)))
+        self.btn_doubts.setText('<a href="doubts" style="color:#a15c00">{}</a>'.format(html.escape(
+            _("{n} rules not confirmed against the original text…").format(n=len(doubts)))))
         self.btn_doubts.setVisible(bool(doubts))
         if review.quota_current > review.quota_max:
             text += " " + _("Over the quota: the branch may propose it, the committee will apply the quota.")
@@ -452,19 +470,16 @@ class ReviewPage(Page):
 
     def _branch_condition_boxes(self, reg, br: svc.BranchReview, closed: bool) -> None:
         """One box per condition of the branch's levels, and per leadership discipline already counted."""
-        from services.review.engine import CONDITION_PREFIX, DISCIPLINE_COUNTED_BEFORE
+        from services.review.engine import DISCIPLINE_COUNTED_BEFORE
 
         for box in self.branch_flag_boxes.values():
             self.branch_conditions_layout.removeWidget(box)
             box.deleteLater()
         self.branch_flag_boxes = {}
-        for level in reg.level_codes:
-            for cond in svc.branch_level_conditions(reg, level):
-                key = CONDITION_PREFIX + cond.code
-                if key not in self.branch_flag_boxes:
-                    box = WrapCheck(_("{level} condition: {text}").format(level=level, text=cond.text))
-                    box.setChecked(bool(br.flags.get(key)))
-                    self.branch_flag_boxes[key] = box
+        for key, label in condition_labels(reg, lambda level: svc.branch_level_conditions(reg, level)).items():
+            box = WrapCheck(label)
+            box.setChecked(bool(br.flags.get(key)))
+            self.branch_flag_boxes[key] = box
         counted = set(br.flags.get(DISCIPLINE_COUNTED_BEFORE) or [])
         for d in self.leader_discipline:
             box = WrapCheck(_("The violation behind the {form} of {date} was already counted in an earlier "

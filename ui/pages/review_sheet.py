@@ -76,6 +76,20 @@ def fill_levels(combo: QtWidgets.QComboBox, reg: Regulation | None, empty: str =
     combo.blockSignals(False)
 
 
+def condition_labels(reg: Regulation, conditions_of) -> dict[str, str]:
+    """flag key -> "HTXSNV, HTTNV condition: text" for every condition of the levels, a condition shared by
+    several levels (the same code) shown once with all of them."""
+    levels: dict[str, list[str]] = {}
+    texts: dict[str, str] = {}
+    for level in reg.level_codes:
+        for cond in conditions_of(level):
+            key = CONDITION_PREFIX + cond.code
+            levels.setdefault(key, []).append(level)
+            texts.setdefault(key, cond.text)
+    return {key: _("{level} condition: {text}").format(level=", ".join(lv), text=texts[key])
+            for key, lv in levels.items()}
+
+
 def set_level(combo: QtWidgets.QComboBox, code: str) -> None:
     combo.setCurrentIndex(max(0, combo.findData(code or "")))
 
@@ -273,11 +287,9 @@ class ReviewSheet(QtWidgets.QWidget):
                 box = WrapCheck(cap.label)
                 box.setToolTip(cap.ref.cite())
                 self.flag_boxes[cap.code] = box
-        for level in reg.level_codes:
-            for cond in level_conditions(reg, level):
-                key = CONDITION_PREFIX + cond.code
-                if key not in self.flag_boxes:
-                    self.flag_boxes[key] = WrapCheck(_("{level} condition: {text}").format(level=level, text=cond.text))
+        for key, label in condition_labels(reg, lambda level: level_conditions(reg, level)).items():
+            if key not in self.flag_boxes:
+                self.flag_boxes[key] = WrapCheck(label)
         for box in self.flag_boxes.values():
             box.toggled.connect(self._update_limit)
             self.flags_layout.addWidget(box)
@@ -298,12 +310,10 @@ class ReviewSheet(QtWidgets.QWidget):
             return
         framework = framework_of(self.reg, row.facts)
         if framework is not None:
-            for level in self.reg.level_codes:
-                for cond in level_conditions(self.reg, level, framework):
-                    key = CONDITION_PREFIX + cond.code
-                    if key not in self.flag_boxes:
-                        self._add_row_box(key, WrapCheck(_("{level} condition: {text}").format(level=level,
-                                                                                              text=cond.text)))
+            reg = self.reg
+            for key, label in condition_labels(reg, lambda level: level_conditions(reg, level, framework)).items():
+                if key not in self.flag_boxes:
+                    self._add_row_box(key, WrapCheck(label))
         for e in row.facts.discipline:
             box = WrapCheck(_("The violation behind the {form} of {date} was already counted in an earlier "
                                         "year's rating").format(form=e.form or _("discipline"), date=format_date(e.date)))
