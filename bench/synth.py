@@ -220,6 +220,7 @@ def populate_review(session, rng: random.Random, year: int) -> Counter:
     from services.review.engine import CONDITION_PREFIX, level_conditions, level_problems, limit
     from services.review.service import (
         BranchReview,
+        branch_level_conditions,
         branch_review,
         member_facts_with,
         save_branch_review,
@@ -267,6 +268,7 @@ def populate_review(session, rng: random.Random, year: int) -> Counter:
     for c in br.criteria:
         c.points = round(c.max_points * 0.9)
     br.proposed_level = "HTTNV"
+    br.flags = {CONDITION_PREFIX + c.code: True for c in branch_level_conditions(reg, "HTTNV")}
     br.strengths = ("Chi bộ lãnh đạo cơ quan hoàn thành tốt nhiệm vụ chính trị được giao; duy trì nền nếp sinh "
                     "hoạt chi bộ thường kỳ hằng tháng.")
     br.weaknesses = "Chất lượng sinh hoạt chuyên đề chưa đồng đều."

@@ -27,6 +27,10 @@ class ReviewYear(Base):
     criteria: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
     proposed_level: Mapped[str] = mapped_column(String(10), default="")   # chi bộ tự nhận
     decided_level: Mapped[str] = mapped_column(String(10), default="")    # cấp trên quyết định
+    decision_ref: Mapped[str] = mapped_column(String(120), default="")   # số quyết định / thông báo của cấp trên
+    # Facts only the branch knows: the conditions of a level confirmed ("cond:…"), discipline of a
+    # leadership member already counted in an earlier year ("discipline_counted_before").
+    flags: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # Narrative parts of the collective report (Mẫu 01).
     strengths: Mapped[str] = mapped_column(Text, default="")     # ưu điểm, kết quả đạt được
     weaknesses: Mapped[str] = mapped_column(Text, default="")    # hạn chế, khuyết điểm
@@ -81,6 +85,8 @@ class MemberReview(Base):
     comment: Mapped[str] = mapped_column(Text, default="")               # nhận xét của chi bộ
     decided_level: Mapped[str] = mapped_column(String(10), default="")   # cấp có thẩm quyền quyết định
     decision_ref: Mapped[str] = mapped_column(String(120), default="")   # số quyết định / thông báo
+    # Quarterly assessments (đánh giá hằng quý) of members holding a leadership post: {"1": "HTTNV", …}.
+    quarters: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now(), onupdate=func.now())
 
     member: Mapped[Member] = relationship()

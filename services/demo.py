@@ -112,12 +112,14 @@ def populate_register(session: Session, rng: random.Random, year: int, today: dt
     # A retired member who still attends at the branch: not working in the political system (Mẫu 2C).
     retired = members[4]
     retired.position = "Nguyên Chuyên viên (đã nghỉ hưu)"
-    # What the secretary states on each member's card: Party post, leadership post, political system.
+    # What the secretary states on each card (the demo's own facts, not a guess from the position): the
+    # leadership posts, who works in the political system (the retired member does not), Party posts.
+    leaders = {"Trưởng phòng", "Phó Trưởng phòng", "Phó Chánh Văn phòng"}
     for i, m in enumerate(members):
-        m.party_post = ["Bí thư chi bộ", "Phó Bí thư chi bộ", "Chi ủy viên"][i] if i < 3 else ""
         m.in_political_system = m is not exempt and m is not retired
-        m.holds_leadership_post = any(w in m.position for w in ("Trưởng", "Chánh", "Bí thư")) \
-            if m.in_political_system else False
+        m.holds_leadership_post = m.in_political_system and (i < 2 or m.position in leaders)
+    members[0].party_post, members[1].party_post = "Bí thư chi bộ", "Phó Bí thư chi bộ"
+    members[2].party_post = "Chi ủy viên"
     for m in members:
         m.events = [e for e in m.events if e.date <= today]
         if not any(e.kind == EventKind.ADMITTED for e in m.events):

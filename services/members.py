@@ -14,7 +14,17 @@ from models.member import DisciplineForm
 
 from .errors import ValidationError
 from .i18n import N_, _, format_date
-from .membership import PERIOD_KINDS, PROBATION_MONTHS, Gone, MemberState, Status, add_months, state_on
+from .membership import (
+    PERIOD_KINDS,
+    PROBATION_MONTHS,
+    Gone,
+    MemberState,
+    Status,
+    add_months,
+    admission_date,
+    full_date,
+    state_on,
+)
 from .vntext import clean_name, fold, name_key, nfc
 
 GENDERS = ("Nam", "Nữ")
@@ -248,6 +258,11 @@ def _set_single_event(member: Member, kind: EventKind, when: dt.date | None) -> 
         member.events.append(MemberEvent(kind=kind, date=when))
 
 
+# Events that may be recorded as having happened at the member's previous Party organisation (before
+# the member joined this branch): they are history, and count like the others (the caps of the review).
+ELSEWHERE_KINDS = (EventKind.DISCIPLINE, EventKind.MADE_FULL, EventKind.ADMITTED)
+
+
 @dataclass
 class EventInput:
     kind: EventKind
@@ -258,11 +273,55 @@ class EventInput:
     reason: str = ""
 
 
+def elsewhere(ev: EventInput | MemberEvent) -> bool:
+    """Whether the event happened at the member's previous organisation (its name is given)."""
+    return ev.kind in ELSEWHERE_KINDS and bool(nfc(ev.other_org or ""))
+
+
+def _check_elsewhere(member: Member, ev: EventInput, today: dt.date) -> list[str]:
+    """An admission, made-full or discipline at the member's previous organisation, recorded as history."""
+    assert ev.date is not None
+    problems: list[str] = []
+    if ev.date > today:
+        problems.append(_("The date of the event cannot be in the future."))
+    if ev.end_date is not None:
+        problems.append(_("This kind of event has no end date."))
+    admitted = admission_date(member.events)
+    made_full = full_date(member.events)
+    # The admission (always recorded) and a made-full date already recorded: only where they took place.
+    if ev.kind == EventKind.ADMITTED or (ev.kind == EventKind.MADE_FULL and made_full is not None):
+        recorded = admitted if ev.kind == EventKind.ADMITTED else made_full
+        if recorded is not None and ev.date != recorded:
+            problems.append(_("The date recorded is {date}; it is edited in the member's details.").format(
+                date=format_date(recorded)))
+        return problems
+    state = state_on(member.events, ev.date)
+    if state.in_branch:
+        problems.append(_("On {date} {name} was a member of this branch: record the event without the other "
+                          "organisation.").format(date=format_date(ev.date), name=member.full_name))
+    if admitted is not None and ev.date < admitted:
+        problems.append(_("On {date} {name} was not yet a Party member (admitted on {admitted}).").format(
+            date=format_date(ev.date), name=member.full_name, admitted=format_date(admitted)))
+    if ev.kind == EventKind.DISCIPLINE and nfc(ev.form) not in {f.value for f in DisciplineForm}:
+        problems.append(_("Choose the form of discipline."))
+    if ev.kind == EventKind.MADE_FULL:
+        if admitted and ev.date < add_months(admitted, PROBATION_MONTHS):
+            problems.append(_(
+                "The date made full member must be at least 12 months after admission (from {date})."
+            ).format(date=format_date(add_months(admitted, PROBATION_MONTHS))))
+    return problems
+
+
 def check_event(member: Member, ev: EventInput, today: dt.date) -> list[str]:
-    """Problems with adding this event to the member's history (empty when it is fine)."""
+    """Problems with adding this event to the member's history (empty when it is fine).
+
+    An admission, made-full or discipline with the name of another organisation is the member's history
+    before joining this branch (e.g. disciplined in the year before transferring in): recorded as such."""
     problems: list[str] = []
     if ev.date is None:
         return [_("Enter the date of the event.")]
+    if elsewhere(ev):
+        return _check_elsewhere(member, ev, today)
     if ev.date > today:
         problems.append(_("The date of the event cannot be in the future."))
     if ev.end_date is not None:
@@ -276,6 +335,9 @@ def check_event(member: Member, ev: EventInput, today: dt.date) -> list[str]:
     if ev.kind in needs_member and not state.in_branch:
         problems.append(_("On {date} {name} was not a member of the branch.").format(
             date=format_date(ev.date), name=member.full_name))
+        if ev.kind in ELSEWHERE_KINDS and state.gone == Gone.NOT_YET:
+            problems.append(_("If it happened at the member's previous Party organisation, enter that "
+                              "organisation's name: it is recorded as history and counts in the review."))
     if ev.kind == EventKind.TRANSFER_IN and state.in_branch:
         problems.append(_("On {date} {name} was already a member of the branch.").format(
             date=format_date(ev.date), name=member.full_name))
@@ -304,6 +366,13 @@ def add_event(session: Session, member_id: int, ev: EventInput, today: dt.date |
     if problems:
         raise ValidationError(problems)
     assert ev.date is not None
+    recorded = next((e for e in member.events if e.kind == ev.kind and e.date == ev.date), None)
+    if elsewhere(ev) and ev.kind in (EventKind.ADMITTED, EventKind.MADE_FULL) and recorded is not None:
+        recorded.other_org = nfc(ev.other_org)  # where the admission / made-full already recorded took place
+        if ev.reason:
+            recorded.reason = nfc(ev.reason)
+        session.flush()
+        return recorded
     event = MemberEvent(kind=ev.kind, date=ev.date, end_date=ev.end_date, other_org=nfc(ev.other_org),
                         form=nfc(ev.form), reason=nfc(ev.reason))
     member.events.append(event)
@@ -414,7 +483,11 @@ def describe_event(e: MemberEvent) -> str:
     if e.form:
         text += f": {e.form}"
     if e.other_org:
-        text += " — " + (_("from {org}") if e.kind == EventKind.TRANSFER_IN else _("to {org}")).format(org=e.other_org)
+        if e.kind in ELSEWHERE_KINDS:
+            where = _("at {org} (before joining this branch)")
+        else:
+            where = _("from {org}") if e.kind == EventKind.TRANSFER_IN else _("to {org}")
+        text += " — " + where.format(org=e.other_org)
     if e.kind in PERIOD_KINDS:
         text += " — " + (_("until {date}").format(date=format_date(e.end_date)) if e.end_date else _("still in effect"))
     if e.reason:

@@ -31,7 +31,8 @@ def make_branch(path: Path, name: str, levels: dict[str, int], new_members: int,
     members decided at the given levels, newly admitted members (within 6 months of the review) whom
     the review does not rate, and the branch's proposed collective level. Returns no provider: the
     export reads the real review."""
-    from services.review.service import branch_review, save_branch_review, set_level
+    from services.review.service import ReviewInput, branch_review, save_branch_review, save_review
+    from tests.review_helpers import branch_confirmed, confirmed
 
     db = open_database(path, create=True)
     today = dt.date(year + 1, 1, 5)
@@ -50,9 +51,10 @@ def make_branch(path: Path, name: str, levels: dict[str, int], new_members: int,
                 else:
                     m = msvc.add_member(s, msvc.MemberInput(full, dt.date(2005, 3, 1), dt.date(2006, 3, 2), birth),
                                         today)
-                    set_level(s, year, m.id, level, stage="decision")
+                    save_review(s, year, m.id, ReviewInput(decided_level=level, flags=confirmed(year, level)))
             br = branch_review(s, year)
             br.proposed_level = proposed or ""
+            br.flags = branch_confirmed(year, proposed) if proposed else {}
             save_branch_review(s, br)
     finally:
         db.close()

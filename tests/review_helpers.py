@@ -60,3 +60,29 @@ def seed_2020_register(session) -> dict[str, list[Member]]:
                                                                   other_org="Đảng bộ huyện")]))
     groups["left"].append(add_member(session, events=[MemberEvent(kind=EventKind.DIED, date=dt.date(2020, 9, 9))]))
     return groups
+
+
+def confirmed(year: int, level: str) -> dict[str, bool]:
+    """Flags confirming every condition of ``level`` in the year's regulation (QĐ 366 Điều 11, QĐ 124,
+    HD 21 2.3.a), as the branch ticks them on the review sheet."""
+    from services.review.engine import CONDITION_PREFIX, level_conditions
+    from services.review.rules import regulation_for
+
+    return {CONDITION_PREFIX + c.code: True for c in level_conditions(regulation_for(year), level)}
+
+
+def branch_confirmed(year: int, level: str) -> dict[str, bool]:
+    """Flags confirming every condition of the branch's own ``level``."""
+    from services.review.engine import CONDITION_PREFIX
+    from services.review.rules import regulation_for
+    from services.review.service import branch_level_conditions
+
+    return {CONDITION_PREFIX + c.code: True for c in branch_level_conditions(regulation_for(year), level)}
+
+
+def rated(year: int, level: str, **kw):
+    """A ReviewInput proposing ``level`` with its conditions confirmed (other fields as given)."""
+    from services.review.service import ReviewInput
+
+    flags = {**confirmed(year, level), **kw.pop("flags", {})}
+    return ReviewInput(proposed_level=level, flags=flags, **kw)

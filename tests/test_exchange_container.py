@@ -231,7 +231,8 @@ def test_a_branch_exports_its_year_with_the_installation_key(db, tmp_path):
     """Through the real review: an unfinished review is refused; a finished one is sent and signed."""
     import main
     from services import members as msvc
-    from services.review.service import set_level
+    from services.review.service import ReviewInput, save_review
+    from tests.review_helpers import confirmed
 
     with db.begin() as s:
         member_id = msvc.add_member(s, msvc.MemberInput("Nguyễn Văn An", dt.date(2010, 1, 1), dt.date(2011, 1, 5),
@@ -240,7 +241,7 @@ def test_a_branch_exports_its_year_with_the_installation_key(db, tmp_path):
     assert main.main(["export", "--db", str(db.path), "--year", "2025", "--out", str(out)]) == 1
     assert not out.exists()
     with db.begin() as s:
-        set_level(s, 2025, member_id, "HTTNV")
+        save_review(s, 2025, member_id, ReviewInput(proposed_level="HTTNV", flags=confirmed(2025, "HTTNV")))
     assert main.main(["export", "--db", str(db.path), "--year", "2025", "--out", str(out)]) == 0
     c = read_container(out.read_bytes(), out.name)
     assert c.branch_name == "Chi bộ Văn phòng Sở" and c.period == Period.of_year(2025)

@@ -48,12 +48,13 @@ def dialogs(monkeypatch):
 
 
 def test_branch_page_shows_what_will_be_sent_and_makes_the_file(qtbot, db, tmp_path, monkeypatch, dialogs):
-    from services.review.service import set_level
+    from services.review.service import ReviewInput, save_review
+    from tests.review_helpers import confirmed
 
     with db.begin() as s:
         an = msvc.add_member(s, msvc.MemberInput("Nguyễn Văn An", dt.date(2010, 1, 1), dt.date(2011, 1, 5),
                                                  dt.date(1980, 1, 1)), dt.date(2025, 12, 15))
-        set_level(s, 2025, an.id, "HTTNV")
+        save_review(s, 2025, an.id, ReviewInput(proposed_level="HTTNV", flags=confirmed(2025, "HTTNV")))
         msvc.add_member(s, msvc.MemberInput("Lê Thị Đào", dt.date(2025, 9, 1), None, dt.date(1999, 1, 1)),
                         dt.date(2025, 12, 15))
     win = _window(qtbot, db)

@@ -66,12 +66,12 @@ def test_ratings_import_lists_every_bad_row_and_writes_nothing(branch_db, tmp_pa
 
 def test_ratings_import_of_good_rows_with_namesakes_card_numbers_and_quota_warning(branch_db, tmp_path, capsys):
     path = _csv(tmp_path, [
-        ["DANH SÁCH XẾP LOẠI ĐẢNG VIÊN NĂM 2024", "", "", ""],
-        ["Họ và tên", "Ngày sinh", "Số thẻ đảng viên", "Xếp loại"],
-        ["nguyễn văn an", "1/1/1980", "", "Hoàn thành xuất sắc nhiệm vụ"],
-        ["Nguyễn Văn An", "02/02/1990", "", "httnv"],
-        ["Võ Văn Em", "", "79123456", "HTXSNV"],
-        ["Trần Văn Cường", "04/04/1975", "", "KHTNV"],
+        ["DANH SÁCH XẾP LOẠI ĐẢNG VIÊN NĂM 2024", "", "", "", ""],
+        ["Họ và tên", "Ngày sinh", "Số thẻ đảng viên", "Xếp loại", "Đủ điều kiện"],
+        ["nguyễn văn an", "1/1/1980", "", "Hoàn thành xuất sắc nhiệm vụ", "x"],
+        ["Nguyễn Văn An", "02/02/1990", "", "httnv", ""],
+        ["Võ Văn Em", "", "79123456", "HTXSNV", "Có"],
+        ["Trần Văn Cường", "04/04/1975", "", "KHTNV", ""],
     ], delimiter=";")
     assert main.main(["ratings", "import", "--db", str(branch_db), "--year", "2024", str(path)]) == 0
     out = capsys.readouterr().out
@@ -88,8 +88,9 @@ def test_ratings_import_from_xlsx_with_scores_and_decisions(branch_db, tmp_path,
 
     wb = Workbook()
     ws = wb.active
-    ws.append(["STT", "Họ và tên", "Ngày sinh", "Điểm", "Xếp loại", "Ghi chú"])
-    ws.append([1, "Lê Thị Bình", dt.datetime(1985, 3, 3), 82.5, "Hoàn thành tốt nhiệm vụ", "Đảng ủy quyết định"])
+    ws.append(["STT", "Họ và tên", "Ngày sinh", "Điểm", "Xếp loại", "Ghi chú", "Số quyết định"])
+    ws.append([1, "Lê Thị Bình", dt.datetime(1985, 3, 3), 82.5, "Hoàn thành tốt nhiệm vụ", "Đảng ủy quyết định",
+               "Thông báo số 125-TB/ĐU"])
     path = tmp_path / "xl.xlsx"
     wb.save(path)
     assert main.main(["ratings", "import", "--db", str(branch_db), "--year", "2025", "--decision", str(path)]) == 0
@@ -99,10 +100,10 @@ def test_ratings_import_from_xlsx_with_scores_and_decisions(branch_db, tmp_path,
         assert (row.decided_level, row.proposed_level, row.score, row.record.comment) == (
             "HTTNV", "", 82.5, "Đảng ủy quyết định")
     database.close()
-    ws.append([2, "Võ Văn Em", dt.datetime(1970, 6, 6), 85, "HTXSNV", ""])  # above the band of 85 points
+    ws.append([2, "Võ Văn Em", dt.datetime(1970, 6, 6), 85, "HTXSNV", "", ""])  # above the band of 85 points
     wb.save(path)
     capsys.readouterr()
-    assert main.main(["ratings", "import", "--db", str(branch_db), "--year", "2025", str(path)]) == 1
+    assert main.main(["ratings", "import", "--db", str(branch_db), "--year", "2025", "--decision", str(path)]) == 1
     assert "Dòng 3:" in capsys.readouterr().err
 
 

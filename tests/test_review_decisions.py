@@ -8,7 +8,7 @@ from services import ratings
 from services.errors import UserError, ValidationError
 from services.review import service as svc
 from services.review.service import ReviewInput, save_review, set_level
-from tests.review_helpers import add_member, discipline, period
+from tests.review_helpers import add_member, branch_confirmed, confirmed, discipline, period, rated
 
 
 def _row(s, year, member_id):
@@ -47,7 +47,7 @@ def test_hd21_II_B_2_discipline_of_another_year_does_not_cap(db):
     with db.begin() as s:
         m = add_member(s, events=[discipline(dt.date(2024, 12, 30)), discipline(dt.date(2026, 1, 5))])
         assert _row(s, 2025, m.id).limit.hits == ()
-        set_level(s, 2025, m.id, "HTTNV")
+        save_review(s, 2025, m.id, rated(2025, "HTTNV"))
 
 
 @pytest.mark.parametrize("year", [2020, 2024, 2025])
@@ -77,9 +77,8 @@ def test_hd21_II_B_2_one_violation_is_counted_only_once(db):
     with db.begin() as s:
         m = add_member(s, events=[discipline(dt.date(2025, 2, 10))])
         event_id = next(e.id for e in m.events if e.kind == EventKind.DISCIPLINE)
-        assert _refusal(s, 2025, m.id, "HTTNV")
-        save_review(s, 2025, m.id, ReviewInput(proposed_level="HTTNV",
-                                              flags={"discipline_counted_before": [event_id]}))
+        assert _refusal(s, 2025, m.id, "HTTNV", flags=confirmed(2025, "HTTNV"))
+        save_review(s, 2025, m.id, rated(2025, "HTTNV", flags={"discipline_counted_before": [event_id]}))
         assert _row(s, 2025, m.id).limit.hits == ()
 
 
@@ -96,19 +95,38 @@ def test_hd21_II_B_2_automatic_khtnv_conditions_ticked_by_the_branch(db, flag, y
 
 
 @pytest.mark.parametrize("year", [2020, 2023, 2025])
-def test_hd21_sick_leave_of_three_months_in_the_year_caps_at_htnv(db, year):
-    """HD 21 [C] (QĐ 124, QĐ 366 [U]): ≥ 03 months of sick leave in the year → not above HTNV (90 days, added up)."""
+def test_hd21_II_6_sick_leave_of_three_calendar_months_caps_at_htnv(db, year):
+    """HD 21 II.6 [C] (QĐ 124, QĐ 366 [U]): sick leave "từ 03 tháng trở lên" in the year → not above HTNV,
+    counted in calendar months (the rule file's "calendar_months"), separate leaves added up."""
     with db.begin() as s:
-        short = add_member(s, events=[period(EventKind.SICK_LEAVE, dt.date(year, 3, 1), dt.date(year, 5, 28))])  # 89 days
-        long = add_member(s, events=[period(EventKind.SICK_LEAVE, dt.date(year, 3, 1), dt.date(year, 4, 14)),
-                                     period(EventKind.SICK_LEAVE, dt.date(year, 9, 1), dt.date(year, 10, 15))])  # 45 + 45
-        open_ = add_member(s, events=[period(EventKind.SICK_LEAVE, dt.date(year, 11, 1))])  # still on leave: 61 days
-        assert _row(s, year, short.id).limit.hits == ()
-        assert _row(s, year, open_.id).limit.hits == ()
-        row = _row(s, year, long.id)
+        three = add_member(s, events=[period(EventKind.SICK_LEAVE, dt.date(year, 2, 1), dt.date(year, 4, 30))])
+        almost = add_member(s, events=[period(EventKind.SICK_LEAVE, dt.date(year, 7, 1), dt.date(year, 9, 29))])
+        added = add_member(s, events=[period(EventKind.SICK_LEAVE, dt.date(year, 3, 1), dt.date(year, 4, 14)),
+                                      period(EventKind.SICK_LEAVE, dt.date(year, 9, 1), dt.date(year, 10, 16))])
+        open_ = add_member(s, events=[period(EventKind.SICK_LEAVE, dt.date(year, 11, 1))])  # still on leave: 2 months
+        # 01/02–30/04 is exactly 3 months although only 89 days: capped.
+        row = _row(s, year, three.id)
         assert row.limit.level == "HTNV"
-        assert "Nghỉ ốm từ 03 tháng trở lên" in _refusal(s, year, long.id, "HTTNV", score=80 if year >= 2025 else None)
-        set_level(s, year, long.id, "HTNV")
+        assert "3 tháng 0 ngày" in row.limit.hits[0].detail
+        message = _refusal(s, year, three.id, "HTTNV", score=80 if year >= 2025 else None,
+                           flags=confirmed(year, "HTTNV"))
+        assert "Nghỉ ốm từ 03 tháng trở lên" in message
+        # 01/07–29/09 is 2 months 29 days although 91 days: not capped.
+        assert _row(s, year, almost.id).limit.hits == ()
+        save_review(s, year, almost.id, rated(year, "HTTNV", score=80 if year >= 2025 else None))
+        # 1 month 14 days + 1 month 16 days = 2 months 30 days = 3 months: capped.
+        assert _row(s, year, added.id).limit.level == "HTNV"
+        assert _row(s, year, open_.id).limit.hits == ()
+        set_level(s, year, three.id, "HTNV")
+
+
+def test_hd21_II_6_sick_leave_recorded_twice_or_overlapping_is_counted_once(db):
+    with db.begin() as s:
+        m = add_member(s, events=[period(EventKind.SICK_LEAVE, dt.date(2024, 2, 1), dt.date(2024, 3, 31)),
+                                  period(EventKind.SICK_LEAVE, dt.date(2024, 3, 1), dt.date(2024, 4, 29))])
+        assert _row(s, 2024, m.id).limit.hits == ()  # 01/02–29/04: 2 months 29 days
+        across = add_member(s, events=[period(EventKind.SICK_LEAVE, dt.date(2023, 11, 1), dt.date(2024, 1, 31))])
+        assert _row(s, 2024, across.id).limit.hits == ()  # only January falls in 2024
 
 
 def test_hd21_maternity_leave_is_rated_on_the_time_worked_not_capped(db):
@@ -128,7 +146,7 @@ def test_qd366_dieu11_a_level_above_the_score_band_is_refused(db):
         message = _refusal(s, 2025, m.id, "HTXSNV", criteria={"general": 27, "tasks": 62})
         assert "89 điểm" in message and "QĐ 366-QĐ/TW, Điều 11" in message
         assert "Từ 70 đến dưới 90 điểm" in message
-        save_review(s, 2025, m.id, ReviewInput(proposed_level="HTTNV", criteria={"general": 27, "tasks": 62}))
+        save_review(s, 2025, m.id, rated(2025, "HTTNV", criteria={"general": 27, "tasks": 62}))
         row = _row(s, 2025, m.id)
         assert row.score == 89
         assert row.proposal.level == "HTTNV"
@@ -141,7 +159,7 @@ def test_qd366_dieu11_a_level_above_the_score_band_is_refused(db):
 def test_qd366_dieu11_proposal_follows_the_band_of_the_score(db, score, level):
     with db.begin() as s:
         m = add_member(s)
-        save_review(s, 2025, m.id, ReviewInput(score=score))
+        save_review(s, 2025, m.id, ReviewInput(score=score, flags=confirmed(2025, level)))
         assert _row(s, 2025, m.id).proposal.level == level
         higher = {"KHTNV": "HTNV", "HTNV": "HTTNV", "HTTNV": "HTXSNV"}[level]
         assert "Điều 11" in _refusal(s, 2025, m.id, higher, score=score)
@@ -150,9 +168,9 @@ def test_qd366_dieu11_proposal_follows_the_band_of_the_score(db, score, level):
 def test_qd366_dieu11_htxsnv_needs_90_points_and_its_conditions(db):
     with db.begin() as s:
         m = add_member(s)
-        save_review(s, 2025, m.id, ReviewInput(score=90))
+        save_review(s, 2025, m.id, ReviewInput(score=90, flags={"cond:all_tasks_on_time": True}))
         row = _row(s, 2025, m.id)
-        assert row.proposal.level == "HTTNV"  # conditions not confirmed yet
+        assert row.proposal.level == "HTTNV"  # the conditions of HTXSNV are not all confirmed yet
         assert any("Ít nhất 30% chỉ tiêu" in r for r in row.proposal.reasons)
         flags = {"cond:all_tasks_on_time": True, "cond:tasks_exceeded_30": True, "cond:shortcomings_fixed": True}
         save_review(s, 2025, m.id, ReviewInput(score=90, flags=flags))
@@ -204,7 +222,7 @@ def test_quota_overflow_is_a_warning_not_a_block(db):
         for i in ids[:5]:
             set_level(s, 2024, i, "HTTNV")
         for i in ids[5:]:
-            set_level(s, 2024, i, "HTXSNV")  # 2 > floor(20% × 5) = 1, still recorded
+            save_review(s, 2024, i, rated(2024, "HTXSNV"))  # 2 > floor(20% × 5) = 1, still recorded
         review = svc.year_review(s, 2024)
         assert (review.quota_current, review.quota_max) == (2, 1)
 
@@ -311,6 +329,7 @@ def test_qd366_dieu11_branch_level_above_its_score_band_is_refused(db):
         br = svc.branch_review(s, 2025)
         br.criteria[0].points, br.criteria[1].points = 26, 60
         br.proposed_level = "HTXSNV"
+        br.flags = branch_confirmed(2025, "HTXSNV")
         with pytest.raises(ValidationError) as err:
             svc.save_branch_review(s, br)
         assert "86 điểm" in str(err.value) and "Điều 11" in str(err.value)
@@ -342,12 +361,16 @@ def test_hd21_2_3a_htxsnv_requirements_of_a_member():
 
 
 def test_qd366_dieu11_httnv_needs_all_tasks_on_time(db):
-    """QĐ 366 Điều 11: HTTNV is 70 to under 90 points with 100% of tasks done on time, with quality."""
+    """QĐ 366 Điều 11: HTTNV is 70 to under 90 points with 100% of tasks done on time, with quality: a level
+    whose condition is not confirmed is neither proposed nor recorded."""
     with db.begin() as s:
         m = add_member(s)
         save_review(s, 2025, m.id, ReviewInput(score=80))
         row = _row(s, 2025, m.id)
-        assert row.proposal.level == "HTTNV"
-        assert any("Hoàn thành 100% chỉ tiêu" in w for w in row.proposal.warnings)
+        assert row.proposal.level == "HTNV"
+        assert any("Hoàn thành 100% chỉ tiêu" in r and "Điều 11" in r for r in row.proposal.reasons)
+        message = _refusal(s, 2025, m.id, "HTTNV", score=80)
+        assert "chưa được xác nhận" in message and "QĐ 366-QĐ/TW, Điều 11" in message
         save_review(s, 2025, m.id, ReviewInput(score=80, flags={"cond:all_tasks_on_time": True}))
-        assert _row(s, 2025, m.id).proposal.warnings == ()
+        assert _row(s, 2025, m.id).proposal.level == "HTTNV"
+        set_level(s, 2025, m.id, "HTTNV")

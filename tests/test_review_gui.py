@@ -134,6 +134,10 @@ def test_branch_self_assessment_saved_and_shown_in_the_tally(page, qtbot):
     set_level(page.branch_proposed, "HTTNV")
     page.narrative["strengths"].setPlainText("Hoàn thành tốt nhiệm vụ chính trị")
     qtbot.mouseClick(page.btn_save_branch, Qt.MouseButton.LeftButton)
+    # QĐ 366 Điều 11: HTTNV needs all tasks done on time, confirmed by the branch.
+    assert "Hoàn thành 100% chỉ tiêu" in page.branch_problems.text() and "Điều 11" in page.branch_problems.text()
+    page.branch_flag_boxes["cond:all_tasks_on_time"].setChecked(True)
+    qtbot.mouseClick(page.btn_save_branch, Qt.MouseButton.LeftButton)
     assert page.branch_problems.text() == ""
     assert "Chi bộ tự chấm: 92/100 điểm" in page.tally_text.toPlainText()
     model.setData(model.index(0, 1), 40)
@@ -173,3 +177,95 @@ def test_changing_the_review_date(page, monkeypatch):
     monkeypatch.setattr(QtWidgets.QInputDialog, "textValue", lambda self: "20/12/2025")
     page.btn_date.click()
     assert "20/12/2025" in page.regulation.text()
+
+
+# --- round 2: conditions, overrides, quarters, the quota's base, the rules not confirmed ----------
+
+def test_sheet_refuses_an_unconfirmed_level_and_records_the_superiors_decision_with_its_number(page, qtbot):
+    _select(page, "Lê Thị Bình")
+    sheet = page.sheet
+    sheet.criteria_widgets["general"].setValue(28)
+    sheet.criteria_widgets["tasks"].setValue(64)
+    set_level(sheet.proposed, "HTXSNV")
+    assert "Chưa xác nhận điều kiện của mức “Hoàn thành xuất sắc nhiệm vụ”" in sheet.limit_label.text()
+    qtbot.mouseClick(sheet.btn_save, Qt.MouseButton.LeftButton)
+    assert "chưa được xác nhận" in sheet.problems.text() and "Điều 11" in sheet.problems.text()
+    set_level(sheet.proposed, "")
+    set_level(sheet.decided, "HTXSNV")
+    sheet.decision_ref.setText("Thông báo số 125-TB/ĐU")
+    assert "Chưa xác nhận điều kiện" not in sheet.limit_label.text()
+    qtbot.mouseClick(sheet.btn_save, Qt.MouseButton.LeftButton)
+    with page.ctx.db.begin() as s:
+        row = svc.member_row(s, 2025, sheet.row.member_id if sheet.row else 0)
+    assert (row.decided_level, row.record.decision_ref) == ("HTXSNV", "Thông báo số 125-TB/ĐU")
+
+
+def test_sheet_shows_the_quarters_for_a_leader_only(page, qtbot, register):
+    from models import Member
+
+    with register.begin() as s:
+        boss = s.query(Member).filter_by(full_name="Đỗ Văn Giang").one()
+        boss.holds_leadership_post, boss.in_political_system = True, True
+    page.refresh()
+    _select(page, "Hồ Thị Hạnh")
+    assert not page.sheet.quarters_box.isVisible()
+    _select(page, "Đỗ Văn Giang")
+    sheet = page.sheet
+    assert sheet.quarters_box.isVisible() and "hằng quý" in sheet.quarters_note.text()
+    # The leader's framework adds the unit's conditions to the boxes the branch ticks.
+    assert "cond:unit_tasks_exceeded_30" in sheet.flag_boxes
+    for q, level in ((1, "HTTNV"), (2, "HTTNV"), (3, "HTNV")):
+        set_level(sheet.quarter_combos[q], level)
+    qtbot.mouseClick(sheet.btn_save, Qt.MouseButton.LeftButton)
+    assert sheet.problems.text() == ""
+    with page.ctx.db.begin() as s:
+        row = svc.member_row(s, 2025, boss.id)
+    assert svc.quarters_of(row.record) == {1: "HTTNV", 2: "HTTNV", 3: "HTNV"}
+    assert "quý 1 HTTNV, quý 2 HTTNV, quý 3 HTNV" in page.sheet.reasons.text()
+    _select(page, "Hồ Thị Hạnh")
+    assert "cond:unit_tasks_exceeded_30" not in page.sheet.flag_boxes
+
+
+def test_page_names_the_quota_reading_and_lists_the_rules_not_confirmed(page, qtbot, monkeypatch):
+    assert "Cách tính tỷ lệ: Số lượng “Hoàn thành xuất sắc nhiệm vụ”" in page.quota.text()
+    assert page.btn_doubts.isVisible() and "chưa đối chiếu được" in page.btn_doubts.text()
+    text = page.doubts_text()
+    assert "Nghỉ ốm từ 03 tháng trở lên" in text and "chưa xác nhận" in text
+    assert "không bao giờ được in" in text
+    page.quota_reading.setCurrentIndex(page.quota_reading.findData("htxsnv_and_httnv"))
+    page.quota_reading.activated.emit(page.quota_reading.currentIndex())
+    assert "tổng số được xếp loại" in page.quota.text() and "khác với lời văn" in page.quota.text()
+    page.year.setValue(2020)
+    assert page.quota_reading.currentData() == "htxsnv_and_httnv"  # a setting of the database, every year
+
+
+def test_event_dialog_records_discipline_at_the_previous_organisation(qtbot, db):
+    from services import members as msvc
+    from ui.dialogs.event_dialog import EventDialog
+
+    with db.begin() as s:
+        m = msvc.add_member(s, msvc.MemberInput("Đặng Văn Phúc", dt.date(2008, 8, 8), dt.date(2009, 8, 10),
+                                                dt.date(1970, 1, 1)), dt.date(2025, 12, 15),
+                            admitted_elsewhere=(dt.date(2025, 6, 1), "Chi bộ Trung tâm Dịch vụ việc làm"))
+    dlg = EventDialog(FixedContext(db), m.id)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    dlg.kind.setCurrentIndex(dlg.kind.findData(EventKind.DISCIPLINE))
+    assert dlg.elsewhere.isVisible() and not dlg.other_org.isVisible()
+    dlg.date.set_date(dt.date(2025, 3, 10))
+    dlg.form.setCurrentIndex(dlg.form.findData("khiển trách"))
+    ok = dlg.buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Ok)
+    assert not ok.isEnabled() and "ghi tên tổ chức đó" in dlg.problems.text()
+    dlg.elsewhere.setChecked(True)
+    assert dlg.other_org.isVisible()
+    dlg.other_org.insert("Chi bộ Trung tâm Dịch vụ việc làm")
+    assert ok.isEnabled()
+    ok.click()
+    with db.begin() as s:
+        assert svc.member_row(s, 2025, m.id).limit.level == "KHTNV"
+    # The admission: only where it took place, on its recorded date.
+    again = EventDialog(FixedContext(db), m.id)
+    qtbot.addWidget(again)
+    again.kind.setCurrentIndex(again.kind.findData(EventKind.ADMITTED))
+    assert again.elsewhere.isChecked() and not again.elsewhere.isEnabled()
+    assert again.date.date() == dt.date(2008, 8, 8)

@@ -6,20 +6,19 @@ import pytest
 
 from services.branch import BranchIdentity, set_identity
 from services.review import service as svc
-from services.review.service import ReviewInput
 from services.review.tally import Tally, add_tallies, format_text, percent, tally
-from tests.review_helpers import add_member, seed_2020_register
+from tests.review_helpers import add_member, branch_confirmed, rated, seed_2020_register
 
 
 def _rate_seed(s, groups):
     items = {}
     for m in groups["others"][:24]:
-        items[m.id] = ReviewInput(proposed_level="HTXSNV")
+        items[m.id] = rated(2020, "HTXSNV")
     for m in groups["others"][24:]:
-        items[m.id] = ReviewInput(proposed_level="HTTNV")
-    items[groups["sick"][0].id] = ReviewInput(proposed_level="HTNV")  # "do bệnh hiểm nghèo"
+        items[m.id] = rated(2020, "HTTNV")
+    items[groups["sick"][0].id] = rated(2020, "HTNV")  # "do bệnh hiểm nghèo"
     for m in groups["disciplined"]:
-        items[m.id] = ReviewInput(proposed_level="KHTNV")
+        items[m.id] = rated(2020, "KHTNV")
     svc.save_many(s, 2020, items)
 
 
@@ -67,8 +66,7 @@ def test_percentages_of_those_rated_two_decimals_half_up(n, of, pct):
 def test_quota_within_limits_is_ok(db):
     with db.begin() as s:
         ids = [add_member(s).id for _ in range(11)]
-        svc.save_many(s, 2024, {i: ReviewInput(proposed_level="HTTNV") for i in ids[:10]}
-                      | {ids[10]: ReviewInput(proposed_level="HTXSNV")})
+        svc.save_many(s, 2024, {i: rated(2024, "HTTNV") for i in ids[:10]} | {ids[10]: rated(2024, "HTXSNV")})
         t = tally(s, 2024)
     assert t.to_dict()["quota"] == {"max_HTXSNV": 2, "ok": True}
     assert t.violations == []
@@ -77,8 +75,8 @@ def test_quota_within_limits_is_ok(db):
 def test_decisions_count_over_proposals(db):
     with db.begin() as s:
         a, b = add_member(s), add_member(s)
-        svc.save_review(s, 2024, a.id, ReviewInput(proposed_level="HTXSNV", decided_level="HTTNV"))
-        svc.save_review(s, 2024, b.id, ReviewInput(proposed_level="HTTNV"))
+        svc.save_review(s, 2024, a.id, rated(2024, "HTXSNV", decided_level="HTTNV"))
+        svc.save_review(s, 2024, b.id, rated(2024, "HTTNV"))
         t = tally(s, 2024)
     assert t.levels == {"HTXSNV": 0, "HTTNV": 2, "HTNV": 0, "KHTNV": 0}
     assert t.decided == 1
@@ -87,13 +85,13 @@ def test_decisions_count_over_proposals(db):
 def test_comparison_with_last_year_and_the_branch_self_score(db):
     with db.begin() as s:
         ids = [add_member(s).id for _ in range(4)]
-        svc.save_many(s, 2024, {i: ReviewInput(proposed_level="HTTNV") for i in ids})
-        svc.save_many(s, 2025, {ids[0]: ReviewInput(proposed_level="HTXSNV", score=95, flags={
-            "cond:all_tasks_on_time": True, "cond:tasks_exceeded_30": True, "cond:shortcomings_fixed": True})}
-            | {i: ReviewInput(proposed_level="HTTNV", score=80) for i in ids[1:]})
+        svc.save_many(s, 2024, {i: rated(2024, "HTTNV") for i in ids})
+        svc.save_many(s, 2025, {ids[0]: rated(2025, "HTXSNV", score=95)}
+                      | {i: rated(2025, "HTTNV", score=80) for i in ids[1:]})
         br = svc.branch_review(s, 2025)
         br.criteria[0].points, br.criteria[1].points = 28, 64
         br.proposed_level = "HTXSNV"
+        br.flags = branch_confirmed(2025, "HTXSNV")
         svc.save_branch_review(s, br)
         t = tally(s, 2025)
         text = format_text(t)
@@ -138,8 +136,7 @@ def test_committee_database_checks_the_quota_instead_of_warning(db):
     with db.begin() as s:
         set_identity(s, BranchIdentity(name="Đảng ủy Sở", parents=["ĐẢNG ỦY KHỐI"], place="Trà Vinh", kind="committee"))
         ids = [add_member(s).id for _ in range(3)]
-        svc.save_many(s, 2024, {ids[0]: ReviewInput(proposed_level="HTXSNV")}
-                      | {i: ReviewInput(proposed_level="HTTNV") for i in ids[1:]})
+        svc.save_many(s, 2024, {ids[0]: rated(2024, "HTXSNV")} | {i: rated(2024, "HTTNV") for i in ids[1:]})
         t = tally(s, 2024)
     assert t.quota_effect == "check"
     assert "cấp ủy cấp trên áp dụng" not in t.violations[0].message

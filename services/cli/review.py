@@ -25,9 +25,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     ratings = _group(sub, "ratings", _("year-end ratings: import from a spreadsheet"), "ratings_command")
     p = ratings.add_parser("import", help=_("import the year's levels from an .xlsx or .csv file (all or nothing)"),
                            description=_("Import the year's levels. Columns: “Họ và tên”, “Ngày sinh” or “Số thẻ đảng "
-                                         "viên”, “Xếp loại” (full words or HTXSNV/HTTNV/HTNV/KHTNV), optional “Điểm” "
-                                         "and “Ghi chú”. Every bad row is listed and nothing is written unless all "
-                                         "rows are good."))
+                                         "viên”, “Xếp loại” (full words or HTXSNV/HTTNV/HTNV/KHTNV), optional “Điểm”, "
+                                         "“Ghi chú”, “Đủ điều kiện” (Có/x: the conditions of the level are met) and, "
+                                         "with --decision, “Số quyết định”. A level whose conditions are not confirmed "
+                                         "is refused unless it is the committee's decision with its document number. "
+                                         "Every bad row is listed and nothing is written unless all rows are good."))
     add_db_argument(p)
     p.add_argument("--year", type=int, required=True, help=_("the year reviewed"))
     p.add_argument("--decision", action="store_true",

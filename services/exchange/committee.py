@@ -34,11 +34,6 @@ from .container import MAX_CONTAINER_BYTES, Container, ExchangeRefused, Period, 
 from .source import LEVELS
 from .tally_sum import BranchTally, sum_tallies
 
-QUOTA_SHARE = settings.declare(
-    "exchange.quota_share", float, 0.20,
-    "Share of the members rated HTTNV that may at most be rated HTXSNV, checked over all branches.",
-    minimum=0.0, maximum=1.0,
-)
 COMMITTEE_SYMBOL = settings.declare(
     "exchange.committee_symbol", str, "ĐU",
     "Symbol of the committee in document numbers (Số 12-BC/ĐU).",
@@ -351,5 +346,8 @@ def committee_tally(session: Session, year: int) -> dict[str, Any]:
                                     active.data["collective"]["proposed_level"], decided_level(k, year)))
         elif k.expected:
             missing.append(k.name)
-    return sum_tallies(sent, year, committee.name, missing, share=settings.get(session, QUOTA_SHARE.key))
+    from .source import year_quota
+
+    # The quota of the regulation the branches' year falls under, read as the committee's setting says.
+    return sum_tallies(sent, year, committee.name, missing, quota=year_quota(year, session))
 

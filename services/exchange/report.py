@@ -27,17 +27,17 @@ from ..pdf import (
 from .committee import COMMITTEE_SYMBOL, committee_tally, require_committee
 from .source import LEVELS
 
-# Wording of the four levels as the regulations print it (QĐ 132, 124 and 366 use the same words).
-LEVEL_NAMES = {
-    "HTXSNV": "Hoàn thành xuất sắc nhiệm vụ",
-    "HTTNV": "Hoàn thành tốt nhiệm vụ",
-    "HTNV": "Hoàn thành nhiệm vụ",
-    "KHTNV": "Không hoàn thành nhiệm vụ",
-}
+
+def level_names(year: int) -> dict[str, str]:
+    """The levels' wording as the regulation ``year`` falls under prints it (from its rule file)."""
+    from ..review.rules import regulation_for
+
+    reg = regulation_for(year)
+    return {code: reg.level_name(code) for code in reg.level_codes}
 
 
-def level_name(code: str | None) -> str:
-    return LEVEL_NAMES.get(code or "", "")
+def level_name(code: str | None, year: int) -> str:
+    return level_names(year).get(code or "", "")
 
 
 def _pct(value: float) -> str:
@@ -46,6 +46,7 @@ def _pct(value: float) -> str:
 
 def tally_text(t: dict[str, Any]) -> str:
     """The tally as a few readable Vietnamese lines (the `tally` command without --json)."""
+    names = level_names(t["year"])
     lines = [_("{org}, year {year}").format(org=t["branch"], year=t["year"])]
     if "branches" in t:
         lines.append(_("Branches: {total}; sent their file: {sent}.").format(
@@ -53,7 +54,7 @@ def tally_text(t: dict[str, Any]) -> str:
         for code in LEVELS:
             if t["collective_levels"][code]:
                 lines.append("  " + _("Branches proposed \"{level}\": {n}").format(
-                    level=LEVEL_NAMES[code], n=t["collective_levels"][code]))
+                    level=names[code], n=t["collective_levels"][code]))
         if t["missing"]:
             lines.append(_("Not sent yet: {names}.").format(names=", ".join(t["missing"])))
     lines.append(_("Members: {total}; rated: {rated}; not rated: {not_rated}.").format(
@@ -61,7 +62,7 @@ def tally_text(t: dict[str, Any]) -> str:
     for reason, n in t["not_assessed_reasons"].items():
         lines.append(f"  - {reason}: {n}")
     for code in LEVELS:
-        lines.append(f"  {LEVEL_NAMES[code]} ({code}): {t['levels'][code]} ({_pct(t['percent'][code])})")
+        lines.append(f"  {names[code]} ({code}): {t['levels'][code]} ({_pct(t['percent'][code])})")
     lines.append(_quota_sentence(t))
     return "\n".join(lines)
 
@@ -147,6 +148,7 @@ def _names_with(t: dict[str, Any], code: str, key: str = "collective_level") -> 
 
 
 def _pdf_body(t: dict[str, Any]) -> list:
+    names = level_names(t["year"])
     body: list = [heading(_("I. BRANCHES"))]
     body.append(para(_("The Party organisation has {total} branches; {sent} of them have sent their results.")
                      .format(total=count(t["branches_total"]), sent=count(t["branches_sent"]))))
@@ -155,7 +157,7 @@ def _pdf_body(t: dict[str, Any]) -> list:
         n = t["collective_levels"][code]
         if n:
             body.append(bullet(_("{n} branches proposed “{level}” ({names});").format(
-                n=count(n), level=LEVEL_NAMES[code], names=_names_with(t, code))))
+                n=count(n), level=names[code], names=_names_with(t, code))))
     if t["collective_not_rated"]:
         body.append(bullet(_("{n} branches have not proposed a level yet.").format(n=count(t["collective_not_rated"]))))
     if any(decided.values()):
@@ -163,7 +165,7 @@ def _pdf_body(t: dict[str, Any]) -> list:
         for code in LEVELS:
             if decided[code]:
                 body.append(bullet(_("“{level}”: {n} branches ({names});").format(
-                    level=LEVEL_NAMES[code], n=count(decided[code]),
+                    level=names[code], n=count(decided[code]),
                     names=_names_with(t, code, "decided_level"))))
     if t["missing"]:
         body.append(para(_("Branches that have not sent their results: {names}.").format(names=", ".join(t["missing"]))))
@@ -175,9 +177,9 @@ def _pdf_body(t: dict[str, Any]) -> list:
         not_rated=count(t["not_assessed"]), reasons=f" ({reasons})" if reasons else "")))
     for code in LEVELS:
         body.append(bullet(_("“{level}”: {n} members, {pct};").format(
-            level=LEVEL_NAMES[code], n=count(t["levels"][code]), pct=_pct(t["percent"][code]))))
+            level=names[code], n=count(t["levels"][code]), pct=_pct(t["percent"][code]))))
     body.append(Spacer(1, 2 * mm))
-    body.append(bar_chart([LEVEL_NAMES[k] for k in LEVELS], [t["levels"][k] for k in LEVELS], 150, 55))
+    body.append(bar_chart([names[k] for k in LEVELS], [t["levels"][k] for k in LEVELS], 150, 55))
     body.append(Spacer(1, 2 * mm))
     q = t["quota"]
     share = format_number(round(q.get("share", 0.2) * 100, 2))
@@ -185,25 +187,26 @@ def _pdf_body(t: dict[str, Any]) -> list:
         body.append(para(_("Members rated “{best}”: {n}, within the maximum of {max} ({share}% of the {httnv} members "
                            "rated “{good}”).").format(
             n=count(t["levels"]["HTXSNV"]), max=count(q["max_HTXSNV"]), share=share, httnv=count(t["levels"]["HTTNV"]),
-            best=LEVEL_NAMES["HTXSNV"], good=LEVEL_NAMES["HTTNV"])))
+            best=names["HTXSNV"], good=names["HTTNV"])))
     else:
         body.append(para(_("Members proposed “{best}”: {n}, {over} more than the maximum of {max} ({share}% of the "
                            "{httnv} members rated “{good}”); the committee must reduce the number when it decides.")
                          .format(n=count(t["levels"]["HTXSNV"]), max=count(q["max_HTXSNV"]), share=share,
                                  httnv=count(t["levels"]["HTTNV"]), over=count(t["levels"]["HTXSNV"] - q["max_HTXSNV"]),
-                                 best=LEVEL_NAMES["HTXSNV"], good=LEVEL_NAMES["HTTNV"])))
+                                 best=names["HTXSNV"], good=names["HTTNV"])))
     body.append(para(_("The results of each branch are in the annex.")))
     return body
 
 
 def _annex_body(t: dict[str, Any]) -> list:
+    names = level_names(t["year"])
     rows: list[list[Any]] = [_headers(), *_branch_rows(t)]
     rows.append(["", _("Total"), t["members_total"], t["assessed"], t["not_assessed"],
                  *(t["levels"][k] for k in LEVELS), "", ""])
     rows.append(["", _("Share of those rated"), "", "", "", *(_pct(t["percent"][k]) for k in LEVELS), "", ""])
     tbl = table(rows, [13, 62, 19, 19, 19, 20, 20, 20, 20, 24, 26], numeric_cols=(2, 3, 4, 5, 6, 7, 8),
                 center_cols=(0, 9, 10))
-    legend = "; ".join(f"{k}: {LEVEL_NAMES[k].lower()}" for k in LEVELS)
+    legend = "; ".join(f"{k}: {names[k].lower()}" for k in LEVELS)
     return [tbl, Spacer(1, 2 * mm), para(legend[:1].upper() + legend[1:] + ".", align="left")]
 
 

@@ -26,10 +26,10 @@ from ..errors import UserError
 from ..i18n import _
 from ..members import all_members
 from ..membership import state_on
+from ..review.rules import Quota
 from ..vntext import name_key
 
-LEVELS = ("HTXSNV", "HTTNV", "HTNV", "KHTNV")
-DEFAULT_QUOTA_SHARE = 0.20
+LEVELS = ("HTXSNV", "HTTNV", "HTNV", "KHTNV")  # the keys of data.json's "levels" (docs/exchange-format.md)
 
 
 @dataclass(frozen=True)
@@ -48,26 +48,41 @@ def percent(n: int, of: int) -> float:
     return float((Decimal(100 * n) / Decimal(of)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
-def quota_max(httnv: int, share: float = DEFAULT_QUOTA_SHARE) -> int:
-    """The most members that may be rated HTXSNV: floor(share × HTTNV), computed without float error."""
-    return int((Decimal(str(share)) * httnv).to_integral_value(rounding="ROUND_FLOOR"))
+def year_quota(year: int, session: Session | None = None) -> Quota:
+    """The HTXSNV quota of the regulation ``year`` falls under (its share, base and level), read the way
+    the database's setting review.quota_reading says (the regulation's own words by default)."""
+    from ..review.rules import regulation_for
+
+    reg = regulation_for(year)
+    if session is None:
+        return reg.quota
+    from ..review.service import quota_for
+
+    return quota_for(session, reg)
+
+
+def quota_max(counts: dict[str, int], quota: Quota) -> int:
+    """The most members that may be rated at the quota's level: floor(share × base), without float error."""
+    return quota.maximum(counts)
 
 
 def tally_from_members(year: int, branch: str, members: Iterable[dict[str, Any]], regulation: str | None = None,
-                       share: float = DEFAULT_QUOTA_SHARE) -> dict[str, Any]:
-    """A tally object (issue 4's shape) counted from data.json member entries; no rule checks."""
+                       quota: Quota | None = None) -> dict[str, Any]:
+    """A tally object (issue 4's shape) counted from data.json member entries; no rule checks. The quota
+    is the one of the year's regulation (``quota``: as the database reads it)."""
+    quota = quota or year_quota(year)
     members = list(members)
     levels = Counter(m["level"] for m in members if m["level"])
     reasons = Counter(m["not_rated_reason"] or _("no rating recorded") for m in members if not m["level"])
     assessed = sum(levels.values())
     counts = {k: levels.get(k, 0) for k in LEVELS}
-    maximum = quota_max(counts["HTTNV"], share)
+    maximum = quota_max(counts, quota)
     return {
         "year": year, "regulation": regulation, "branch": branch,
         "members_total": len(members), "assessed": assessed, "not_assessed": len(members) - assessed,
         "not_assessed_reasons": dict(sorted(reasons.items())),
         "levels": counts, "percent": {k: percent(v, assessed) for k, v in counts.items()},
-        "quota": {"max_HTXSNV": maximum, "ok": counts["HTXSNV"] <= maximum},
+        "quota": {"max_HTXSNV": maximum, "ok": counts.get(quota.level, 0) <= maximum},
         "violations": [],
     }
 
@@ -91,7 +106,8 @@ class RegisterProvider:
 
     def tally(self, session: Session, year: int, members: list[dict[str, Any]]) -> dict[str, Any]:
         branch = get_branch(session)
-        return tally_from_members(year, branch.name if branch else "", members, self.regulation(session, year))
+        return tally_from_members(year, branch.name if branch else "", members, self.regulation(session, year),
+                                  year_quota(year, session))
 
     def collective(self, session: Session, year: int) -> dict[str, Any]:
         return {"self_score": None, "self_score_max": None, "proposed_level": None, "self_assessment": ""}

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..i18n import _
-from .source import DEFAULT_QUOTA_SHARE, LEVELS, percent, quota_max
+from ..review.rules import Quota
+from .source import LEVELS, percent, quota_max, year_quota
 
 
 @dataclass(frozen=True)
@@ -30,8 +31,13 @@ class BranchTally:
 
 
 def sum_tallies(branches: Sequence[BranchTally], year: int, committee: str, missing: Sequence[str] = (),
-                share: float = DEFAULT_QUOTA_SHARE) -> dict[str, Any]:
-    """The committee's tally for `year` from its branches' tallies."""
+                quota: Quota | None = None) -> dict[str, Any]:
+    """The committee's tally for `year` from its branches' tallies; the quota is the one of the regulation
+    the year falls under (``quota``: as the committee's database reads its base)."""
+    from ..review.rules import regulation_for
+
+    quota = quota or year_quota(year)
+    reg = regulation_for(year)
     levels = dict.fromkeys(LEVELS, 0)
     reasons: Counter[str] = Counter()
     members_total = assessed = not_assessed = 0
@@ -52,13 +58,15 @@ def sum_tallies(branches: Sequence[BranchTally], year: int, committee: str, miss
             regulations.append(t["regulation"])
         entries.append({**t, "branch_uid": b.uid, "collective_level": b.collective_level,
                         "decided_level": b.decided_level})
-    maximum = quota_max(levels["HTTNV"], share)
-    ok = levels["HTXSNV"] <= maximum
+    maximum = quota_max(levels, quota)
+    ok = levels.get(quota.level, 0) <= maximum
     if not ok:
         violations.append({
             "member": None, "rule": "quota", "branch": committee,
-            "message": _("{n} members rated HTXSNV, more than the {max} allowed ({pct}% of {httnv} rated HTTNV).")
-            .format(n=levels["HTXSNV"], max=maximum, pct=_share_text(share), httnv=levels["HTTNV"]),
+            "message": _("{n} members rated “{level}”, more than the {max} allowed ({pct}% of {base} rated {base_levels}).")
+            .format(n=levels.get(quota.level, 0), level=reg.level_name(quota.level), max=maximum,
+                    pct=_share_text(quota.share), base=quota.base(levels),
+                    base_levels=" + ".join(f"“{reg.level_name(c)}”" for c in quota.base_levels)),
         })
     collective = Counter(b.collective_level for b in branches)
     return {
@@ -71,7 +79,8 @@ def sum_tallies(branches: Sequence[BranchTally], year: int, committee: str, miss
         "not_assessed_reasons": dict(sorted(reasons.items())),
         "levels": levels,
         "percent": {k: percent(v, assessed) for k, v in levels.items()},
-        "quota": {"max_HTXSNV": maximum, "ok": ok, "share": share},
+        "quota": {"max_HTXSNV": maximum, "ok": ok, "share": quota.share, "base_levels": list(quota.base_levels),
+                  "reading": quota.current_reading.label},
         "violations": violations,
         "branches": entries,
         "missing": list(missing),

@@ -442,7 +442,7 @@ def year_statistics(session: Session, year: int) -> dict:
         pct = book.tally(meeting).attendance_pct
         if pct is not None:
             pcts.append(pct)
-    limit = removal_rule().unexcused_months
-    three = [m.uid for m in book.members if len(book.member_year(m.id).unexcused_months) >= limit]
+    rule = removal_rule()
+    three = [m.uid for m in book.members if rule.applies(book.member_year(m.id).unexcused_months)]
     return {"held": held, "average_attendance": round(sum(pcts) / len(pcts), 2) if pcts else None,
             "three_unexcused": three}

@@ -57,7 +57,7 @@ def unexcused_absences(session: Session, today: dt.date) -> list[Reminder]:
             if not state_on(m.events, today).in_branch:
                 continue
             record = book.member_year(m.id, until=today)
-            if len(record.unexcused_months) >= rule_.unexcused_months:
+            if rule_.applies(record.unexcused_months):
                 dates = [format_date(a.date) for a in record.absences if a.status == "unexcused"]
                 out.append(Reminder("meetings_unexcused_absences", _(
                     "{name} has been absent without reason in {count} months of {year} ({dates}). The Party "

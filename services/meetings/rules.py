@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -82,10 +83,17 @@ class MeetingRules:
 
 @dataclass(frozen=True)
 class RemovalRule:
-    """When the branch must consider removal (xóa tên): unexcused absence in N months of a year."""
+    """When the branch must consider removal (xóa tên): unexcused absence in N months of a year.
+
+    The one rule the meetings reminder, the committee's statistics and the year-end review sheet all
+    read: it counts the months of the year with an absence without reason, not the absences."""
 
     unexcused_months: int
     source: str
+
+    def applies(self, months: Collection[int]) -> bool:
+        """Whether absences without reason in these months of a year (each month once) reach the rule."""
+        return len(set(months)) >= self.unexcused_months
 
 
 @functools.cache

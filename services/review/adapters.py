@@ -4,7 +4,8 @@
   (a Counter of level codes, one per month rated);
 * attendance: ``services.meetings.YearBook(session, year).member_year(member_id).summary``
   (meetings expected at, present, excused, unexcused), given here as a dict per member with the keys
-  ``meetings``, ``present``, ``absent_excused``, ``absent_unexcused``.
+  ``meetings``, ``present``, ``absent_excused``, ``absent_unexcused`` and ``unexcused_months`` (the months
+  of the year with an absence without reason, which services.meetings.rules.removal_rule counts).
 """
 from __future__ import annotations
 
@@ -31,10 +32,12 @@ def attendance(session: Session, year: int, members: Sequence[Any] | None = None
     if not book.meetings:
         return out
     for member in book.members:
-        summary = book.member_year(member.id).summary
+        record = book.member_year(member.id)
+        summary = record.summary
         if summary.meetings:
             out[member.id] = {"meetings": summary.meetings, "present": summary.present,
-                              "absent_excused": summary.excused, "absent_unexcused": summary.unexcused}
+                              "absent_excused": summary.excused, "absent_unexcused": summary.unexcused,
+                              "unexcused_months": list(record.unexcused_months)}
     return out
 
 

@@ -16,10 +16,22 @@ from sqlalchemy.orm import Session
 
 from models import EventKind, Member, MemberEvent
 
-from .rules import regulation_for
-from .service import BranchReview, ReviewInput, branch_review, save_branch_review, save_many, year_review
+from .engine import CONDITION_PREFIX, framework_of, level_conditions, quarterly_applies, quarters_due
+from .rules import Regulation, regulation_for
+from .service import (
+    BranchReview,
+    ReviewInput,
+    branch_level_conditions,
+    branch_review,
+    save_branch_review,
+    save_many,
+    year_review,
+)
 
-CONFIRMED = {"cond:all_tasks_on_time": True, "cond:tasks_exceeded_30": True, "cond:shortcomings_fixed": True}
+
+def confirmed(reg: Regulation, level: str, framework=None) -> dict[str, bool]:
+    """The branch confirms every condition of ``level`` (the demo's members meet them)."""
+    return {CONDITION_PREFIX + c.code: True for c in level_conditions(reg, level, framework)}
 
 
 def add_register_cases(session: Session, rng: random.Random, year: int, today: dt.date) -> None:
@@ -82,17 +94,23 @@ def populate_review(session: Session, rng: random.Random, year: int, today: dt.d
     for r in rated:
         hits = r.proposal.limit.hits if r.proposal else ()
         if r.member_id in best:
-            level, total, flags = "HTXSNV", rng.choice([90.5, 92, 93.5, 95]), dict(CONFIRMED)
+            level, total = "HTXSNV", rng.choice([90.5, 92, 93.5, 95])
         elif r.member_id == weak:
-            level, total, flags = "HTNV", rng.choice([62, 65.5, 68]), {"cond:all_tasks_on_time": True}
+            level, total = "HTNV", rng.choice([62, 65.5, 68])
         else:
-            level, total, flags = "HTTNV", rng.choice([74, 78.5, 80, 82, 84.5, 86, 88]), {"cond:all_tasks_on_time": True}
+            level, total = "HTTNV", rng.choice([74, 78.5, 80, 82, 84.5, 86, 88])
         if hits and r.proposal:
             level = min(level, r.proposal.limit.level, key=reg.rank)
             total = {"KHTNV": 58.0, "HTNV": 72.0}.get(level, total)
+        flags = confirmed(reg, level, framework_of(reg, r.facts))
+        quarters = {}
+        if reg.quarterly is not None and r.facts is not None and quarterly_applies(reg, r.facts):
+            # Leaders assessed each quarter (QĐ 366; KL 198): the quarters ended by the review date.
+            quarters = {q: level if q != 2 or level == "KHTNV" else "HTTNV" for q in quarters_due(r.facts)}
         data = ReviewInput(proposed_level=level, self_level=level if level != "HTXSNV" else "HTXSNV",
                            flags=flags if not hits else {}, votes_for=voters, votes_against=0, voters=voters,
-                           comment="", decided_level=level, decision_ref=f"Thông báo số {140 + year % 100}-TB/ĐU")
+                           comment="", decided_level=level, decision_ref=f"Thông báo số {140 + year % 100}-TB/ĐU",
+                           quarters=quarters)
         if reg.scoring is not None:
             data.criteria = _points(rng, total)
         if hits:
@@ -112,6 +130,7 @@ def populate_review(session: Session, rng: random.Random, year: int, today: dt.d
     diff = 92 - sum(c.points or 0 for c in br.criteria)
     br.criteria[0].points = (br.criteria[0].points or 0) + diff
     br.proposed_level = "HTTNV"
+    br.flags = {CONDITION_PREFIX + c.code: True for c in branch_level_conditions(reg, "HTTNV")}
     br.strengths = (
         "Chi bộ lãnh đạo cơ quan hoàn thành tốt nhiệm vụ chính trị được giao; duy trì nền nếp sinh hoạt chi bộ "
         "thường kỳ hằng tháng và sinh hoạt chuyên đề hằng quý; nội dung sinh hoạt gắn với nhiệm vụ chuyên môn.\n"

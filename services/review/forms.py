@@ -250,7 +250,7 @@ def _context(session, year: int) -> _Context:
         raise UserError(_("Enter the branch's details first (File, Branch details)."))
     full = year_review(session, year)
     counted = YearReview(full.year, full.regulation, full.review_date, full.closed_at,
-                         [r for r in full.rows if r.elig.counted])
+                         [r for r in full.rows if r.elig.counted], full.quota)
     reg = regulation_for(year)
     return _Context(
         year=year, reg=reg, review=counted, branch_name=branch.name,
@@ -259,6 +259,13 @@ def _context(session, year: int) -> _Context:
         recipients_list=report_recipients(session, branch), words=wording(reg),
         session=session, full_review=full,
     )
+
+
+def _share(value: float | None) -> str:
+    """A share that may be undefined (HTXSNV as a share of no HTTNV): "—", never "0%"."""
+    from .tally import share_text
+
+    return share_text(value, lambda v: format_percent_vi(v, 2))
 
 
 def _pct(n: int, of: int) -> str:
@@ -321,7 +328,7 @@ def quota_rule(c: _Context) -> str:
 def _quota_line(c: _Context, t: Tally) -> str:
     text = _("Members rated “{best}” are {pct} of those rated “{good}”; with the share of {rule}, at most {max} "
              "may be rated “{best}”.").format(
-        best=c.level("HTXSNV"), good=c.level("HTTNV"), pct=format_percent_vi(t.htxsnv_of_httnv, 2), max=t.quota_max,
+        best=c.level("HTXSNV"), good=c.level("HTTNV"), pct=_share(t.htxsnv_of_httnv), max=t.quota_max,
         rule=quota_rule(c))
     if not t.quota_ok:
         text += " " + _("The number proposed is over the quota; the committee applies it.")
@@ -376,9 +383,9 @@ def summary(session, year: int, c: _Context | None = None) -> list[FormDoc]:
     if t.unrated:
         rows.append(line("", _("no level yet"), t.unrated, t.assessed, p.unrated, p.assessed, sub=True))
     quota_row = [4, _("“{best}” as a share of “{good}”").format(best="HTXSNV", good="HTTNV"),
-                 "", format_percent_vi(t.htxsnv_of_httnv, 2)]
+                 "", _share(t.htxsnv_of_httnv)]
     if prev:
-        quota_row += ["", format_percent_vi(p.htxsnv_of_httnv, 2)]
+        quota_row += ["", _share(p.htxsnv_of_httnv)]
     rows.append(quota_row)
     rows.append(line("", _("most allowed by the quota"), t.quota_max, None, p.quota_max, sub=True))
     rows.append(line(5, _("Members disciplined in the year"), t.disciplined, None, p.disciplined))
@@ -447,20 +454,14 @@ def _band_note(c: _Context, br: BranchReview) -> str:
     band = scoring.band_for(br.self_score)
     if c.reg.rank(br.proposed_level) >= c.reg.rank(band.level):
         return ""
-    if not band.conditions:
+    from .service import branch_condition_failures, leadership_discipline
+
+    failures = branch_condition_failures(c.reg, band.level, br.flags, leadership_discipline(c.session, c.year, c.reg))
+    if not failures:
         return ""
-    # The conditions the branch confirmed, where the review records them ("cond:<code>" flags, as for members).
-    confirmed = getattr(br, "flags", None)
-    if isinstance(confirmed, dict):
-        unmet = [cond.text for cond in band.conditions if not confirmed.get("cond:" + cond.code)]
-        message = _("The self-score of {score} points is in the band of “{band}” ({label}), but the branch does not "
-                    "meet the condition: {conditions}; it therefore proposes “{level}”.")
-    else:
-        unmet = [cond.text for cond in band.conditions]
-        message = _("The self-score of {score} points is in the band of “{band}” ({label}), but the branch does not "
-                    "meet every condition of that level ({conditions}); it therefore proposes “{level}”.")
-    if not unmet:
-        return ""
+    unmet = [f.text for f in failures]
+    message = _("The self-score of {score} points is in the band of “{band}” ({label}), but the branch does not "
+                "meet the condition: {conditions}; it therefore proposes “{level}”.")
     return message.format(score=format_number_vi(br.self_score), band=c.level(band.level), label=band.label.lower(),
                           conditions="; ".join(t[:1].lower() + t[1:] for t in unmet),
                           level=c.level(br.proposed_level))

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from ..i18n import _
-from .rules import MEMBER_ATTRIBUTES, FormSpec, Regulation, When
+from .rules import MEMBER_ATTRIBUTES, FormSpec, Framework, Regulation, When
 
 
 class MemberAttributes(Protocol):
@@ -87,3 +87,28 @@ def personal_form_for(member: MemberAttributes, reg: Regulation) -> PersonalForm
     (e.g. a member who does not work in the political system: Mẫu 2C under HD 43)."""
     choice = choose(reg.self_review_forms, member)
     return PersonalForm(choice.entry, choice.missing, tuple(choice.candidates))
+
+
+@dataclass(frozen=True)
+class FrameworkChoice:
+    """The criteria framework (khung tiêu chí) of a member in a regulation."""
+
+    framework: Framework | None       # None: not decided (attributes not stated) or no frameworks this year
+    missing: tuple[str, ...]
+    candidates: tuple[Framework, ...]
+
+
+def framework_for(member: MemberAttributes, reg: Regulation) -> FrameworkChoice:
+    """The member's criteria framework in ``reg`` (QĐ 366: leaders, no post, outside the political system),
+    chosen by the stated attributes like the personal form. Frameworks the program never chooses (the
+    Central's own cadres) are left out. A regulation without frameworks gives None."""
+    chosen = [f for f in reg.frameworks if f.when is not None]
+    if not chosen:
+        return FrameworkChoice(None, (), ())
+    choice = choose(chosen, member)
+    return FrameworkChoice(choice.entry, choice.missing, tuple(choice.candidates))
+
+
+def collective_framework(reg: Regulation) -> Framework | None:
+    """The framework of the branch itself (QĐ 366 Phụ lục 1), when the regulation has one."""
+    return reg.collective.framework

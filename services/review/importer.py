@@ -2,9 +2,12 @@
 
 Columns (headers matched without regard to case or marks): "Họ và tên"; "Ngày sinh" and/or
 "Số thẻ đảng viên" to tell namesakes apart; "Xếp loại" (full words or HTXSNV / HTTNV / HTNV /
-KHTNV); optional "Điểm" and "Ghi chú". Every row that breaks a rule (unknown member, member not
-rated this year, a level the rules forbid for that member) is listed with its reason and nothing
-is written. A quota overflow is not an error: it comes back as a warning.
+KHTNV); optional "Điểm", "Ghi chú", "Đủ điều kiện" (Có / x: the branch confirms the conditions of
+the level, QĐ 366 Điều 11, QĐ 124, HD 21 2.3.a) and "Số quyết định" (with --decision: the superior's
+document, which lets it set a level whose conditions are not confirmed). Every row that breaks a
+rule (unknown member, member not rated this year, a level the rules forbid for that member, a level
+whose conditions are not confirmed) is listed with its reason and nothing is written. A quota
+overflow is not an error: it comes back as a warning.
 """
 from __future__ import annotations
 
@@ -19,7 +22,9 @@ from sqlalchemy.orm import Session
 from ..errors import UserError, ValidationError
 from ..i18n import _, format_date, parse_date
 from ..legacy_text import fix_legacy_column
+from ..member_import import yes_no_cell
 from ..vntext import clean_name, fold, nfc
+from .engine import CONDITION_PREFIX, framework_of, level_conditions
 from .service import ReviewInput, check_review, ensure_open, records, save_many, year_review
 
 HEADERS = {
@@ -29,6 +34,9 @@ HEADERS = {
     "level": ("xep loai", "muc xep loai", "xep loai chat luong", "ket qua xep loai"),
     "score": ("diem", "tong diem", "diem danh gia"),
     "note": ("ghi chu", "nhan xet"),
+    "conditions": ("du dieu kien", "da xac nhan dieu kien", "xac nhan dieu kien", "dieu kien",
+                   "dat dieu kien", "dap ung dieu kien"),
+    "decision_ref": ("so quyet dinh", "quyet dinh so", "so van ban", "so thong bao", "can cu"),
 }
 
 
@@ -195,6 +203,23 @@ def import_ratings(session: Session, year: int, path: Path | str, stage: str = "
         note = nfc(str(cell(row, "note") or ""))
         if note:
             data.comment = note
+        if "conditions" in cols:
+            answer = yes_no_cell(cell(row, "conditions"))
+            if isinstance(answer, str):
+                problems.append(prefix + _("“{text}” in the column of the conditions is neither yes (Có, x) nor no "
+                                           "(Không).").format(text=answer))
+                continue
+            review_row = review.row(member.id)
+            framework = framework_of(reg, review_row.facts) if review_row is not None else None
+            for c in level_conditions(reg, level, framework):
+                data.flags[CONDITION_PREFIX + c.code] = bool(answer)
+        ref = nfc(str(cell(row, "decision_ref") or "")).strip()
+        if ref and stage != "decision":
+            problems.append(prefix + _("a decision number is given, but the file is imported as the branch's "
+                                       "proposals (use --decision for the superior's decisions)."))
+            continue
+        if ref:
+            data.decision_ref = ref
         row_problems = check_review(session, year, member.id, data, review)
         problems += [prefix + p for p in row_problems]
         if not row_problems:

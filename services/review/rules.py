@@ -33,6 +33,12 @@ FORMAT = 1
 # would otherwise be silently ignored.
 NOT_RATED_CODES = ("exempt", "suspended", "new_admission", "new_transfer")
 CAP_CODES = ("discipline_in_year", "sick_leave", "political_decline", "under_half_targets", "civil_service_khtnv")
+COLLECTIVE_CAP_CODES = ("leader_disciplined",)
+# Conditions the program can also check from the register (besides the branch's confirmation).
+CONDITION_CHECKS = ("leadership_not_disciplined",)
+LEAVE_COUNTS = ("days", "calendar_months")
+QUARTER_YEAR_RULES = ("none", "warn_above_best_quarter", "refuse_above_best_quarter")
+TEXT_READING = "text"  # the quota's base as the regulation's words say it
 FLAG_CAPS = ("political_decline", "under_half_targets", "civil_service_khtnv")
 FORM_AUDIENCES = ("all", "no_post", "leader", "outside_system")
 # The member's attributes (models.member.Member columns) a rule file may choose a form or a framework by.
@@ -66,9 +72,20 @@ class Level:
 
 @dataclass(frozen=True)
 class Condition:
+    """An extra condition of a level (QĐ 366 Điều 11: "all tasks done on time"…), confirmed by the branch."""
+
     code: str
     text: str
     confidence: str = "C"
+    ref: Ref | None = None
+    check: str = ""        # also checked from the register (CONDITION_CHECKS), e.g. leadership_not_disciplined
+
+
+@dataclass(frozen=True)
+class SubCriterion:
+    code: str
+    name: str
+    max_points: float | None = None   # None: the points are not known (set by the superior's guidance)
 
 
 @dataclass(frozen=True)
@@ -79,6 +96,8 @@ class Criterion:
     task_result: bool = False
     covers: str = ""
     confidence: str = "C"
+    items: tuple[SubCriterion, ...] = ()
+    items_confidence: str = "C"
 
 
 @dataclass(frozen=True)
@@ -125,11 +144,41 @@ class Quota:
     ref: Ref
     confidence: str
     note: str = ""
+    readings: tuple[QuotaReading, ...] = ()
+    reading: str = TEXT_READING       # the reading in use (a setting; the text's by default)
+
+    def base(self, counts: Mapping[str, int]) -> int:
+        """The number the share is taken of: those rated at ``base_levels``."""
+        return sum(counts.get(code, 0) for code in self.base_levels)
 
     def maximum(self, counts: Mapping[str, int]) -> int:
         """The largest number allowed at ``level`` given the counts per level (exact arithmetic)."""
-        base = sum(counts.get(code, 0) for code in self.base_levels)
-        return math.floor(Fraction(str(self.share)) * base)
+        return math.floor(Fraction(str(self.share)) * self.base(counts))
+
+    def reading_of(self, code: str) -> QuotaReading:
+        return next((r for r in self.readings if r.code == code), self.readings[0])
+
+    @property
+    def current_reading(self) -> QuotaReading:
+        return self.reading_of(self.reading)
+
+    def with_reading(self, code: str) -> Quota:
+        """The same quota read another way (a reading the file lists; the text's otherwise)."""
+        from dataclasses import replace
+
+        r = self.reading_of(code)
+        return replace(self, base_levels=r.base_levels, reading=r.code)
+
+
+@dataclass(frozen=True)
+class QuotaReading:
+    """One way of reading the quota's base ("20% of those rated HTTNV" / "… of HTXSNV + HTTNV")."""
+
+    code: str
+    base_levels: tuple[str, ...]
+    label: str
+    note: str = ""
+    confidence: str = "C"
 
 
 @dataclass(frozen=True)
@@ -160,6 +209,10 @@ class Cap:
     counted_once: bool = False
     min_months: float = 0
     days_per_month: float = 30
+    count: str = "days"        # sick leave: "calendar_months" (whole months from each leave's first day) or "days"
+    count_note: str = ""
+    count_confidence: str = "C"
+    min_form: str = ""         # collective cap: the lightest form of discipline that counts ("cảnh cáo")
 
     @property
     def min_days(self) -> float:
@@ -220,6 +273,47 @@ class Collective:
     criteria_confidence: str
     criteria_note: str
     notes: tuple[Note, ...]
+    requirements: Mapping[str, tuple[Condition, ...]] = field(default_factory=dict)  # years without bands
+    caps: tuple[Cap, ...] = ()
+    leadership_posts: tuple[str, ...] = ()   # Party posts of the branch's leadership (bí thư, chi ủy viên…)
+    framework: Framework | None = None
+
+
+@dataclass(frozen=True)
+class Framework:
+    """A criteria framework (khung tiêu chí, QĐ 366 phụ lục): its groups with sub-criteria, the members it is
+    for (``when``; None: never chosen by the program), and extra conditions per level."""
+
+    code: str
+    name: str
+    annex: str
+    when: When | None
+    criteria: tuple[Criterion, ...]
+    conditions: Mapping[str, tuple[Condition, ...]]
+    confidence: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Quarterly:
+    """Quarterly assessments (đánh giá hằng quý) and how the year's level takes them into account."""
+
+    when: When
+    text: str
+    ref: Ref
+    confidence: str
+    year_rule: str            # QUARTER_YEAR_RULES
+    year_rule_text: str
+    year_rule_confidence: str
+
+
+@dataclass(frozen=True)
+class Doubt:
+    """A rule applied with a default because its text could not be confirmed."""
+
+    text: str
+    confidence: str   # "P" partly confirmed, "U" not confirmed
+    cite: str
 
 
 @dataclass(frozen=True)
@@ -257,6 +351,8 @@ class Regulation:
     self_review_sections: tuple[str, ...]
     source: Path | None = None
     sources: tuple[str, ...] = field(default=())
+    frameworks: tuple[Framework, ...] = ()
+    quarterly: Quarterly | None = None
 
     # --- levels ------------------------------------------------------------------------------
     def level(self, code: str) -> Level:
@@ -314,6 +410,51 @@ class Regulation:
     @property
     def guidance_names(self) -> str:
         return ", ".join(g.code for g in self.guidance)
+
+    def framework(self, code: str) -> Framework | None:
+        return next((f for f in self.frameworks if f.code == code), None)
+
+    def doubts(self) -> list[Doubt]:
+        """The rules of this regulation the program applies without having confirmed their text ([P], [U]):
+        shown in the program (review page), never printed on a paper."""
+        out: list[Doubt] = []
+
+        def add(text: str, confidence: str, ref: Ref | None) -> None:
+            if confidence in ("P", "U"):
+                out.append(Doubt(text, confidence, ref.cite() if ref else ""))
+
+        add(self.quota.text, self.quota.confidence, self.quota.ref)
+        for nr in self.not_rated:
+            add(nr.label_for(None), nr.confidence, nr.ref)
+        for cap in self.caps:
+            add(cap.label, cap.confidence, cap.ref)
+            if cap.count_note:
+                add(cap.count_note, cap.count_confidence, cap.ref)
+        if self.scoring is not None:
+            for band in self.scoring.bands:
+                add(f"{band.level}: {band.label}", band.confidence, band.ref)
+        for level, conds in self.requirements.items():
+            for c in conds:
+                add(f"{level}: {c.text}", c.confidence, c.ref)
+        for fw in self.frameworks:
+            for level, conds in fw.conditions.items():
+                for c in conds:
+                    add(f"{fw.name} — {level}: {c.text}", c.confidence, c.ref)
+        for level, conds in self.collective.requirements.items():
+            for c in conds:
+                add(f"{level} ({self.collective_label}): {c.text}", c.confidence, c.ref)
+        for cap in self.collective.caps:
+            add(cap.label, cap.confidence, cap.ref)
+        for f in self.self_review_forms:
+            add(f"{f.name} {f.subject}".strip(), f.confidence, None)
+        if self.quarterly is not None:
+            add(self.quarterly.text, self.quarterly.confidence, self.quarterly.ref)
+            add(self.quarterly.year_rule_text, self.quarterly.year_rule_confidence, self.quarterly.ref)
+        return out
+
+    @property
+    def collective_label(self) -> str:
+        return _("the branch")
 
     def form_for(self, audience: str) -> FormSpec:
         """The personal self-review form for a member of this audience (no_post, leader, outside_system)."""
@@ -430,8 +571,32 @@ def _check_exclusive(r: _Reader, path: str, whens: list[When]) -> None:
 
 
 def _conditions(r: _Reader, obj, key, path) -> tuple[Condition, ...]:
-    return tuple(Condition(code=r.text(c, "code", p), text=r.text(c, "text", p), confidence=r.confidence(c, p))
-                 for p, c in r.items(obj, key, path, required=False))
+    out = []
+    for p, c in r.items(obj, key, path, required=False):
+        check = r.text(c, "check", p, required=False)
+        if check and check not in CONDITION_CHECKS:
+            raise r.fail(f"{p}.check", _("unknown code “{code}”").format(code=check))
+        out.append(Condition(code=r.text(c, "code", p), text=r.text(c, "text", p), confidence=r.confidence(c, p),
+                             ref=r.optional_ref(c, "ref", p), check=check))
+    return tuple(out)
+
+
+def _level_conditions(r: _Reader, obj, key, path, known_level) -> dict[str, tuple[Condition, ...]]:
+    """{level: conditions} ("requirements" of a level, or a framework's extra conditions)."""
+    raw = r.get(obj, key, path, dict, required=False, default={}) or {}
+    out = {}
+    for level in raw:
+        known_level(level, f"{path}.{key}.{level}")
+        out[level] = _conditions(r, raw, level, f"{path}.{key}")
+    return out
+
+
+def _sub_criteria(r: _Reader, obj, path) -> tuple[SubCriterion, ...]:
+    out = []
+    for p, c in r.items(obj, "items", path, required=False):
+        points = r.get(c, "max_points", p, (float, type(None)), required=False)
+        out.append(SubCriterion(code=r.text(c, "code", p), name=r.text(c, "name", p), max_points=points))
+    return tuple(out)
 
 
 def _criteria(r: _Reader, obj, path, points_required: bool, total: float | None) -> tuple[Criterion, ...]:
@@ -440,10 +605,17 @@ def _criteria(r: _Reader, obj, path, points_required: bool, total: float | None)
         max_points = r.get(c, "max_points", p, float, required=points_required)
         if max_points is not None and max_points <= 0:
             raise r.fail(f"{p}.max_points", _("the maximum points must be above 0"))
+        items = _sub_criteria(r, c, p)
+        known = [i.max_points for i in items if i.max_points is not None]
+        if items and max_points is not None and len(known) == len(items) \
+                and sum(Fraction(str(x)) for x in known) != Fraction(str(max_points)):
+            raise r.fail(f"{p}.items", _("the maximum points of the criteria add up to {total}, not {expected}").format(
+                total=float(sum(Fraction(str(x)) for x in known)), expected=max_points))
         out.append(Criterion(
             code=r.text(c, "code", p), name=r.text(c, "name", p), max_points=max_points,
             task_result=bool(r.get(c, "task_result", p, bool, required=False, default=False)),
-            covers=r.text(c, "covers", p, required=False), confidence=r.confidence(c, p),
+            covers=r.text(c, "covers", p, required=False), confidence=r.confidence(c, p), items=items,
+            items_confidence=r.confidence({"confidence": c.get("items_confidence", "C")}, p),
         ))
     codes = [c.code for c in out]
     if len(set(codes)) != len(codes):
@@ -477,6 +649,54 @@ def _scoring(r: _Reader, obj, key, path, level_codes: set[str]) -> Scoring | Non
                    bands=tuple(bands))
 
 
+def _cap(r: _Reader, item, p: str, code: str, kind: str, known_level) -> Cap:
+    count = r.text(item, "count", p, required=False, default="days")
+    if count not in LEAVE_COUNTS:
+        raise r.fail(f"{p}.count", _("unknown code “{code}”").format(code=count))
+    min_form = r.text(item, "min_form", p, required=False)
+    if min_form and min_form not in DISCIPLINE_ORDER:
+        raise r.fail(f"{p}.min_form", _("unknown code “{code}”").format(code=min_form))
+    return Cap(
+        code=code, kind=kind, max_level=known_level(r.text(item, "max_level", p), f"{p}.max_level"),
+        label=r.text(item, "label", p), ref=r.ref(item, "ref", p), confidence=r.confidence(item, p),
+        counted_once=bool(r.get(item, "counted_once", p, bool, required=False, default=False)),
+        min_months=r.get(item, "min_months", p, float, required=code == "sick_leave", default=0),
+        days_per_month=r.get(item, "days_per_month", p, float, required=False, default=30),
+        count=count, count_note=r.text(item, "count_note", p, required=False),
+        count_confidence=r.confidence({"confidence": item.get("count_confidence", "C")}, p), min_form=min_form,
+    )
+
+
+# Forms of discipline from the lightest (models.member.DisciplineForm values).
+DISCIPLINE_ORDER = ("khiển trách", "cảnh cáo", "cách chức", "khai trừ")
+
+
+def _framework(r: _Reader, fw, p: str, known_level, groups: tuple[Criterion, ...] | None) -> Framework:
+    when = _when(r, fw, p) if fw.get("when") is not None else None
+    criteria = _criteria(r, fw, p, True, sum(c.max_points or 0 for c in groups) if groups else None)
+    if groups is not None and [(c.code, c.max_points) for c in criteria] != [(c.code, c.max_points) for c in groups]:
+        # Every framework of a regulation scores the same groups (QĐ 366: chung 30, kết quả 70).
+        raise r.fail(f"{p}.criteria", _("the groups of criteria must be those of member.criteria, with the same points"))
+    return Framework(
+        code=r.text(fw, "code", p), name=r.text(fw, "name", p), annex=r.text(fw, "annex", p, required=False),
+        when=when, criteria=criteria, conditions=_level_conditions(r, fw, "conditions", p, known_level),
+        confidence=r.confidence(fw, p), note=r.text(fw, "note", p, required=False))
+
+
+def _quarterly(r: _Reader, data) -> Quarterly | None:
+    q = r.get(data, "quarterly", "", dict, required=False)
+    if q is None:
+        return None
+    rule = r.text(q, "year_rule", "quarterly")
+    if rule not in QUARTER_YEAR_RULES:
+        raise r.fail("quarterly.year_rule", _("unknown code “{code}”").format(code=rule))
+    return Quarterly(
+        when=_when(r, q, "quarterly"), text=r.text(q, "text", "quarterly"), ref=r.ref(q, "ref", "quarterly"),
+        confidence=r.confidence(q, "quarterly"), year_rule=rule,
+        year_rule_text=r.text(q, "year_rule_text", "quarterly"),
+        year_rule_confidence=r.confidence({"confidence": q.get("year_rule_confidence", "C")}, "quarterly"))
+
+
 def parse(data: Mapping[str, Any], source: str = "?", path: Path | None = None) -> Regulation:
     """Check a rule file's content and build the Regulation; raise RuleFileError on any problem."""
     r = _Reader(source)
@@ -506,10 +726,13 @@ def parse(data: Mapping[str, Any], source: str = "?", path: Path | None = None) 
     member = r.get(data, "member", "", dict)
     scoring = _scoring(r, member, "scoring", "member", codes)
     criteria = _criteria(r, member, "member", scoring is not None, scoring.max_points if scoring else None)
-    requirements = {}
-    for level, _conds in (r.get(member, "requirements", "member", dict, required=False, default={}) or {}).items():
-        known_level(level, f"member.requirements.{level}")
-        requirements[level] = _conditions(r, member["requirements"], level, "member.requirements")
+    requirements = _level_conditions(r, member, "requirements", "member", known_level)
+    frameworks = []
+    for p, fw in r.items(member, "frameworks", "member", required=False):
+        frameworks.append(_framework(r, fw, p, known_level, criteria))
+    chosen = [f for f in frameworks if f.when is not None]
+    if chosen:
+        _check_exclusive(r, "member.frameworks", [f.when for f in chosen if f.when is not None])
 
     q = r.get(data, "quota", "", dict)
     share = r.get(q, "share", "quota", float)
@@ -525,12 +748,20 @@ def parse(data: Mapping[str, Any], source: str = "?", path: Path | None = None) 
         effects[key] = r.text(q, key, "quota")
         if effects[key] not in ("warning", "check"):
             raise r.fail(f"quota.{key}", _("unknown code “{code}”").format(code=effects[key]))
+    base_levels = tuple(known_level(b, "quota.base_levels") for b in r.get(q, "base_levels", "quota", list))
+    readings = [QuotaReading(TEXT_READING, base_levels, r.text(q, "text", "quota"), confidence=r.confidence(q, "quota"))]
+    for p, item in r.items(q, "readings", "quota", required=False):
+        reading_code = r.text(item, "code", p)
+        if reading_code in {x.code for x in readings}:
+            raise r.fail(f"{p}.code", _("two entries have the same code “{code}”").format(code=reading_code))
+        readings.append(QuotaReading(
+            reading_code, tuple(known_level(b, f"{p}.base_levels") for b in r.get(item, "base_levels", p, list)),
+            r.text(item, "label", p), r.text(item, "note", p, required=False), r.confidence(item, p)))
     quota = Quota(
-        level=known_level(r.text(q, "level", "quota"), "quota.level"),
-        base_levels=tuple(known_level(b, "quota.base_levels") for b in r.get(q, "base_levels", "quota", list)),
+        level=known_level(r.text(q, "level", "quota"), "quota.level"), base_levels=base_levels,
         share=share, rounding="floor", scope=scope, scope_text=r.text(q, "scope_text", "quota", required=False),
         text=r.text(q, "text", "quota"), ref=r.ref(q, "ref", "quota"), confidence=r.confidence(q, "quota"),
-        note=r.text(q, "note", "quota", required=False), **effects,
+        note=r.text(q, "note", "quota", required=False), readings=tuple(readings), **effects,
     )
 
     elig = r.get(data, "eligibility", "", dict)
@@ -554,13 +785,15 @@ def parse(data: Mapping[str, Any], source: str = "?", path: Path | None = None) 
         kind = r.text(item, "kind", p)
         if kind != ("flag" if cc in FLAG_CAPS else "register"):
             raise r.fail(f"{p}.kind", _("unknown code “{code}”").format(code=kind))
-        min_months = r.get(item, "min_months", p, float, required=cc == "sick_leave", default=0)
-        caps.append(Cap(
-            code=cc, kind=kind, max_level=known_level(r.text(item, "max_level", p), f"{p}.max_level"),
-            label=r.text(item, "label", p), ref=r.ref(item, "ref", p), confidence=r.confidence(item, p),
-            counted_once=bool(r.get(item, "counted_once", p, bool, required=False, default=False)),
-            min_months=min_months, days_per_month=r.get(item, "days_per_month", p, float, required=False, default=30),
-        ))
+        caps.append(_cap(r, item, p, cc, kind, known_level))
+
+    collective_caps = []
+    coll_raw = r.get(data, "collective", "", dict)
+    for p, item in r.items(coll_raw, "caps", "collective", required=False):
+        cc = r.text(item, "code", p)
+        if cc not in COLLECTIVE_CAP_CODES:
+            raise r.fail(f"{p}.code", _("unknown code “{code}”").format(code=cc))
+        collective_caps.append(_cap(r, item, p, cc, "register", known_level))
 
     def notes_of(obj, key, path) -> tuple[Note, ...]:
         return tuple(Note(code=r.text(n, "code", p), kind=r.text(n, "kind", p, required=False, default="info"),
@@ -576,6 +809,11 @@ def parse(data: Mapping[str, Any], source: str = "?", path: Path | None = None) 
         criteria_confidence=r.confidence({"confidence": coll.get("criteria_confidence", "C")}, "collective"),
         criteria_note=r.text(coll, "criteria_note", "collective", required=False),
         notes=notes_of(coll, "notes", "collective"),
+        requirements=_level_conditions(r, coll, "requirements", "collective", known_level),
+        caps=tuple(collective_caps),
+        leadership_posts=tuple(r.get(coll, "leadership_posts", "collective", list, required=False, default=[])),
+        framework=(_framework(r, coll["framework"], "collective.framework", known_level, None)
+                   if coll.get("framework") is not None else None),
     )
 
     forms = r.get(data, "forms", "", dict)
@@ -613,6 +851,7 @@ def parse(data: Mapping[str, Any], source: str = "?", path: Path | None = None) 
         collective_report=collective_report,
         self_review_sections=tuple(r.get(forms, "self_review_sections", "forms", list, required=False, default=[])),
         source=path, sources=tuple(r.get(data, "sources", "", list, required=False, default=[])),
+        frameworks=tuple(frameworks), quarterly=_quarterly(r, data),
     )
 
 

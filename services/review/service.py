@@ -19,22 +19,30 @@ from sqlalchemy.orm import Session
 
 from models import Member, MemberReview, ReviewLog, ReviewYear
 
+from .. import settings as settings_mod
 from ..errors import UserError, ValidationError
-from ..i18n import _, format_number
+from ..i18n import _, format_date, format_number
 from ..membership import Status
 from ..vntext import nfc
 from . import adapters
 from .eligibility import Eligibility, eligibility, review_date
 from .engine import (
+    CONDITION_PREFIX,
+    DISCIPLINE_COUNTED_BEFORE,
+    QUARTERS,
+    ConditionFailure,
     Limit,
     MemberFacts,
     Proposal,
+    condition_cite,
     level_problems,
     limit,
     member_facts,
     propose,
+    quarterly_applies,
 )
-from .rules import FLAG_CAPS, Regulation, regulation_for
+from .rules import DISCIPLINE_ORDER, FLAG_CAPS, Cap, Condition, Quota, Regulation, regulation_for
+from .settings import QUOTA_READING
 
 STAGES = ("proposal", "decision")
 
@@ -93,6 +101,55 @@ def records(session: Session, year: int) -> dict[int, MemberReview]:
     return {r.member_id: r for r in session.scalars(select(MemberReview).where(MemberReview.year == year))}
 
 
+def quarters_of(record: MemberReview | None) -> dict[int, str]:
+    """The quarterly levels recorded for a member: {quarter: level code}."""
+    raw = (record.quarters if record is not None else None) or {}
+    out = {}
+    for key, value in raw.items():
+        try:
+            q = int(key)
+        except (TypeError, ValueError):
+            continue
+        if q in QUARTERS and isinstance(value, str) and value:
+            out[q] = value
+    return out
+
+
+# --- the HTXSNV quota ----------------------------------------------------------------------------
+
+def quota_for(session: Session, reg: Regulation) -> Quota:
+    """The year's quota as the branch (or committee) reads its base: the setting review.quota_reading
+    names one of the rule file's readings; the regulation's own words ("text") by default."""
+    return reg.quota.with_reading(settings_mod.get(session, QUOTA_READING.key))
+
+
+@dataclass(frozen=True)
+class QuotaBase:
+    """The quota's base and maximum for some counts, with the reading used (for the screen and papers)."""
+
+    quota: Quota
+    base: int
+    maximum: int
+    current: int
+
+    @property
+    def reading_label(self) -> str:
+        return self.quota.current_reading.label
+
+    @property
+    def is_text_reading(self) -> bool:
+        return self.quota.reading == "text"
+
+    @property
+    def over(self) -> bool:
+        return self.current > self.maximum
+
+
+def quota_base(quota: Quota, counts: Mapping[str, int]) -> QuotaBase:
+    """The base (those rated at the reading's levels), the maximum and the number rated at the quota's level."""
+    return QuotaBase(quota, quota.base(counts), quota.maximum(counts), counts.get(quota.level, 0))
+
+
 @dataclass
 class YearReview:
     """Everything the review page shows for a year."""
@@ -102,6 +159,11 @@ class YearReview:
     review_date: dt.date
     closed_at: dt.datetime | None
     rows: list[ReviewRow]
+    quota: Quota | None = None   # the quota as read in this database (review.quota_reading)
+
+    def __post_init__(self) -> None:
+        if self.quota is None:
+            self.quota = self.regulation.quota
 
     @property
     def closed(self) -> bool:
@@ -111,12 +173,17 @@ class YearReview:
         return Counter(r.level for r in self.rows if r.elig.rated and r.level)
 
     @property
+    def quota_base(self) -> QuotaBase:
+        assert self.quota is not None
+        return quota_base(self.quota, self.counts())
+
+    @property
     def quota_max(self) -> int:
-        return self.regulation.quota.maximum(self.counts())
+        return self.quota_base.maximum
 
     @property
     def quota_current(self) -> int:
-        return self.counts().get(self.regulation.quota.level, 0)
+        return self.quota_base.current
 
     def row(self, member_id: int) -> ReviewRow | None:
         return next((r for r in self.rows if r.member_id == member_id), None)
@@ -130,7 +197,8 @@ def _row(reg: Regulation, year: int, on: dt.date, elig: Eligibility, member: Mem
         return ReviewRow(elig, record, None, None, problems)
     facts = member_facts(member.events, year, on, record.flags if record else None,
                          monthly.get(member.id), attendance.get(member.id),
-                         probationary=elig.state.status == Status.PROBATIONARY)
+                         probationary=elig.state.status == Status.PROBATIONARY, attributes=elig,
+                         quarters=quarters_of(record))
     if not elig.rated:
         problems = []
         if record and record.level:
@@ -141,9 +209,23 @@ def _row(reg: Regulation, year: int, on: dt.date, elig: Eligibility, member: Mem
     proposal = propose(reg, facts, score)
     problems = []
     if record:
-        for level in dict.fromkeys(x for x in (record.proposed_level, record.decided_level) if x):
-            problems += level_problems(reg, elig.full_name, level, proposal.limit, score)
+        problems += recorded_level_problems(reg, elig.full_name, record.proposed_level, record.decided_level,
+                                            record.decision_ref, proposal.limit, score, facts)
     return ReviewRow(elig, record, facts, proposal, problems)
+
+
+def recorded_level_problems(reg: Regulation, name: str, proposed: str, decided: str, decision_ref: str, lim: Limit,
+                            score: float | None, facts: MemberFacts) -> list[str]:
+    """The rules the branch's proposal and the committee's decision break. A decision recorded with the
+    superior's document number may set a level whose conditions the branch has not confirmed."""
+    problems: list[str] = []
+    if proposed:
+        problems += level_problems(reg, name, proposed, lim, score, facts)
+    if decided:
+        for p in level_problems(reg, name, decided, lim, score, facts, decision_ref=decision_ref):
+            if p not in problems:
+                problems.append(p)
+    return problems
 
 
 def year_review(session: Session, year: int, include_left: bool = True) -> YearReview:
@@ -159,7 +241,7 @@ def year_review(session: Session, year: int, include_left: bool = True) -> YearR
     rows = [_row(reg, year, on, e, members[e.member_id], recs.get(e.member_id), monthly, att)
             for e in eligibility(session, year, list(members.values()), reg, on, include_left)]
     year_row = session.get(ReviewYear, year)
-    return YearReview(year, reg, on, year_row.closed_at if year_row else None, rows)
+    return YearReview(year, reg, on, year_row.closed_at if year_row else None, rows, quota_for(session, reg))
 
 
 def member_row(session: Session, year: int, member_id: int) -> ReviewRow:
@@ -187,6 +269,7 @@ class ReviewInput:
     voters: int | None = None
     comment: str = ""
     decision_ref: str = ""
+    quarters: dict[int, str] = field(default_factory=dict)   # quarter (1–4) -> level code
 
     @classmethod
     def of(cls, record: MemberReview | None) -> ReviewInput:
@@ -195,7 +278,8 @@ class ReviewInput:
         return cls(proposed_level=record.proposed_level, decided_level=record.decided_level,
                    self_level=record.self_level, score=record.score, criteria=dict(record.criteria or {}),
                    flags=dict(record.flags or {}), votes_for=record.votes_for, votes_against=record.votes_against,
-                   voters=record.voters, comment=record.comment, decision_ref=record.decision_ref)
+                   voters=record.voters, comment=record.comment, decision_ref=record.decision_ref,
+                   quarters=quarters_of(record))
 
 
 def _decimals(value: float) -> int:
@@ -222,10 +306,13 @@ def check_review(session: Session, year: int, member_id: int, data: ReviewInput,
     if row is None:
         return [_("This member is not in the branch's review of {year}.").format(year=year)]
     name = row.full_name
-    levels = [lv for lv in (data.proposed_level, data.decided_level, data.self_level) if lv]
+    levels = [lv for lv in (data.proposed_level, data.decided_level, data.self_level, *data.quarters.values()) if lv]
     for lv in levels:
         if lv not in reg.level_codes:
             problems.append(_("“{level}” is not a level of {reg}.").format(level=lv, reg=reg.short_name))
+    if problems:
+        return problems
+    problems += _quarter_problems(reg, year, row, data)
     if problems:
         return problems
     if (data.proposed_level or data.decided_level) and not row.elig.rated:
@@ -263,10 +350,10 @@ def check_review(session: Session, year: int, member_id: int, data: ReviewInput,
         return problems
     # Caps and bands
     if row.facts is not None:
-        facts = member_facts_with(row.facts, data.flags)
+        facts = member_facts_with(row.facts, data.flags, data.quarters)
         lim = limit(reg, facts, score)
-        for lv in dict.fromkeys(x for x in (data.proposed_level, data.decided_level) if x):
-            problems += level_problems(reg, name, lv, lim, score)
+        problems += recorded_level_problems(reg, name, data.proposed_level, data.decided_level, data.decision_ref,
+                                            lim, score, facts)
     # Votes
     for label, value in ((_("in favour"), data.votes_for), (_("against"), data.votes_against),
                          (_("voters"), data.voters)):
@@ -285,12 +372,37 @@ def check_review(session: Session, year: int, member_id: int, data: ReviewInput,
     return problems
 
 
-def member_facts_with(facts: MemberFacts, flags: Mapping[str, Any]) -> MemberFacts:
-    """The same facts with other flags (the flags being edited on the sheet)."""
+def member_facts_with(facts: MemberFacts, flags: Mapping[str, Any],
+                      quarters: Mapping[int, str] | None = None) -> MemberFacts:
+    """The same facts with other flags (and quarters) — those being edited on the sheet."""
     from dataclasses import replace
 
     already = set(flags.get("discipline_counted_before") or [])
-    return replace(facts, flags=dict(flags), discipline_counted=[e for e in facts.discipline if e.id not in already])
+    return replace(facts, flags=dict(flags), discipline_counted=[e for e in facts.discipline if e.id not in already],
+                   quarters=dict(facts.quarters if quarters is None else quarters))
+
+
+def _quarter_problems(reg: Regulation, year: int, row: ReviewRow, data: ReviewInput) -> list[str]:
+    """Quarterly assessments are recorded only where the year's regulation has them, for members who hold
+    a leadership or management post (as the member's details state)."""
+    if not data.quarters:
+        return []
+    if reg.quarterly is None:
+        return [_("The regulation of {year} ({reg}) has no quarterly assessment.").format(year=year, reg=reg.short_name)]
+    bad = [q for q in data.quarters if q not in QUARTERS]
+    if bad:
+        return [_("A year has quarters 1 to 4, not {quarters}.").format(quarters=", ".join(map(str, bad)))]
+    if row.facts is None:
+        return []
+    applies = quarterly_applies(reg, row.facts)
+    if applies is None:
+        return [_("State in the member's details whether comrade {name} holds a leadership or management post: "
+                  "quarterly assessments are for those who do ({cite}).").format(
+            name=row.full_name, cite=reg.quarterly.ref.cite())]
+    if not applies:
+        return [_("Comrade {name} holds no leadership or management post: quarterly assessments are for those who "
+                  "do ({cite}).").format(name=row.full_name, cite=reg.quarterly.ref.cite())]
+    return []
 
 
 def _clean_flags(flags: Mapping[str, Any]) -> dict[str, Any]:
@@ -345,6 +457,7 @@ def _write(session: Session, year: int, member_id: int, data: ReviewInput) -> Me
     record.votes_for, record.votes_against, record.voters = data.votes_for, data.votes_against, data.voters
     record.comment = nfc(data.comment)
     record.decision_ref = nfc(data.decision_ref)
+    record.quarters = {str(q): code for q, code in sorted(data.quarters.items()) if code} or None
     session.flush()
     return record
 
@@ -402,6 +515,8 @@ class BranchReview:
     explanations: str = ""      # giải trình những vấn đề được gợi ý kiểm điểm (nếu có)
     responsibility: str = ""    # làm rõ trách nhiệm của tập thể và cá nhân (nếu có)
     directions: str = ""
+    flags: dict[str, Any] = field(default_factory=dict)   # conditions confirmed ("cond:…"), discipline counted
+    decision_ref: str = ""                                # the superior's decision that set decided_level
 
     @property
     def self_score(self) -> float | None:
@@ -425,7 +540,8 @@ def branch_review(session: Session, year: int) -> BranchReview:
     criteria = [BranchCriterion(str(c.get("code", "")), str(c.get("name", "")), float(c.get("max_points", 0)),
                                 c.get("points")) for c in (row.criteria or [])] or default_branch_criteria(reg)
     return BranchReview(year, criteria, row.proposed_level, row.decided_level,
-                        **{f: getattr(row, f) for f in NARRATIVE_FIELDS})
+                        **{f: getattr(row, f) for f in NARRATIVE_FIELDS}, flags=dict(row.flags or {}),
+                        decision_ref=row.decision_ref or "")
 
 
 def suggested_branch_level(reg: Regulation, br: BranchReview) -> str | None:
@@ -433,6 +549,128 @@ def suggested_branch_level(reg: Regulation, br: BranchReview) -> str | None:
     if reg.collective.scoring is None or br.self_score is None:
         return None
     return reg.collective.scoring.level_for(br.self_score)
+
+
+@dataclass(frozen=True)
+class LeaderDiscipline:
+    """A member of the branch's leadership (by their Party post) disciplined in the year."""
+
+    member_id: int
+    name: str
+    post: str
+    event_id: int
+    form: str
+    date: dt.date
+
+    def text(self) -> str:
+        return _("comrade {name} ({post}), {form} on {date}").format(
+            name=self.name, post=self.post, form=self.form, date=format_date(self.date))
+
+
+def is_leadership_post(reg: Regulation, post: str) -> bool:
+    """Whether a Party post makes a member part of the branch's leadership (bí thư, phó bí thư, chi ủy viên…)."""
+    from ..vntext import fold
+
+    key = fold(post or "").strip()
+    return bool(key) and any(key.startswith(fold(p)) for p in reg.collective.leadership_posts)
+
+
+def leadership_discipline(session: Session, year: int, reg: Regulation | None = None) -> list[LeaderDiscipline]:
+    """Discipline in ``year`` of members holding one of the leadership Party posts, decided while they
+    were in this branch (discipline recorded at a previous organisation is not the branch's)."""
+    from ..members import all_members
+    from ..membership import state_on
+
+    reg = reg or regulation_for(year)
+    out = []
+    for m in all_members(session):
+        if not is_leadership_post(reg, m.party_post):
+            continue
+        for e in m.events:
+            if e.kind == "discipline" and e.date.year == year and not e.other_org \
+                    and state_on([x for x in m.events if x is not e], e.date).in_branch:
+                out.append(LeaderDiscipline(m.id, m.full_name, m.party_post, e.id, e.form, e.date))
+    out.sort(key=lambda d: (d.date, d.event_id))
+    return out
+
+
+@dataclass(frozen=True)
+class BranchCapHit:
+    cap: Cap
+    detail: str
+
+
+def branch_cap_hits(reg: Regulation, discipline: Sequence[LeaderDiscipline],
+                    flags: Mapping[str, Any]) -> list[BranchCapHit]:
+    """The collective caps that apply (HD 21: a leadership member disciplined with cảnh cáo or heavier;
+    a violation counted in an earlier year's rating is not counted again)."""
+    already = set(flags.get(DISCIPLINE_COUNTED_BEFORE) or [])
+    hits = []
+    for cap in reg.collective.caps:
+        if cap.code == "leader_disciplined":
+            floor = DISCIPLINE_ORDER.index(cap.min_form) if cap.min_form else 0
+            found = [d for d in discipline if d.form in DISCIPLINE_ORDER and DISCIPLINE_ORDER.index(d.form) >= floor
+                     and not (cap.counted_once and d.event_id in already)]
+            if found:
+                hits.append(BranchCapHit(cap, "; ".join(d.text() for d in found)))
+    return hits
+
+
+def branch_level_conditions(reg: Regulation, level: str) -> tuple[Condition, ...]:
+    """The conditions of the branch's level: its band's (QĐ 366) or the collective requirements (QĐ 124)."""
+    if reg.collective.scoring is not None:
+        band = next((b for b in reg.collective.scoring.bands if b.level == level), None)
+        return band.conditions if band else ()
+    return tuple(reg.collective.requirements.get(level, ()))
+
+
+def branch_condition_failures(reg: Regulation, level: str, flags: Mapping[str, Any],
+                              discipline: Sequence[LeaderDiscipline]) -> list[ConditionFailure]:
+    """The conditions of the branch's ``level`` that fail: contradicted by the register (a leadership member
+    disciplined in the year), or not confirmed by the branch."""
+    already = set(flags.get(DISCIPLINE_COUNTED_BEFORE) or [])
+    out = []
+    for c in branch_level_conditions(reg, level):
+        cite = condition_cite(reg, level, c, collective=True)
+        if c.check == "leadership_not_disciplined":
+            found = [d for d in discipline if d.event_id not in already]
+            if found:
+                out.append(ConditionFailure(level, c, cite, "; ".join(d.text() for d in found)))
+                continue
+        if not flags.get(CONDITION_PREFIX + c.code):
+            out.append(ConditionFailure(level, c, cite))
+    return out
+
+
+def _branch_level_problems(reg: Regulation, level: str, br: BranchReview, discipline: Sequence[LeaderDiscipline],
+                           decision_ref: str = "") -> list[str]:
+    problems = []
+    for hit in branch_cap_hits(reg, discipline, br.flags):
+        if reg.rank(level) > reg.rank(hit.cap.max_level):
+            problems.append(_("The branch cannot be rated “{level}”: {rule} ({detail}). The highest level allowed is "
+                              "“{max}” ({cite}).").format(level=reg.level_name(level), rule=hit.cap.label,
+                                                          detail=hit.detail, max=reg.level_name(hit.cap.max_level),
+                                                          cite=hit.cap.ref.cite()))
+    failures = branch_condition_failures(reg, level, br.flags, discipline)
+    if failures and not decision_ref.strip():
+        cites = "; ".join(dict.fromkeys(f.cite for f in failures))
+        problems.append(_("The branch cannot be rated “{level}”: its conditions do not hold: {missing} ({cite}). "
+                          "Confirm them, or record the superior committee's decision with its document number.").format(
+            level=reg.level_name(level), missing="; ".join(f.text for f in failures), cite=cites))
+    return problems
+
+
+def branch_problems(session: Session, br: BranchReview) -> list[str]:
+    """The rules the branch's recorded levels break now (for the tally and the review page)."""
+    reg = regulation_for(br.year)
+    discipline = leadership_discipline(session, br.year, reg)
+    problems: list[str] = []
+    if br.proposed_level in reg.level_codes:
+        problems += _branch_level_problems(reg, br.proposed_level, br, discipline)
+    if br.decided_level in reg.level_codes:
+        problems += [p for p in _branch_level_problems(reg, br.decided_level, br, discipline, br.decision_ref)
+                     if p not in problems]
+    return problems
 
 
 def check_branch_review(session: Session, br: BranchReview) -> list[str]:
@@ -464,6 +702,8 @@ def check_branch_review(session: Session, br: BranchReview) -> list[str]:
                 problems.append(_("The branch cannot be rated “{level}” with {score} points: {band} is “{band_level}” ({cite}).").format(
                     level=reg.level_name(lv), score=format_number(br.self_score or 0), band=b.label,
                     band_level=reg.level_name(band), cite=b.ref.cite()))
+    if not problems:
+        problems += branch_problems(session, br)
     return problems
 
 
@@ -478,6 +718,8 @@ def save_branch_review(session: Session, br: BranchReview) -> ReviewYear:
                     for i, c in enumerate(br.criteria, 1)]
     row.proposed_level = br.proposed_level
     row.decided_level = br.decided_level
+    row.decision_ref = nfc(br.decision_ref).strip()
+    row.flags = _clean_flags(br.flags) or None
     for f in NARRATIVE_FIELDS:
         setattr(row, f, nfc(getattr(br, f)).strip() if getattr(br, f) else "")
     session.flush()

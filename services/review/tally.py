@@ -24,8 +24,8 @@ from sqlalchemy.orm import Session
 
 from ..i18n import _, format_number, format_pct
 from ..membership import Status
-from .rules import Regulation, regulation_for
-from .service import YearReview, branch_review, year_review
+from .rules import Quota, Regulation, regulation_for
+from .service import YearReview, branch_problems, branch_review, year_review
 
 LEVEL_KEYS = ("HTXSNV", "HTTNV", "HTNV", "KHTNV")
 
@@ -73,6 +73,9 @@ class Tally:
     branch_decided_level: str = ""
     quota_effect: str = "warning"        # "warning" in a branch, "check" in a committee
     previous: Tally | None = None
+    quota_base: int = 0                  # the number the quota's share is taken of
+    quota_reading: str = ""              # how the base is read (the rule file's wording of the reading)
+    quota_text_reading: bool = True      # the regulation's own reading (not another the setting chose)
 
     @property
     def percent(self) -> dict[str, float]:
@@ -87,8 +90,11 @@ class Tally:
         return self.levels.get("HTXSNV", 0) <= self.quota_max
 
     @property
-    def htxsnv_of_httnv(self) -> float:
-        """HTXSNV as a % of HTTNV (2 decimals)."""
+    def htxsnv_of_httnv(self) -> float | None:
+        """HTXSNV as a % of HTTNV (2 decimals); None when no one is rated HTTNV (the share is undefined:
+        printed "—", never "0%")."""
+        if not self.levels.get("HTTNV", 0):
+            return None
         return percent(self.levels.get("HTXSNV", 0), self.levels.get("HTTNV", 0))
 
     def to_dict(self) -> dict[str, Any]:
@@ -122,8 +128,16 @@ class Tally:
         )
 
 
+def share_text(value: float | None, fmt=None) -> str:
+    """A share that may be undefined: "—" for None (e.g. HTXSNV as a share of no HTTNV at all)."""
+    if value is None:
+        return "—"
+    return (fmt or (lambda v: format_pct(v, 2)))(value)
+
+
 def _violations(review: YearReview, quota_max: int, levels: Counter, effect: str) -> list[Violation]:
     reg = review.regulation
+    quota = review.quota or reg.quota
     out: list[Violation] = []
     for row in review.rows:
         for message in row.problems:
@@ -132,19 +146,21 @@ def _violations(review: YearReview, quota_max: int, levels: Counter, effect: str
         if row.elig.rated and not row.level:
             out.append(Violation(row.full_name, "not_rated_yet", _(
                 "Comrade {name} has no level yet.").format(name=row.full_name)))
-    current = levels.get(reg.quota.level, 0)
+    current = levels.get(quota.level, 0)
     if current > quota_max:
-        text = _quota_message(reg, current, quota_max, levels, effect)
+        text = _quota_message(reg, current, quota_max, levels, effect, quota)
         out.append(Violation(None, "quota", text))
     return out
 
 
-def _quota_message(reg: Regulation, current: int, quota_max: int, levels: Mapping[str, int], effect: str) -> str:
-    base = sum(levels.get(c, 0) for c in reg.quota.base_levels)
+def _quota_message(reg: Regulation, current: int, quota_max: int, levels: Mapping[str, int], effect: str,
+                   quota: Quota | None = None) -> str:
+    quota = quota or reg.quota
+    base = quota.base(levels)
     text = _("{current} rated “{level}”, more than the {max} allowed ({share} of {base} rated “{base_level}”, rounded down; {cite}).").format(
-        current=current, level=reg.level_name(reg.quota.level), max=quota_max,
-        share=format_pct(reg.quota.share * 100, 0), base=base,
-        base_level=", ".join(reg.level_name(c) for c in reg.quota.base_levels), cite=reg.quota.ref.cite())
+        current=current, level=reg.level_name(quota.level), max=quota_max,
+        share=format_pct(quota.share * 100, 0), base=base,
+        base_level=", ".join(reg.level_name(c) for c in quota.base_levels), cite=quota.ref.cite())
     if effect == "warning":
         text += " " + _("The branch proposes; the committee applies the quota.")
     return text
@@ -166,14 +182,17 @@ def tally(session: Session, year: int, with_previous: bool = True, review: YearR
     rated = [r for r in counted if r.elig.rated]
     levels = Counter(r.level for r in rated if r.level)
     reasons = Counter(r.elig.reason for r in counted if not r.elig.rated)
-    quota_max = reg.quota.maximum(levels)
+    quota = review.quota or reg.quota
+    quota_max = quota.maximum(levels)
     br = branch_review(session, year)
+    violations = _violations(review, quota_max, levels, effect)
+    violations += [Violation(None, "branch", p) for p in branch_problems(session, br)]
     t = Tally(
         year=year, regulation=reg.code, branch=branch.name if branch else "",
         members_total=len(counted), assessed=len(rated), not_assessed=len(counted) - len(rated),
         not_assessed_reasons={code: reasons[code] for code in [r.code for r in reg.not_rated] if reasons.get(code)},
         levels={k: levels.get(k, 0) for k in LEVEL_KEYS}, quota_max=quota_max,
-        violations=_violations(review, quota_max, levels, effect),
+        violations=violations,
         full_members=sum(1 for r in counted if r.elig.state.status == Status.FULL),
         probationary=sum(1 for r in counted if r.elig.state.status == Status.PROBATIONARY),
         unrated=sum(1 for r in rated if not r.level),
@@ -183,7 +202,8 @@ def tally(session: Session, year: int, with_previous: bool = True, review: YearR
         review_date=review.review_date,
         branch_score=br.self_score, branch_max_points=br.max_points,
         branch_proposed_level=br.proposed_level, branch_decided_level=br.decided_level,
-        quota_effect=effect,
+        quota_effect=effect, quota_base=quota.base(levels), quota_reading=quota.current_reading.label,
+        quota_text_reading=quota.reading == "text",
     )
     if with_previous:
         from .service import reviewed_years
@@ -196,7 +216,7 @@ def tally(session: Session, year: int, with_previous: bool = True, review: YearR
     return t
 
 
-def add_tallies(tallies: Iterable[Tally], branch: str, effect: str = "check") -> Tally:
+def add_tallies(tallies: Iterable[Tally], branch: str, effect: str = "check", quota: Quota | None = None) -> Tally:
     """The sum of several branches' tallies of the same year (a committee's tally).
 
     The quota is recomputed on the summed counts (it applies at the grassroots organisation);
@@ -210,16 +230,18 @@ def add_tallies(tallies: Iterable[Tally], branch: str, effect: str = "check") ->
         raise ValueError(f"tallies of different years: {sorted(years)}")
     year = items[0].year
     reg = regulation_for(year)
+    quota = quota or reg.quota
     levels: Counter[str] = Counter()
     reasons: Counter = Counter()
     for t in items:
         levels.update({k: v for k, v in t.levels.items() if v})
         reasons.update({k: v for k, v in t.not_assessed_reasons.items() if v})
-    quota_max = reg.quota.maximum(levels)
+    quota_max = quota.maximum(levels)
     violations = [Violation(v.member, v.rule, f"{t.branch}: {v.message}") for t in items for v in t.violations
                   if v.rule != "quota"]
-    if levels.get(reg.quota.level, 0) > quota_max:
-        violations.append(Violation(None, "quota", _quota_message(reg, levels[reg.quota.level], quota_max, levels, effect)))
+    if levels.get(quota.level, 0) > quota_max:
+        violations.append(Violation(None, "quota", _quota_message(reg, levels[quota.level], quota_max, levels, effect,
+                                                                  quota)))
     return Tally(
         year=year, regulation=reg.code, branch=branch,
         members_total=sum(t.members_total for t in items), assessed=sum(t.assessed for t in items),
@@ -228,7 +250,8 @@ def add_tallies(tallies: Iterable[Tally], branch: str, effect: str = "check") ->
         full_members=sum(t.full_members for t in items), probationary=sum(t.probationary for t in items),
         unrated=sum(t.unrated for t in items), disciplined=sum(t.disciplined for t in items),
         decided=sum(t.decided for t in items), left_during_year=sum(t.left_during_year for t in items),
-        quota_effect=effect,
+        quota_effect=effect, quota_base=quota.base(levels), quota_reading=quota.current_reading.label,
+        quota_text_reading=quota.reading == "text",
     )
 
 
@@ -284,7 +307,8 @@ def format_text(t: Tally, transfer_months: int | None = None) -> str:
     status = _("within the quota") if t.quota_ok else (
         _("over the quota: warning") if t.quota_effect == "warning" else _("over the quota"))
     lines.append(_("HTXSNV as a share of HTTNV: {pct}; at most {max} allowed ({status}).").format(
-        pct=format_pct(t.htxsnv_of_httnv, 2), max=t.quota_max, status=status))
+        pct=share_text(t.htxsnv_of_httnv), max=t.quota_max, status=status))
+    lines.append(_("Quota base: {reading}.").format(reading=t.quota_reading))
     lines.append(_("Members disciplined in the year: {n}").format(n=t.disciplined))
     if t.branch_score is not None:
         lines.append(_("The branch's self-score: {score}/{max}").format(

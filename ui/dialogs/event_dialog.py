@@ -10,7 +10,9 @@ from services.membership import PERIOD_KINDS
 from ..qt import QtWidgets
 from ..widgets import DateEdit, ProblemLabel, dialog_buttons
 
-CHOOSABLE = [k for k in EventKind if k != EventKind.ADMITTED]
+# The admission is chosen only to say where it took place (its date is edited in the member's details).
+CHOOSABLE = [k for k in EventKind if k != EventKind.ADMITTED] + [EventKind.ADMITTED]
+TRANSFERS = (EventKind.TRANSFER_IN, EventKind.TRANSFER_OUT)
 
 
 class EventDialog(QtWidgets.QDialog):
@@ -33,8 +35,10 @@ class EventDialog(QtWidgets.QDialog):
         for f in DisciplineForm:
             self.form.addItem(f.value.capitalize(), f.value)
         self.reason = QtWidgets.QLineEdit()
+        self.elsewhere = QtWidgets.QCheckBox(_("At the member's previous Party organisation (before joining this branch)"))
         lay = QtWidgets.QFormLayout()
         lay.addRow(_("Event"), self.kind)
+        lay.addRow("", self.elsewhere)
         lay.addRow(_("Date"), self.date)
         self.end_label = QtWidgets.QLabel(_("Until (leave empty if still in effect)"))
         lay.addRow(self.end_label, self.end_date)
@@ -53,23 +57,42 @@ class EventDialog(QtWidgets.QDialog):
         for w in (self.date, self.end_date, self.other_org):
             w.textChanged.connect(self.validate)
         self.form.currentIndexChanged.connect(self.validate)
+        self.elsewhere.toggled.connect(self._kind_changed)
         self._kind_changed()
+
+    def _at_other_org(self) -> bool:
+        kind = self.kind.currentData()
+        return kind in TRANSFERS or (kind in svc.ELSEWHERE_KINDS and self.elsewhere.isChecked())
 
     def value(self) -> svc.EventInput:
         kind = self.kind.currentData()
         return svc.EventInput(
             kind=kind, date=self.date.date(),
             end_date=self.end_date.date() if kind in PERIOD_KINDS else None,
-            other_org=self.other_org.text() if kind in (EventKind.TRANSFER_IN, EventKind.TRANSFER_OUT) else "",
+            other_org=self.other_org.text() if self._at_other_org() else "",
             form=self.form.currentData() if kind == EventKind.DISCIPLINE else "",
             reason=self.reason.text(),
         )
 
     def _kind_changed(self) -> None:
         kind = self.kind.currentData()
+        self.elsewhere.setVisible(kind in svc.ELSEWHERE_KINDS)
+        if kind == EventKind.ADMITTED:
+            # Only where the admission took place can be recorded here; its date is the member's.
+            self.elsewhere.blockSignals(True)
+            self.elsewhere.setChecked(True)
+            self.elsewhere.blockSignals(False)
+            self.elsewhere.setEnabled(False)
+            admitted = next((e.date for e in self.member.events if e.kind == EventKind.ADMITTED), None)
+            if admitted is not None and not self.date.text().strip():
+                self.date.set_date(admitted)
+        else:
+            self.elsewhere.setEnabled(True)
+        self.org_label.setText(_("Previous Party organisation") if kind in svc.ELSEWHERE_KINDS
+                               else _("Other Party organisation"))
         for label, widget, show in (
             (self.end_label, self.end_date, kind in PERIOD_KINDS),
-            (self.org_label, self.other_org, kind in (EventKind.TRANSFER_IN, EventKind.TRANSFER_OUT)),
+            (self.org_label, self.other_org, self._at_other_org()),
             (self.form_label, self.form, kind == EventKind.DISCIPLINE),
         ):
             label.setVisible(show)

@@ -66,10 +66,12 @@ class CommitteeTallyModel(RowsTableModel):
     def __init__(self, parent=None):
         super().__init__(parent)
         self._bold: set[int] = set()
+        self._year: int | None = None
 
     def set_tally(self, tally: dict[str, Any] | None) -> None:
         self.beginResetModel()
         self._rows, self._bold = [], set()
+        self._year = tally["year"] if tally else None
         if tally:
             for b in tally["branches"]:
                 self._rows.append([b["branch"], b["members_total"], b["assessed"], b["not_assessed"],
@@ -84,9 +86,9 @@ class CommitteeTallyModel(RowsTableModel):
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if role == Qt.ItemDataRole.ToolTipRole and orientation == Qt.Orientation.Horizontal \
                 and 4 <= section < 4 + len(LEVELS):
-            from services.exchange.report import LEVEL_NAMES
+            from services.exchange.report import level_name
 
-            return LEVEL_NAMES[LEVELS[section - 4]]
+            return level_name(LEVELS[section - 4], self._year) if self._year else LEVELS[section - 4]
         return super().headerData(section, orientation, role)
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):

@@ -10,7 +10,7 @@ from services.exchange import committee as csvc
 from services.exchange import keys
 from services.exchange.container import SUFFIX, ExchangeRefused, Period
 from services.exchange.export import default_file_name, export_year, preview
-from services.exchange.report import LEVEL_NAMES, write_committee_report
+from services.exchange.report import level_name, write_committee_report
 from services.exchange.source import LEVELS
 from services.i18n import N_, _
 
@@ -142,7 +142,7 @@ class BranchSendView(QtWidgets.QWidget):
             _("Rated: {rated}; not rated: {not_rated}").format(rated=s.rated, not_rated=s.not_rated),
             levels,
             _("Branch's proposed level: {level}").format(
-                level=LEVEL_NAMES.get(s.proposed_level or "", "") or _("not yet")),
+                level=level_name(s.proposed_level, year) or _("not yet")),
             _("Meetings recorded: {n}").format(n=s.meetings_held),
         ]
         self.summary.setText("<br>".join(html.escape(x) for x in lines))
@@ -441,7 +441,7 @@ class CommitteeView(QtWidgets.QWidget):
         if row is None:
             return
         year = self.year.value()
-        choices = [_("(no decision yet)")] + [f"{code}: {LEVEL_NAMES[code]}" for code in LEVELS]
+        choices = [_("(no decision yet)")] + [f"{code}: {level_name(code, year)}" for code in LEVELS]
         with self.ctx.db.begin() as session:
             current = csvc.decided_level(csvc.find_branch(session, row.name), year)
         dlg = QtWidgets.QInputDialog(self)

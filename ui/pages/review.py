@@ -11,13 +11,21 @@ from services.meetings.records import kind_label
 from services.review import meeting as review_meeting_svc
 from services.review import service as svc
 from services.review.forms import FORM_TITLES, write_year_end
-from services.review.tally import LEVEL_KEYS, tally
+from services.review.tally import LEVEL_KEYS, share_text, tally
 
 from ..models.review import ID_ROLE, CriteriaModel, ReviewTableModel, TallyModel
 from ..qt import Qt, QtGui, QtWidgets
 from ..widgets import ask, inform, shortcut
 from .base import Page, page_heading
-from .review_sheet import LevelChart, ReviewSheet, fill_levels, level_combo, set_level
+from .review_sheet import (
+    LevelChart,
+    ReviewSheet,
+    WrapCheck,
+    condition_labels,
+    fill_levels,
+    level_combo,
+    set_level,
+)
 
 NARRATIVE = [
     ("strengths", N_("Strengths and results")),
@@ -46,7 +54,7 @@ def tally_html(t, reg) -> str:
         lines.append(_("Left the branch during the year (not counted): {n}").format(n=t.left_during_year))
     status = _("within the quota") if t.quota_ok else _("over the quota: warning")
     lines.append(_("HTXSNV as a share of HTTNV: {pct}; at most {max} allowed ({status}).").format(
-        pct=format_pct(t.htxsnv_of_httnv, 2), max=t.quota_max, status=status))
+        pct=share_text(t.htxsnv_of_httnv), max=t.quota_max, status=status))
     lines.append(_("Members disciplined in the year: {n}").format(n=t.disciplined))
     if t.branch_score is not None:
         lines.append(_("The branch's self-score: {score}/{max}").format(
@@ -73,6 +81,7 @@ class ReviewPage(Page):
         super().__init__(ctx, parent)
         self.review: svc.YearReview | None = None
         self.current_tally = None
+        self.leader_discipline: list = []
 
         self.year = QtWidgets.QSpinBox()
         self.year.setRange(2010, ctx.today().year + 1)
@@ -83,6 +92,19 @@ class ReviewPage(Page):
         self.quota = QtWidgets.QLabel()
         self.quota.setObjectName("quota")
         self.quota.setWordWrap(True)
+        # How the quota's base is read (a setting; the regulation's words by default) and the rules the
+        # program applies without having confirmed their text: shown here, never printed.
+        self.quota_reading = QtWidgets.QComboBox()
+        self.quota_reading.setToolTip(_("How the quota's base is counted (setting review.quota_reading)."))
+        self.quota_reading.setSizeAdjustPolicy(
+            QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.quota_reading.setMinimumContentsLength(22)
+        self.quota_reading.activated.connect(self._change_quota_reading)
+        self.btn_doubts = QtWidgets.QLabel()
+        self.btn_doubts.setWordWrap(True)
+        self.btn_doubts.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse
+                                                | Qt.TextInteractionFlag.LinksAccessibleByKeyboard)
+        self.btn_doubts.linkActivated.connect(lambda _link: self.show_doubts())
         self.closed_label = QtWidgets.QLabel()
         self.btn_date = QtWidgets.QPushButton(_("Review date…"))
         self.btn_date.clicked.connect(self.change_review_date)
@@ -113,6 +135,11 @@ class ReviewPage(Page):
         status = QtWidgets.QHBoxLayout()
         status.addWidget(self.quota, 1)
         status.addWidget(self.closed_label)
+        rules_row = QtWidgets.QHBoxLayout()
+        self.quota_reading_label = QtWidgets.QLabel(_("Base of the quota:"))
+        rules_row.addWidget(self.quota_reading_label)
+        rules_row.addWidget(self.quota_reading)
+        rules_row.addWidget(self.btn_doubts, 1)
 
         self.tabs = QtWidgets.QTabWidget()
         self.tabs.addTab(self._members_tab(), _("Members"))
@@ -122,6 +149,7 @@ class ReviewPage(Page):
         lay = QtWidgets.QVBoxLayout(self)
         lay.addLayout(top)
         lay.addLayout(status)
+        lay.addLayout(rules_row)
         lay.addWidget(self.tabs, 1)
         shortcut(self, "Ctrl+S", self.save_current)
 
@@ -187,6 +215,15 @@ class ReviewPage(Page):
         buttons.addStretch(1)
         self.branch_proposed = level_combo(None)
         self.branch_decided = level_combo(None)
+        self.branch_decision_ref = QtWidgets.QLineEdit()
+        self.branch_decision_ref.setPlaceholderText(_("e.g. Thông báo số 125-TB/ĐU"))
+        # The conditions of the branch's level (QĐ 366 Điều 11, QĐ 124 Điều 12) and what the register says.
+        self.branch_conditions = QtWidgets.QGroupBox(_("Conditions the branch confirms"))
+        self.branch_conditions_layout = QtWidgets.QVBoxLayout(self.branch_conditions)
+        self.branch_facts = QtWidgets.QLabel()
+        self.branch_facts.setWordWrap(True)
+        self.branch_conditions_layout.addWidget(self.branch_facts)
+        self.branch_flag_boxes: dict[str, WrapCheck] = {}
         self.narrative: dict[str, QtWidgets.QPlainTextEdit] = {}
         # The meeting that held the review (its date and attendance go in the minutes) and the branch's votes
         # on its report and on its proposed level, among the full members present.
@@ -214,6 +251,7 @@ class ReviewPage(Page):
         form.addRow(_("Level the branch proposes for itself"), self.branch_proposed)
         form.addRow(_("Vote on the proposed level"), vote_rows["level"])
         form.addRow(_("Level decided by the committee"), self.branch_decided)
+        form.addRow(_("Decision no."), self.branch_decision_ref)
         # The report's parts: each label above its text, so long titles never squeeze the fields.
         texts = QtWidgets.QFormLayout()
         texts.setRowWrapPolicy(QtWidgets.QFormLayout.RowWrapPolicy.WrapAllRows)
@@ -233,6 +271,7 @@ class ReviewPage(Page):
         lay.addWidget(self.criteria_view)
         lay.addLayout(buttons)
         lay.addWidget(self.branch_total)
+        lay.addWidget(self.branch_conditions)
         lay.addLayout(form)
         lay.addLayout(texts)
         lay.addWidget(self.branch_problems)
@@ -277,6 +316,7 @@ class ReviewPage(Page):
                 self.current_tally = tally(session, year)
                 br = svc.branch_review(session, year)
                 log = svc.year_log(session, year)
+                self.leader_discipline = svc.leadership_discipline(session, year)
         except UserError as exc:
             self.review = None
             self.model.set_rows([])
@@ -321,18 +361,69 @@ class ReviewPage(Page):
         if review is None:
             return
         reg = review.regulation
-        q = reg.quota
-        counts = review.counts()
-        base = sum(counts.get(c, 0) for c in q.base_levels)
+        qb = review.quota_base
+        q = qb.quota
         text = _("{level}: {current} rated, at most {max} allowed ({share} of {base} rated {base_levels}, rounded down).").format(
-            level=reg.level_name(q.level), current=review.quota_current, max=review.quota_max,
-            share=format_pct(q.share * 100, 0), base=base, base_levels=", ".join(q.base_levels))
+            level=reg.level_name(q.level), current=qb.current, max=qb.maximum,
+            share=format_pct(q.share * 100, 0), base=qb.base, base_levels=" + ".join(q.base_levels))
+        text += " " + _("Base of the quota: {reading}.").format(reading=qb.reading_label)
+        if not qb.is_text_reading:
+            text += " " + _("(a reading other than the regulation's wording)")
+        self.quota_reading.blockSignals(True)
+        self.quota_reading.clear()
+        for r in reg.quota.readings:
+            label = _("As the regulation says") if r.code == "text" else r.label
+            self.quota_reading.addItem(label, r.code)
+            self.quota_reading.setItemData(self.quota_reading.count() - 1, r.note or r.label,
+                                           Qt.ItemDataRole.ToolTipRole)
+        self.quota_reading.setCurrentIndex(max(0, self.quota_reading.findData(q.reading)))
+        self.quota_reading.setVisible(len(reg.quota.readings) > 1)
+        self.quota_reading_label.setVisible(len(reg.quota.readings) > 1)
+        self.quota_reading.setEnabled(not review.closed)
+        self.quota_reading.blockSignals(False)
+        doubts = reg.doubts()
+        self.btn_doubts.setText('<a href="doubts" style="color:#a15c00">{}</a>'.format(html.escape(
+            _("{n} rules not confirmed against the original text…").format(n=len(doubts)))))
+        self.btn_doubts.setVisible(bool(doubts))
         if review.quota_current > review.quota_max:
             text += " " + _("Over the quota: the branch may propose it, the committee will apply the quota.")
             self.quota.setStyleSheet("color:#a15c00; font-weight:bold")
         else:
             self.quota.setStyleSheet("")
         self.quota.setText(text)
+
+    def _change_quota_reading(self, _index: int) -> None:
+        from services import settings
+        from services.review.settings import QUOTA_READING
+
+        code = self.quota_reading.currentData()
+        try:
+            with self.ctx.db.begin() as session:
+                settings.put(session, QUOTA_READING.key, code)
+        except (ValidationError, UserError) as exc:
+            inform(self, _("Year-end review"), str(exc), error=True)
+            return
+        self.ctx.notify_changed("review")
+        if not self.isVisible():
+            self.refresh()
+
+    def doubts_text(self) -> str:
+        """The year's rules applied with a default because their text is not confirmed (shown, never printed)."""
+        if self.review is None:
+            return ""
+        reg = self.review.regulation
+        marks = {"P": _("partly confirmed"), "U": _("not confirmed")}
+        lines = [f"• {d.text} — {marks[d.confidence]}" + (f" ({d.cite})" if d.cite else "") for d in reg.doubts()]
+        return _("The program applies these rules of {regulation} with the default stated, because their text "
+                 "could not be read in full. The superior committee may give other values (a rule file of its own). "
+                 "They are never printed on a paper.").format(regulation=reg.short_name) + "\n\n" + "\n".join(lines)
+
+    def show_doubts(self) -> None:
+        box = QtWidgets.QMessageBox(self)
+        box.setWindowTitle(_("Rules not confirmed"))
+        box.setIcon(QtWidgets.QMessageBox.Icon.Information)
+        box.setText(self.doubts_text())
+        box.exec()
 
     def selected_id(self) -> int | None:
         index = self.table.currentIndex()
@@ -398,6 +489,8 @@ class ReviewPage(Page):
             max=format_number(reg.collective.max_points), note=note))
         set_level(self.branch_proposed, br.proposed_level)
         set_level(self.branch_decided, br.decided_level)
+        self.branch_decision_ref.setText(br.decision_ref)
+        self._branch_condition_boxes(reg, br, closed)
         for key, edit in self.narrative.items():
             edit.setPlainText(getattr(br, key))
             edit.setReadOnly(closed)
@@ -420,7 +513,7 @@ class ReviewPage(Page):
                 spin.setValue(value)
                 spin.setEnabled(not closed)
         for w in (self.btn_add_criterion, self.btn_remove_criterion, self.btn_reset_criteria, self.btn_save_branch,
-                  self.branch_proposed, self.branch_decided, self.review_meeting):
+                  self.branch_proposed, self.branch_decided, self.branch_decision_ref, self.review_meeting):
             w.setEnabled(not closed)
         self.branch_problems.setText("")
 
@@ -435,6 +528,53 @@ class ReviewPage(Page):
             with self.ctx.db.begin() as session:
                 voters = review_meeting_svc.voters_at(session, mid)
         self._show_meeting_voters(voters)
+
+    def _branch_condition_boxes(self, reg, br: svc.BranchReview, closed: bool) -> None:
+        """One box per condition of the branch's levels, and per leadership discipline already counted."""
+        from services.review.engine import DISCIPLINE_COUNTED_BEFORE
+
+        for box in self.branch_flag_boxes.values():
+            self.branch_conditions_layout.removeWidget(box)
+            box.deleteLater()
+        self.branch_flag_boxes = {}
+        for key, label in condition_labels(reg, lambda level: svc.branch_level_conditions(reg, level)).items():
+            box = WrapCheck(label)
+            box.setChecked(bool(br.flags.get(key)))
+            self.branch_flag_boxes[key] = box
+        counted = set(br.flags.get(DISCIPLINE_COUNTED_BEFORE) or [])
+        for d in self.leader_discipline:
+            box = WrapCheck(_("The violation behind the {form} of {date} was already counted in an earlier "
+                              "year's rating").format(form=d.form, date=format_date(d.date)) + f" ({d.name})")
+            box.setProperty("event_id", d.event_id)
+            box.setChecked(d.event_id in counted)
+            self.branch_flag_boxes[f"disc:{d.event_id}"] = box
+        for box in self.branch_flag_boxes.values():
+            box.setEnabled(not closed)
+            self.branch_conditions_layout.addWidget(box)
+        if self.leader_discipline:
+            self.branch_facts.setText(_("Members of the branch's leadership disciplined in the year: {items}.").format(
+                items="; ".join(d.text() for d in self.leader_discipline)))
+            self.branch_facts.setStyleSheet("color:#a15c00")
+        else:
+            self.branch_facts.setText(_("No member of the branch's leadership (by their Party post) was disciplined "
+                                        "in the year."))
+            self.branch_facts.setStyleSheet("")
+        self.branch_conditions.setVisible(bool(self.branch_flag_boxes) or bool(self.leader_discipline))
+
+    def _branch_flags(self) -> dict:
+        from services.review.engine import DISCIPLINE_COUNTED_BEFORE
+
+        flags: dict = {}
+        counted = []
+        for key, box in self.branch_flag_boxes.items():
+            if key.startswith("disc:"):
+                if box.isChecked():
+                    counted.append(box.property("event_id"))
+            elif box.isChecked():
+                flags[key] = True
+        if counted:
+            flags[DISCIPLINE_COUNTED_BEFORE] = counted
+        return flags
 
     def _update_branch_total(self) -> None:
         crit = self.criteria.criteria()
@@ -457,6 +597,7 @@ class ReviewPage(Page):
             year=self.year_value, criteria=self.criteria.criteria(),
             proposed_level=self.branch_proposed.currentData() or "", decided_level=self.branch_decided.currentData() or "",
             **{key: edit.toPlainText() for key, edit in self.narrative.items()},
+            flags=self._branch_flags(), decision_ref=self.branch_decision_ref.text(),
         )
 
     def save_branch(self) -> bool:

@@ -5,7 +5,19 @@ import html
 
 from services.i18n import _, format_date, format_number
 from services.review.adapters import attendance_value
-from services.review.engine import CONDITION_PREFIX, DISCIPLINE_COUNTED_BEFORE, level_conditions, limit
+from services.review.engine import (
+    CONDITION_PREFIX,
+    DISCIPLINE_COUNTED_BEFORE,
+    QUARTERS,
+    condition_failures,
+    discipline_text,
+    framework_of,
+    leave_length,
+    level_conditions,
+    limit,
+    quarter_problem,
+    quarterly_applies,
+)
 from services.review.rules import FLAG_CAPS, Regulation
 from services.review.service import ReviewInput, ReviewRow, member_facts_with
 
@@ -62,6 +74,20 @@ def fill_levels(combo: QtWidgets.QComboBox, reg: Regulation | None, empty: str =
             combo.addItem(f"{code} — {reg.level_name(code)}", code)
     combo.setCurrentIndex(max(0, combo.findData(current)))
     combo.blockSignals(False)
+
+
+def condition_labels(reg: Regulation, conditions_of) -> dict[str, str]:
+    """flag key -> "HTXSNV, HTTNV condition: text" for every condition of the levels, a condition shared by
+    several levels (the same code) shown once with all of them."""
+    levels: dict[str, list[str]] = {}
+    texts: dict[str, str] = {}
+    for level in reg.level_codes:
+        for cond in conditions_of(level):
+            key = CONDITION_PREFIX + cond.code
+            levels.setdefault(key, []).append(level)
+            texts.setdefault(key, cond.text)
+    return {key: _("{level} condition: {text}").format(level=", ".join(lv), text=texts[key])
+            for key, lv in levels.items()}
 
 
 def set_level(combo: QtWidgets.QComboBox, code: str) -> None:
@@ -143,6 +169,19 @@ class ReviewSheet(QtWidgets.QWidget):
         self.flags_box = QtWidgets.QGroupBox(_("Facts the branch confirms"))
         self.flags_layout = QtWidgets.QVBoxLayout(self.flags_box)
         self.flag_boxes: dict[str, WrapCheck] = {}
+        self._row_keys: list[str] = []   # boxes that belong to the member shown (discipline, framework)
+
+        # Quarterly assessments (QĐ 366; KL 198): members holding a leadership or management post.
+        self.quarters_box = QtWidgets.QGroupBox(_("Quarterly assessments"))
+        quarters_form = QtWidgets.QFormLayout(self.quarters_box)
+        self.quarter_combos: dict[int, QtWidgets.QComboBox] = {}
+        for q in QUARTERS:
+            combo = level_combo(None)
+            combo.currentIndexChanged.connect(self._update_limit)
+            self.quarter_combos[q] = combo
+            quarters_form.addRow(_("Quarter {q}").format(q=q), combo)
+        self.quarters_note = _wrapping("")
+        quarters_form.addRow(self.quarters_note)
 
         self.self_level = level_combo(None)
         self.proposed = level_combo(None)
@@ -150,6 +189,9 @@ class ReviewSheet(QtWidgets.QWidget):
         self.votes_for, self.votes_against, self.voters = _count_spin(), _count_spin(), _count_spin()
         self.decision_ref = QtWidgets.QLineEdit()
         self.decision_ref.setPlaceholderText(_("e.g. Thông báo số 125-TB/ĐU"))
+        self.decision_ref.setToolTip(_("The superior's document. With it, the committee's decision may set a level "
+                                       "whose conditions the branch has not confirmed."))
+        self.decision_ref.textChanged.connect(self._update_limit)
         self.comment = QtWidgets.QPlainTextEdit()
         self.comment.setPlaceholderText(_("The branch's comments on the member"))
         self.comment.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 12)
@@ -180,7 +222,7 @@ class ReviewSheet(QtWidgets.QWidget):
         inner = QtWidgets.QWidget()
         lay = QtWidgets.QVBoxLayout(inner)
         for w in (self.title, self.status, self.facts, self.reasons, self.limit_label, self.criteria_box,
-                  self.flags_box):
+                  self.flags_box, self.quarters_box):
             lay.addWidget(w)
         lay.addLayout(levels)
         lay.addWidget(self.problems)
@@ -204,7 +246,7 @@ class ReviewSheet(QtWidgets.QWidget):
         if reg is self.reg:
             return
         self.reg = reg
-        for combo in (self.self_level, self.proposed, self.decided):
+        for combo in (self.self_level, self.proposed, self.decided, *self.quarter_combos.values()):
             fill_levels(combo, reg)
         while self.criteria_form.rowCount():
             self.criteria_form.removeRow(0)
@@ -245,11 +287,9 @@ class ReviewSheet(QtWidgets.QWidget):
                 box = WrapCheck(cap.label)
                 box.setToolTip(cap.ref.cite())
                 self.flag_boxes[cap.code] = box
-        for level in reg.level_codes:
-            for cond in level_conditions(reg, level):
-                key = CONDITION_PREFIX + cond.code
-                if key not in self.flag_boxes:
-                    self.flag_boxes[key] = WrapCheck(_("{level} condition: {text}").format(level=level, text=cond.text))
+        for key, label in condition_labels(reg, lambda level: level_conditions(reg, level)).items():
+            if key not in self.flag_boxes:
+                self.flag_boxes[key] = WrapCheck(label)
         for box in self.flag_boxes.values():
             box.toggled.connect(self._update_limit)
             self.flags_layout.addWidget(box)
@@ -259,18 +299,32 @@ class ReviewSheet(QtWidgets.QWidget):
         widget.hide()
         widget.deleteLater()
 
-    def _discipline_boxes(self, row: ReviewRow | None) -> None:
-        for key in [k for k in self.flag_boxes if k.startswith("disc:")]:
-            self._drop(self.flag_boxes.pop(key))
-        if row is None or row.facts is None:
+    def _row_boxes(self, row: ReviewRow | None) -> None:
+        """The boxes of the member shown: discipline already counted, and the conditions their framework
+        adds (QĐ 366 Điều 11: the unit a leader leads)."""
+        for key in self._row_keys:
+            if key in self.flag_boxes:
+                self._drop(self.flag_boxes.pop(key))
+        self._row_keys = []
+        if row is None or row.facts is None or self.reg is None:
             return
+        framework = framework_of(self.reg, row.facts)
+        if framework is not None:
+            reg = self.reg
+            for key, label in condition_labels(reg, lambda level: level_conditions(reg, level, framework)).items():
+                if key not in self.flag_boxes:
+                    self._add_row_box(key, WrapCheck(label))
         for e in row.facts.discipline:
             box = WrapCheck(_("The violation behind the {form} of {date} was already counted in an earlier "
                                         "year's rating").format(form=e.form or _("discipline"), date=format_date(e.date)))
             box.setProperty("event_id", e.id)
-            box.toggled.connect(self._update_limit)
-            self.flag_boxes[f"disc:{e.id}"] = box
-            self.flags_layout.addWidget(box)
+            self._add_row_box(f"disc:{e.id}", box)
+
+    def _add_row_box(self, key: str, box: WrapCheck) -> None:
+        box.toggled.connect(self._update_limit)
+        self.flag_boxes[key] = box
+        self._row_keys.append(key)
+        self.flags_layout.addWidget(box)
 
     # --- loading and reading -------------------------------------------------------------------
     def load(self, row: ReviewRow | None, reg: Regulation | None, closed: bool) -> None:
@@ -278,7 +332,7 @@ class ReviewSheet(QtWidgets.QWidget):
         self.row = row
         if reg is not None:
             self.set_regulation(reg)
-        self._discipline_boxes(row)
+        self._row_boxes(row)
         self.problems.show_problems([])
         if row is None:
             self.title.setText(_("Select a member in the list."))
@@ -330,15 +384,28 @@ class ReviewSheet(QtWidgets.QWidget):
             spin.setValue(NONE if value is None else value)
         self.decision_ref.setText(data.decision_ref)
         self.comment.setPlainText(data.comment)
+        for q, combo in self.quarter_combos.items():
+            set_level(combo, data.quarters.get(q, ""))
+        self._show_quarters(row)
         rated = elig.counted and elig.rated
-        for w in (self.criteria_box, self.flags_box, self.proposed, self.decided, self.votes_for, self.votes_against,
-                  self.voters, self.decision_ref, self.btn_use):
+        for w in (self.criteria_box, self.flags_box, self.quarters_box, self.proposed, self.decided, self.votes_for,
+                  self.votes_against, self.voters, self.decision_ref, self.btn_use):
             w.setEnabled(rated and not closed)
         for w in (self.self_level, self.comment, self.btn_save):
             w.setEnabled(elig.counted and not closed)
         self.btn_use.setEnabled(rated and not closed and bool(row.proposal and row.proposal.level))
         self._loading = False
         self._update_limit()
+
+    def _show_quarters(self, row: ReviewRow) -> None:
+        """The quarters are shown for the members the year's rule file has them for (a leadership post), and
+        wherever some are recorded."""
+        reg, facts = self.reg, row.facts
+        applies = quarterly_applies(reg, facts) if reg is not None and facts is not None else False
+        recorded = bool(facts and facts.quarters)
+        self.quarters_box.setVisible(bool(reg and reg.quarterly) and (bool(applies) or recorded))
+        if reg is not None and reg.quarterly is not None:
+            self.quarters_note.setText(f"{reg.quarterly.text} ({reg.quarterly.ref.cite()}). {reg.quarterly.year_rule_text}.")
 
     def _facts_html(self, row: ReviewRow) -> str:
         f = row.facts
@@ -359,12 +426,13 @@ class ReviewSheet(QtWidgets.QWidget):
             lines.append(_("No monthly ratings for this year."))
         if f.discipline:
             lines.append(_("Disciplined in the year: {items}.").format(items="; ".join(
-                f"{e.form or _('discipline')} {format_date(e.date)}" + (f" ({e.reason})" if e.reason else "")
-                for e in f.discipline)))
+                discipline_text(e) + (f" ({e.reason})" if e.reason else "") for e in f.discipline)))
         else:
             lines.append(_("Not disciplined in the year."))
         if f.sick_days:
-            lines.append(_("Sick leave in the year: {days} days.").format(days=f.sick_days))
+            months, days = leave_length(f.sick_spans, 30)
+            lines.append(_("Sick leave in the year: {months} months {days} days ({total} days).").format(
+                months=months, days=days, total=f.sick_days))
         if f.maternity_days:
             lines.append(_("Maternity leave in the year: {days} days.").format(days=f.maternity_days))
         return "<br>".join(html.escape(x) for x in lines)
@@ -394,11 +462,12 @@ class ReviewSheet(QtWidgets.QWidget):
         def count(spin):
             return None if spin.value() == NONE else spin.value()
 
+        quarters = {q: c.currentData() for q, c in self.quarter_combos.items() if c.currentData()}
         return ReviewInput(
             proposed_level=self.proposed.currentData() or "", decided_level=self.decided.currentData() or "",
             self_level=self.self_level.currentData() or "", score=score, criteria=criteria, flags=flags,
             votes_for=count(self.votes_for), votes_against=count(self.votes_against), voters=count(self.voters),
-            comment=self.comment.toPlainText(), decision_ref=self.decision_ref.text(),
+            comment=self.comment.toPlainText(), decision_ref=self.decision_ref.text(), quarters=quarters,
         )
 
     def _update_limit(self, *_args) -> None:
@@ -409,13 +478,28 @@ class ReviewSheet(QtWidgets.QWidget):
         score = data.score
         if data.criteria and self.reg.scoring is not None:
             score = float(sum(v for v in data.criteria.values()))
-        lim = limit(self.reg, member_facts_with(self.row.facts, data.flags), score)
+        facts = member_facts_with(self.row.facts, data.flags, data.quarters)
+        lim = limit(self.reg, facts, score)
         text = _("Highest level allowed: {level}").format(level=f"{lim.level} — {self.reg.level_name(lim.level)}")
         if score is not None and self.reg.scoring is not None:
             text = _("{score} points. ").format(score=format_number(score)) + text
-        self.limit_label.setText(text)
         too_high = [c.currentData() for c in (self.proposed, self.decided)
                     if c.currentData() and self.reg.rank(c.currentData()) > self.reg.rank(lim.level)]
+        notes = []
+        framework = framework_of(self.reg, facts)
+        for combo, overridden in ((self.proposed, False), (self.decided, bool(data.decision_ref.strip()))):
+            level = combo.currentData()
+            if not level:
+                continue
+            missing = condition_failures(self.reg, level, data.flags, framework)
+            if missing and not overridden:
+                too_high.append(level)
+                notes.append(_("Conditions of “{level}” not confirmed: {missing}.").format(
+                    level=self.reg.level_name(level), missing="; ".join(f.condition.text for f in missing)))
+            problem = quarter_problem(self.reg, facts, level)
+            if problem:
+                notes.append(problem)
+        self.limit_label.setText("\n".join([text, *dict.fromkeys(notes)]))
         self.limit_label.setStyleSheet("color:#b00020" if too_high else "")
 
     def show_problems(self, problems: list[str]) -> None:
