@@ -18,10 +18,12 @@ from reportlab.pdfbase import pdfmetrics
 from services.pdf import fonts as pdf_fonts
 from services.pdf.layout import (
     NATIONAL_TITLE,
+    Document,
     DocumentHeader,
     SignatureBlock,
     bar_chart,
     build_document,
+    build_documents,
     bullet,
     format_long_date,
     format_number_vi,
@@ -279,6 +281,28 @@ def test_page_number_from_page_two(minutes_pdf: Path):
     second_lines = [line.strip() for line in _text(minutes_pdf, 2, 2).splitlines() if line.strip()]
     assert second_lines[0] == "2"
     assert first_lines[0] == "ĐẢNG BỘ SỞ LAO ĐỘNG - TBXH"  # no number at the top of page 1
+
+
+@needs_poppler
+def test_page_numbers_restart_with_each_document_of_a_pdf(tmp_path: Path):
+    """Several papers printed together (all the year-end forms): each starts without a number at the top
+    of its first page and counts its own pages from 2."""
+    header = DocumentHeader(parents=["ĐẢNG BỘ SỞ LAO ĐỘNG - TBXH"], issuer="CHI BỘ VĂN PHÒNG SỞ",
+                            number="Số 01-BC/CB", place="Trà Vinh", date=datetime.date(2025, 12, 31))
+    def long_body():
+        return [para(f"Đoạn thứ {i}: chi bộ thảo luận, thống nhất nội dung kiểm điểm của năm.") for i in range(60)]
+
+    docs = [Document(header, title, None, long_body()) for title in ("BÁO CÁO", "BIÊN BẢN")]
+    out = tmp_path / "hai-van-ban.pdf"
+    build_documents(out, docs)
+    pages = _pages(out)
+    firsts = [p for p in range(1, pages + 1) if "ĐẢNG CỘNG SẢN VIỆT NAM" in _text(out, p, p)]
+    assert len(firsts) == 2 and firsts[0] == 1
+    for page in range(1, pages + 1):
+        top = next(line.strip() for line in _text(out, page, page).splitlines() if line.strip())
+        start = max(f for f in firsts if f <= page)
+        expected = "ĐẢNG BỘ SỞ LAO ĐỘNG - TBXH" if page == start else str(page - start + 1)
+        assert top == expected, f"page {page}"
 
 
 @needs_poppler

@@ -625,7 +625,8 @@ def _closing(signatures: Sequence[SignatureBlock], recipients: Sequence[str], wi
 
 
 def _page_number(canvas: Any, doc: BaseDocTemplate) -> None:
-    """Page number centred in the top margin, from page 2 of each document on."""
+    """Page number centred in the top margin, from page 2 of each document on (drawn when the page is
+    finished, so that a document starting on this page has already reset the count)."""
     page = canvas.getPageNumber() - getattr(canvas, "_document_start", 1) + 1
     if page < 2:
         return
@@ -752,7 +753,7 @@ def build_documents(
     sizes = {"portrait": portrait, "landscape": wide, "annex_landscape": wide}
     order = ["landscape", "portrait", "annex_landscape"] if first.landscape else \
         ["portrait", "landscape", "annex_landscape"]
-    doc.addPageTemplates([PageTemplate(id=name, frames=[frames[name]], onPage=_page_number, pagesize=sizes[name])
+    doc.addPageTemplates([PageTemplate(id=name, frames=[frames[name]], onPageEnd=_page_number, pagesize=sizes[name])
                           for name in order])
 
     def width_for(landscape: bool) -> float:
