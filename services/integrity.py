@@ -177,6 +177,43 @@ def foreign_key_problems(path: Path | str) -> list[tuple[str, int | None, str]]:
         return []
 
 
+@dataclass
+class StructureReport:
+    """Beyond SQLite's own checks: the structure of the file against its version, and the history's chain."""
+
+    revision: str | None = None
+    schema_problems: list[str] = field(default_factory=list)
+    trail_problems: list[str] = field(default_factory=list)
+    trail_checked: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.schema_problems and not self.trail_problems
+
+
+def check_structure(path: Path | str) -> StructureReport:
+    """Read-only: do the tables match the version the file is stamped with, is the history's chain whole,
+    and were records of closed years changed since? (For `check`; the file must pass `check_file` first.)"""
+    from sqlalchemy import create_engine, inspect, text
+
+    from .audit import trail_problems
+    from .db import head_revision, schema_problems
+
+    report = StructureReport()
+    engine = create_engine("sqlite://", creator=lambda: connect_read_only(path))
+    try:
+        with engine.connect() as conn:
+            if "alembic_version" in inspect(conn).get_table_names():
+                report.revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            report.schema_problems = schema_problems(conn)
+            if not report.schema_problems and report.revision == head_revision():
+                report.trail_problems = trail_problems(conn)
+                report.trail_checked = True
+    finally:
+        engine.dispose()
+    return report
+
+
 class WritesBlockedError(ValidationError):
     """A write to a database found damaged while open."""
 
