@@ -21,6 +21,7 @@ from .errors import UserError, ValidationError
 from .i18n import _
 
 # SQLite result codes (https://sqlite.org/rescode.html) that mean the file itself is bad.
+SQLITE_READONLY = 8
 SQLITE_CORRUPT = 11
 SQLITE_NOTADB = 26
 DAMAGE_CODES = {SQLITE_CORRUPT, SQLITE_NOTADB}
@@ -77,9 +78,53 @@ def is_damage(exc: BaseException) -> bool:
     return "malformed" in text or "not a database" in text
 
 
+def _needs_recovery(exc: BaseException, path: Path) -> bool:
+    """A read-only reader met what a program killed while writing left: a hot -journal to roll back
+    (SQLITE_READONLY_ROLLBACK) or a -wal whose index must be rebuilt (SQLITE_READONLY_RECOVERY). Both
+    are writes, which only a read-write opening may do (the next opening of the program does them)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    readonly = (code & 0xFF) == SQLITE_READONLY if code is not None else "readonly" in str(exc).lower()
+    return readonly and any(Path(str(path) + s).exists() for s in ("-journal", "-wal"))
+
+
+def recovered_copy(path: Path, folder: Path) -> Path:
+    """A copy of the file and its -journal/-wal in `folder`, opened once read-write so that SQLite rolls
+    back or recovers it as a normal opening would. The file itself is never written to by a check."""
+    import shutil
+
+    copy = Path(folder) / Path(path).name
+    for suffix in ("", "-journal", "-wal"):
+        if Path(str(path) + suffix).exists():
+            shutil.copyfile(str(path) + suffix, str(copy) + suffix)
+    con = sqlite3.connect(copy)
+    try:
+        con.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    finally:
+        con.close()
+    return copy
+
+
+def _check_recovered_copy(path: Path, full: bool, foreign_keys: bool) -> IntegrityReport:
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="so-chi-bo-check-") as tmp:
+        report = check_file(recovered_copy(path, Path(tmp)), full=full, foreign_keys=foreign_keys)
+    report.path = path
+    return report
+
+
 def check_file(path: Path | str, full: bool = False, foreign_keys: bool = True) -> IntegrityReport:
     """Check the file without writing to it. Raises UnreadableDatabaseError when it cannot be read now."""
     path = Path(path)
+    try:
+        return _check_file(path, full, foreign_keys)
+    except UnreadableDatabaseError as exc:
+        if exc.__cause__ is not None and _needs_recovery(exc.__cause__, path):
+            return _check_recovered_copy(path, full, foreign_keys)
+        raise
+
+
+def _check_file(path: Path, full: bool, foreign_keys: bool) -> IntegrityReport:
     report = IntegrityReport(path=path, full=full, ok=False)
     try:
         with path.open("rb") as fh:
@@ -119,7 +164,22 @@ def check_file(path: Path | str, full: bool = False, foreign_keys: bool = True) 
     return report
 
 
+def _disk_full(path: Path) -> bool:
+    """Whether the disk that holds `path` has (almost) no free space left."""
+    import shutil
+
+    try:
+        return shutil.disk_usage(Path(path).resolve().parent).free < 1024 * 1024
+    except OSError:
+        return False
+
+
 def _failed(report: IntegrityReport, exc: sqlite3.Error, path: Path) -> IntegrityReport:
+    if not is_damage(exc) and _disk_full(path):
+        # Reading a database in WAL mode needs room for its -shm index: a full disk refuses even that.
+        raise UnreadableDatabaseError(
+            _("Cannot read the file {path} now: the disk that holds it is full. Free some space on that disk "
+              "and open it again; nothing was changed.").format(path=path)) from exc
     if not is_damage(exc):
         raise UnreadableDatabaseError(
             _("Cannot read the file {path} now: {error}. Close other programs that use it and try again.")
@@ -202,7 +262,18 @@ def check_structure(path: Path | str) -> StructureReport:
     report = StructureReport()
     engine = create_engine("sqlite://", creator=lambda: connect_read_only(path))
     try:
-        with engine.connect() as conn:
+        conn_cm = engine.connect()
+    except Exception as exc:  # noqa: BLE001 - a -wal left by a killed writer: check a recovered copy
+        engine.dispose()
+        cause = getattr(exc, "orig", exc)
+        if not _needs_recovery(cause, Path(path)):
+            raise
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="so-chi-bo-check-") as tmp:
+            return check_structure(recovered_copy(Path(path), Path(tmp)))
+    try:
+        with conn_cm as conn:
             if "alembic_version" in inspect(conn).get_table_names():
                 report.revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
             report.schema_problems = schema_problems(conn)

@@ -38,7 +38,7 @@ def make_old_database(path: Path, members: int = 30) -> Path:
         for i in range(members):
             svc.add_member(s, svc.MemberInput(f"Đảng Viên Số {i}", dt.date(2005, 1, 1) + dt.timedelta(days=i),
                                               dt.date(2006, 2, 1) + dt.timedelta(days=i),
-                                              dt.date(1970, 1, 1) + dt.timedelta(days=40 * i)), TODAY)
+                                              dt.date(1950, 1, 1) + dt.timedelta(days=20 * i)), TODAY)
     migrate(db.engine, OLD, downgrade=True)
     db.close()
     con = sqlite3.connect(path)
@@ -195,3 +195,32 @@ def test_killed_upgrades_leave_a_sound_file_that_opens(tmp_path):
         assert revision(target) == head_revision() and check_structure(target).ok
         assert count(target, "SELECT count(*) FROM member") == 30
     print(f"\n{KILLS} upgrades killed: left at the old version {outcomes['old']}, upgraded {outcomes['upgraded']}")
+
+
+def test_a_write_killed_in_rollback_journal_mode_leaves_a_file_that_checks_and_opens(old, tmp_path):
+    """Backups (and so restored files) are in rollback-journal mode until their first opening. A write
+    killed there leaves a hot -journal that a read-only reader may not roll back: the check used to say
+    'cannot read now, close other programs' at every start, and the file never opened again."""
+    import subprocess
+
+    from services.backup import online_backup
+
+    target = online_backup(old, tmp_path / "khoi-phuc.db", stamp=False)
+    code = (
+        "import sqlite3, os, sys\n"
+        "c = sqlite3.connect(sys.argv[1]); c.execute('PRAGMA cache_size=8'); c.execute('BEGIN IMMEDIATE')\n"
+        "for i in range(3000): c.execute('UPDATE member SET note = ? WHERE id = ?', ('x' * 200, 1 + i % 30))\n"
+        "c.execute('DELETE FROM member_event')\n"
+        "os._exit(0)\n")
+    subprocess.run([sys.executable, "-c", code, str(target)], check=True)
+    journal = Path(str(target) + "-journal")
+    assert journal.exists()
+    before = (target.read_bytes(), journal.read_bytes())
+    report = check_file(target, full=True)
+    assert report.ok and report.path == target
+    assert check_structure(target).schema_problems == []
+    assert (target.read_bytes(), journal.read_bytes()) == before       # the check wrote nothing
+    db = open_database(target)       # SQLite rolls the killed write back; the upgrade follows
+    db.close()
+    assert count(target, "SELECT count(*) FROM member_event") > 0
+    assert count(target, "SELECT count(*) FROM member WHERE note != ''") == 0
