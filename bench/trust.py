@@ -128,7 +128,9 @@ def kills(n: int = 200) -> str:
             try:
                 if not check_file(target, full=True).ok:
                     why = "integrity_check"
-                outcomes["upgraded" if revision(target) == head_revision() else "old"] += 1
+                # (read like the check does: a killed write may have left a hot journal to roll back)
+                left_at = check_structure(target).revision
+                outcomes["upgraded" if left_at == head_revision() else "old"] += 1
                 open_database(target).close()
                 if revision(target) != head_revision():
                     why = why or "not upgraded"

@@ -262,24 +262,20 @@ def check_structure(path: Path | str) -> StructureReport:
     report = StructureReport()
     engine = create_engine("sqlite://", creator=lambda: connect_read_only(path))
     try:
-        conn_cm = engine.connect()
-    except Exception as exc:  # noqa: BLE001 - a -wal left by a killed writer: check a recovered copy
-        engine.dispose()
-        cause = getattr(exc, "orig", exc)
-        if not _needs_recovery(cause, Path(path)):
-            raise
-        import tempfile
-
-        with tempfile.TemporaryDirectory(prefix="so-chi-bo-check-") as tmp:
-            return check_structure(recovered_copy(Path(path), Path(tmp)))
-    try:
-        with conn_cm as conn:
+        with engine.connect() as conn:
             if "alembic_version" in inspect(conn).get_table_names():
                 report.revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
             report.schema_problems = schema_problems(conn)
             if not report.schema_problems and report.revision == head_revision():
                 report.trail_problems = trail_problems(conn)
                 report.trail_checked = True
+    except Exception as exc:  # a hot journal or -wal left by a killed writer: check a recovered copy
+        if not _needs_recovery(getattr(exc, "orig", None) or exc, Path(path)):
+            raise
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="so-chi-bo-check-") as tmp:
+            return check_structure(recovered_copy(Path(path), Path(tmp)))
     finally:
         engine.dispose()
     return report
