@@ -15,7 +15,6 @@ import multiprocessing
 import os
 import random
 import shutil
-import sqlite3
 import subprocess
 import sys
 import tempfile
