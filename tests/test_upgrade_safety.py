@@ -48,19 +48,13 @@ def make_old_database(path: Path, members: int = 30) -> Path:
 
 
 def revision(path: Path) -> str:
-    con = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True)
-    try:
-        return con.execute("SELECT version_num FROM alembic_version").fetchone()[0]
-    finally:
-        con.close()
+    return count(path, "SELECT version_num FROM alembic_version")
 
 
-def count(path: Path, sql: str) -> int:
-    con = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True)
-    try:
-        return con.execute(sql).fetchone()[0]
-    finally:
-        con.close()
+def count(path: Path, sql: str):
+    from tests.test_crash_safety import _count
+
+    return _count(path, sql)
 
 
 def assert_as_before(path: Path, members: int = 30) -> None:
