@@ -203,6 +203,9 @@ def open_database(path: Path | str, create: bool = False) -> Database:
         _upgrade_schema(db)
     except SADatabaseError as exc:
         engine.dispose()
+        plain = as_user_error(exc, path)  # locked by another program, a full disk, a read-only file
+        if plain is not None:
+            raise plain from exc
         raise NotOurDatabaseError(
             _("The file {path} is damaged or is not a Sổ chi bộ database.").format(path=path)
         ) from exc

@@ -351,3 +351,29 @@ def test_the_seal_lists_digests_only(db):
     with db.begin() as s:
         seal = s.query(audit.AuditEntry).filter_by(action=audit.SEAL).one()
     assert set(json.loads(seal.new)) == {"review_year", "member_review", "monthly_rating"}
+
+
+def test_opening_a_file_that_cannot_be_written_is_told_plainly(db, monkeypatch):
+    """A file on a CD or a locked memory card: said so at the opening, not called damaged."""
+    from sqlalchemy import event
+
+    import services.db as dbmod
+    from services.db import NotOurDatabaseError
+
+    real = dbmod.make_engine
+
+    def make(p):
+        engine = real(p)
+
+        def before(conn, cursor, statement, params, context, executemany):
+            raise sqlite3.OperationalError("attempt to write a readonly database")
+
+        event.listen(engine, "before_cursor_execute", before)
+        return engine
+
+    monkeypatch.setattr(dbmod, "make_engine", make)
+    path = db.path
+    db.close()
+    with pytest.raises(UserError) as err:
+        open_database(path)
+    assert not isinstance(err.value, NotOurDatabaseError) and "chỉ đọc được" in str(err.value)
