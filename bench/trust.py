@@ -154,7 +154,7 @@ def full_disk(n: int = 50) -> str:
     from services.db import head_revision, open_database
     from services.errors import UserError
     from services.integrity import check_file, check_structure
-    from tests.test_upgrade_safety import count, make_old_database, revision
+    from tests.test_upgrade_safety import OLD, count, make_old_database, revision
 
     if not sys.platform.startswith("linux") or os.geteuid() != 0:
         return "full disk: skipped (needs root on Linux to mount a small tmpfs)"
@@ -192,7 +192,7 @@ def full_disk(n: int = 50) -> str:
                 path = check / "chibo.db"
                 ok = check_file(path, full=True).ok and count(path, "SELECT count(*) FROM member") == 400
                 rev = revision(path)
-                ok = ok and (rev == head_revision() if outcome == "upgraded" else rev == "0008")
+                ok = ok and (rev == head_revision() if outcome == "upgraded" else rev == OLD)
                 ok = ok and check_structure(path).ok
                 if not ok:
                     outcome = "broken"

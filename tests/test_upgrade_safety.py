@@ -25,7 +25,7 @@ from services.branch import BranchIdentity, set_identity
 from services.db import SchemaMismatchError, UpgradeFailedError, head_revision, migrate, open_database
 from services.integrity import check_file, check_structure
 
-OLD = "0008"        # the revision before this issue's
+OLD = "0009b"       # the revision before this issue's
 TODAY = dt.date(2025, 12, 15)
 KILLS = int(os.environ.get("SOCHIBO_UPGRADE_KILLS", "8"))
 

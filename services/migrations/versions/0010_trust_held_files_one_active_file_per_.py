@@ -1,7 +1,7 @@
 """trust: held files, one active file per period, member row version, audit hash chain
 
 Revision ID: 0010
-Revises: 0009
+Revises: 0009b
 Create Date: 2026-12-03 22:19:15.487161
 
 - known_branch.accepted / accepted_at: a branch learned from a file is held until the office accepts it;
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 
 revision = '0010'
-down_revision = '0009'
+down_revision = '0009b'
 branch_labels = None
 depends_on = None
 
