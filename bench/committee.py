@@ -62,7 +62,7 @@ def committee(ctx) -> Committee:
 def _make(ctx) -> Committee:
     from services.branch import BranchIdentity, set_identity
     from services.db import open_database
-    from services.exchange.committee import receive_file
+    from services.exchange.committee import accept_held, receive_file
     from services.exchange.export import export_year
 
     from .__main__ import fmt_int
@@ -105,7 +105,10 @@ def _make(ctx) -> Committee:
     db = open_database(received)
     try:
         for f in files:
-            receive_file(db, f)
+            result = receive_file(db, f)
+            if result.status == "held":  # first files are held until the office accepts the branch's key
+                with db.begin() as s:
+                    accept_held(s, result.file_id, result.fingerprint[:16])
     finally:
         db.close()
     ctx.setup_seconds[f"{count} branches, {fmt_int(total)} members, 1 year, records: full"] = made - t0

@@ -134,7 +134,7 @@ def job_receive(template: str, workdir: str, runs: str, *files: str) -> dict:
             t = time.perf_counter()
             result = receive_file(db, f)
             per_file.append(time.perf_counter() - t)
-            if result.status != ReceiveStatus.ADDED:
+            if result.status not in (ReceiveStatus.ADDED, ReceiveStatus.HELD):  # first files are held
                 raise SystemExit(f"{f}: {result.status}")
         totals.append(time.perf_counter() - t0)
         db.close()

@@ -5,7 +5,7 @@ import datetime as dt
 import enum
 import uuid
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, String, Text, func
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, Text, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base
@@ -54,6 +54,11 @@ class Member(Base):
     party_post: Mapped[str] = mapped_column(String(100), default="")      # chức vụ đảng: Bí thư chi bộ, Chi ủy viên…
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
+    # Row version: raised by every UPDATE; a save made from an older version is refused
+    # (services.members.update_member) instead of silently overwriting another window's change.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
+
+    __mapper_args__ = {"version_id_col": version}
 
     events: Mapped[list[MemberEvent]] = relationship(
         back_populates="member", cascade="all, delete-orphan",

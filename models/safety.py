@@ -13,7 +13,9 @@ class AuditEntry(Base):
     """One change to one record (or one field of it): who, when, old and new value.
 
     Written by services.audit for every insert, update and delete made through a session. No foreign
-    keys: the trail of a record outlives the record.
+    keys: the trail of a record outlives the record. The entries form a hash chain: `chain_hash` is
+    the SHA-256 of `chain_prev` (the previous entry's `chain_hash`) and of this entry's own fields, so
+    an entry changed, removed or slipped in with another tool breaks the chain (`check` reports it).
     """
 
     __tablename__ = "audit_entry"
@@ -30,6 +32,8 @@ class AuditEntry(Base):
     field: Mapped[str] = mapped_column(String(60), default="")
     old: Mapped[str | None] = mapped_column(Text)
     new: Mapped[str | None] = mapped_column(Text)
+    chain_prev: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    chain_hash: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
 
 class AccessLock(Base):

@@ -1,7 +1,10 @@
 """An optional password that the program asks for before it shows anything (a lock, not encryption).
 
-A branch's computer is often shared; the password keeps the register from casual eyes. It does NOT
-encrypt the file: whoever copies the database file can read it with other tools. Say so to users.
+A branch's computer is often shared; the password keeps the register from casual eyes. It locks the
+program's WINDOW only ("khóa cửa sổ chương trình, không mã hóa tệp"): the command line does not ask
+for it, and whoever copies the database file can read it with other tools. The window, the recovery
+sheet, `password --help`, every command run on a locked file, the guide and docs/reliability.md say so.
+Why not encryption (SQLCipher): see docs/reliability.md, section 4.
 
 Stored only as slow salted hashes: scrypt from Python's standard library (hashlib.scrypt), with the
 parameters recommended by the OWASP Password Storage Cheat Sheet: N = 2^17, r = 8, p = 1 (128 MiB of
@@ -194,7 +197,8 @@ def write_recovery_sheet(target, code: str, branch_name: str, db_path, when: dt.
                  "one no longer works.")),
         bullet(_("Keep this page with the branch's papers, not beside the computer. Whoever has it can open "
                  "the program.")),
-        bullet(_("The password locks the program; it does not encrypt the data file. Whoever copies the file "
+        bullet(_("The password locks the program's window; it does not encrypt the file. The command line and "
+                 "other programs read the data file without it, and whoever copies the file "
                  "can read it with other tools.")),
         Spacer(1, 10 * mm),
     ]

@@ -16,21 +16,30 @@ Areas that change records that way, or that want a named entry ("amendment of th
 Entries are linked to a member (`member_id`) when the row is a member or has a `member_id` column, and to
 a meeting (`meeting_id`) when the row is a meeting or has a `meeting_id` column, so that the history of a
 member or of a meeting is one query: `audit_entries(session, member_id=...)`.
+
+The entries form a hash chain: each holds the SHA-256 of the previous entry's hash and of its own fields
+(`chain_digest`), appended under the database's write lock. An entry changed, deleted or inserted with
+another tool breaks the chain, and `chain_problems` (run by `check`) says where. Closing a year seals
+it: an entry holds a digest of each of the year's review records (`seal_year`); `seal_problems` reports
+every record changed since, and whether the change went through the program (an entry exists) or not.
+What the chain cannot show: someone who recomputes every hash after the edit (there is no secret
+key), and the newest entries removed from the end of the chain.
 """
 from __future__ import annotations
 
 import datetime as dt
 import enum
 import getpass
+import hashlib
 import json
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import event, insert, select
+from sqlalchemy import Connection, Table, event, insert, select
 from sqlalchemy.orm import Session
 
 from models import AuditEntry
@@ -40,6 +49,8 @@ from .i18n import N_, _, format_date
 INSERT, UPDATE, DELETE = "insert", "update", "delete"
 RESTORE = "restore"       # the database was replaced by a backup (written into the restored file)
 AMEND = "amend"           # an area's named correction of a finalised record
+SEAL = "seal"             # a year was closed: digests of its records (never shown as a change)
+UNSEAL = "unseal"         # a closed year was reopened
 
 ACTION_LABELS = {
     INSERT: N_("Added"),
@@ -47,6 +58,8 @@ ACTION_LABELS = {
     DELETE: N_("Deleted"),
     RESTORE: N_("Restored from a backup"),
     AMEND: N_("Amended"),
+    SEAL: N_("Year closed"),
+    UNSEAL: N_("Year reopened"),
 }
 
 # Columns that only the program sets; not worth a line in the history.
@@ -198,7 +211,7 @@ def _after_flush(session: Session, flush_context) -> None:
             continue
         rows.extend(_entries_for(state, obj, is_delete, user, now))
     if rows:
-        session.connection().execute(insert(AuditEntry), rows)
+        append_entries(session.connection(), rows)
 
 
 def _entries_for(state, obj, is_delete: bool, user: str, now: dt.datetime) -> list[dict]:
@@ -265,10 +278,167 @@ def record(session: Session, action: str, table: str, row_id: object = "", *, me
            meeting_id: int | None = None, field: str = "", old: object = None, new: object = None) -> None:
     """A named entry (an amendment, a restore) written with the change in the same transaction."""
     user = _user_of(session) or default_user()
-    session.add(AuditEntry(at=dt.datetime.now(), user=user, action=action, table_name=table,
-                           row_id="" if row_id is None else str(row_id), row_label="", member_id=member_id,
-                           meeting_id=meeting_id, field=field, old=_text(old), new=_text(new)))
+    session.flush()  # the pending changes and their entries first, so that the chain keeps their order
+    append_entries(session.connection(), [{
+        "at": dt.datetime.now(), "user": user, "action": action, "table_name": table,
+        "row_id": "" if row_id is None else str(row_id), "row_label": "", "member_id": member_id,
+        "meeting_id": meeting_id, "field": field, "old": _text(old), "new": _text(new)}])
+
+
+# --- the hash chain -----------------------------------------------------------------------------
+
+# The fields an entry's hash covers, in this order. Never change it: older chains are verified with it.
+CHAIN_FIELDS = ("id", "at", "user", "action", "table_name", "row_id", "row_label", "member_id", "meeting_id",
+                "field", "old", "new")
+
+
+def _chain_value(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+    return value
+
+
+def chain_digest(prev: str, row: Mapping[str, Any]) -> str:
+    """SHA-256 (hex) of the previous entry's hash and this entry's fields."""
+    payload = json.dumps([_chain_value(row[k]) for k in CHAIN_FIELDS], ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256((prev + "\n" + payload).encode("utf-8")).hexdigest()
+
+
+AUDIT_TABLE: Table = AuditEntry.__table__  # type: ignore[assignment]
+
+
+def append_entries(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Insert entries at the end of the chain, under the write lock (ids given here, in order)."""
+    from .db import take_write_lock
+
+    take_write_lock(conn)
+    table = AUDIT_TABLE
+    last = conn.execute(select(table.c.id, table.c.chain_hash).order_by(table.c.id.desc()).limit(1)).first()
+    next_id = (last.id if last else 0) + 1
+    prev = last.chain_hash if last else ""
+    for row in rows:
+        row["id"] = next_id
+        next_id += 1
+        row["chain_prev"] = prev
+        row["chain_hash"] = prev = chain_digest(prev, row)
+    conn.execute(insert(table), rows)
+
+
+MAX_REPORTED = 50
+
+
+def chain_problems(conn: Connection) -> list[str]:
+    """Where the chain of the history is broken (empty when every entry follows the one before it)."""
+    table = AUDIT_TABLE
+    columns = [table.c[name] for name in CHAIN_FIELDS] + [table.c.chain_prev, table.c.chain_hash]
+    problems: list[str] = []
+    prev, prev_id = "", 0
+    for row in conn.execute(select(*columns).order_by(table.c.id)):
+        when = _when(row.at)
+        if row.chain_hash != chain_digest(row.chain_prev, dict(row._mapping)):
+            problems.append(_("history entry {id} ({when}) was changed after it was written").format(
+                id=row.id, when=when))
+        elif row.chain_prev != prev:
+            problems.append(_("history entries were removed or inserted between entry {before} and entry {id} "
+                              "({when})").format(before=prev_id or "-", id=row.id, when=when))
+        prev, prev_id = row.chain_hash, row.id
+        if len(problems) >= MAX_REPORTED:
+            problems.append(_("… and maybe more"))
+            break
+    return problems
+
+
+def _when(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        return f"{format_date(value.date())} {value:%H:%M}"
+    return str(value)
+
+
+# --- sealing a closed year ------------------------------------------------------------------------
+
+def _year_tables() -> list[tuple[Table, Any]]:
+    """The tables that hold a year's review, each with its year column."""
+    from models import MemberReview, MonthlyRating, ReviewYear
+
+    tables: list[Table] = [t.__table__ for t in (ReviewYear, MemberReview, MonthlyRating)]  # type: ignore[misc]
+    return [(t, t.c.year) for t in tables]
+
+
+def _row_digest(row: Mapping[str, Any]) -> str:
+    payload = json.dumps({k: _text(v) for k, v in row.items()}, ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _pk_text(table: Table, row: Mapping[str, Any]) -> str:
+    return ",".join(str(row[c.name]) for c in table.primary_key.columns)
+
+
+def year_digests(conn: Connection, year: int) -> dict[str, dict[str, str]]:
+    """{table: {row key: digest of the row}} of the year's review records."""
+    out: dict[str, dict[str, str]] = {}
+    for table, year_col in _year_tables():
+        rows = conn.execute(select(table).where(year_col == year)).mappings()
+        out[table.name] = {_pk_text(table, r): _row_digest(r) for r in map(dict, rows)}
+    return out
+
+
+def seal_year(session: Session, year: int) -> None:
+    """At the closing of a year: an entry holding the digests of the year's records (same transaction)."""
     session.flush()
+    digests = year_digests(session.connection(), year)
+    record(session, SEAL, "review_year", year, new=json.dumps(digests, sort_keys=True))
+
+
+def unseal_year(session: Session, year: int) -> None:
+    """At the reopening of a year: later changes to it are expected."""
+    record(session, UNSEAL, "review_year", year)
+
+
+def seal_problems(conn: Connection) -> list[str]:
+    """Records of closed years changed since the year was closed: through the program (with its history
+    entry) or outside it (no entry)."""
+    table = AUDIT_TABLE
+    latest: dict[str, Any] = {}
+    for row in conn.execute(select(table.c.id, table.c.action, table.c.row_id, table.c.new, table.c.at)
+                            .where(table.c.action.in_((SEAL, UNSEAL)), table.c.table_name == "review_year")
+                            .order_by(table.c.id)):
+        latest[row.row_id] = row
+    problems: list[str] = []
+    for year_text, seal in sorted(latest.items()):
+        if seal.action != SEAL:
+            continue
+        try:
+            sealed = json.loads(seal.new or "{}")
+            year = int(year_text)
+        except ValueError:
+            problems.append(_("the seal of the year {year} is unreadable").format(year=year_text))
+            continue
+        now = year_digests(conn, year)
+        for tname in sorted(set(sealed) | set(now)):
+            before, after = sealed.get(tname, {}), now.get(tname, {})
+            for key in sorted(set(before) | set(after)):
+                if before.get(key) == after.get(key):
+                    continue
+                later = conn.execute(select(table.c.at, table.c.user).where(
+                    table.c.id > seal.id, table.c.table_name == tname, table.c.row_id == key)
+                    .order_by(table.c.id.desc()).limit(1)).first()
+                what = (_("added") if key not in before else _("deleted") if key not in after else _("changed"))
+                record_name = f"{table_label(tname)} #{key}"
+                if later is None:
+                    problems.append(_("year {year} (closed {when}): {record} was {what} outside the program").format(
+                        year=year, when=_when(seal.at), record=record_name, what=what))
+                else:
+                    problems.append(_("year {year} (closed {when}): {record} was {what} in the program on {on} by "
+                                      "{user}").format(year=year, when=_when(seal.at), record=record_name,
+                                                       what=what, on=_when(later.at), user=later.user))
+                if len(problems) >= MAX_REPORTED:
+                    return problems
+    return problems
+
+
+def trail_problems(conn: Connection) -> list[str]:
+    """`check`: a broken chain, and records of closed years changed since they were closed."""
+    return chain_problems(conn) + seal_problems(conn)
 
 
 # --- reading ------------------------------------------------------------------------------------
@@ -277,7 +447,7 @@ def audit_entries(session: Session, table: str | None = None, row_id: object = N
                   member_id: int | None = None, meeting_id: int | None = None,
                   limit: int | None = 1000) -> list[AuditEntry]:
     """Entries newest first, filtered by table and row key, or by member, or by meeting."""
-    query = select(AuditEntry)
+    query = select(AuditEntry).where(AuditEntry.action.not_in((SEAL,)))
     if table is not None:
         query = query.where(AuditEntry.table_name == table)
     if row_id is not None:

@@ -62,6 +62,7 @@ REASON_LABELS = {
     BEFORE_YEAR_CLOSE: N_("Before closing the year"),
     BEFORE_RESTORE: N_("Before a restore"),
     DAMAGED_COPY: N_("Damaged file kept as it was"),
+    "nang-cap-loi": N_("File of a failed upgrade, kept as it was"),
 }
 
 # Written into each copy (not into the database itself): when the copy was taken.
@@ -178,9 +179,7 @@ def backup_now(db_path: Path | str, out: Path | str | None = None, keep_daily: i
     db_path = Path(db_path)
     now = now or dt.datetime.now()
     if out is not None:
-        out = Path(out)
-        if out.suffix.lower() != ".db":
-            out = out.with_name(out.name + ".db")
+        out = Path(out)  # exactly the file asked for (nothing appended to its name)
         if out.exists() and out.resolve() == db_path.resolve():
             raise UserError(_("Choose another file: a backup cannot replace the database itself."))
         path = online_backup(db_path, out, taken_at=now)
@@ -414,11 +413,55 @@ def list_backups(db_path: Path | str) -> list[BackupInfo]:
     return infos
 
 
-def newest_good_backup(db_path: Path | str) -> BackupInfo | None:
+def newest_good_backup(db_path: Path | str, reason: str | None = None) -> BackupInfo | None:
+    """The newest backup of the database that can be restored (of the given reason, if any)."""
     for info in list_backups(db_path):
-        if info.ok:
+        if info.ok and (reason is None or info.reason == reason):
             return info
     return None
+
+
+FAILED_UPGRADE = "nang-cap-loi"
+
+
+def put_back(db_path: Path | str, copy: Path | str, now: dt.datetime | None = None) -> Path:
+    """After a failed upgrade: the copy taken just before it goes back in place of the database.
+
+    The failed file is renamed (with its -wal and -journal) beside the backups, not deleted; the copy is
+    prepared as `NAME.restoring` (checked, flushed) and renamed over the database, so at every moment
+    the file at `db_path` is the failed one or the copy. Returns where the failed file is kept.
+    """
+    db_path, copy = Path(db_path), Path(copy)
+    now = now or dt.datetime.now()
+    tmp = db_path.with_name(db_path.name + ".restoring")
+    online_backup(copy, tmp, stamp=False)
+    con = sqlite3.connect(tmp)
+    try:
+        with con:
+            con.execute("DELETE FROM setting WHERE key = ?", (TAKEN_AT_KEY,))
+    except sqlite3.Error:
+        pass
+    finally:
+        con.close()
+    _fsync_file(tmp)
+    kept = _new_name(db_path, FAILED_UPGRADE, now)
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(db_path, kept)          # the failed file stays, under another name, without a copy
+    except OSError:
+        shutil.copy2(db_path, kept)
+    for suffix in ("-wal", "-journal"):
+        extra = Path(str(db_path) + suffix)
+        if extra.exists():
+            shutil.copy2(extra, Path(str(kept) + suffix))
+    if check_file(db_path, full=False, foreign_keys=False).ok:
+        _checkpoint(db_path)
+    for suffix in ("-wal", "-shm", "-journal"):
+        Path(str(db_path) + suffix).unlink(missing_ok=True)
+    os.replace(tmp, db_path)
+    _fsync_dir(db_path.parent)
+    log.warning("Failed upgrade of %s: the copy %s was put back; the failed file is %s", db_path, copy, kept)
+    return kept
 
 
 # --- restore -----------------------------------------------------------------------------------
@@ -437,10 +480,13 @@ def restore(db_path: Path | str, source: Path | str, now: dt.datetime | None = N
     files are removed before the new file is moved in, so that SQLite never replays them onto it; at
     every moment, the file at `db_path` is either the old database or the restored one.
     """
+    from .filelock import refuse_if_held
+
     db_path, source = Path(db_path), Path(source)
     now = now or dt.datetime.now()
     if db_path.exists() and source.exists() and source.resolve() == db_path.resolve():
         raise UserError(_("Choose a backup: the file to restore is the database itself."))
+    refuse_if_held(db_path)  # a window has the file open: it would go on writing to the old one
     info = inspect_backup(source, full=True)
     if not info.ok:
         raise UserError(_("The file {path} cannot be restored: {problem}").format(path=source, problem=info.problem))

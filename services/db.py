@@ -1,13 +1,31 @@
-"""Opening a Sổ chi bộ database: engine settings, schema check, upgrade after a backup."""
+"""Opening a Sổ chi bộ database: engine settings, schema check, upgrade after a backup.
+
+* `take_write_lock(session)`: a write that checks something first (is there already an active file for
+  this branch and period? has this member been changed since the dialog opened?) takes the database's
+  write lock before it reads what it checks, so that no other program can write in between. On SQLite
+  this is `BEGIN IMMEDIATE`; on PostgreSQL a transaction-scoped advisory lock; `db.begin(write=True)`
+  takes it at the start of the unit of work.
+* The schema upgrade runs in ONE transaction (SQLite allows DDL inside a transaction), with foreign
+  keys off during the table rebuilds and `PRAGMA foreign_key_check` before the commit. On any failure
+  the transaction is rolled back; the file is then checked (sound, its old version, the structure of
+  that version), and if it is not exactly as before, the copy taken before the upgrade is put back.
+* `schema_problems(connection)`: whether the tables, columns and indexes of the file are those of the
+  version it is stamped with (used by `check`, and before an upgrade).
+"""
 from __future__ import annotations
 
 import ast
 import contextlib
+import errno
+import functools
+import logging
 import re
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, func, inspect, select, text
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -15,7 +33,14 @@ from . import audit, backup, integrity
 from .errors import UserError
 from .i18n import _
 
+if TYPE_CHECKING:
+    from .filelock import FileLock
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+log = logging.getLogger("sochibo.db")
+
+# PostgreSQL: the key of the transaction-scoped advisory lock that stands for SQLite's write lock.
+WRITE_LOCK_KEY = 0x5C0C41B0
 
 
 class NoDatabaseError(UserError):
@@ -30,6 +55,14 @@ class NewerDatabaseError(UserError):
     pass
 
 
+class UpgradeFailedError(UserError):
+    """The schema upgrade failed; the file was verified unchanged or the pre-upgrade copy put back."""
+
+
+class SchemaMismatchError(UserError):
+    """The tables of the file are not those of the version it is stamped with."""
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cur = dbapi_connection.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
@@ -41,9 +74,30 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def make_engine(path: Path | str) -> Engine:
-    engine = create_engine(f"sqlite:///{Path(path)}")
+    # hide_parameters: an error's text (shown, and written to the log) never carries the values of a
+    # statement, which are members' names and birth dates.
+    engine = create_engine(f"sqlite:///{Path(path)}", hide_parameters=True)
     event.listen(engine, "connect", _sqlite_pragmas)
     return engine
+
+
+def take_write_lock(target: Session | Connection) -> None:
+    """Hold the database's write lock from now until the end of the transaction.
+
+    Call it before reading what a write depends on. SQLite: `BEGIN IMMEDIATE` unless the transaction
+    already holds the lock (the driver only opens a transaction for a write, so an open transaction
+    has written, and holds it). PostgreSQL: `pg_advisory_xact_lock`, which serialises writers the same
+    way. Other engines: nothing (their unique constraints still refuse a duplicate).
+    Waits for another writer up to the busy timeout, then raises "database is locked".
+    """
+    conn = target.connection() if isinstance(target, Session) else target
+    name = conn.dialect.name
+    if name == "sqlite":
+        driver = conn.connection.driver_connection
+        if driver is not None and not driver.in_transaction:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+    elif name == "postgresql":
+        conn.execute(select(func.pg_advisory_xact_lock(WRITE_LOCK_KEY)))
 
 
 def alembic_config():
@@ -88,16 +142,33 @@ class Database:
         self.engine = engine
         self.Session = sessionmaker(engine, expire_on_commit=False)
         self.upgrade_backup: Path | None = None
+        self.file_lock: FileLock | None = None  # while a window holds the file (services.filelock)
         audit.install(self)  # data safety: every change is logged (services/audit.py)
 
     @contextlib.contextmanager
-    def begin(self) -> Iterator[Session]:
-        """One unit of work: committed on success, rolled back on any error."""
+    def begin(self, write: bool = False) -> Iterator[Session]:
+        """One unit of work: committed on success, rolled back on any error.
+
+        `write`: take the write lock first (`take_write_lock`), for a unit of work that reads what it
+        then writes and must not let another program write in between.
+        """
         with self.Session.begin() as session:
+            if write:
+                take_write_lock(session)
             yield session
 
     def close(self) -> None:
         self.engine.dispose()
+        if self.file_lock is not None:
+            self.file_lock.release()
+            self.file_lock = None
+
+    def lock_file(self, user: str = "", force: bool = False) -> None:
+        """Hold the file's lock (services.filelock) until `close()`; raises FileInUseError."""
+        from . import filelock
+
+        if self.file_lock is None:
+            self.file_lock = filelock.acquire(self.path, user, force=force)
 
 
 def _check_sqlite_file(path: Path) -> None:
@@ -132,6 +203,9 @@ def open_database(path: Path | str, create: bool = False) -> Database:
         _upgrade_schema(db)
     except SADatabaseError as exc:
         engine.dispose()
+        plain = as_user_error(exc, path)  # locked by another program, a full disk, a read-only file
+        if plain is not None:
+            raise plain from exc
         raise NotOurDatabaseError(
             _("The file {path} is damaged or is not a Sổ chi bộ database.").format(path=path)
         ) from exc
@@ -141,12 +215,17 @@ def open_database(path: Path | str, create: bool = False) -> Database:
     return db
 
 
+def _stamped_revision(conn: Connection) -> tuple[set[str], str | None]:
+    tables = set(inspect(conn).get_table_names())
+    current = None
+    if "alembic_version" in tables:
+        current = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    return tables, current
+
+
 def _upgrade_schema(db: Database) -> None:
     with db.engine.connect() as conn:
-        tables = set(inspect(conn).get_table_names())
-        current = None
-        if "alembic_version" in tables:
-            current = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        tables, current = _stamped_revision(conn)
     known, head = known_revisions()
     if current == head:
         return
@@ -159,13 +238,241 @@ def _upgrade_schema(db: Database) -> None:
                 _("This database was written by a newer version of Sổ chi bộ. "
                   "Install the newer version to open it; nothing was changed.")
             )
-        db.upgrade_backup = backup.backup_before(db.path, "truoc-nang-cap")
+        with db.engine.connect() as conn:
+            # The expected tables come from the migrations run on SQLite: compared on SQLite only.
+            problems = schema_problems(conn) if conn.dialect.name == "sqlite" else []
+        if problems:
+            log.error("Schema of %s does not match its version %s: %s", db.path, current, problems)
+            raise SchemaMismatchError(_mismatch_message(db.path, current))
+        try:
+            db.upgrade_backup = backup.backup_before(db.path, "truoc-nang-cap")
+        except (OSError, sqlite3.Error, SADatabaseError) as exc:
+            raise UpgradeFailedError(
+                _("The program must upgrade the data file {path}, but could not first make the copy it takes "
+                  "before an upgrade ({reason}). Nothing was changed. Free some space on the disk and open "
+                  "the file again.").format(path=db.path, reason=plain_reason(exc))) from exc
+    try:
+        migrate(db.engine, "head")
+    except BaseException as exc:
+        db.engine.dispose()
+        if current is None:  # a new, empty file: nothing to keep
+            if error_kind(exc) in ("full", "readonly", "locked"):
+                raise UserError(_("The data file {path} cannot be created: {reason}.").format(
+                    path=db.path, reason=plain_reason(exc))) from exc
+            raise
+        _after_failed_upgrade(db, current, exc)
+        raise
+    finally:
+        db.engine.dispose()  # the upgrade's connection had foreign keys off: start again with fresh ones
+
+
+def migrate(engine: Engine, target: str, downgrade: bool = False) -> None:
+    """Run the migrations to `target` in one transaction on one connection.
+
+    Foreign keys are off while tables are rebuilt (SQLite's procedure for changing a table), and
+    `PRAGMA foreign_key_check` must find nothing before the commit. Any failure rolls back everything.
+    Developers and tests: `downgrade=True` goes back to an older revision the same way.
+    """
     from alembic import command
 
     cfg = alembic_config()
-    with db.engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+    with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")  # only takes effect outside a transaction
+        try:
+            take_write_lock(conn)
+            cfg.attributes["connection"] = conn
+            if downgrade:
+                command.downgrade(cfg, target)
+            else:
+                command.upgrade(cfg, target)
+            if sqlite:
+                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"foreign_key_check after migration: {len(broken)} rows")
+            conn.commit()
+        except BaseException:
+            conn.rollback()
+            raise
+        finally:
+            if sqlite:
+                with contextlib.suppress(Exception):
+                    conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+
+
+def _after_failed_upgrade(db: Database, old_revision: str, exc: BaseException) -> None:
+    """The upgrade failed and was rolled back. Make sure the file is as it was; else put the copy back."""
+    reason = plain_reason(exc)
+    log.error("Upgrade of %s from %s failed: %s", db.path, old_revision, type(exc).__name__)
+    if _unchanged(db.path, old_revision):
+        raise UpgradeFailedError(
+            _("The upgrade of the data file {path} to this version of the program failed ({reason}). The "
+              "file was checked and is exactly as before the upgrade; nothing was lost. Free some space on "
+              "the disk (if it is full) and open the file again.").format(path=db.path, reason=reason)) from exc
+    copy = db.upgrade_backup
+    try:
+        assert copy is not None
+        kept = backup.put_back(db.path, copy)
+    except Exception as put_exc:  # noqa: BLE001 - every failure here ends in the same message
+        log.error("Putting back %s over %s failed: %s", copy, db.path, type(put_exc).__name__)
+        raise UpgradeFailedError(
+            _("The upgrade of the data file {path} failed ({reason}), and the copy taken before the upgrade "
+              "could not be put back. The copy is {copy}. Free some space on the disk, then restore it: "
+              "python main.py restore --db \"{path}\" \"{copy}\" --yes").format(
+                path=db.path, reason=reason, copy=copy)) from exc
+    raise UpgradeFailedError(
+        _("The upgrade of the data file {path} failed ({reason}). The copy taken just before the upgrade was "
+          "put back, so the file is as it was; the failed file is kept as {kept}.").format(
+            path=db.path, reason=reason, kept=kept)) from exc
+
+
+def _unchanged(path: Path, old_revision: str) -> bool:
+    """Sound, still at `old_revision`, with exactly that revision's tables (checked read-only)."""
+    try:
+        report = integrity.check_file(path, full=False, foreign_keys=False)
+        if not report.ok:
+            return False
+        engine = create_engine("sqlite://", creator=lambda: integrity.connect_read_only(path))
+        try:
+            with engine.connect() as conn:
+                _tables, current = _stamped_revision(conn)
+                return current == old_revision and not schema_problems(conn)
+        finally:
+            engine.dispose()
+    except Exception:  # noqa: BLE001 - cannot tell: treat as changed, so that the copy is put back
+        return False
+
+
+def _mismatch_message(path: Path, revision: str | None) -> str:
+    good = backup.newest_good_backup(path, reason=backup.BEFORE_UPGRADE)
+    text_ = _("The structure of the data file {path} does not match its version ({version}): an earlier "
+              "upgrade was interrupted half-way by an older version of the program. Nothing was changed.").format(
+        path=path, version=revision or "?")
+    if good is None:
+        return text_ + " " + _("No copy taken before an upgrade was found; keep the file as it is and ask for help.")
+    return text_ + " " + _("Restore the copy taken before that upgrade: python main.py restore --db \"{path}\" "
+                           "\"{copy}\" --yes").format(path=path, copy=good.path)
+
+
+# --- is the structure of the file that of its version? --------------------------------------------
+
+@functools.cache
+def expected_schema(revision: str) -> dict[str, tuple[frozenset[str], frozenset[str]]]:
+    """{table: (columns, index names)} that the migrations create up to `revision` (a scratch database)."""
+    from sqlalchemy.pool import StaticPool
+
+    engine = create_engine("sqlite://", poolclass=StaticPool)
+    event.listen(engine, "connect", _sqlite_pragmas)
+    try:
+        migrate(engine, revision)
+        with engine.connect() as conn:
+            return _schema_of(conn)
+    finally:
+        engine.dispose()
+
+
+def _schema_of(conn: Connection) -> dict[str, tuple[frozenset[str], frozenset[str]]]:
+    insp = inspect(conn)
+    out = {}
+    for table in insp.get_table_names():
+        if table.startswith("sqlite_"):
+            continue
+        columns = frozenset(c["name"] for c in insp.get_columns(table))
+        indexes = frozenset(str(i["name"]) for i in insp.get_indexes(table)
+                            if i.get("name") and not i.get("duplicates_constraint"))
+        out[table] = (columns, indexes)
+    return out
+
+
+def schema_problems(conn: Connection) -> list[str]:
+    """What differs between the file's tables and those of the revision it is stamped with (empty: none).
+
+    A revision this program does not know cannot be compared: that is reported as such.
+    """
+    _tables, current = _stamped_revision(conn)
+    if current is None:
+        return [_("the file has no version stamp")]
+    known, _head = known_revisions()
+    if current not in known:
+        return [_("the version {version} is newer than this program").format(version=current)]
+    expected = expected_schema(current)
+    actual = _schema_of(conn)
+    problems = []
+    for table in sorted(set(actual) - set(expected)):
+        problems.append(_("table {table} should not exist in version {version}").format(table=table, version=current))
+    for table in sorted(set(expected) - set(actual)):
+        problems.append(_("table {table} is missing").format(table=table))
+    for table in sorted(set(expected) & set(actual)):
+        (want_cols, want_idx), (have_cols, have_idx) = expected[table], actual[table]
+        for col in sorted(have_cols - want_cols):
+            problems.append(_("column {table}.{column} should not exist in version {version}").format(
+                table=table, column=col, version=current))
+        for col in sorted(want_cols - have_cols):
+            problems.append(_("column {table}.{column} is missing").format(table=table, column=col))
+        for idx in sorted(want_idx ^ have_idx):
+            problems.append(_("index {index} of {table} differs").format(index=idx, table=table))
+    return problems
+
+
+# --- errors in plain words ----------------------------------------------------------------------------
+
+def plain_reason(exc: BaseException) -> str:
+    """A short Vietnamese reason for a failed write: disk full, locked, read-only, or generic."""
+    kind = error_kind(exc)
+    if kind == "full":
+        return _("the disk is full")
+    if kind == "locked":
+        return _("the file is being written by another program")
+    if kind == "readonly":
+        return _("the file or its folder cannot be written to")
+    if kind == "interrupted":
+        return _("the program was stopped")
+    return _("error {name}").format(name=type(exc).__name__)
+
+
+def as_user_error(exc: BaseException, path: Path | str | None = None) -> UserError | None:
+    """A plain Vietnamese message for a database that is locked, a full disk or a read-only file
+    (None for any other error). Nothing of the failed statement is shown: it was rolled back."""
+    kind = error_kind(exc)
+    where = str(path) if path else _("the data file")
+    if kind == "locked":
+        return UserError(_("The data file is being written by another program (another window of Sổ chi bộ, or a "
+                           "backup program) and did not become free in time. What you just did was not saved; "
+                           "wait a moment and do it again."))
+    if kind == "full":
+        return UserError(_("The disk that holds {where} is full, so what you just did was not saved. Delete files "
+                           "you no longer need from that disk, then do it again.").format(where=where))
+    if kind == "readonly":
+        return UserError(_("Cannot write to {where}: the file or its folder can only be read (a CD, a locked memory "
+                           "card, a shared folder without the right to write, or the file marked read-only). "
+                           "What you just did was not saved. Copy the file to a folder you can write to, or ask "
+                           "whoever manages the computer for the right to write.").format(where=where))
+    return None
+
+
+def error_kind(exc: BaseException) -> str | None:
+    """'full', 'locked', 'readonly', 'interrupted' or None, from an exception or its causes."""
+    seen = 0
+    cur: BaseException | None = exc
+    while cur is not None and seen < 10:
+        seen += 1
+        if isinstance(cur, KeyboardInterrupt | SystemExit):
+            return "interrupted"
+        if isinstance(cur, OSError) and not isinstance(cur, sqlite3.Error):
+            if cur.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
+                return "full"
+            if cur.errno in (errno.EROFS, errno.EACCES, errno.EPERM) or isinstance(cur, PermissionError):
+                return "readonly"
+        text_ = str(getattr(cur, "orig", None) or cur).lower()
+        if "database or disk is full" in text_ or "disk i/o error" in text_ and "full" in text_:
+            return "full"
+        if "database is locked" in text_ or "database table is locked" in text_ or "database is busy" in text_:
+            return "locked"
+        if "readonly database" in text_ or "read-only" in text_ or "unable to open database file" in text_:
+            return "readonly"
+        cur = getattr(cur, "orig", None) if getattr(cur, "orig", None) is not None else (cur.__cause__ or cur.__context__)
+    return None
 
 
 def _main(argv: list[str]) -> int:

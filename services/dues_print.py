@@ -276,6 +276,10 @@ def write_xlsx(book: DuesBook, out: Path) -> None:
         for i, w in enumerate(widths, 1):
             sheet.column_dimensions[get_column_letter(i)].width = w
         sheet.freeze_panes = "A2"
+    from .member_export import text_cells
+
+    for sheet in wb.worksheets:
+        text_cells(sheet)
     tmp = out.with_name(out.name + ".part")
     wb.save(tmp)
     tmp.replace(out)

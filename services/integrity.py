@@ -21,6 +21,7 @@ from .errors import UserError, ValidationError
 from .i18n import _
 
 # SQLite result codes (https://sqlite.org/rescode.html) that mean the file itself is bad.
+SQLITE_READONLY = 8
 SQLITE_CORRUPT = 11
 SQLITE_NOTADB = 26
 DAMAGE_CODES = {SQLITE_CORRUPT, SQLITE_NOTADB}
@@ -77,9 +78,53 @@ def is_damage(exc: BaseException) -> bool:
     return "malformed" in text or "not a database" in text
 
 
+def _needs_recovery(exc: BaseException, path: Path) -> bool:
+    """A read-only reader met what a program killed while writing left: a hot -journal to roll back
+    (SQLITE_READONLY_ROLLBACK) or a -wal whose index must be rebuilt (SQLITE_READONLY_RECOVERY). Both
+    are writes, which only a read-write opening may do (the next opening of the program does them)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    readonly = (code & 0xFF) == SQLITE_READONLY if code is not None else "readonly" in str(exc).lower()
+    return readonly and any(Path(str(path) + s).exists() for s in ("-journal", "-wal"))
+
+
+def recovered_copy(path: Path, folder: Path) -> Path:
+    """A copy of the file and its -journal/-wal in `folder`, opened once read-write so that SQLite rolls
+    back or recovers it as a normal opening would. The file itself is never written to by a check."""
+    import shutil
+
+    copy = Path(folder) / Path(path).name
+    for suffix in ("", "-journal", "-wal"):
+        if Path(str(path) + suffix).exists():
+            shutil.copyfile(str(path) + suffix, str(copy) + suffix)
+    con = sqlite3.connect(copy)
+    try:
+        con.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    finally:
+        con.close()
+    return copy
+
+
+def _check_recovered_copy(path: Path, full: bool, foreign_keys: bool) -> IntegrityReport:
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="so-chi-bo-check-") as tmp:
+        report = check_file(recovered_copy(path, Path(tmp)), full=full, foreign_keys=foreign_keys)
+    report.path = path
+    return report
+
+
 def check_file(path: Path | str, full: bool = False, foreign_keys: bool = True) -> IntegrityReport:
     """Check the file without writing to it. Raises UnreadableDatabaseError when it cannot be read now."""
     path = Path(path)
+    try:
+        return _check_file(path, full, foreign_keys)
+    except UnreadableDatabaseError as exc:
+        if exc.__cause__ is not None and _needs_recovery(exc.__cause__, path):
+            return _check_recovered_copy(path, full, foreign_keys)
+        raise
+
+
+def _check_file(path: Path, full: bool, foreign_keys: bool) -> IntegrityReport:
     report = IntegrityReport(path=path, full=full, ok=False)
     try:
         with path.open("rb") as fh:
@@ -119,7 +164,22 @@ def check_file(path: Path | str, full: bool = False, foreign_keys: bool = True) 
     return report
 
 
+def _disk_full(path: Path) -> bool:
+    """Whether the disk that holds `path` has (almost) no free space left."""
+    import shutil
+
+    try:
+        return shutil.disk_usage(Path(path).resolve().parent).free < 1024 * 1024
+    except OSError:
+        return False
+
+
 def _failed(report: IntegrityReport, exc: sqlite3.Error, path: Path) -> IntegrityReport:
+    if not is_damage(exc) and _disk_full(path):
+        # Reading a database in WAL mode needs room for its -shm index: a full disk refuses even that.
+        raise UnreadableDatabaseError(
+            _("Cannot read the file {path} now: the disk that holds it is full. Free some space on that disk "
+              "and open it again; nothing was changed.").format(path=path)) from exc
     if not is_damage(exc):
         raise UnreadableDatabaseError(
             _("Cannot read the file {path} now: {error}. Close other programs that use it and try again.")
@@ -175,6 +235,50 @@ def foreign_key_problems(path: Path | str) -> list[tuple[str, int | None, str]]:
             con.close()
     except sqlite3.Error:
         return []
+
+
+@dataclass
+class StructureReport:
+    """Beyond SQLite's own checks: the structure of the file against its version, and the history's chain."""
+
+    revision: str | None = None
+    schema_problems: list[str] = field(default_factory=list)
+    trail_problems: list[str] = field(default_factory=list)
+    trail_checked: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.schema_problems and not self.trail_problems
+
+
+def check_structure(path: Path | str) -> StructureReport:
+    """Read-only: do the tables match the version the file is stamped with, is the history's chain whole,
+    and were records of closed years changed since? (For `check`; the file must pass `check_file` first.)"""
+    from sqlalchemy import create_engine, inspect, text
+
+    from .audit import trail_problems
+    from .db import head_revision, schema_problems
+
+    report = StructureReport()
+    engine = create_engine("sqlite://", creator=lambda: connect_read_only(path))
+    try:
+        with engine.connect() as conn:
+            if "alembic_version" in inspect(conn).get_table_names():
+                report.revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            report.schema_problems = schema_problems(conn)
+            if not report.schema_problems and report.revision == head_revision():
+                report.trail_problems = trail_problems(conn)
+                report.trail_checked = True
+    except Exception as exc:  # a hot journal or -wal left by a killed writer: check a recovered copy
+        if not _needs_recovery(getattr(exc, "orig", None) or exc, Path(path)):
+            raise
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="so-chi-bo-check-") as tmp:
+            return check_structure(recovered_copy(Path(path), Path(tmp)))
+    finally:
+        engine.dispose()
+    return report
 
 
 class WritesBlockedError(ValidationError):

@@ -1,4 +1,10 @@
-"""Export the member register to .xlsx or .csv (UTF-8 with BOM, so Excel shows Vietnamese)."""
+"""Export the member register to .xlsx or .csv (UTF-8 with BOM, so Excel shows Vietnamese).
+
+Every writer of a workbook or a CSV file in the program stores text as text: a name or a note that
+starts like a formula (= + - @, or a tab or carriage return) is never run by the spreadsheet program.
+In a workbook such a cell is written as a text cell with Excel's "quote prefix" (shown as typed, and
+kept as text if edited); in a CSV file it gets a leading apostrophe (`neutralise_csv`).
+"""
 from __future__ import annotations
 
 import csv
@@ -50,14 +56,40 @@ def export_register(session: Session, out: Path | str, on: dt.date | None = None
     return len(table) - 1
 
 
+# What a spreadsheet program takes as the start of a formula (or of a cell it re-parses).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_csv(value):
+    """A CSV cell that cannot be run as a formula: text starting like one gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def text_cells(ws) -> None:
+    """Every text cell of an openpyxl sheet stays text: openpyxl would write "=…" as a live formula."""
+    for row in ws.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str) and (cell.data_type == "f" or cell.value.startswith(FORMULA_START)):
+                cell.data_type = "s"
+                cell.quotePrefix = True
+
+
+def write_csv_rows(out: Path, rows: list[list]) -> None:
+    """A CSV file Excel opens (UTF-8 with BOM), dates as dd/mm/yyyy, text neutralised, via a .part file."""
+    tmp = out.with_name(out.name + ".part")
+    with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        for row in rows:
+            writer.writerow([format_date(v) if isinstance(v, dt.date) else ("" if v is None else neutralise_csv(v))
+                             for v in row])
+    tmp.replace(out)
+
+
 def _write(out: Path, suffix: str, table: list[list]) -> None:
     if suffix == ".csv":
-        tmp = out.with_name(out.name + ".part")
-        with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
-            writer = csv.writer(fh)
-            for row in table:
-                writer.writerow([format_date(v) if isinstance(v, dt.date) else ("" if v is None else v) for v in row])
-        tmp.replace(out)
+        write_csv_rows(out, table)
     elif suffix == ".xlsx":
         write_xlsx(out, _("Party members"), table, date_columns={2, 5, 6})
     else:
@@ -91,6 +123,7 @@ def write_xlsx(out: Path, title: str, table: list[list], date_columns: Set[int] 
             width = 12
         ws.column_dimensions[get_column_letter(i + 1)].width = width
     ws.freeze_panes = "A2"
+    text_cells(ws)
     tmp = out.with_name(out.name + ".part")
     wb.save(tmp)
     tmp.replace(out)

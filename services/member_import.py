@@ -324,23 +324,63 @@ def _read_xlsx(path: Path, progress: Progress | None) -> list[_Sheet]:
     try:
         sheets = []
         worksheets = [ws for ws in wb.worksheets if ws.sheet_state == "visible"] or list(wb.worksheets)
-        total = sum(ws.max_row or 0 for ws in worksheets)
-        done = 0
+        total = sum(min(ws.max_row or 0, MAX_SHEET_ROWS) for ws in worksheets)
+        done = [0]
+
+        def tick() -> None:
+            done[0] += 1
+            if progress and done[0] % 50 == 0:
+                progress(done[0], 2 * max(total, done[0]))
+
         for ws in worksheets:
-            rows = []
-            for values in ws.iter_rows(values_only=True):
-                rows.append(list(values))
-                done += 1
-                if progress and done % 50 == 0:
-                    progress(done, 2 * max(total, done))
-            while rows and all(_is_blank(v) for v in rows[-1]):
-                rows.pop()
-            sheets.append(_Sheet(ws.title, rows, wb.epoch))
+            sheets.append(_Sheet(ws.title, sheet_rows(ws, path.name, tick), wb.epoch))
     except (zipfile.BadZipFile, KeyError, ValueError, EOFError) as exc:
         raise UserError(_not_xlsx(path)) from exc
     finally:
         wb.close()
     return sheets
+
+
+# A register has a few hundred rows and a few dozen columns. A sheet may *declare* any size (XFD1048576
+# in a 5 KB file): only the cells really there are read, and no more than these.
+MAX_SHEET_ROWS = 20_000
+MAX_SHEET_COLUMNS = 200
+
+
+def sheet_rows(ws, file_name: str, tick=None) -> list[list[Any]]:
+    """The rows of an openpyxl (read-only) sheet within its used cells, whatever size it declares.
+
+    Raises UserError for a sheet with values beyond MAX_SHEET_ROWS rows. Columns beyond
+    MAX_SHEET_COLUMNS are not read. Rows are as wide as the widest row that has a value.
+    """
+    if hasattr(ws, "reset_dimensions"):
+        ws.reset_dimensions()  # forget the declared size: iterate over the rows in the file only
+    rows: list[list[Any]] = []
+    width = 0
+    filler = None
+    for values in ws.iter_rows(values_only=True, max_col=MAX_SHEET_COLUMNS):
+        if values is filler:           # openpyxl repeats one blank tuple for the rows missing in the file
+            if len(rows) < MAX_SHEET_ROWS:
+                rows.append([])
+            continue
+        row = list(values)
+        while row and row[-1] is None:
+            row.pop()
+        if not row:
+            filler = values
+        if len(rows) >= MAX_SHEET_ROWS:
+            if row:
+                raise UserError(_("{name} has more than {n} rows with values in the sheet \"{sheet}\"; a register "
+                                  "is never that long. Import the list in a file of its own.").format(
+                    name=file_name, n=f"{MAX_SHEET_ROWS:,}".replace(",", "."), sheet=ws.title))
+            continue
+        width = max(width, len(row))
+        rows.append(row)
+        if tick:
+            tick()
+    while rows and all(_is_blank(v) for v in rows[-1]):
+        rows.pop()
+    return [r + [None] * (width - len(r)) for r in rows]
 
 
 def _not_xlsx(path: Path) -> str:
@@ -1009,11 +1049,8 @@ def write_problems_csv(preview: ImportPreview, out: Path | str) -> int:
     out = Path(out)
     labels = {ERROR: _("Error"), WARNING: _("Warning"), NOTE: _("Note")}
     problems = preview.all_problems()
-    tmp = out.with_name(out.name + ".part")
-    with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow([_("Row"), _("Column"), _("Kind"), _("Problem")])
-        for p in problems:
-            writer.writerow(["" if p.row is None else p.row, p.column, labels[p.level], p.message])
-    tmp.replace(out)
+    from .member_export import write_csv_rows
+
+    write_csv_rows(out, [[_("Row"), _("Column"), _("Kind"), _("Problem")]] + [
+        ["" if p.row is None else p.row, p.column, labels[p.level], p.message] for p in problems])
     return len(problems)

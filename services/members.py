@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -25,7 +26,7 @@ from .membership import (
     full_date,
     state_on,
 )
-from .vntext import clean_name, fold, name_key, nfc
+from .vntext import clean_name, fold, hidden_characters, name_key, nfc
 
 GENDERS = ("Nam", "Nữ")
 # The member's attributes that choose the review framework and the personal form (never guessed).
@@ -140,6 +141,31 @@ class Check:
         return not self.errors
 
 
+# The earliest dates the register accepts: a member born before 1900 would be over 125 years old, and
+# the Party was founded on 3 February 1930.
+EARLIEST_BIRTH = dt.date(1900, 1, 1)
+PARTY_FOUNDED = dt.date(1930, 2, 3)
+# A period (leave, exemption, suspension) longer than this is a typing mistake (year 2205 for 2025).
+LONGEST_PERIOD_YEARS = 10
+_NAME_PUNCTUATION = set(" '’-.(),")
+
+
+def name_problem(name: str) -> str | None:
+    """Why a person's name cannot be stored as it is (None when it can): hidden characters, or characters
+    no name has, or not starting with a letter (a formula such as =HYPERLINK(...) is not a name)."""
+    hidden = hidden_characters(name)
+    if hidden:
+        return _("The name contains invisible or control characters ({codes}); type it again.").format(
+            codes=", ".join(hidden[:5]))
+    if name and not name[0].isalpha():
+        return _("A name must start with a letter.")
+    odd = sorted({ch for ch in name if not (ch.isalnum() or unicodedata.category(ch).startswith("M")
+                                             or ch in _NAME_PUNCTUATION)})
+    if odd:
+        return _("A name cannot contain the characters {chars}.").format(chars=" ".join(odd[:10]))
+    return None
+
+
 def check_member(data: MemberInput, today: dt.date, others: Sequence[Member] = (),
                  editing_id: int | None = None) -> Check:
     """Validate a member's details; warnings do not block saving."""
@@ -150,6 +176,22 @@ def check_member(data: MemberInput, today: dt.date, others: Sequence[Member] = (
         err(Problem("full_name", _("Enter the member's full name.")))
     elif len(d.full_name) > 120:
         err(Problem("full_name", _("The name is too long (at most 120 characters).")))
+    elif (why := name_problem(d.full_name)) is not None:
+        err(Problem("full_name", why))
+    for name, label, allow in (("ethnicity", _("Ethnicity"), ""), ("card_number", _("Party card no."), ""),
+                               ("position", _("Position"), ""), ("note", _("Note"), "\n\t")):
+        hidden = hidden_characters(getattr(d, name), allow=allow)
+        if hidden:
+            err(Problem(name, _("{label} contains invisible or control characters ({codes}).").format(
+                label=label, codes=", ".join(hidden[:5]))))
+    if d.birth_date is not None and d.birth_date < EARLIEST_BIRTH:
+        err(Problem("birth_date", _("The date of birth cannot be before {date}.").format(
+            date=format_date(EARLIEST_BIRTH))))
+    for name, value, label in (("admitted", d.admitted, _("Date of admission")),
+                               ("made_full", d.made_full, _("Date made full member"))):
+        if value is not None and value < PARTY_FOUNDED:
+            err(Problem(name, _("{label} cannot be before the Party was founded ({date}).").format(
+                label=label, date=format_date(PARTY_FOUNDED))))
     if d.admitted is None:
         err(Problem("admitted", _("Enter the date of admission to the Party.")))
     for name, value, label in (
@@ -184,6 +226,36 @@ def check_member(data: MemberInput, today: dt.date, others: Sequence[Member] = (
     return check
 
 
+class ChangedElsewhereError(ValidationError):
+    """A save over a record that was changed (elsewhere) since the dialog showed it."""
+
+
+FIELD_LABELS = {
+    "full_name": N_("Full name"), "birth_date": N_("Date of birth"), "gender": N_("Gender"),
+    "ethnicity": N_("Ethnicity"), "admitted": N_("Date of admission"), "made_full": N_("Date made full member"),
+    "card_number": N_("Party card no."), "position": N_("Position"), "note": N_("Note"),
+    "party_post": N_("Party post"), **ATTRIBUTE_LABELS,
+}
+
+
+def _shown(value) -> str:
+    if isinstance(value, dt.date):
+        return format_date(value)
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    return str(value or "")
+
+
+def input_changes(before: MemberInput, after: MemberInput) -> list[str]:
+    """'Họ và tên: A → B' for every field that differs."""
+    out = []
+    for name, label in FIELD_LABELS.items():
+        old, new = getattr(before, name), getattr(after, name)
+        if old != new:
+            out.append(f"{_(label)}: {_shown(old) or '—'} → {_shown(new) or '—'}")
+    return out
+
+
 def all_members(session: Session) -> list[Member]:
     return list(session.scalars(select(Member).options(selectinload(Member.events))))
 
@@ -197,6 +269,9 @@ def add_member(session: Session, data: MemberInput, today: dt.date | None = None
     `others`: the register as already loaded by a caller adding many members (the new member is
     appended to it), so a batch does not reload the register for every row.
     """
+    from .db import take_write_lock
+
+    take_write_lock(session)  # the checks against the register below hold until the commit
     today = today or dt.date.today()
     if others is None:
         others = all_members(session)
@@ -228,12 +303,29 @@ MEMBER_FIELDS = ("full_name", "birth_date", "gender", "ethnicity", "card_number"
                  "holds_leadership_post", "in_political_system", "party_post")
 
 
-def update_member(session: Session, member_id: int, data: MemberInput, today: dt.date | None = None) -> Member:
-    """Change a member's details. Admission / made-full dates correct the matching event."""
+def update_member(session: Session, member_id: int, data: MemberInput, today: dt.date | None = None,
+                  seen: MemberInput | None = None, seen_version: int | None = None) -> Member:
+    """Change a member's details. Admission / made-full dates correct the matching event.
+
+    `seen`, `seen_version`: what the dialog showed when it opened (`member_input_of`, `Member.version`).
+    When the record was changed since (another window, another program), the save is refused with
+    what changed, instead of silently overwriting that change.
+    """
+    from .db import take_write_lock
+
+    take_write_lock(session)
     today = today or dt.date.today()
-    member = session.get(Member, member_id)
+    member = session.get(Member, member_id, populate_existing=True)
     if member is None:
-        raise ValidationError(_("This member no longer exists."))
+        raise ValidationError(_("This member no longer exists; it was deleted since the window showed it."))
+    if seen is not None or seen_version is not None:
+        now = member_input_of(member)
+        changes = input_changes(seen, now) if seen is not None else []
+        if changes or (seen_version is not None and member.version != seen_version):
+            raise ChangedElsewhereError([_(
+                "{name} was changed elsewhere (another window or another computer) since this window showed "
+                "it; your changes were not saved. Close the window, open the member again and redo them."
+            ).format(name=member.full_name)] + changes)
     check = check_member(data, today, all_members(session), editing_id=member_id)
     if not check.ok:
         raise ValidationError([p.message for p in check.errors])
@@ -324,11 +416,21 @@ def check_event(member: Member, ev: EventInput, today: dt.date) -> list[str]:
         return _check_elsewhere(member, ev, today)
     if ev.date > today:
         problems.append(_("The date of the event cannot be in the future."))
+    if ev.date < PARTY_FOUNDED:
+        problems.append(_("The date of the event cannot be before the Party was founded ({date}).").format(
+            date=format_date(PARTY_FOUNDED)))
+    for text in (ev.other_org, ev.form):
+        if hidden_characters(text):
+            problems.append(_("The text contains invisible or control characters; type it again."))
+            break
     if ev.end_date is not None:
         if ev.kind not in PERIOD_KINDS:
             problems.append(_("This kind of event has no end date."))
         elif ev.end_date < ev.date:
             problems.append(_("The end date cannot be before the start date."))
+        elif ev.end_date > add_months(ev.date, 12 * LONGEST_PERIOD_YEARS):
+            problems.append(_("The end date is more than {n} years after the start date; check the year.").format(
+                n=LONGEST_PERIOD_YEARS))
     state = state_on(member.events, ev.date)
     needs_member = {EventKind.TRANSFER_OUT, EventKind.DIED, EventKind.REMOVED, EventKind.DISCIPLINE,
                     EventKind.MADE_FULL} | PERIOD_KINDS

@@ -101,3 +101,47 @@ def matches(query: str, *fields: str) -> bool:
         return True
     hay = " ".join(fold(f) for f in fields if f)
     return all(t in hay for t in terms)
+
+
+# --- identity of names: look-alikes and hidden characters --------------------------------------------
+
+# Characters that show nothing or change the direction of the text: zero-width spaces and joiners, the
+# byte order mark, bidirectional controls (all of Unicode category Cf), and blank fillers.
+_BLANK_FILLERS = {"\u115f", "\u1160", "\u3164", "\uffa0", "\u2800", "\u00ad", "\u034f", "\u180e"}
+
+
+def hidden_characters(text: str, allow: str = "") -> list[str]:
+    """The control, format (zero-width, bidirectional) and blank-filler characters in `text`, as U+XXXX."""
+    found = []
+    for ch in text or "":
+        if ch in allow:
+            continue
+        if unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs") or ch in _BLANK_FILLERS:
+            code = f"U+{ord(ch):04X}"
+            if code not in found:
+                found.append(code)
+    return found
+
+
+# Letters of other scripts, and digits, that look like Latin letters (after lower-casing).
+_LOOKALIKES = str.maketrans({
+    "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p", "с": "c",
+    "т": "t", "у": "y", "х": "x", "і": "i", "ј": "j", "ѕ": "s", "ԁ": "d", "ԛ": "q", "ԝ": "w", "һ": "h",
+    "α": "a", "β": "b", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p", "τ": "t",
+    "υ": "u", "χ": "x", "γ": "y",
+    "0": "o", "1": "i", "l": "i", "|": "i", "!": "i", "5": "s", "ı": "i",
+})
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def identity_key(text: str | None) -> str:
+    """What a name looks like to a reader: equal keys mean the names can be taken for each other.
+
+    Compatibility forms (full-width letters) folded (NFKC), hidden characters removed, case, diacritics
+    and đ folded, look-alike letters of other scripts and digits mapped to Latin letters, punctuation
+    and spaces removed. "Chi bộ Văn phòng" = "CHI BO VAN-PHONG" = "Chі bộ Văn\u200bphòng" (Cyrillic і).
+    """
+    text = unicodedata.normalize("NFKC", text or "")
+    text = "".join(ch for ch in text if not hidden_characters(ch))
+    text = fold(text).translate(_LOOKALIKES)
+    return _NOT_WORD.sub("", text)

@@ -10,6 +10,7 @@ import csv
 import datetime as dt
 import time
 
+from alembic import command as _alembic_command  # noqa: F401  (preloaded: a child upgrades at once)
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -101,3 +102,12 @@ def restore_backup(path: str, source: str, tag: str, small_cache: bool, conn) ->
     conn.send(("committing", time.monotonic()))
     restore(path, source)
     conn.send(("done", time.monotonic()))
+
+
+def upgrade_database(path: str, tag: str, small_cache: bool, conn) -> None:
+    """Issue 15: the schema upgrade of an older database (backup, then the migrations in one transaction)."""
+    conn.send(("ready", time.monotonic()))
+    conn.send(("committing", time.monotonic()))
+    db = open_database(path)
+    conn.send(("done", time.monotonic()))
+    db.close()

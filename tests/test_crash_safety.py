@@ -113,11 +113,27 @@ def _fresh(base: Path, dest: Path) -> Path:
 
 
 def _count(path: Path, sql: str, *params) -> int:
-    con = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True)
+    """Read-only, as the program's check reads: a kill in rollback-journal mode (a restored file before its
+    first opening) can leave a hot journal that only an opening rolls back; then read a recovered copy."""
+    import tempfile
+
+    from services.integrity import recovered_copy
+
     try:
-        return con.execute(sql, params).fetchone()[0]
-    finally:
-        con.close()
+        con = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True)
+        try:
+            return con.execute(sql, params).fetchone()[0]
+        finally:
+            con.close()
+    except sqlite3.OperationalError as exc:
+        if "readonly" not in str(exc):
+            raise
+        with tempfile.TemporaryDirectory() as tmp:
+            con = sqlite3.connect(recovered_copy(Path(path), Path(tmp)))
+            try:
+                return con.execute(sql, params).fetchone()[0]
+            finally:
+                con.close()
 
 
 def _assert_sound(path: Path) -> None:

@@ -10,9 +10,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 import main
 from services.exchange.committee import (
     ReceiveStatus,
+    accept_held,
     branch_statuses,
     committee_tally,
     file_history,
+    held_files,
     receive_bytes,
     receive_file,
     register_branch,
@@ -21,11 +23,13 @@ from services.exchange.committee import (
 from services.exchange.container import DATA, ExchangeRefused, Period
 from tests.exchange_support import (
     COMMITTEE,
+    accept_all_held,
     dump,
     entries,
     export_branch,
     make_branch,
     make_committee,
+    receive_accepted,
     resign,
     zip_of,
 )
@@ -71,8 +75,10 @@ def committee(tmp_path):
 
 
 def test_seven_branches_exported_and_aggregated_reproduce_the_report(seven, committee, capsys):
-    assert main.main(["aggregate", "--db", str(committee.path), *map(str, seven["files"])]) == 0
-    capsys.readouterr()
+    # first files of branches the committee does not know yet: held (exit 1), counted once accepted
+    assert main.main(["aggregate", "--db", str(committee.path), *map(str, seven["files"])]) == 1
+    assert "giữ lại" in capsys.readouterr().err
+    assert len(accept_all_held(committee)) == 7
     assert main.main(["tally", "--db", str(committee.path), "--year", "2020", "--json"]) == 0
     t = json.loads(capsys.readouterr().out)
     assert t["branches_total"] == 7 and t["branches_sent"] == 7 and t["missing"] == []
@@ -102,7 +108,7 @@ def _numbers(db):
 
 def test_a_file_changed_by_one_byte_is_refused_and_nothing_moves(seven, committee):
     for f in seven["files"][:3]:
-        receive_file(committee, f)
+        receive_accepted(committee, f)
     before_numbers, before_rows = _numbers(committee), dump(committee.path)
     raw = seven["files"][3].read_bytes()
     # one byte of the ZIP itself
@@ -125,7 +131,7 @@ def test_a_file_changed_by_one_byte_is_refused_and_nothing_moves(seven, committe
 
 
 def test_a_file_signed_by_another_key_is_refused(seven, committee, tmp_path):
-    receive_file(committee, seven["files"][0])
+    receive_accepted(committee, seven["files"][0])
     before_numbers, before_rows = _numbers(committee), dump(committee.path)
     stranger = Ed25519PrivateKey.generate()
     # the same branch, a newer file, but signed on another computer: the recorded key does not match
@@ -143,14 +149,21 @@ def test_a_file_signed_by_another_key_is_refused(seven, committee, tmp_path):
     assert "chữ ký" in str(err.value)
     assert _numbers(committee) == before_numbers
     assert dump(committee.path) == before_rows
-    # after the committee deliberately resets the key, the branch's new key is accepted
+    # after the committee deliberately resets the key (by the branch's number), the file with the new key
+    # is held until accepted with the new key's digits; then it replaces the old one
     with committee.begin() as s:
-        reset_key(s, SEVEN[0][0])
-    assert receive_file(committee, later, replace=True).status == ReceiveStatus.REPLACED
+        branch_id = [b.id for b in branch_statuses(s, Period.of_year(2020)) if b.name == SEVEN[0][0]][0]
+        reset_key(s, branch_id)
+    result = receive_file(committee, later, replace=True)
+    assert result.status == ReceiveStatus.HELD and result.new_key
+    assert _numbers(committee) == before_numbers
+    accept_all_held(committee)
+    with committee.begin() as s:
+        assert [f.active for f in file_history(s, branch_id)] == [False, True]
 
 
 def test_same_file_twice_changes_nothing(seven, committee):
-    assert receive_file(committee, seven["files"][1]).status == ReceiveStatus.ADDED
+    assert receive_file(committee, seven["files"][1]).status == ReceiveStatus.HELD
     rows = dump(committee.path)
     result = receive_file(committee, seven["files"][1])
     assert result.status == ReceiveStatus.DUPLICATE
@@ -160,7 +173,7 @@ def test_same_file_twice_changes_nothing(seven, committee):
 
 def test_newer_file_replaces_after_confirmation_and_history_keeps_both(seven, committee, tmp_path, capsys):
     first = seven["files"][2]
-    receive_file(committee, first)
+    receive_accepted(committee, first)
     newer = export_branch(seven["dbs"][2], tmp_path / "newer.scb", seven["providers"][2], seven["keys"][2],
                           now=MADE + dt.timedelta(days=2))
     rows = dump(committee.path)
@@ -191,10 +204,16 @@ def test_newer_file_replaces_after_confirmation_and_history_keeps_both(seven, co
 
 def test_missing_are_the_expected_branches_without_a_file(seven, committee):
     with committee.begin() as s:
-        register_branch(s, "Chi bộ II")           # registered by hand, before its first file
+        registered = register_branch(s, "Chi bộ II").id           # registered by hand, before its first file
         register_branch(s, "Chi bộ Kế hoạch - Tài chính")
-    for f in seven["files"][:2]:
-        receive_file(committee, f)
+    first = receive_file(committee, seven["files"][0])
+    second = receive_file(committee, seven["files"][1])
+    with committee.begin() as s:
+        # the file of "Chi bộ II" is held; the office sees it may be the branch registered by that name
+        held = {h.id: h for h in held_files(s)}
+        assert held[second.file_id].registered == [(registered, "Chi bộ II")]
+        accept_held(s, first.file_id, first.fingerprint[:16])
+        accept_held(s, second.file_id, second.fingerprint[:16], as_branch_id=registered)
     with committee.begin() as s:
         t = committee_tally(s, 2020)
         statuses = branch_statuses(s, Period.of_year(2020))
@@ -217,7 +236,18 @@ def test_a_branch_database_does_not_receive_files(seven, db):
 def test_cli_branches_and_reports(seven, committee, tmp_path, capsys):
     path = str(committee.path)
     assert main.main(["branches", "add", "--db", path, "--name", "Chi bộ Kế hoạch"]) == 0
-    assert main.main(["aggregate", "--db", path, *map(str, seven["files"])]) == 0
+    assert main.main(["aggregate", "--db", path, *map(str, seven["files"])]) == 1
+    capsys.readouterr()
+    with committee.begin() as s:
+        held = held_files(s)
+    assert len(held) == 7
+    # wrong digits: refused, nothing accepted
+    assert main.main(["branches", "accept", "--db", path, "--file", str(held[0].id),
+                      "--fingerprint", "0000 0000 0000 0000"]) == 1
+    assert "không phải" in capsys.readouterr().err
+    for h in held:
+        assert main.main(["branches", "accept", "--db", path, "--file", str(h.id),
+                          "--fingerprint", h.short_fingerprint]) == 0
     assert main.main(["branches", "list", "--db", path, "--year", "2020"]) == 0
     out = capsys.readouterr().out
     assert "Chi bộ Kế hoạch: chưa gửi" in out and "Chi bộ II: đã gửi" in out

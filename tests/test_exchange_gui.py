@@ -8,7 +8,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 import ui.pages.exchange as page_mod
 from services import members as msvc
-from services.exchange.committee import committee_tally
+from services.exchange.committee import committee_tally, held_files
 from services.exchange.container import read_container
 from tests.exchange_support import dump, export_branch, make_branch, make_committee
 from ui.context import AppContext
@@ -115,7 +115,7 @@ def _drop(widget, paths):
 
 
 def test_committee_page_receives_dropped_files_and_adds_them_up(qtbot, tmp_path, two_branches, dialogs,
-                                                                  qtmodeltester):
+                                                                  qtmodeltester, monkeypatch):
     db = make_committee(tmp_path / "du.db", expected=["Chi bộ III"])
     try:
         win = _window(qtbot, db)
@@ -124,7 +124,35 @@ def test_committee_page_receives_dropped_files_and_adds_them_up(qtbot, tmp_path,
         assert page.stack.currentWidget() is view and view.year.value() == 2025
         assert [view.branch_model.index(r, 1).data() for r in range(view.branch_model.rowCount())] == ["chưa gửi"]
         _drop(view, [b[3] for b in two_branches])
-        assert dialogs["inform"][-1][0] == "Đã nhận tệp"
+        assert dialogs["inform"][-1][0] == "Đã nhận tệp" and "Nhận tệp đang giữ lại" in dialogs["inform"][-1][1]
+        # first files of branches the committee does not know: held, counted nowhere
+        names = {view.branch_model.index(r, 0).data(): view.branch_model.index(r, 1).data()
+                 for r in range(view.branch_model.rowCount())}
+        assert names == {"Chi bộ I": "tệp đang giữ lại, chưa tính", "Chi bộ II": "tệp đang giữ lại, chưa tính",
+                         "Chi bộ III": "chưa gửi"}
+        assert view.counts.text().startswith("0 trên 1")
+        # the office accepts each after the branch read out its key's digits on the phone
+        typed: list[str] = []
+
+        def run_dialog(dlg):
+            dlg.digits_edit.setText(typed.pop(0))
+            dlg._accept()
+            return dlg.result()
+
+        monkeypatch.setattr(page_mod.HeldFileDialog, "exec", run_dialog)
+        for name in ("Chi bộ I", "Chi bộ II"):
+            row = [r for r in range(view.branch_model.rowCount()) if view.branch_model.index(r, 0).data() == name][0]
+            view.branches.setCurrentIndex(view.branch_model.index(row, 0))
+            assert view.key_button.text() == "Nhận tệp đang giữ lại…"
+            with db.begin() as s:
+                held = [h for h in held_files(s) if h.branch == name][0]
+            typed[:] = ["0000 1111 2222 3333"]      # wrong digits: refused, still held
+            qtbot.mouseClick(view.key_button, Qt.MouseButton.LeftButton)
+            assert "không phải" in dialogs["inform"][-1][1]
+            with db.begin() as s:
+                assert [h.id for h in held_files(s) if h.branch == name] == [held.id]
+            typed[:] = [held.short_fingerprint.lower()]
+            qtbot.mouseClick(view.key_button, Qt.MouseButton.LeftButton)
         names = {view.branch_model.index(r, 0).data(): view.branch_model.index(r, 1).data()
                  for r in range(view.branch_model.rowCount())}
         assert names == {"Chi bộ I": "đã gửi", "Chi bộ II": "đã gửi", "Chi bộ III": "chưa gửi"}
@@ -161,10 +189,10 @@ def test_committee_page_receives_dropped_files_and_adds_them_up(qtbot, tmp_path,
             assert committee_tally(s, 2025)["members_total"] == 18
         # the selected branch's buttons: accept a new key (after a question), stop expecting a branch
         view.branches.setCurrentIndex(view.branch_model.index(row[0], 0))
-        assert view.key_button.isEnabled()
+        assert view.key_button.isEnabled() and view.key_button.text() == "Chấp nhận khóa mới…"
         dialogs["answers"] = [True]
         qtbot.mouseClick(view.key_button, Qt.MouseButton.LeftButton)
-        assert "Chi bộ I" in dialogs["ask"][-1]
+        assert "Chi bộ I" in dialogs["ask"][-1] and "giữ lại" in dialogs["ask"][-1]
         assert view.branch_model.index(row[0], 7).data() == ""
         missing = [r for r in range(view.branch_model.rowCount()) if view.branch_model.index(r, 0).data() == "Chi bộ III"]
         view.branches.setCurrentIndex(view.branch_model.index(missing[0], 0))

@@ -87,7 +87,7 @@ def test_file_menu_offers_backup_restore_check_and_password(window):
 
 
 def test_back_up_now_to_a_chosen_place(window, tmp_path, messages):
-    info = ui_safety.backup_now(window, str(tmp_path / "usb" / "sao-luu"))
+    info = ui_safety.backup_now(window, str(tmp_path / "usb" / "sao-luu.db"))
     assert info.ok and info.path == tmp_path / "usb" / "sao-luu.db"
     assert names(info.path) == ["Nguyễn Văn An"]
     assert "Đã sao lưu vào" in messages[-1][1] and "1 đảng viên" in messages[-1][1]
@@ -350,7 +350,8 @@ def test_unexpected_error_dialog_says_where_the_log_is(monkeypatch, qapp):
     text, path = shown[-1]
     assert path == logs.log_path() and str(path) in text
     assert text.startswith("Chương trình gặp lỗi không mong đợi")
-    assert "RuntimeError: lỗi lập trình" in path.read_text(encoding="utf-8")
+    logged = path.read_text(encoding="utf-8")  # where it happened, never the message (personal data)
+    assert "RuntimeError" in logged and "test_unexpected_error_dialog_says_where_the_log_is" in logged
     from services.errors import UserError
     ui_safety.handle_exception(UserError, UserError("Tệp đang bận."), None)
     assert shown[-1] == ("Tệp đang bận.", None)

@@ -214,9 +214,9 @@ def test_every_year_end_paper_is_clean(database, tmp_path):
 def test_committee_report_portrait_with_a_landscape_annex(tmp_path):
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    from services.exchange.committee import decide_level, receive_file
+    from services.exchange.committee import decide_level
     from services.exchange.report import write_committee_report
-    from tests.exchange_support import export_branch, make_branch, make_committee
+    from tests.exchange_support import export_branch, make_branch, make_committee, receive_accepted
 
     branches = [("Chi bộ I", {"HTXSNV": 2, "HTTNV": 8}, 0, "HTXSNV"), ("Chi bộ II", {"HTTNV": 5, "HTNV": 1}, 1, "HTNV"),
                 ("Chi bộ III", {"HTTNV": 4}, 0, "HTTNV")]
@@ -228,7 +228,7 @@ def test_committee_report_portrait_with_a_landscape_annex(tmp_path):
     db = make_committee(tmp_path / "du.db", expected=["Chi bộ Kế hoạch"])
     try:
         for f in files:
-            receive_file(db, f)
+            receive_accepted(db, f)   # first files are held until the office accepts each branch's key
         with db.begin() as s:
             decide_level(s, "Chi bộ I", 2020, "HTTNV")
             write_committee_report(s, 2020, tmp_path / "bc.pdf", on=dt.date(2021, 1, 15))

@@ -43,6 +43,9 @@ def load_database(db_path: Path | None, parent=None):
         db = safety.recover_at_start(path, exc, parent)  # data safety: offers the newest good backup
         if db is None:
             return None
+    if not safety.hold_file(db, parent):  # data safety: a second window is told the file is open elsewhere
+        db.close()
+        return None
     user = safety.after_open(db, parent)  # data safety: password, daily backup, link check
     if user is None:
         db.close()

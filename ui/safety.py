@@ -61,6 +61,31 @@ def restored_text(result: backup.RestoreResult) -> str:
     return text
 
 
+def hold_file(db, parent=None) -> bool:
+    """Hold the file's lock for this window; a file open in another window is not opened a second time.
+
+    Returns False when the user is told the file is open elsewhere (and it is not opened).
+    """
+    from services.filelock import FileInUseError
+
+    try:
+        db.lock_file(audit.default_user())
+        return True
+    except FileInUseError as exc:
+        if exc.holder.live:
+            inform(parent, _("The file is open elsewhere"), str(exc), error=True)
+            return False
+        box = QtWidgets.QMessageBox(QtWidgets.QMessageBox.Icon.Warning, _("The file is open elsewhere"), str(exc),
+                                    parent=parent)
+        anyway = box.addButton(_("Open anyway"), QtWidgets.QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(_("Close"), QtWidgets.QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        if box.clickedButton() is not anyway:
+            return False
+        db.lock_file(audit.default_user(), force=True)
+        return True
+
+
 def after_open(db, parent=None, remembered_user: str = "") -> str | None:
     """Before the window shows: the password (if set), then the daily backup and the link check.
 
@@ -201,6 +226,7 @@ def restore_into(window, source: Path) -> bool:
         ok = False
     try:
         ctx.db = open_database(path)
+        ctx.db.lock_file(user, force=True)
     except UserError as exc:
         inform(window, _("Cannot open the database"), str(exc), error=True)
         window.close()
@@ -274,9 +300,15 @@ def handle_exception(exc_type, exc, tb) -> None:
         return
     if exc is not None and exc.__traceback__ is None:
         exc = exc.with_traceback(tb)
+    from services.db import as_user_error
+
+    plain = None if isinstance(exc, UserError) else as_user_error(exc)
     if isinstance(exc, UserError):  # a message meant for the user that no dialog caught
-        log.info("User error reached the top: %s", exc)
+        log.info("User error reached the top: %s", type(exc).__name__)
         text, error_path = str(exc), None
+    elif plain is not None:  # locked, disk full, read-only: said plainly, nothing of the SQL shown
+        log.warning("Write failed: %s", type(exc).__name__)
+        text, error_path = str(plain), None
     else:
         error_path = log_unexpected(exc, "window")
         text = unexpected_text(error_path)

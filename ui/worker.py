@@ -15,7 +15,6 @@ own connection); the progress dialog is window-modal, so the user cannot write m
 """
 from __future__ import annotations
 
-import sys
 import threading
 import traceback
 from collections.abc import Callable
@@ -165,12 +164,15 @@ def run_in_background(parent: QtWidgets.QWidget | None, func: Callable[[Progress
 
 def show_error(parent: QtWidgets.QWidget | None, title: str, exc: BaseException) -> None:
     """A failed piece of work, told the user's way: the message of a UserError, else an apology."""
+    from services.db import as_user_error
+    from services.logs import log_unexpected
+
     from .widgets import inform
 
-    if isinstance(exc, UserError):
-        inform(parent, title, str(exc), error=True)
+    plain = exc if isinstance(exc, UserError) else as_user_error(exc)
+    if plain is not None:
+        inform(parent, title, str(plain), error=True)
         return
-    detail = getattr(exc, "__traceback_text__", "") or "".join(traceback.format_exception(exc))
-    print(detail, file=sys.stderr, flush=True)
+    path = log_unexpected(exc, "background work")  # redacted: the log never holds personal data
     inform(parent, title, _("Something unexpected went wrong and the work was not finished. "
-                            "Technical detail: {detail}").format(detail=f"{type(exc).__name__}: {exc}"), error=True)
+                            "Technical detail: {detail}").format(detail=f"{type(exc).__name__}; {path}"), error=True)

@@ -69,15 +69,35 @@ def dispatch(args: argparse.Namespace) -> int:
         print(_("Error: {message}").format(message=exc), file=sys.stderr)
         return 1
     except Exception as exc:  # data safety: a bug prints one line and goes to the log, not a traceback
+        from ..db import as_user_error
         from ..logs import log_unexpected
 
-        print(_("Unexpected error: {error}. The details are in the log file {path}.").format(
-            error=exc, path=log_unexpected(exc, "command line")), file=sys.stderr)
+        plain = as_user_error(exc, getattr(args, "db", None))
+        if plain is not None:  # locked, disk full, read-only: the user can act on it
+            print(_("Error: {message}").format(message=plain), file=sys.stderr)
+            return 1
+        print(_("Unexpected error ({kind}). The details are in the log file {path}.").format(
+            kind=type(exc).__name__, path=log_unexpected(exc, "command line")), file=sys.stderr)
         return 1
 
 
 def open_existing(path: Path):
-    """Open the database a subcommand works on; it must exist."""
+    """Open the database a subcommand works on; it must exist.
+
+    When the file has a password, say (on standard error) that the command line does not ask for it:
+    the password locks the program's window only (services/access.py).
+    """
+    from ..access import is_locked
     from ..db import open_database
 
-    return open_database(path, create=False)
+    db = open_database(path, create=False)
+    try:
+        with db.begin() as session:
+            locked = is_locked(session)
+    except Exception:
+        db.close()
+        raise
+    if locked:
+        print(_("Note: this file has a password, but the password only locks the program's window, it does not "
+                "encrypt the file; the command line reads and changes the file without it."), file=sys.stderr)
+    return db

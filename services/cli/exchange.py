@@ -19,7 +19,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("aggregate", help=_("receive branches' .scb files into a committee's database"),
                        description=_("Check and receive files sent by branches. A damaged, changed or foreign "
-                                     "file is refused and changes nothing."))
+                                     "file is refused and changes nothing. A file from a branch the committee "
+                                     "has not accepted yet (or with a new key) is held, not counted, until it is "
+                                     "accepted with: branches accept. Exit status 1 when a file was refused, "
+                                     "held, or waits for --replace."))
     add_db_argument(p)
     p.add_argument("files", nargs="+", type=Path, metavar=_("FILE"), help=_("the .scb files"))
     p.add_argument("--replace", action="store_true",
@@ -27,10 +30,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_aggregate)
 
     p = sub.add_parser("branches", help=_("the branches a committee expects files from"),
-                       description=_("List, add or remove the branches a committee expects files from."))
+                       description=_("List, add or remove the branches a committee expects files from; accept or "
+                                     "refuse held files."))
     bsub = p.add_subparsers(dest="branches_command", metavar=_("ACTION"), required=True)
-    b = bsub.add_parser("list", help=_("list the branches and what they sent"),
-                        description=_("List the branches and what they sent for a year."))
+    b = bsub.add_parser("list", help=_("list the branches, what they sent, and the held files"),
+                        description=_("List the branches (with their numbers) and what they sent for a year, "
+                                      "and the files held until the committee accepts them."))
     add_db_argument(b)
     b.add_argument("--year", type=int, help=_("the year (default: last year)"))
     b.set_defaults(func=cmd_branches_list)
@@ -41,13 +46,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     b = bsub.add_parser("remove", help=_("stop expecting files from a branch (its files are kept)"),
                         description=_("Stop expecting files from a branch; the files it sent are kept."))
     add_db_argument(b)
-    b.add_argument("--name", required=True, help=_("the branch's name"))
+    b.add_argument("--id", type=int, required=True, help=_("the branch's number (see: branches list)"))
     b.set_defaults(func=cmd_branches_remove)
     b = bsub.add_parser("reset-key", help=_("accept a branch's new signing key with its next file"),
-                        description=_("Forget the signing key recorded for a branch, so that its next file "
-                                      "records a new one. Do this only after confirming with the branch."))
+                        description=_("Forget the signing key recorded for a branch: its next file is held until "
+                                      "you accept it (branches accept), after the branch has read out the new "
+                                      "key's digits. Do this only after confirming with the branch."))
     add_db_argument(b)
-    b.add_argument("--name", required=True, help=_("the branch's name"))
+    b.add_argument("--id", type=int, required=True, help=_("the branch's number (see: branches list)"))
     b.set_defaults(func=cmd_branches_reset_key)
     b = bsub.add_parser("decide", help=_("record the committee's decision on a branch's level for a year"),
                         description=_("Record the level the committee decided for a branch (HTXSNV, HTTNV, HTNV, "
@@ -59,6 +65,26 @@ def register(sub: argparse._SubParsersAction) -> None:
     group.add_argument("--level", help=_("the level decided: HTXSNV, HTTNV, HTNV or KHTNV"))
     group.add_argument("--clear", action="store_true", help=_("remove the decision recorded"))
     b.set_defaults(func=cmd_branches_decide)
+    b = bsub.add_parser("accept", help=_("accept a held file after checking its key with the branch"),
+                        description=_("Accept a held file: call the branch, ask it to read out the digits of its "
+                                      "signing key (shown on its page \"Send to the committee\" and when it makes "
+                                      "the file), and type them with --fingerprint. From then on the branch's files "
+                                      "must carry that key."))
+    add_db_argument(b)
+    b.add_argument("--file", type=int, required=True, help=_("the held file's number (see: branches list)"))
+    b.add_argument("--fingerprint", required=True, help=_("the digits of the key as the branch reads them out"))
+    b.add_argument("--as", dest="as_id", type=int,
+                   help=_("the file is from this branch already on the list (its number): registered by name, "
+                          "or known before under another id"))
+    b.add_argument("--same-name", action="store_true",
+                   help=_("accept it as a new branch although its name looks like one on the list"))
+    b.set_defaults(func=cmd_branches_accept)
+    b = bsub.add_parser("refuse", help=_("throw away a held file"),
+                        description=_("Throw away a held file (a forged file, or one from a branch the committee "
+                                      "does not oversee). Nothing of it is counted or kept."))
+    add_db_argument(b)
+    b.add_argument("--file", type=int, required=True, help=_("the held file's number (see: branches list)"))
+    b.set_defaults(func=cmd_branches_refuse)
 
 
 
@@ -109,10 +135,11 @@ def cmd_aggregate(args: argparse.Namespace) -> int:
                 failed += 1
                 print(_("Error: {message}").format(message=exc), file=sys.stderr)
                 continue
-            print(result.message(), file=sys.stderr if result.status == ReceiveStatus.NEEDS_CONFIRMATION else
-                  sys.stdout)
-            if result.status == ReceiveStatus.NEEDS_CONFIRMATION:
+            waiting = result.status in (ReceiveStatus.NEEDS_CONFIRMATION, ReceiveStatus.HELD)
+            print(result.message(), file=sys.stderr if waiting else sys.stdout)
+            if waiting:
                 failed += 1
+            if result.status == ReceiveStatus.NEEDS_CONFIRMATION:
                 print(_("Run again with --replace to replace it."), file=sys.stderr)
     finally:
         db.close()
@@ -120,14 +147,15 @@ def cmd_aggregate(args: argparse.Namespace) -> int:
 
 
 def cmd_branches_list(args: argparse.Namespace) -> int:
-    from ..exchange.committee import branch_statuses, local_text
+    from ..exchange.committee import branch_statuses, held_files, local_text
     from ..exchange.container import Period
 
     year = args.year or _default_year()
     db = open_existing(args.db)
     try:
         with db.begin() as session:
-            rows = branch_statuses(session, Period.of_year(year))
+            rows = [r for r in branch_statuses(session, Period.of_year(year)) if r.accepted]
+            held = held_files(session)
     finally:
         db.close()
     if not rows:
@@ -135,15 +163,29 @@ def cmd_branches_list(args: argparse.Namespace) -> int:
     for r in rows:
         state = _("sent {made}").format(made=local_text(r.made_at)) if r.sent else _("not sent")
         extra = "" if r.expected else " " + _("(no longer expected)")
-        print(f"{r.name}{extra}: {state}" + (f" — {_('key')} {r.key_fingerprint}" if r.key_fingerprint else ""))
+        print(f"#{r.id} {r.name}{extra}: {state}" + (f" — {_('key')} {r.key_fingerprint}" if r.key_fingerprint else ""))
+    if held:
+        print()
+        print(_("Files held, not counted until accepted (branches accept --file N --fingerprint \"…\"):"))
+    for h in held:
+        what = _("new branch") if h.new_branch else _("new key of #{id}").format(id=h.branch_id)
+        print("  " + _("file {id}: {branch} ({what}), {period}, {members} members, made {made}; key {key}").format(
+            id=h.id, branch=h.branch, what=what, period=h.period.text(), members=h.members,
+            made=local_text(h.made_at), key=h.short_fingerprint))
+        for other_id, other in h.look_alikes:
+            print("    " + _("WARNING: the name looks like that of #{id} {name}, already on the list.").format(
+                id=other_id, name=other))
+        for other_id, other in h.registered:
+            print("    " + _("It may be #{id} {name}, registered by name: accept it with --as {id}.").format(
+                id=other_id, name=other))
     return 0
 
 
 def _branch_action(args: argparse.Namespace, action, message: str) -> int:
     db = open_existing(args.db)
     try:
-        with db.begin() as session:
-            known = action(session, args.name)
+        with db.begin(write=True) as session:
+            known = action(session, args)
             name = known.name
     finally:
         db.close()
@@ -154,20 +196,42 @@ def _branch_action(args: argparse.Namespace, action, message: str) -> int:
 def cmd_branches_add(args):
     from ..exchange.committee import register_branch
 
-    return _branch_action(args, register_branch, _("The committee now expects files from {name}."))
+    return _branch_action(args, lambda s, a: register_branch(s, a.name),
+                          _("The committee now expects files from {name}."))
 
 
 def cmd_branches_remove(args):
     from ..exchange.committee import set_expected
 
-    return _branch_action(args, lambda s, n: set_expected(s, n, False),
+    return _branch_action(args, lambda s, a: set_expected(s, a.id, False),
                           _("{name} is no longer expected; the files it sent are kept."))
 
 
 def cmd_branches_reset_key(args):
     from ..exchange.committee import reset_key
 
-    return _branch_action(args, reset_key, _("The next file from {name} will record its new key."))
+    return _branch_action(args, lambda s, a: reset_key(s, a.id),
+                          _("The next file from {name} will be held until you accept its new key."))
+
+
+def cmd_branches_accept(args):
+    from ..exchange.committee import accept_held
+
+    return _branch_action(args, lambda s, a: accept_held(s, a.file, a.fingerprint, a.as_id, a.same_name),
+                          _("Accepted: {name} and its key; its held files are counted."))
+
+
+def cmd_branches_refuse(args):
+    from ..exchange.committee import refuse_held
+
+    db = open_existing(args.db)
+    try:
+        with db.begin(write=True) as session:
+            name = refuse_held(session, args.file)
+    finally:
+        db.close()
+    print(_("The held file {name} was thrown away.").format(name=name))
+    return 0
 
 
 def cmd_branches_decide(args):
@@ -177,7 +241,7 @@ def cmd_branches_decide(args):
     message = _("The committee's decision on {name} for {year}: {level}.").format(
         name="{name}", year=args.year, level=level) if level else \
         _("The committee's decision on {name} for {year} is removed.").format(name="{name}", year=args.year)
-    return _branch_action(args, lambda s, n: decide_level(s, n, args.year, level), message)
+    return _branch_action(args, lambda s, a: decide_level(s, a.name, a.year, level), message)
 
 
 def cmd_tally(args: argparse.Namespace) -> int:

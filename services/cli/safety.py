@@ -17,7 +17,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                                      "Without --out the copy goes to the backups folder beside the database, "
                                      "where old copies are rotated."))
     add_db_argument(p)
-    p.add_argument("--out", type=Path, help=_("the backup file to write, e.g. on a USB stick"))
+    p.add_argument("--out", type=Path, help=_("the backup file to write, e.g. on a USB stick (written under "
+                                              "exactly this name)"))
     p.set_defaults(func=cmd_backup)
 
     p = sub.add_parser("restore", help=_("replace the database by a backup (the current state is backed up first)"),
@@ -30,15 +31,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_restore)
 
     p = sub.add_parser("check", help=_("check the database file for damage"),
-                       description=_("Check the database file with SQLite's integrity check and foreign key "
-                                     "check, without writing to it. Exit status 0: sound; 1: problems found."))
+                       description=_("Check the database file without writing to it: SQLite's integrity check "
+                                     "and foreign key check, whether its tables are those of its version, "
+                                     "whether the history of changes is whole (an entry changed or removed "
+                                     "outside the program breaks its chain), and whether records of closed "
+                                     "years were changed since. Exit status 0: sound; 1: problems found."))
     add_db_argument(p)
     p.add_argument("--quick", action="store_true", help=_("the faster check done at every start"))
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("password", help=_("set or remove the password for opening the program"),
                        description=_("Set, change or remove the password asked for when the program opens. "
-                                     "It is a lock on the program, not encryption of the file. Passwords are "
+                                     "It locks the program's window, it does not encrypt the file: this command "
+                                     "line does not ask for it for other commands, and other programs read the "
+                                     "file without it. Passwords are "
                                      "read from the keyboard without showing them, or one per line from "
                                      "standard input: the current one (if set), then the new one twice."))
     psub = p.add_subparsers(dest="password_command", metavar=_("ACTION"), required=True)
@@ -115,14 +121,39 @@ def cmd_check(args: argparse.Namespace) -> int:
             print("  " + problem)
         print(damaged_message(args.db, newest_good_backup(args.db)))
         return 1
+    status = 0
     if report.foreign_key_problems:
         print(_("Links between records (foreign_key_check): {n} records point at records that do not exist:")
               .format(n=len(report.foreign_key_problems)))
         for table, row, parent in report.foreign_key_problems[:20]:
             print(f"  {table} #{row} -> {parent}")
-        return 1
-    print(_("Links between records (foreign_key_check): passed."))
-    return 0
+        status = 1
+    else:
+        print(_("Links between records (foreign_key_check): passed."))
+    if args.quick:
+        return status
+    from ..integrity import check_structure
+
+    structure = check_structure(args.db)
+    if structure.schema_problems:
+        print(_("Structure of the file against its version ({version}): DOES NOT MATCH:").format(
+            version=structure.revision or "?"))
+        for problem in structure.schema_problems[:30]:
+            print("  " + problem)
+        status = 1
+    else:
+        print(_("Structure of the file against its version ({version}): passed.").format(version=structure.revision))
+    if not structure.trail_checked:
+        if not structure.schema_problems:
+            print(_("History of changes: not checked (the file is upgraded to this version when it is opened)."))
+    elif structure.trail_problems:
+        print(_("History of changes: {n} problems:").format(n=len(structure.trail_problems)))
+        for problem in structure.trail_problems:
+            print("  " + problem)
+        status = 1
+    else:
+        print(_("History of changes: whole; no record of a closed year changed since it was closed."))
+    return status
 
 
 def _read_secret(prompt: str) -> str:
@@ -148,7 +179,8 @@ def cmd_password_set(args: argparse.Namespace) -> int:
             code = set_password(session, new, repeat, current)
     finally:
         db.close()
-    print(_("The password is set. It locks the program, it does not encrypt the file."))
+    print(_("The password is set. It locks the program's window, it does not encrypt the file: the command "
+            "line and other programs read the file without it."))
     print(_("Recovery code (shown only now; print it or write it down and keep it with the branch's papers):"))
     print("    " + code)
     return 0

@@ -33,8 +33,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from ..errors import UserError
 from ..i18n import _
+from ..vntext import hidden_characters, nfc
 from . import keys
 from .schema import validate
+from .source import percent
 
 FORMAT_NAME = "so-chi-bo-exchange"
 FORMAT_VERSION = 1
@@ -55,12 +57,14 @@ ROLE_NAMES = {
 ALLOWED_NAMES = {MANIFEST, SIGNATURE, *ROLE_NAMES.values()}
 
 KIB, MIB = 1024, 1024 * 1024
-MAX_CONTAINER_BYTES = 64 * MIB      # the .scb file itself
+# Every received file is kept whole in the committee's database: these limits keep one file from
+# bloating it. A branch of 5,000 members (the schema's limit) makes a data.json of about 1.5 MiB.
+MAX_CONTAINER_BYTES = 32 * MIB      # the .scb file itself
 MAX_ENTRIES = 8
-MAX_TOTAL_EXPANDED = 64 * MIB
+MAX_TOTAL_EXPANDED = 32 * MIB
 MAX_ENTRY_BYTES = {
-    MANIFEST: 64 * KIB, SIGNATURE: 1 * KIB, PUBLIC_KEY: 1 * KIB, DATA: 16 * MIB,
-    ROLE_NAMES["forms_pdf"]: 32 * MIB, ROLE_NAMES["tally_xlsx"]: 16 * MIB,
+    MANIFEST: 64 * KIB, SIGNATURE: 1 * KIB, PUBLIC_KEY: 1 * KIB, DATA: 4 * MIB,
+    ROLE_NAMES["forms_pdf"]: 24 * MIB, ROLE_NAMES["tally_xlsx"]: 8 * MIB,
 }
 # Text compresses well, but not a thousand times: beyond this ratio an entry is a "zip bomb".
 MAX_RATIO = 100
@@ -291,6 +295,8 @@ def _check_entry(info: zipfile.ZipInfo, refuse) -> None:
         raise refuse(_("it contains an unexpected entry ({name})").format(name=shown))
     if info.flag_bits & 0x1:
         raise refuse(_("the entry {name} is encrypted").format(name=shown))
+    if _has_zip64_extra(info.extra):
+        raise refuse(_("the ZIP container uses ZIP64 records, which a file sent by Sổ chi bộ never has"))
     if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
         raise refuse(_("the entry {name} uses an unsupported compression").format(name=shown))
     if info.file_size > MAX_ENTRY_BYTES[name]:
@@ -312,13 +318,33 @@ def _read_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo, refuse) -> bytes:
 MAX_DIRECTORY_BYTES = 64 * KIB
 
 
+def _has_zip64_extra(extra: bytes) -> bool:
+    """Whether an entry's extra field holds a ZIP64 record (header id 0x0001)."""
+    pos = 0
+    while pos + 4 <= len(extra):
+        header, length = struct.unpack_from("<HH", extra, pos)
+        if header == 0x0001:
+            return True
+        pos += 4 + length
+    return False
+
+
 def _check_directory(raw: bytes, refuse) -> None:
     """Read the entry count and the directory's size from the end record before the ZIP reader
-    builds anything from them: a directory of a million entries is refused without parsing it."""
+    builds anything from them: a directory of a million entries is refused without parsing it.
+
+    Sổ chi bộ never writes ZIP64 records (its files are far below 4 GiB), so a file with a ZIP64 end
+    record or locator is refused: Python's reader would take the counts from those records instead of
+    the ones checked here. So is a file with bytes after its end record, or spread over several disks.
+    """
     end = raw.rfind(b"PK\x05\x06", max(0, len(raw) - 65557))
     if end < 0 or len(raw) < end + 22:
         raise refuse(_("the ZIP container is damaged"))
-    count, size = struct.unpack_from("<HI", raw, end + 10)
+    disk, dir_disk, disk_count, count, size, _offset, comment = struct.unpack_from("<HHHHIIH", raw, end + 4)
+    if b"PK\x06\x07" in raw[max(0, end - 20):end] or b"PK\x06\x06" in raw[max(0, end - 4096):end]:
+        raise refuse(_("the ZIP container uses ZIP64 records, which a file sent by Sổ chi bộ never has"))
+    if disk or dir_disk or disk_count != count or end + 22 + comment != len(raw):
+        raise refuse(_("the ZIP container is damaged"))
     if count > MAX_ENTRIES:
         raise refuse(_("it contains too many entries ({n})").format(n=count))
     if size > MAX_DIRECTORY_BYTES:
@@ -436,9 +462,55 @@ def _b64(raw: bytes, length: int, entry: str, refuse) -> bytes:
     return value
 
 
+def _name_problems(data: dict[str, Any], manifest: dict[str, Any]) -> list[str]:
+    """Names with control, zero-width or bidirectional characters: refused, they hide what they are."""
+    problems = []
+    named = [(_("the name of the branch"), manifest["branch"]["name"])]
+    named += [(_("the name of a superior committee"), p) for p in manifest["branch"]["parents"]]
+    named += [(_("the name of a member"), m["name"]) for m in data["members"]]
+    named += [(_("the name of a member"), m["name"]) for m in data["meetings"]["three_unexcused"]]
+    for what, name in named:
+        hidden = hidden_characters(name)
+        if hidden:
+            problems.append(_("{what} contains invisible or control characters ({codes})").format(
+                what=what, codes=", ".join(hidden[:5])))
+            break
+    return problems
+
+
+def tally_agreement_problems(data: dict[str, Any], manifest: dict[str, Any]) -> list[str]:
+    """The tally must be the count of the member list, and name the branch that signed the file."""
+    problems = []
+    t = data["tally"]
+    members = data["members"]
+    if nfc(t["branch"]) != nfc(manifest["branch"]["name"]):
+        problems.append(_("the tally is of \"{tally}\", but the file is signed by \"{signed}\"").format(
+            tally=str(t["branch"])[:80], signed=manifest["branch"]["name"][:80]))
+    levels = Counter(m["level"] for m in members if m["level"])
+    rated = sum(levels.values())
+    if t["members_total"] != len(members):
+        problems.append(_("the tally counts {n} members, but the file lists {listed}").format(
+            n=t["members_total"], listed=len(members)))
+    if t["assessed"] != rated:
+        problems.append(_("the tally counts {n} members rated, but the list has {listed} with a level").format(
+            n=t["assessed"], listed=rated))
+    for code, n in t["levels"].items():
+        if levels.get(code, 0) != n:
+            problems.append(_("the tally counts {n} members at {level}, but the list has {listed}").format(
+                n=n, level=code, listed=levels.get(code, 0)))
+    reasons = Counter(nfc(m["not_rated_reason"] or "") for m in members if not m["level"])
+    if Counter({nfc(k): v for k, v in t["not_assessed_reasons"].items() if v}) != +reasons:
+        problems.append(_("the reasons for not rating in the tally are not those of the member list"))
+    for code, value in t["percent"].items():
+        if code in t["levels"] and abs(value - percent(t["levels"][code], t["assessed"])) > 0.011:
+            problems.append(_("the percentages of the tally do not follow from its numbers"))
+            break
+    return problems
+
+
 def data_problems(data: dict[str, Any], manifest: dict[str, Any]) -> list[str]:
     """What the schema cannot say: data.json agrees with the manifest and its tally adds up."""
-    problems = []
+    problems = _name_problems(data, manifest)
     if data["period"] != manifest["period"] or _period_problem(data["period"]):
         problems.append(_("the period does not agree with {manifest}").format(manifest=MANIFEST))
     uids = Counter(m["uid"] for m in data["members"])
@@ -454,4 +526,6 @@ def data_problems(data: dict[str, Any], manifest: dict[str, Any]) -> list[str]:
         problems.append(_("members rated and not rated do not add up to the total in the tally"))
     if sum(t["not_assessed_reasons"].values()) != t["not_assessed"]:
         problems.append(_("the reasons for not rating do not add up to the number not rated"))
+    if not problems:
+        problems += tally_agreement_problems(data, manifest)
     return problems

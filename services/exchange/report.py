@@ -57,6 +57,9 @@ def tally_text(t: dict[str, Any]) -> str:
                     level=names[code], n=t["collective_levels"][code]))
         if t["missing"]:
             lines.append(_("Not sent yet: {names}.").format(names=", ".join(t["missing"])))
+        if t.get("held"):
+            lines.append(_("Held, not counted until accepted (branches list): {names}.").format(
+                names=", ".join(t["held"])))
     lines.append(_("Members: {total}; rated: {rated}; not rated: {not_rated}.").format(
         total=t["members_total"], rated=t["assessed"], not_rated=t["not_assessed"]))
     for reason, n in t["not_assessed_reasons"].items():

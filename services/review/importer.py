@@ -59,7 +59,9 @@ def read_table(path: Path) -> list[list[Any]]:
         except Exception as exc:  # a damaged or foreign file
             raise UserError(_("Cannot read the workbook {path}: {error}").format(path=path.name, error=exc)) from exc
         try:
-            return [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
+            from ..member_import import sheet_rows
+
+            return sheet_rows(wb.worksheets[0], path.name)  # within the used cells, whatever size is declared
         finally:
             wb.close()
     if suffix == ".csv":

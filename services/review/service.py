@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from models import Member, MemberReview, ReviewLog, ReviewYear
 
+from .. import audit
 from .. import settings as settings_mod
 from ..errors import UserError, ValidationError
 from ..i18n import _, format_date, format_number
@@ -766,6 +767,7 @@ def close_year(db, year: int, user: str = "", note: str = "", now: dt.datetime |
         session.add(row)
         row.closed_at = now
         session.add(ReviewLog(year=year, at=now, action="close", user=nfc(user), note=nfc(note), backup=str(backup)))
+        audit.seal_year(session, year)  # data safety: `check` reports any later change of the year's records
     return backup
 
 
@@ -781,6 +783,7 @@ def reopen_year(db, year: int, reason: str, user: str = "", now: dt.datetime | N
             raise UserError(_("The review of {year} is not closed.").format(year=year))
         row.closed_at = None
         session.add(ReviewLog(year=year, at=now, action="reopen", user=nfc(user), note=reason))
+        audit.unseal_year(session, year)
 
 
 def reviewed_years(session: Session) -> list[int]:

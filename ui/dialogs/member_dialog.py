@@ -5,7 +5,7 @@ from services import members as svc
 from services.i18n import _
 
 from ..qt import QtWidgets
-from ..widgets import DateEdit, ProblemLabel, dialog_buttons
+from ..widgets import DateEdit, ProblemLabel, dialog_buttons, inform
 
 
 class MemberDialog(QtWidgets.QDialog):
@@ -17,7 +17,10 @@ class MemberDialog(QtWidgets.QDialog):
         self.setMinimumWidth(max(560, self.fontMetrics().averageCharWidth() * 75))  # grows with the zoom
         with ctx.db.begin() as session:
             self._others = svc.all_members(session)
-            data = svc.member_input_of(session.get(svc.Member, member_id)) if member_id else None
+            member = session.get(svc.Member, member_id) if member_id else None
+            data = svc.member_input_of(member) if member else None
+            # What this window shows: a save over a change made elsewhere since is refused (row version).
+            self._seen, self._seen_version = data, member.version if member else None
 
         self.name = QtWidgets.QLineEdit()
         self.birth = DateEdit()
@@ -153,10 +156,15 @@ class MemberDialog(QtWidgets.QDialog):
         self._touched = True
         if not self.validate():
             return
-        with self.ctx.db.begin() as session:
-            if self.member_id:
-                svc.update_member(session, self.member_id, self.value(), self.ctx.today())
-            else:
-                self.member_id = svc.add_member(session, self.value(), self.ctx.today()).id
+        try:
+            with self.ctx.db.begin(write=True) as session:
+                if self.member_id:
+                    svc.update_member(session, self.member_id, self.value(), self.ctx.today(),
+                                      seen=self._seen, seen_version=self._seen_version)
+                else:
+                    self.member_id = svc.add_member(session, self.value(), self.ctx.today()).id
+        except svc.ChangedElsewhereError as exc:
+            inform(self, _("Not saved"), "\n".join(exc.problems), error=True)
+            return
         self.ctx.notify_changed("members")
         super().accept()

@@ -12,8 +12,9 @@ from ..widgets import ProblemLabel, ask, inform
 
 
 def honest_note() -> str:
-    return _("The password locks the program on this computer; it does not encrypt the data file. "
-             "Whoever copies the file can read it with other tools.")
+    return _("The password locks the program's window on this computer; it does not encrypt the file. The command "
+             "line and other programs read and change the data file without the password, and whoever copies the "
+             "file can read it.")
 
 
 def _password_field() -> QtWidgets.QLineEdit:

@@ -22,8 +22,10 @@ class BranchStatusModel(RowsTableModel):
 
     def _text(self, r: BranchStatus, col: int) -> Any:
         if col == 0:
-            return r.name if r.expected else f"{r.name} {_('(no longer expected)')}"
+            return r.name if r.expected or not r.accepted else f"{r.name} {_('(no longer expected)')}"
         if col == 1:
+            if r.held_file_id is not None:
+                return _("file held, not counted")
             return _("sent") if r.sent else _("not sent")
         if col == 2:
             return local_text(r.made_at)
@@ -35,7 +37,7 @@ class BranchStatusModel(RowsTableModel):
             return "" if r.members is None else r.members
         if col == 6:
             return r.proposed_level or ""
-        return " ".join(r.key_fingerprint.split()[:2])
+        return " ".join((r.key_fingerprint or r.held_fingerprint).split()[:2])
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         r: BranchStatus | None = self.row_for(index)
@@ -47,7 +49,7 @@ class BranchStatusModel(RowsTableModel):
         if role == ID_ROLE:
             return r.id
         if role == Qt.ItemDataRole.ForegroundRole and col == 1:
-            return QtGui.QBrush(QtGui.QColor("#1b5e20" if r.sent else "#b00020"))
+            return QtGui.QBrush(QtGui.QColor("#1b5e20" if r.sent and r.held_file_id is None else "#b00020"))
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (4, 5):
             return int(NUMBER_ALIGN)
         if role == Qt.ItemDataRole.ToolTipRole and col == 0:

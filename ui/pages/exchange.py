@@ -42,7 +42,12 @@ class Job(QtCore.QThread):
             self.failed.emit(str(exc))
             return
         except Exception as exc:  # noqa: BLE001 - shown to the user instead of vanishing with the thread
-            self.failed.emit(_("Unexpected error: {error}").format(error=exc))
+            from services.db import as_user_error
+            from services.logs import log_unexpected
+
+            plain = as_user_error(exc)
+            self.failed.emit(str(plain) if plain is not None else _("Unexpected error ({kind}). The details are in "
+                             "the log file {path}.").format(kind=type(exc).__name__, path=log_unexpected(exc)))
             return
         self.done.emit(result)
 
@@ -304,7 +309,10 @@ class CommitteeView(QtWidgets.QWidget):
         row = self.selected()
         for button in (self.history_button, self.key_button, self.expect_button, self.decide_button):
             button.setEnabled(row is not None)
-        self.key_button.setEnabled(row is not None and bool(row.key_fingerprint))
+        held = row is not None and row.held_file_id is not None
+        self.key_button.setText(_("Accept the held file…") if held else _("Accept a new key…"))
+        self.key_button.setEnabled(held or (row is not None and bool(row.key_fingerprint)))
+        self.expect_button.setEnabled(row is not None and row.accepted)
         self.expect_button.setText(_("Expect files again") if row is not None and not row.expected
                                    else _("No longer expected…"))
 
@@ -350,9 +358,11 @@ class CommitteeView(QtWidgets.QWidget):
         """Receive each file; refusals are listed in one dialog, replacements are asked one by one."""
         done: list[str] = []
         refused: list[str] = []
+        held = False
         for path in paths:
             try:
                 result = csvc.receive_file(self.ctx.db, path)
+                held = held or result.status == csvc.ReceiveStatus.HELD
                 if result.status == csvc.ReceiveStatus.NEEDS_CONFIRMATION:
                     if ask(self, _("Replace the file?"), result.message() + "\n\n" + _("Replace it?")):
                         result = csvc.receive_file(self.ctx.db, path, replace=True)
@@ -366,6 +376,9 @@ class CommitteeView(QtWidgets.QWidget):
                 refused.append(str(exc))
                 break
         self.ctx.notify_changed("exchange")
+        if held:
+            done.append(_("A held file is listed as \"file held, not counted\": select its branch and press "
+                          "\"Accept the held file…\"."))
         if refused:
             inform(self, _("Files not accepted"), "\n\n".join(refused + done), error=True)
         elif done:
@@ -412,15 +425,41 @@ class CommitteeView(QtWidgets.QWidget):
 
     def accept_new_key(self) -> None:
         row = self.selected()
-        if row is None or not row.key_fingerprint:
+        if row is None:
+            return
+        if row.held_file_id is not None:
+            self.accept_held(row.held_file_id)
+            return
+        if not row.key_fingerprint:
             return
         if not ask(self, _("Accept a new key"), _(
-                "Forget the signing key recorded for {name} ({key})? Its next file will record a new key. "
-                "Do this only after the branch has confirmed that it changed computer.").format(
-                name=row.name, key=row.key_fingerprint)):
+                "Forget the signing key recorded for {name} ({key})? Its next file will be held until you accept "
+                "it, after the branch has read out the digits of its new key. Do this only after the branch has "
+                "confirmed that it changed computer.").format(name=row.name, key=row.key_fingerprint)):
             return
+        with self.ctx.db.begin(write=True) as session:
+            csvc.reset_key(session, row.id)
+        self.ctx.notify_changed("exchange")
+
+    def accept_held(self, file_id: int) -> None:
+        """A held file: the office compares the key's digits with the branch on the phone, then accepts
+        it (as a new branch or as one on the list) or throws it away."""
         with self.ctx.db.begin() as session:
-            csvc.reset_key(session, row.name)
+            held = next((h for h in csvc.held_files(session) if h.id == file_id), None)
+        if held is None:
+            return
+        dlg = HeldFileDialog(held, self)
+        if dlg.exec() != QtWidgets.QDialog.DialogCode.Accepted:
+            return
+        try:
+            with self.ctx.db.begin(write=True) as session:
+                if dlg.refuse:
+                    csvc.refuse_held(session, held.id)
+                else:
+                    csvc.accept_held(session, held.id, dlg.digits(), dlg.as_branch(), same_name=dlg.same_name)
+        except UserError as exc:
+            inform(self, _("Held file"), str(exc), error=True)
+            return
         self.ctx.notify_changed("exchange")
 
     def toggle_expected(self) -> None:
@@ -431,8 +470,8 @@ class CommitteeView(QtWidgets.QWidget):
                 "Stop expecting files from {name}? The files it sent are kept, and it is no longer counted "
                 "as missing.").format(name=row.name)):
             return
-        with self.ctx.db.begin() as session:
-            csvc.set_expected(session, row.name, not row.expected)
+        with self.ctx.db.begin(write=True) as session:
+            csvc.set_expected(session, row.id, not row.expected)
         self.ctx.notify_changed("exchange")
 
     def decide_level(self) -> None:
@@ -501,6 +540,87 @@ class CommitteeView(QtWidgets.QWidget):
             inform(self, _("Print the summary"), message, error=True)
 
         self.job = run_with_progress(self, _("Writing the summary…"), work, done, failed)
+
+
+class HeldFileDialog(QtWidgets.QDialog):
+    """A held file: its branch, its key's digits to compare on the phone, the branch it may be."""
+
+    def __init__(self, held: csvc.HeldFile, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(_("Held file"))
+        self.held = held
+        self.refuse = False
+        self.same_name = False
+        what = _("a branch the committee does not know yet") if held.new_branch else \
+            _("a branch on the list, with a new signing key")
+        text = _("The file {file} ({period}, {members} members) is from \"{branch}\", {what}. It is held and counted "
+                 "nowhere until you accept it.").format(file=held.file_name, period=held.period.text(),
+                                                        members=held.members, branch=held.branch, what=what)
+        info = QtWidgets.QLabel(html.escape(text) + "<br><br>" + html.escape(_("Its signing key:")) +
+                                f" <b style='font-size:14pt'>{html.escape(held.short_fingerprint)}</b>")
+        info.setWordWrap(True)
+        lay = QtWidgets.QVBoxLayout(self)
+        lay.addWidget(info)
+        for _other_id, other in held.look_alikes:
+            warn = QtWidgets.QLabel(_("WARNING: its name looks like that of {name}, already on the list: it may be a "
+                                      "forged file.").format(name=other))
+            warn.setWordWrap(True)
+            warn.setStyleSheet("color:#b00020; font-weight:bold")
+            lay.addWidget(warn)
+        steps = QtWidgets.QLabel(_("Call the branch and ask it to read out the digits of its key (on its page "
+                                   "\"Send to the committee\"). Type them here; the file is accepted only if they "
+                                   "are the same."))
+        steps.setWordWrap(True)
+        lay.addWidget(steps)
+        self.digits_edit = QtWidgets.QLineEdit()
+        self.digits_edit.setPlaceholderText("XXXX XXXX XXXX XXXX")
+        self.as_box = QtWidgets.QComboBox()
+        if held.new_branch:
+            self.as_box.addItem(_("a new branch"), None)
+        else:
+            self.as_box.addItem(held.branch, None)
+        for other_id, other in held.registered + held.look_alikes:
+            if held.new_branch:
+                self.as_box.addItem(_("the branch on the list: {name}").format(name=other), other_id)
+        if held.registered:
+            self.as_box.setCurrentIndex(1)
+        form = QtWidgets.QFormLayout()
+        form.addRow(_("Digits read out by the branch:"), self.digits_edit)
+        form.addRow(_("The file is from:"), self.as_box)
+        lay.addLayout(form)
+        buttons = QtWidgets.QDialogButtonBox()
+        accept = buttons.addButton(_("Accept"), QtWidgets.QDialogButtonBox.ButtonRole.AcceptRole)
+        refuse = buttons.addButton(_("Throw the file away"), QtWidgets.QDialogButtonBox.ButtonRole.DestructiveRole)
+        buttons.addButton(_("Cancel"), QtWidgets.QDialogButtonBox.ButtonRole.RejectRole)
+        accept.clicked.connect(self._accept)
+        refuse.clicked.connect(self._refuse)
+        buttons.rejected.connect(self.reject)
+        lay.addWidget(buttons)
+        self.setMinimumWidth(520)
+
+    def digits(self) -> str:
+        return self.digits_edit.text()
+
+    def as_branch(self) -> int | None:
+        return self.as_box.currentData()
+
+    def _accept(self) -> None:
+        if not csvc.fingerprint_matches(self.digits(), self.held.fingerprint):
+            inform(self, _("Held file"), _("The digits typed are not those of the key of this file ({key}). Do not "
+                                           "accept a file whose key the branch cannot confirm.").format(
+                key=self.held.short_fingerprint), error=True)
+            return
+        if self.held.new_branch and self.as_branch() is None and self.held.look_alikes:
+            if not ask(self, _("Held file"), _("Its name looks like that of a branch already on the list. Is it really "
+                                               "another branch?")):
+                return
+            self.same_name = True
+        self.accept()
+
+    def _refuse(self) -> None:
+        if ask(self, _("Held file"), _("Throw this file away? Nothing of it is counted or kept.")):
+            self.refuse = True
+            self.accept()
 
 
 class ExchangePage(Page):
