@@ -53,3 +53,45 @@ def db(tmp_path):
 @pytest.fixture
 def today():
     return dt.date(2025, 12, 15)
+
+
+@pytest.fixture(autouse=True)
+def save_questions(monkeypatch):
+    """The "Lưu / Không lưu / Hủy" question is recorded and answered "Không lưu" instead of waiting for a
+    click (a window closed at the end of a test with unsaved edits would otherwise wait forever).
+    A test about the question sets `save_questions.answer` and reads `save_questions.asked`."""
+    from ui import widgets
+
+    class Questions:
+        answer = widgets.DISCARD
+        asked: list[str]
+
+    q = Questions()
+    q.asked = []
+
+    def fake(parent, title, text):
+        q.asked.append(text)
+        return q.answer
+
+    monkeypatch.setattr(widgets, "ask_save", fake)
+    return q
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item):
+    """Operations still running when a test ends finish before its window and database are closed."""
+    yield
+    import sys
+    import time
+
+    operations = sys.modules.get("ui.operations")
+    if operations is None or operations.idle():
+        return
+    from ui.qt import QtWidgets
+
+    app = QtWidgets.QApplication.instance()
+    deadline = time.monotonic() + 20
+    while not operations.idle() and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.005)
+

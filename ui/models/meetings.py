@@ -84,6 +84,14 @@ class AttendanceModel(RowsTableModel):
             return
         super().set_rows(rows)
 
+    def update_row(self, row: int, new: RosterRow) -> None:
+        """Show a change at once, while it is being stored (the page reloads the rows after)."""
+        self._rows[row] = new
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
+
+    def row_of_member(self, member_id: int) -> int:
+        return next((i for i, r in enumerate(self._rows) if r.member_id == member_id), -1)
+
     def flags(self, index):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
@@ -169,6 +177,7 @@ class AmendmentModel(RowsTableModel):
     COLUMNS = (N_("Date"), N_("By"), N_("Reason"), N_("Section"), N_("Before"), N_("Now"))
 
     def set_amendments(self, amendments) -> None:
+        """`amendments`: services.meetings.views.AmendmentView (or records with the same fields)."""
         self.set_rows((format_date(a.date), a.made_by, a.reason, c.get("title", ""), c.get("old", ""),
                        c.get("new", "")) for a in amendments for c in (a.changes or []))
 
