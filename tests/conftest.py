@@ -56,7 +56,7 @@ def today():
 
 
 @pytest.fixture(autouse=True)
-def save_questions(monkeypatch):
+def save_questions(monkeypatch, request):
     """The "Lưu / Không lưu / Hủy" question is recorded and answered "Không lưu" instead of waiting for a
     click (a window closed at the end of a test with unsaved edits would otherwise wait forever).
     A test about the question sets `save_questions.answer` and reads `save_questions.asked`."""
@@ -74,6 +74,7 @@ def save_questions(monkeypatch):
         return q.answer
 
     monkeypatch.setattr(widgets, "ask_save", fake)
+    request.node._save_questions = q
     return q
 
 
@@ -83,6 +84,12 @@ def pytest_runtest_call(item):
     yield
     import sys
     import time
+
+    questions = getattr(item, "_save_questions", None)
+    if questions is not None:      # the window closed after the test drops what is left unsaved
+        from ui import widgets
+
+        questions.answer = widgets.DISCARD
 
     operations = sys.modules.get("ui.operations")
     if operations is None or operations.idle():

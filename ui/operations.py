@@ -19,6 +19,7 @@ Pages and dialogs never open a session themselves (tests/test_lint.py checks it)
 """
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -26,8 +27,10 @@ from services import ops
 from services.errors import ValidationError
 from services.i18n import _
 
-from .qt import QtCore, QtWidgets, Signal
+from .qt import QtCore, QtWidgets, Signal, is_alive
 from .worker import Task, run_in_background, show_error
+
+log = logging.getLogger("sochibo.ui")
 
 
 class _Tracker(QtCore.QObject):
@@ -119,16 +122,22 @@ def run_op(parent: QtWidgets.QWidget | None, op: Callable[..., Any], *, title: s
             return ops.perform(database, op, *args, write=write)
         return ops.result_of(op(*args))
 
+    def gone() -> bool:
+        """The page or dialog that asked was closed and deleted meanwhile: nothing left to update."""
+        return parent is not None and not is_alive(parent)
+
     def done(result: ops.OpResult) -> None:
         t.ended(holder.get("task"))
-        if ctx is not None and result.changes:
+        if ctx is not None and result.changes and is_alive(ctx):
             ctx.apply_changes(result.changes, initiator if initiator is not None else parent)
-        if on_success is not None:
+        if on_success is not None and not gone():
             on_success(result.value)
 
     def failed(exc: BaseException) -> None:
         t.ended(holder.get("task"))
-        if on_refused is not None and isinstance(exc, ValidationError):
+        if gone():
+            log.warning("%s: the window that asked is closed; not done: %s", title, exc)
+        elif on_refused is not None and isinstance(exc, ValidationError):
             on_refused(exc.problems)
         elif on_failure is not None:
             on_failure(exc)
@@ -137,7 +146,7 @@ def run_op(parent: QtWidgets.QWidget | None, op: Callable[..., Any], *, title: s
 
     def cancelled() -> None:
         t.ended(holder.get("task"))
-        if on_cancel is not None:
+        if on_cancel is not None and not gone():
             on_cancel()
 
     task = run_in_background(parent, work, label=label or _("Saving…"), title=title, on_done=done,

@@ -5,7 +5,9 @@ from collections.abc import Callable
 from typing import Any
 
 from services.errors import ValidationError
+from services.i18n import _
 
+from .. import widgets
 from ..operations import run_op
 from ..qt import QtWidgets
 from ..widgets import inform
@@ -19,6 +21,36 @@ class OpDialog(QtWidgets.QDialog):
 
     problems: Any = None   # a ui.widgets.ProblemLabel set by the subclass
     storing = False
+    _shown_value: Any = None
+
+    # --- edits are not dropped without a question (Esc, Hủy, the close button) ----------------------
+    def _current_value(self) -> Any:
+        value = getattr(self, "value", None)
+        try:
+            return value() if callable(value) else None
+        except (TypeError, ValueError):   # a half-typed field the form cannot read yet
+            return None
+
+    def showEvent(self, event) -> None:
+        if self._shown_value is None:
+            self._shown_value = self._current_value()     # what the dialog opened with
+        super().showEvent(event)
+
+    def has_unsaved(self) -> bool:
+        return self._shown_value is not None and self._current_value() != self._shown_value
+
+    def reject(self) -> None:
+        if self.storing:
+            return
+        if self.has_unsaved():
+            choice = widgets.ask_save(self, self.windowTitle(), _(
+                "The changes in this window are not saved yet. Save them?"))
+            if choice == widgets.SAVE:
+                self.accept()
+                return
+            if choice == widgets.CANCEL:
+                return
+        super().reject()
 
     def _buttons(self) -> list[QtWidgets.QAbstractButton]:
         box = getattr(self, "buttons", None)

@@ -77,10 +77,15 @@ class AttendanceModel(RowsTableModel):
         """New rows; when the same members are shown in the same order, only the cells change
         (the cursor stays where it is)."""
         same = [r.member_id for r in rows] == [r.member_id for r in self._rows]
+        flags_change = read_only != self.read_only
         self.read_only = read_only
         if same and rows:
-            self._rows = list(rows)
-            self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, len(self.COLUMNS) - 1))
+            old, self._rows = self._rows, list(rows)
+            # Only the rows that changed: a reason being typed in an open cell is not overwritten by a
+            # reload that brings the same row (the page shows its own writes at once).
+            for i, (was, now) in enumerate(zip(old, rows, strict=True)):
+                if was != now or flags_change:
+                    self.dataChanged.emit(self.index(i, 0), self.index(i, len(self.COLUMNS) - 1))
             return
         super().set_rows(rows)
 
