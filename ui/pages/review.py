@@ -16,7 +16,7 @@ from services.review.tally import LEVEL_KEYS, tally_text
 from ..models.review import ID_ROLE, CriteriaModel, ReviewTableModel, TallyModel
 from ..operations import run_op
 from ..qt import Qt, QtWidgets
-from ..widgets import ask, inform, page_action, settle
+from ..widgets import ProblemLabel, ask, inform, page_action, settle
 from .base import Page, page_heading
 from .review_sheet import (
     LevelChart,
@@ -249,9 +249,8 @@ class ReviewPage(Page):
             edit.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 12)
             self.narrative[key] = edit
             texts.addRow(_(label), edit)
-        self.branch_problems = QtWidgets.QLabel()
-        self.branch_problems.setWordWrap(True)
-        self.branch_problems.setStyleSheet("color:#b00020")
+        self.branch_problems = ProblemLabel()      # takes no room while there is nothing to say
+        self.branch_problems.setVisible(False)
         self.btn_save_branch = QtWidgets.QPushButton(_("Save the branch's self-assessment") + " (Ctrl+S)")
         self.btn_save_branch.clicked.connect(lambda: self.save_branch())
         inner = QtWidgets.QWidget()
@@ -622,7 +621,7 @@ class ReviewPage(Page):
         for w in (self.btn_add_criterion, self.btn_remove_criterion, self.btn_reset_criteria, self.btn_save_branch,
                   self.branch_proposed, self.branch_decided, self.branch_decision_ref, self.review_meeting):
             w.setEnabled(not closed)
-        self.branch_problems.setText("")
+        self.branch_problems.show_problems([])
         self._branch_closed = closed
         self._branch_loaded = self._branch_state()
 
@@ -735,13 +734,13 @@ class ReviewPage(Page):
 
         def refused(problems: list[str]) -> None:
             self._branch_loaded = before
-            self.branch_problems.setText("\n".join(problems))
+            self.branch_problems.show_problems(problems)
 
         def saved(_value) -> None:
             if on_saved is not None:
                 on_saved()
 
-        self.branch_problems.setText("")
+        self.branch_problems.show_problems([])
         self._branch_loaded = state      # stored once the operation succeeds; the refresh then shows it
         run_op(self, op, title=_("Year-end review"), on_success=saved, on_refused=refused,
                on_failure=lambda exc: refused([str(exc)]) if isinstance(exc, UserError) else self._failed(exc))
