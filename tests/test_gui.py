@@ -140,6 +140,13 @@ def test_home_shows_reminder_for_due_probation(qtbot, db):
 def test_f1_opens_vietnamese_guide(window, qtbot):
     from ui.help import HelpDialog, guide_html
     assert "Hướng dẫn sử dụng Sổ chi bộ" in guide_html()
+    text = guide_html()
+    assert "Một năm của chi bộ, từng bước" in text
+    steps = ["Chuẩn bị", "Danh sách đảng viên", "buổi sinh hoạt chi bộ", "đánh giá đảng viên", "thu đảng phí",
+             "Cuối năm", "Gửi kết quả lên cấp trên", "Sao lưu"]
+    where = [text.index(s) for s in steps]
+    assert where == sorted(where)          # in the order of the year
+    assert "Lưu / Không lưu / Hủy" in text
     window.show_help()
     dialogs = [w for w in QtWidgets.QApplication.topLevelWidgets() if isinstance(w, HelpDialog)]
     assert dialogs and dialogs[-1].isVisible()
