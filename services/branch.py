@@ -138,3 +138,17 @@ def report_recipients(session: Session, branch: Branch | None, *, to_superior: b
             out.append(_("{body} (to report),").format(body=named))
     out.append(_("Branch records."))
     return out
+
+
+# --- read models ----------------------------------------------------------------------------
+
+def identity(session: Session) -> BranchIdentity | None:
+    """The branch's details as plain values, or None before they are entered."""
+    branch = get_branch(session)
+    return identity_of(branch) if branch else None
+
+
+def is_committee(session: Session) -> bool:
+    """Whether this database is a committee's (it receives the branches' files) rather than a branch's."""
+    branch = get_branch(session)
+    return branch is not None and branch.kind == "committee"

@@ -23,13 +23,13 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from models import DuesPayment, DuesPaymentMonth, DuesRate, Member, MemberEvent
+from models import DuesPayment, DuesPaymentMonth, DuesRate, Member
 
 from . import settings
 from .errors import UserError, ValidationError
 from .i18n import N_, _, format_date, format_number
 from .members import all_members
-from .membership import in_branch_during, state_on
+from .membership import DatedEvent, EventView, event_view, in_branch_during, state_on
 from .ratings import MONTHS, last_day
 from .reminders import Reminder, rule
 from .vntext import name_key, nfc
@@ -174,7 +174,7 @@ def delete_rate(session: Session, rate_id: int) -> None:
 
 # --- who owes which months ----------------------------------------------------------------------
 
-def owes_month(events: Sequence[MemberEvent], year: int, month: int) -> bool:
+def owes_month(events: Sequence[DatedEvent], year: int, month: int) -> bool:
     """Whether the member owes this branch the month's dues: a member of the branch on its last day."""
     return state_on(events, last_day(year, month)).in_branch
 
@@ -195,7 +195,7 @@ class MemberDues:
 
     member_id: int
     full_name: str
-    events: list[MemberEvent]
+    events: list[EventView]
     rates: list[RateRow]
     paid: dict[YearMonth, PaidMonth]
 
@@ -227,7 +227,8 @@ def _load(session: Session, members: Iterable[Member] | None = None, year: int |
         for pm in p.months:
             paid[p.member_id][(pm.year, pm.month)] = PaidMonth(pm.year, pm.month, pm.amount, p.id, p.paid_on,
                                                                len(p.months))
-    out = [MemberDues(m.id, m.full_name, list(m.events), sorted(rates[m.id], key=lambda r: r.start), paid[m.id])
+    out = [MemberDues(m.id, m.full_name, [event_view(e) for e in m.events], sorted(rates[m.id], key=lambda r: r.start),
+                      paid[m.id])
            for m in members]
     out.sort(key=lambda d: (name_key(d.full_name), d.member_id))
     return out
@@ -429,6 +430,54 @@ def month_sheet(session: Session, year: int, month: int, today: dt.date) -> Mont
             totals.paid += paid.amount
     totals.kept, totals.remitted = split_share(session, totals.paid)
     return MonthSheet(year, month, lines, totals)
+
+
+@dataclass(frozen=True)
+class MonthView:
+    """The dues page for a month: the sheet and the settings that shape how it reads."""
+
+    sheet: MonthSheet
+    unpaid_limit: int          # months unpaid in a year before the reminder
+    branch_keeps_share: bool   # the branch keeps part of the dues (the totals say how much)
+
+
+def month_view(session: Session, year: int, month: int, today: dt.date) -> MonthView:
+    return MonthView(month_sheet(session, year, month, today), int(settings.get(session, UNPAID_LIMIT.key)),
+                     bool(settings.get(session, BRANCH_SHARE.key)))
+
+
+@dataclass(frozen=True)
+class MemberDuesView:
+    """One member on the dues page: amounts, months paid, and the payments of the year shown."""
+
+    dues: MemberDues
+    payments: list[PaymentRow]
+
+
+def member_dues_view(session: Session, member_id: int, year: int) -> MemberDuesView:
+    return MemberDuesView(member_dues(session, member_id), payments_of(session, member_id, year))
+
+
+@dataclass(frozen=True)
+class DuesSettings:
+    """The dues settings the upper committee decides (services.settings keys of this module)."""
+
+    rounding: int
+    salary_rate: float
+    branch_share: float
+    unpaid_limit: int
+
+
+def dues_settings(session: Session) -> DuesSettings:
+    return DuesSettings(int(settings.get(session, ROUNDING.key)), float(settings.get(session, SALARY_RATE.key)),
+                        float(settings.get(session, BRANCH_SHARE.key)), int(settings.get(session, UNPAID_LIMIT.key)))
+
+
+def set_dues_settings(session: Session, values: DuesSettings) -> None:
+    settings.put(session, ROUNDING.key, int(values.rounding))
+    settings.put(session, SALARY_RATE.key, float(values.salary_rate))
+    settings.put(session, BRANCH_SHARE.key, float(values.branch_share))
+    settings.put(session, UNPAID_LIMIT.key, int(values.unpaid_limit))
 
 
 def mark_paid(session: Session, member_id: int, year: int, month: int, today: dt.date) -> DuesPayment:

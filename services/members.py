@@ -6,6 +6,7 @@ import enum
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -18,11 +19,13 @@ from .i18n import N_, _, format_date
 from .membership import (
     PERIOD_KINDS,
     PROBATION_MONTHS,
+    EventView,
     Gone,
     MemberState,
     Status,
     add_months,
     admission_date,
+    event_view,
     full_date,
     state_on,
 )
@@ -166,7 +169,20 @@ def name_problem(name: str) -> str | None:
     return None
 
 
-def check_member(data: MemberInput, today: dt.date, others: Sequence[Member] = (),
+class MemberLike(Protocol):
+    """What the duplicate checks read of another member: a record, a RegisterRow or a MemberView."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def full_name(self) -> str: ...
+    @property
+    def birth_date(self) -> dt.date | None: ...
+    @property
+    def card_number(self) -> str: ...
+
+
+def check_member(data: MemberInput, today: dt.date, others: Sequence[MemberLike] = (),
                  editing_id: int | None = None) -> Check:
     """Validate a member's details; warnings do not block saving."""
     d = data.normalised()
@@ -370,7 +386,7 @@ def elsewhere(ev: EventInput | MemberEvent) -> bool:
     return ev.kind in ELSEWHERE_KINDS and bool(nfc(ev.other_org or ""))
 
 
-def _check_elsewhere(member: Member, ev: EventInput, today: dt.date) -> list[str]:
+def _check_elsewhere(member: Member | MemberView, ev: EventInput, today: dt.date) -> list[str]:
     """An admission, made-full or discipline at the member's previous organisation, recorded as history."""
     assert ev.date is not None
     problems: list[str] = []
@@ -404,7 +420,7 @@ def _check_elsewhere(member: Member, ev: EventInput, today: dt.date) -> list[str
     return problems
 
 
-def check_event(member: Member, ev: EventInput, today: dt.date) -> list[str]:
+def check_event(member: Member | MemberView, ev: EventInput, today: dt.date) -> list[str]:
     """Problems with adding this event to the member's history (empty when it is fine).
 
     An admission, made-full or discipline with the name of another organisation is the member's history
@@ -500,7 +516,7 @@ def delete_member(session: Session, member_id: int) -> None:
 
 # --- the register ----------------------------------------------------------------------------
 
-@dataclass
+@dataclass(frozen=True)
 class RegisterRow:
     id: int
     full_name: str
@@ -568,6 +584,46 @@ def member_details(session: Session, member_id: int) -> Member | None:
     )
 
 
+@dataclass(frozen=True)
+class MemberView:
+    """One member with their party life, as plain values (the member's page, dialogs, checks)."""
+
+    id: int
+    full_name: str
+    birth_date: dt.date | None
+    gender: str
+    ethnicity: str
+    card_number: str
+    position: str
+    note: str
+    events: tuple[EventView, ...]        # in date order
+    holds_leadership_post: bool | None = None
+    in_political_system: bool | None = None
+    party_post: str = ""
+    version: int | None = None           # the row version: a save over a change made since is refused
+
+    @property
+    def input(self) -> MemberInput:
+        """The member's details as the add/edit form holds them."""
+        st = state_on(self.events, dt.date.max)
+        return MemberInput(
+            full_name=self.full_name, admitted=st.admitted, made_full=st.made_full, birth_date=self.birth_date,
+            gender=self.gender, ethnicity=self.ethnicity, card_number=self.card_number, position=self.position,
+            note=self.note, holds_leadership_post=self.holds_leadership_post,
+            in_political_system=self.in_political_system, party_post=self.party_post)
+
+
+def member_view(session: Session, member_id: int) -> MemberView | None:
+    """Read model of one member (None when the member no longer exists)."""
+    m = member_details(session, member_id)
+    if m is None:
+        return None
+    events = tuple(event_view(e) for e in sorted(m.events, key=lambda e: (e.date, e.id or 0)))
+    return MemberView(m.id, m.full_name, m.birth_date, m.gender, m.ethnicity, m.card_number, m.position,
+                      m.note, events, m.holds_leadership_post, m.in_political_system, m.party_post or "",
+                      m.version)
+
+
 def member_input_of(member: Member) -> MemberInput:
     st = state_on(member.events, dt.date.max)
     return MemberInput(
@@ -579,7 +635,7 @@ def member_input_of(member: Member) -> MemberInput:
     )
 
 
-def describe_event(e: MemberEvent) -> str:
+def describe_event(e: MemberEvent | EventView) -> str:
     """One line of a member's history, e.g. 'Kỷ luật: khiển trách — lý do'."""
     text = event_label(e.kind)
     if e.form:

@@ -8,6 +8,7 @@ import datetime as dt
 import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from models import EventKind, Member, MemberEvent
 from models.member import DisciplineForm
@@ -15,6 +16,38 @@ from models.member import DisciplineForm
 PERIOD_KINDS = {EventKind.EXEMPT, EventKind.SUSPENDED, EventKind.SICK_LEAVE, EventKind.MATERNITY_LEAVE}
 LEAVING_KINDS = {EventKind.TRANSFER_OUT, EventKind.DIED, EventKind.REMOVED}
 PROBATION_MONTHS = 12
+
+
+class DatedEvent(Protocol):
+    """What the membership rules read of an event: a database record or its read model (EventView)."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def date(self) -> dt.date: ...
+    @property
+    def end_date(self) -> dt.date | None: ...
+    @property
+    def form(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class EventView:
+    """One event of a member's party life as plain values (a screen's read model of MemberEvent)."""
+
+    id: int
+    kind: str
+    date: dt.date
+    end_date: dt.date | None = None
+    other_org: str = ""
+    form: str = ""
+    reason: str = ""
+
+
+def event_view(e: MemberEvent) -> EventView:
+    return EventView(e.id, e.kind, e.date, e.end_date, e.other_org or "", e.form or "", e.reason or "")
 
 
 class Status(enum.StrEnum):
@@ -64,21 +97,21 @@ def add_months(day: dt.date, months: int) -> dt.date:
     raise AssertionError("unreachable")
 
 
-def _sorted(events: Iterable[MemberEvent]) -> list[MemberEvent]:
+def _sorted(events: Iterable[DatedEvent]) -> list[DatedEvent]:
     return sorted(events, key=lambda e: (e.date, e.id or 0))
 
 
-def admitted_here(events: Sequence[MemberEvent]) -> bool:
+def admitted_here(events: Sequence[DatedEvent]) -> bool:
     """Whether the admission happened in this branch: true unless the first move is a transfer in."""
     moves = [e for e in _sorted(events) if e.kind in (EventKind.TRANSFER_IN, EventKind.TRANSFER_OUT)]
     return not moves or moves[0].kind == EventKind.TRANSFER_OUT
 
 
-def _covers(event: MemberEvent, on: dt.date) -> bool:
+def _covers(event: DatedEvent, on: dt.date) -> bool:
     return event.date <= on and (event.end_date is None or on <= event.end_date)
 
 
-def state_on(events: Sequence[MemberEvent], on: dt.date) -> MemberState:
+def state_on(events: Sequence[DatedEvent], on: dt.date) -> MemberState:
     """The member's state on date `on` (inclusive), from their events."""
     evs = _sorted(events)
     here = admitted_here(evs)
@@ -126,7 +159,7 @@ def state_on(events: Sequence[MemberEvent], on: dt.date) -> MemberState:
     )
 
 
-def in_branch_during(events: Sequence[MemberEvent], start: dt.date, end: dt.date) -> bool:
+def in_branch_during(events: Sequence[DatedEvent], start: dt.date, end: dt.date) -> bool:
     """Whether the member belonged to the branch on at least one day of [start, end]."""
     if state_on(events, start).in_branch:
         return True
@@ -135,17 +168,17 @@ def in_branch_during(events: Sequence[MemberEvent], start: dt.date, end: dt.date
     )
 
 
-def admission_date(events: Sequence[MemberEvent]) -> dt.date | None:
+def admission_date(events: Sequence[DatedEvent]) -> dt.date | None:
     dates = [e.date for e in events if e.kind == EventKind.ADMITTED]
     return min(dates) if dates else None
 
 
-def full_date(events: Sequence[MemberEvent]) -> dt.date | None:
+def full_date(events: Sequence[DatedEvent]) -> dt.date | None:
     dates = [e.date for e in events if e.kind == EventKind.MADE_FULL]
     return min(dates) if dates else None
 
 
-def probation_due(events: Sequence[MemberEvent]) -> dt.date | None:
+def probation_due(events: Sequence[DatedEvent]) -> dt.date | None:
     """When the 12 months of probation end for a member not yet made full (None otherwise)."""
     admitted = admission_date(events)
     if admitted is None or full_date(events) is not None:

@@ -73,3 +73,32 @@ def probation_due(session: Session, today: dt.date) -> list[Reminder]:
                 "{name}: probation ends on {date} ({days} days); prepare the vote on full membership."
             ).format(name=m.full_name, date=format_date(due), days=days), "info", "members", m.id))
     return out
+
+
+# --- the overview page ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Overview:
+    """Tổng quan: the branch at a glance, with the reminders of the day."""
+
+    branch_name: str
+    today: dt.date
+    members: int           # in the branch today
+    full: int
+    probationary: int
+    exempt: int
+    reminders: tuple[Reminder, ...]
+
+
+def overview(session: Session, today: dt.date) -> Overview:
+    from .branch import get_branch
+    from .members import register
+    from .membership import Status
+
+    branch = get_branch(session)
+    rows = [r for r in register(session, today) if r.state.in_branch]
+    probationary = sum(1 for r in rows if r.state.status == Status.PROBATIONARY)
+    return Overview(
+        branch_name=branch.name if branch else "", today=today, members=len(rows),
+        full=len(rows) - probationary, probationary=probationary,
+        exempt=sum(1 for r in rows if r.state.exempt), reminders=tuple(reminders(session, today)))

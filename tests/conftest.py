@@ -53,3 +53,52 @@ def db(tmp_path):
 @pytest.fixture
 def today():
     return dt.date(2025, 12, 15)
+
+
+@pytest.fixture(autouse=True)
+def save_questions(monkeypatch, request):
+    """The "Lưu / Không lưu / Hủy" question is recorded and answered "Không lưu" instead of waiting for a
+    click (a window closed at the end of a test with unsaved edits would otherwise wait forever).
+    A test about the question sets `save_questions.answer` and reads `save_questions.asked`."""
+    from ui import widgets
+
+    class Questions:
+        answer = widgets.DISCARD
+        asked: list[str]
+
+    q = Questions()
+    q.asked = []
+
+    def fake(parent, title, text):
+        q.asked.append(text)
+        return q.answer
+
+    monkeypatch.setattr(widgets, "ask_save", fake)
+    request.node._save_questions = q
+    return q
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item):
+    """Operations still running when a test ends finish before its window and database are closed."""
+    yield
+    import sys
+    import time
+
+    questions = getattr(item, "_save_questions", None)
+    if questions is not None:      # the window closed after the test drops what is left unsaved
+        from ui import widgets
+
+        questions.answer = widgets.DISCARD
+
+    operations = sys.modules.get("ui.operations")
+    if operations is None or operations.idle():
+        return
+    from ui.qt import QtWidgets
+
+    app = QtWidgets.QApplication.instance()
+    deadline = time.monotonic() + 20
+    while not operations.idle() and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.005)
+

@@ -16,6 +16,8 @@ from ui.main_window import MainWindow
 from ui.models.exchange import BranchStatusModel, CommitteeTallyModel
 from ui.qt import Qt, QtCore, QtGui, QtWidgets
 
+from .gui_support import wait_ops
+
 
 class FixedContext(AppContext):
     def today(self):
@@ -124,6 +126,7 @@ def test_committee_page_receives_dropped_files_and_adds_them_up(qtbot, tmp_path,
         assert page.stack.currentWidget() is view and view.year.value() == 2025
         assert [view.branch_model.index(r, 1).data() for r in range(view.branch_model.rowCount())] == ["chưa gửi"]
         _drop(view, [b[3] for b in two_branches])
+        wait_ops(qtbot)
         assert dialogs["inform"][-1][0] == "Đã nhận tệp" and "Nhận tệp đang giữ lại" in dialogs["inform"][-1][1]
         # first files of branches the committee does not know: held, counted nowhere
         names = {view.branch_model.index(r, 0).data(): view.branch_model.index(r, 1).data()
@@ -148,11 +151,13 @@ def test_committee_page_receives_dropped_files_and_adds_them_up(qtbot, tmp_path,
                 held = [h for h in held_files(s) if h.branch == name][0]
             typed[:] = ["0000 1111 2222 3333"]      # wrong digits: refused, still held
             qtbot.mouseClick(view.key_button, Qt.MouseButton.LeftButton)
+            wait_ops(qtbot)
             assert "không phải" in dialogs["inform"][-1][1]
             with db.begin() as s:
                 assert [h.id for h in held_files(s) if h.branch == name] == [held.id]
             typed[:] = [held.short_fingerprint.lower()]
             qtbot.mouseClick(view.key_button, Qt.MouseButton.LeftButton)
+            wait_ops(qtbot)
         names = {view.branch_model.index(r, 0).data(): view.branch_model.index(r, 1).data()
                  for r in range(view.branch_model.rowCount())}
         assert names == {"Chi bộ I": "đã gửi", "Chi bộ II": "đã gửi", "Chi bộ III": "chưa gửi"}
@@ -171,6 +176,7 @@ def test_committee_page_receives_dropped_files_and_adds_them_up(qtbot, tmp_path,
         bad.write_bytes(bytes(raw))
         rows = dump(db.path)
         view.receive_paths([bad])
+        wait_ops(qtbot)
         title, text, error = dialogs["inform"][-1]
         assert error and "hong.scb" in text and title == "Không nhận tệp"
         assert dump(db.path) == rows
@@ -180,9 +186,11 @@ def test_committee_page_receives_dropped_files_and_adds_them_up(qtbot, tmp_path,
                               dt.datetime(2026, 1, 12, 8, 0, tzinfo=dt.UTC))
         dialogs["answers"] = [False]
         view.receive_paths([newer])
+        wait_ops(qtbot)
         assert dump(db.path) == rows and "Chi bộ I" in dialogs["ask"][-1]
         dialogs["answers"] = [True]
         view.receive_paths([newer])
+        wait_ops(qtbot)
         row = [r for r in range(view.branch_model.rowCount()) if view.branch_model.index(r, 0).data() == "Chi bộ I"]
         assert view.branch_model.index(row[0], 4).data() == 2
         with db.begin() as s:
@@ -192,12 +200,14 @@ def test_committee_page_receives_dropped_files_and_adds_them_up(qtbot, tmp_path,
         assert view.key_button.isEnabled() and view.key_button.text() == "Chấp nhận khóa mới…"
         dialogs["answers"] = [True]
         qtbot.mouseClick(view.key_button, Qt.MouseButton.LeftButton)
+        wait_ops(qtbot)
         assert "Chi bộ I" in dialogs["ask"][-1] and "giữ lại" in dialogs["ask"][-1]
         assert view.branch_model.index(row[0], 7).data() == ""
         missing = [r for r in range(view.branch_model.rowCount()) if view.branch_model.index(r, 0).data() == "Chi bộ III"]
         view.branches.setCurrentIndex(view.branch_model.index(missing[0], 0))
         dialogs["answers"] = [True]
         qtbot.mouseClick(view.expect_button, Qt.MouseButton.LeftButton)
+        wait_ops(qtbot)
         assert "Chi bộ III" not in [view.branch_model.index(r, 0).data() for r in range(view.branch_model.rowCount())]
         assert view.counts.text().startswith("2 trên 2")
     finally:

@@ -9,6 +9,8 @@ from ui.main_window import PAGES, MainWindow
 from ui.models.members import HistoryModel, MemberFilterProxy, MemberTableModel
 from ui.qt import Qt, QtWidgets
 
+from .gui_support import wait_ops
+
 
 class FixedContext(AppContext):
     def today(self):
@@ -40,7 +42,7 @@ def window(qtbot, filled):
 def test_models_pass_qt_model_tester(qtmodeltester, filled):
     with filled.begin() as s:
         rows = svc.register(s, dt.date(2025, 12, 15))
-        events = list(svc.member_details(s, rows[0].id).events)
+        events = list(svc.member_view(s, rows[0].id).events)
     model = MemberTableModel()
     model.set_rows(rows)
     qtmodeltester.check(model)
@@ -100,6 +102,7 @@ def test_add_member_through_the_dialog(window, qtbot, monkeypatch):
         qtbot.keyClicks(dlg.birth, "3/4/1980")
         assert ok.isEnabled()
         qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+        wait_ops(qtbot)
         return dlg.result()
 
     monkeypatch.setattr(MemberDialog, "exec", fake_exec)
@@ -137,6 +140,13 @@ def test_home_shows_reminder_for_due_probation(qtbot, db):
 def test_f1_opens_vietnamese_guide(window, qtbot):
     from ui.help import HelpDialog, guide_html
     assert "Hướng dẫn sử dụng Sổ chi bộ" in guide_html()
+    text = guide_html()
+    assert "Một năm của chi bộ, từng bước" in text
+    steps = ["Chuẩn bị", "Danh sách đảng viên", "buổi sinh hoạt chi bộ", "đánh giá đảng viên", "thu đảng phí",
+             "Cuối năm", "Gửi kết quả lên cấp trên", "Sao lưu"]
+    where = [text.index(s) for s in steps]
+    assert where == sorted(where)          # in the order of the year
+    assert "Lưu / Không lưu / Hủy" in text
     window.show_help()
     dialogs = [w for w in QtWidgets.QApplication.topLevelWidgets() if isinstance(w, HelpDialog)]
     assert dialogs and dialogs[-1].isVisible()
@@ -155,6 +165,7 @@ def test_editing_details_keeps_a_committee_database_a_committee(qtbot, tmp_path)
     qtbot.addWidget(dlg)
     dlg.place.setText("Tp. Trà Vinh")
     dlg.accept()
+    wait_ops(qtbot)
     with database.begin() as s:
         assert (get_branch(s).kind, get_branch(s).place) == ("committee", "Tp. Trà Vinh")
     database.close()

@@ -14,6 +14,8 @@ from ui.models.dues import DuesMonthModel, PaymentsModel, RateHistoryModel
 from ui.models.ratings import ATTENDANCE_ALERT_ROLE, ATTENDANCE_ROLE, RatingsModel, column_of
 from ui.qt import Qt, QtWidgets
 
+from .gui_support import wait_ops
+
 TODAY = dt.date(2025, 12, 15)
 
 
@@ -99,6 +101,7 @@ def test_rate_members_for_a_month_from_the_keyboard(window, qtbot):
     assert page.table.currentIndex().row() == page.model.row_of_id(ids["dao"])
     qtbot.keyClick(page.table, Qt.Key.Key_1)         # Đào is exempt since February: refused
     assert "miễn" in page.message.text()
+    wait_ops(qtbot)
     with db.begin() as s:
         assert rsvc.monthly_ratings(s, ids["an"], 2025) == {3: "HTTNV"}
         assert rsvc.monthly_ratings(s, ids["dung"], 2025) == {3: "HTXSNV"}
@@ -108,15 +111,18 @@ def test_rate_members_for_a_month_from_the_keyboard(window, qtbot):
     # Delete clears, Ctrl+Z puts it back.
     _go(page, ids["an"], 3)
     qtbot.keyClick(page.table, Qt.Key.Key_Delete)
+    wait_ops(qtbot)
     with db.begin() as s:
         assert rsvc.monthly_ratings(s, ids["an"], 2025) == {}
     qtbot.keyClick(page.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    wait_ops(qtbot)
     with db.begin() as s:
         assert rsvc.monthly_ratings(s, ids["an"], 2025) == {3: "HTTNV"}
     # A month to come cannot be rated.
     page.year.setValue(2026)
     _go(page, ids["an"], 1)
     qtbot.keyClick(page.table, Qt.Key.Key_2)
+    wait_ops(qtbot)
     with db.begin() as s:
         assert rsvc.monthly_ratings(s, ids["an"], 2026) == {}
 
@@ -130,6 +136,7 @@ def test_comment_with_f2_and_ctrl_enter(window, qtbot):
     page.comment.insertPlainText("Hoàn thành tốt việc được giao")
     qtbot.keyClick(page.comment, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert page.table.hasFocus()
+    wait_ops(qtbot)
     with db.begin() as s:
         grid = rsvc.ratings_grid(s, 2025, TODAY)
     assert grid.rows[grid.row_of(ids["dung"])].cell(11).comment == "Hoàn thành tốt việc được giao"
@@ -151,10 +158,12 @@ def test_copy_last_month_asks_first(window, qtbot, monkeypatch):
     _go(page, ids["an"], 11)
     qtbot.keyClick(page.table, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
     assert questions and "1" in questions[0]
+    wait_ops(qtbot)
     with db.begin() as s:
         assert rsvc.monthly_ratings(s, ids["an"], 2025)[11] == "HTXSNV"
         assert rsvc.monthly_ratings(s, ids["dung"], 2025)[11] == "HTTNV"   # kept
     qtbot.keyClick(page.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    wait_ops(qtbot)
     with db.begin() as s:
         assert 11 not in rsvc.monthly_ratings(s, ids["an"], 2025)
 
@@ -194,6 +203,7 @@ def test_mark_dues_paid_with_space(window, qtbot, monkeypatch):
     page.table.setCurrentIndex(page.model.index(row, 1))
     assert "0 / 3" not in page.totals.text()
     qtbot.keyClick(page.table, Qt.Key.Key_Space)
+    wait_ops(qtbot)
     with db.begin() as s:
         d = dsvc.member_dues(s, ids["dung"])
     assert (2025, 11) in d.paid and d.paid[(2025, 11)].amount == 82_000 and d.paid[(2025, 11)].paid_on == TODAY
@@ -203,6 +213,7 @@ def test_mark_dues_paid_with_space(window, qtbot, monkeypatch):
     # Space again asks, then takes the month out.
     monkeypatch.setattr("ui.pages.dues.ask", lambda *a, **k: True)
     qtbot.keyClick(page.table, Qt.Key.Key_Space)
+    wait_ops(qtbot)
     with db.begin() as s:
         assert (2025, 11) not in dsvc.member_dues(s, ids["dung"]).paid
 
@@ -222,6 +233,7 @@ def test_record_a_payment_of_several_months(window, qtbot, monkeypatch):
         assert dlg.amount.text() == "450.000"
         ok = dlg.buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Ok)
         qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+        wait_ops(qtbot)
         return dlg.result()
 
     monkeypatch.setattr(PaymentDialog, "exec", fake_exec)
@@ -246,6 +258,7 @@ def test_set_an_amount_from_the_salary(window, qtbot, monkeypatch):
         assert dlg.amount.text() == "64.000"          # 1% = 63.500, rounded to 1.000
         ok = dlg.buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Ok)
         qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+        wait_ops(qtbot)
         return dlg.result()
 
     monkeypatch.setattr(RateDialog, "exec", fake_exec)
@@ -266,6 +279,7 @@ def test_export_the_year_book(window, qtbot, monkeypatch, tmp_path):
     monkeypatch.setattr("ui.pages.dues.ask", lambda *a, **k: False)
     page.table.setFocus()
     qtbot.keyClick(page.table, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    wait_ops(qtbot)
     assert (tmp_path / "so-dang-phi.xlsx").exists()
 
 
@@ -290,6 +304,7 @@ def test_dues_settings_change_the_share_remitted(window, qtbot, monkeypatch):
     def fake_exec(dlg):
         dlg.share.setValue(30)
         dlg.accept()
+        wait_ops(qtbot)
         return dlg.result()
 
     monkeypatch.setattr(DuesSettingsDialog, "exec", fake_exec)

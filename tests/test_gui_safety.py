@@ -20,6 +20,8 @@ from ui.main_window import MainWindow
 from ui.models.safety import AuditTableModel, BackupTableModel
 from ui.qt import Qt, QtWidgets
 
+from .gui_support import wait_ops
+
 TODAY = dt.date(2025, 12, 15)
 
 
@@ -86,10 +88,13 @@ def test_file_menu_offers_backup_restore_check_and_password(window):
         assert text in texts
 
 
-def test_back_up_now_to_a_chosen_place(window, tmp_path, messages):
-    info = ui_safety.backup_now(window, str(tmp_path / "usb" / "sao-luu.db"))
-    assert info.ok and info.path == tmp_path / "usb" / "sao-luu.db"
-    assert names(info.path) == ["Nguyễn Văn An"]
+def test_back_up_now_to_a_chosen_place(window, qtbot, tmp_path, messages):
+    ui_safety.backup_now(window, str(tmp_path / "usb" / "sao-luu.db"))
+    wait_ops(qtbot)
+    made = tmp_path / "usb" / "sao-luu.db"
+    assert backup.inspect_backup(made).ok
+    assert names(made) == ["Nguyễn Văn An"]
+    assert str(made) in messages[-1][1]
     assert "Đã sao lưu vào" in messages[-1][1] and "1 đảng viên" in messages[-1][1]
 
 
@@ -179,10 +184,12 @@ def test_password_is_asked_before_anything_shows(qtbot, db, monkeypatch, message
         dlg.user.insert("Lê Thị Hồng Nhung")
         qtbot.keyClicks(dlg.password, "sai-roi")
         qtbot.mouseClick(dlg.open_button, Qt.MouseButton.LeftButton)
+        wait_ops(qtbot)
         assert dlg.result() != QtWidgets.QDialog.DialogCode.Accepted
         assert "Mật khẩu không đúng" in dlg.problems.text()
         qtbot.keyClicks(dlg.password, "matkhau")
         qtbot.mouseClick(dlg.open_button, Qt.MouseButton.LeftButton)
+        wait_ops(qtbot)
         return dlg.result()
 
     monkeypatch.setattr(LoginDialog, "exec", fake_exec)
@@ -214,6 +221,7 @@ def test_recovery_code_opens_and_a_new_password_is_set(qtbot, db, monkeypatch, m
         assert dlg.help.isVisibleTo(dlg)
         qtbot.keyClicks(dlg.password, code.lower())
         dlg.try_open()
+        wait_ops(qtbot)
         return dlg.result()
 
     new_codes = []
@@ -223,6 +231,7 @@ def test_recovery_code_opens_and_a_new_password_is_set(qtbot, db, monkeypatch, m
         qtbot.keyClicks(dlg.new, "mat-khau-moi")
         qtbot.keyClicks(dlg.repeat, "mat-khau-moi")
         qtbot.mouseClick(dlg.set_button, Qt.MouseButton.LeftButton)
+        wait_ops(qtbot)
         new_codes.append(dlg.code)
         return dlg.result()
 
@@ -250,6 +259,7 @@ def test_set_password_from_the_menu_shows_the_code_until_it_is_kept(qtbot, windo
         qtbot.keyClicks(dlg.new, "matkhau")
         qtbot.keyClicks(dlg.repeat, "matkhau")
         qtbot.mouseClick(dlg.set_button, Qt.MouseButton.LeftButton)
+        wait_ops(qtbot)
         return dlg.result()
 
     codes = []

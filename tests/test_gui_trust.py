@@ -15,6 +15,8 @@ from ui.context import AppContext
 from ui.dialogs import member_dialog
 from ui.dialogs.member_dialog import MemberDialog
 
+from .gui_support import wait_ops
+
 TODAY = dt.date(2025, 12, 15)
 
 
@@ -64,6 +66,7 @@ def test_the_member_dialog_refuses_to_save_over_a_change_made_elsewhere(qtbot, d
         other.close()
     dlg.position.setText("Chuyen vien")
     dlg.accept()
+    wait_ops(qtbot)
     title, text = shown[-1]
     assert title == "Chưa lưu" and "đã được sửa ở nơi khác" in text and "Đã chuyển sinh hoạt" in text
     assert dlg.isVisible() or dlg.result() == 0

@@ -12,6 +12,7 @@ from ui.dialogs.meeting_dialog import AmendmentDialog, MeetingDialog, Resolution
 from ui.main_window import MainWindow
 from ui.qt import Qt, QtGui, QtWidgets
 
+from .gui_support import wait_ops
 from .meeting_fixtures import TODAY, make_branch, new_meeting
 
 
@@ -71,17 +72,19 @@ def test_one_meeting_end_to_end_from_the_keyboard(window, qtbot, monkeypatch, tm
         assert dlg.chair.currentText() == "Từ Minh Điền"     # the branch secretary presides by default
         assert _ok(dlg).isEnabled()
         qtbot.keyClick(dlg.place, Qt.Key.Key_Return)
+        wait_ops(qtbot)
         return dlg.result()
 
     monkeypatch.setattr(MeetingDialog, "exec", fill_meeting)
     page.list.setFocus()
     qtbot.keyClick(page.list, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     assert page.list_model.rowCount() == 1
-    assert page.tabs.currentIndex() == 0 and page.att.hasFocus()
     _back_to(window, qtbot)
+    assert page.tabs.currentIndex() == 0 and page.att.hasFocus()
 
     # 2. attendance: everyone present, then the exceptions, one key each
     qtbot.keyClick(page.att, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    wait_ops(qtbot)
     assert _cell(page, "Nguyễn Văn An", 3).startswith("C")
     page.att.go_to(0, 3)                                  # Nguyễn Văn An
     qtbot.keyClick(page.att, Qt.Key.Key_P)
@@ -94,6 +97,7 @@ def test_one_meeting_end_to_end_from_the_keyboard(window, qtbot, monkeypatch, tm
     page.att.go_to(2, 3)                                  # Phạm Quốc Cường
     qtbot.keyClick(page.att, Qt.Key.Key_K)
     assert _cell(page, "Phạm Quốc Cường", 3).startswith("K")
+    wait_ops(qtbot)
     assert "Có mặt 5 (71,4%)" in page.counts.text()
     assert "vắng có lý do 1" in page.counts.text() and "vắng không lý do 1" in page.counts.text()
     assert "hợp lệ" in page.counts.text()                       # 5 of 7: more than half
@@ -107,6 +111,7 @@ def test_one_meeting_end_to_end_from_the_keyboard(window, qtbot, monkeypatch, tm
     news.insertPlainText("kỷ niệm ngày thành lập Quân đội nhân dân Việt Nam 22/12.")
     page.editor.edits["next_tasks"].insertPlainText("- Chuẩn bị kiểm điểm cuối năm.")
     qtbot.keyClick(news, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    wait_ops(qtbot)
     with window.ctx.db.begin() as s:
         meeting_id = mt.meetings_of_year(s, 2025)[0].id
         texts = {x["key"]: x["text"] for x in mt.sections_of(mt.get_meeting(s, meeting_id))}
@@ -122,6 +127,7 @@ def test_one_meeting_end_to_end_from_the_keyboard(window, qtbot, monkeypatch, tm
         dlg.other.setValue(1)
         dlg.other_opinions.insert("đề nghị thêm thời hạn")
         qtbot.mouseClick(_ok(dlg), Qt.MouseButton.LeftButton)
+        wait_ops(qtbot)
         return dlg.result()
 
     monkeypatch.setattr(ResolutionDialog, "exec", fill_vote)
@@ -134,6 +140,7 @@ def test_one_meeting_end_to_end_from_the_keyboard(window, qtbot, monkeypatch, tm
     questions = []
     monkeypatch.setattr(page_module, "ask", lambda parent, title, text, default_no=True: questions.append(text) or True)
     qtbot.keyClick(news, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    wait_ops(qtbot)
     assert len(questions) == 1 and "đính chính" in questions[0]
     with window.ctx.db.begin() as s:
         assert mt.get_meeting(s, meeting_id).finalized_at is not None
@@ -149,11 +156,14 @@ def test_one_meeting_end_to_end_from_the_keyboard(window, qtbot, monkeypatch, tm
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     monkeypatch.setattr(QtGui.QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()) or True)
     qtbot.keyClick(page.list, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    wait_ops(qtbot)
     assert opened and open(opened[0], "rb").read(4) == b"%PDF"
     out = page.save_pdf(tmp_path / "bien-ban.pdf")
+    wait_ops(qtbot)
     assert out is not None and out.read_bytes().startswith(b"%PDF")
     # the preview in the program shows the same minutes
     qtbot.keyClick(page.list, Qt.Key.Key_F8)
+    wait_ops(qtbot)
     assert "BIÊN BẢN" in page.preview.toPlainText() and "Số 01-BB/CB" in page.preview.toPlainText()
 
 
@@ -169,6 +179,7 @@ def test_amend_a_finalised_meeting_from_the_page(window, qtbot, monkeypatch, db)
         dlg.section.setCurrentIndex(dlg.section.findData("opinions"))
         dlg.text.insertPlainText("- Đồng chí Nguyễn Văn An đề nghị rà soát hồ sơ.")
         qtbot.mouseClick(_ok(dlg), Qt.MouseButton.LeftButton)
+        wait_ops(qtbot)
         return dlg.result()
 
     monkeypatch.setattr(AmendmentDialog, "exec", amend)
@@ -192,6 +203,7 @@ def test_deleting_a_draft_asks_first(window, qtbot, monkeypatch, db):
     assert page.list_model.rowCount() == 1
     answers[0] = True
     qtbot.keyClick(page.list, Qt.Key.Key_Delete, Qt.KeyboardModifier.ControlModifier)
+    wait_ops(qtbot)
     assert page.list_model.rowCount() == 0
 
 

@@ -291,6 +291,8 @@ def test_member_dialog_states_the_attributes_and_shows_the_form_they_choose(qtbo
     from ui.dialogs.member_dialog import MemberDialog
     from ui.qt import QtWidgets
 
+    from .gui_support import wait_ops
+
     class Ctx(AppContext):
         def today(self):
             return TODAY
@@ -306,6 +308,7 @@ def test_member_dialog_states_the_attributes_and_shows_the_form_they_choose(qtbo
     assert dlg.form_hint.text() == "Mẫu bản kiểm điểm năm 2025: Mẫu 2A-HD KĐ.ĐG 2025"
     dlg.party_post.setCurrentText("Chi ủy viên")
     dlg.buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Ok).click()
+    wait_ops(qtbot)
     with db.begin() as s:
         m = s.get(Member, m.id)
         assert (m.holds_leadership_post, m.in_political_system, m.party_post) == (False, True, "Chi ủy viên")

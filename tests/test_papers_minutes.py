@@ -125,6 +125,8 @@ def test_gui_fields_reach_the_minutes(qtbot, db, monkeypatch):
     from ui.dialogs.meeting_dialog import MeetingDialog
     from ui.main_window import MainWindow
 
+    from .gui_support import wait_ops
+
     class Ctx(AppContext):
         def today(self):
             return TODAY
@@ -139,6 +141,7 @@ def test_gui_fields_reach_the_minutes(qtbot, db, monkeypatch):
     page.editor.notes["speakers"].insertPlainText("Nguyễn Văn An: đề nghị rà soát hồ sơ.")
     page.editor.notes["conclusion"].insertPlainText("Giao chi ủy theo dõi.")
     assert page.save_minutes()
+    wait_ops(qtbot)
     with db.begin() as s:
         m = mt.get_meeting(s, mid)
         assert m.speakers == [{"name": "Nguyễn Văn An", "text": "đề nghị rà soát hồ sơ."}]
@@ -149,6 +152,7 @@ def test_gui_fields_reach_the_minutes(qtbot, db, monkeypatch):
     dlg.representative.insert("đồng chí Kiều Thị Thủy")
     dlg.temporary.insertPlainText("Trịnh Văn Khải")
     dlg.accept()
+    wait_ops(qtbot)
     with db.begin() as s:
         m = mt.get_meeting(s, mid)
         assert (m.representative, m.temporary_members) == ("đồng chí Kiều Thị Thủy", "Trịnh Văn Khải")

@@ -12,6 +12,8 @@ from ui.models.review import CriteriaModel, ReviewTableModel, TallyModel
 from ui.pages.review_sheet import set_level
 from ui.qt import Qt, QtWidgets
 
+from .gui_support import wait_ops
+
 
 class FixedContext(AppContext):
     def today(self):
@@ -61,6 +63,7 @@ def _rate(page, qtbot, name, level, general, tasks, confirm=True):
                 box.setChecked(True)
     set_level(sheet.proposed, level)
     qtbot.mouseClick(sheet.btn_save, Qt.MouseButton.LeftButton)
+    wait_ops(qtbot)
 
 
 def test_models_pass_qt_model_tester(qtmodeltester, register):
@@ -134,14 +137,17 @@ def test_branch_self_assessment_saved_and_shown_in_the_tally(page, qtbot):
     set_level(page.branch_proposed, "HTTNV")
     page.narrative["strengths"].setPlainText("Hoàn thành tốt nhiệm vụ chính trị")
     qtbot.mouseClick(page.btn_save_branch, Qt.MouseButton.LeftButton)
+    wait_ops(qtbot)
     # QĐ 366 Điều 11: HTTNV needs all tasks done on time, confirmed by the branch.
     assert "Hoàn thành 100% chỉ tiêu" in page.branch_problems.text() and "Điều 11" in page.branch_problems.text()
     page.branch_flag_boxes["cond:all_tasks_on_time"].setChecked(True)
     qtbot.mouseClick(page.btn_save_branch, Qt.MouseButton.LeftButton)
+    wait_ops(qtbot)
     assert page.branch_problems.text() == ""
     assert "Chi bộ tự chấm: 92/100 điểm" in page.tally_text.toPlainText()
     model.setData(model.index(0, 1), 40)
     qtbot.mouseClick(page.btn_save_branch, Qt.MouseButton.LeftButton)
+    wait_ops(qtbot)
     assert "chưa đúng 100 điểm" in page.branch_problems.text()
 
 
@@ -152,6 +158,7 @@ def test_close_and_reopen_the_year_with_confirmation(page, qtbot, monkeypatch):
     monkeypatch.setattr(review_page, "ask", lambda *a, **k: asked.append(a[2]) or True)
     monkeypatch.setattr(review_page, "inform", lambda *a, **k: None)
     qtbot.mouseClick(page.btn_close, Qt.MouseButton.LeftButton)
+    wait_ops(qtbot)
     assert asked and "sao lưu" in asked[0]
     assert "Đã khóa sổ" in page.closed_label.text()
     _select(page, "Nguyễn Văn An")
@@ -160,22 +167,29 @@ def test_close_and_reopen_the_year_with_confirmation(page, qtbot, monkeypatch):
     monkeypatch.setattr(QtWidgets.QInputDialog, "exec", lambda self: QtWidgets.QDialog.DialogCode.Accepted)
     monkeypatch.setattr(QtWidgets.QInputDialog, "textValue", lambda self: "Cấp trên yêu cầu sửa")
     qtbot.mouseClick(page.btn_reopen, Qt.MouseButton.LeftButton)
+    wait_ops(qtbot)
     assert "Cấp trên yêu cầu sửa" in page.closed_label.text()
     assert page.sheet.btn_save.isEnabled()
 
 
-def test_printing_writes_the_pdf_and_workbooks(page, tmp_path, monkeypatch):
+def test_printing_writes_the_pdf_and_workbooks(page, qtbot, tmp_path, monkeypatch):
     import ui.pages.review as review_page
 
-    monkeypatch.setattr(review_page, "inform", lambda *a, **k: None)
-    written = page.write_forms(tmp_path / "kd.pdf", "danh-sach")
-    assert [p.name for p in written] == ["kd.pdf", "kd-danh-sach.xlsx"]
+    said = []
+    monkeypatch.setattr(review_page, "inform", lambda *a, **k: said.append(a[2]))
+    out = tmp_path / "in"
+    out.mkdir()
+    page.write_forms(out / "kd.pdf", "danh-sach")
+    wait_ops(qtbot)
+    assert sorted(p.name for p in out.iterdir()) == ["kd-danh-sach.xlsx", "kd.pdf"]
+    assert said and str(out / "kd.pdf") in said[0] and str(out / "kd-danh-sach.xlsx") in said[0]
 
 
-def test_changing_the_review_date(page, monkeypatch):
+def test_changing_the_review_date(page, qtbot, monkeypatch):
     monkeypatch.setattr(QtWidgets.QInputDialog, "exec", lambda self: QtWidgets.QDialog.DialogCode.Accepted)
     monkeypatch.setattr(QtWidgets.QInputDialog, "textValue", lambda self: "20/12/2025")
     page.btn_date.click()
+    wait_ops(qtbot)
     assert "20/12/2025" in page.regulation.text()
 
 
@@ -189,12 +203,14 @@ def test_sheet_refuses_an_unconfirmed_level_and_records_the_superiors_decision_w
     set_level(sheet.proposed, "HTXSNV")
     assert "Chưa xác nhận điều kiện của mức “Hoàn thành xuất sắc nhiệm vụ”" in sheet.limit_label.text()
     qtbot.mouseClick(sheet.btn_save, Qt.MouseButton.LeftButton)
+    wait_ops(qtbot)
     assert "chưa được xác nhận" in sheet.problems.text() and "Điều 11" in sheet.problems.text()
     set_level(sheet.proposed, "")
     set_level(sheet.decided, "HTXSNV")
     sheet.decision_ref.setText("Thông báo số 125-TB/ĐU")
     assert "Chưa xác nhận điều kiện" not in sheet.limit_label.text()
     qtbot.mouseClick(sheet.btn_save, Qt.MouseButton.LeftButton)
+    wait_ops(qtbot)
     with page.ctx.db.begin() as s:
         row = svc.member_row(s, 2025, sheet.row.member_id if sheet.row else 0)
     assert (row.decided_level, row.record.decision_ref) == ("HTXSNV", "Thông báo số 125-TB/ĐU")
@@ -217,6 +233,7 @@ def test_sheet_shows_the_quarters_for_a_leader_only(page, qtbot, register):
     for q, level in ((1, "HTTNV"), (2, "HTTNV"), (3, "HTNV")):
         set_level(sheet.quarter_combos[q], level)
     qtbot.mouseClick(sheet.btn_save, Qt.MouseButton.LeftButton)
+    wait_ops(qtbot)
     assert sheet.problems.text() == ""
     with page.ctx.db.begin() as s:
         row = svc.member_row(s, 2025, boss.id)
@@ -234,6 +251,7 @@ def test_page_names_the_quota_reading_and_lists_the_rules_not_confirmed(page, qt
     assert "không bao giờ được in" in text
     page.quota_reading.setCurrentIndex(page.quota_reading.findData("htxsnv_and_httnv"))
     page.quota_reading.activated.emit(page.quota_reading.currentIndex())
+    wait_ops(qtbot)
     assert "tổng số được xếp loại" in page.quota.text() and "khác với lời văn" in page.quota.text()
     page.year.setValue(2020)
     assert page.quota_reading.currentData() == "htxsnv_and_httnv"  # a setting of the database, every year
@@ -261,6 +279,7 @@ def test_event_dialog_records_discipline_at_the_previous_organisation(qtbot, db)
     dlg.other_org.insert("Chi bộ Trung tâm Dịch vụ việc làm")
     assert ok.isEnabled()
     ok.click()
+    wait_ops(qtbot)
     with db.begin() as s:
         assert svc.member_row(s, 2025, m.id).limit.level == "KHTNV"
     # The admission: only where it took place, on its recorded date.

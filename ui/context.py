@@ -1,18 +1,24 @@
-"""What every page shares: the open database and a signal that records changed."""
+"""What every page shares: the open database, quick reads, and the signal that records changed."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-from services.branch import get_branch, identity_of
+from services import ops
+from services.branch import identity
 from services.db import Database
 
 from .qt import QtCore, Signal
 
+T = TypeVar("T")
+
 
 class AppContext(QtCore.QObject):
-    """Pages call services with `ctx.db`; after a write they call `ctx.notify_changed()`."""
+    """Pages read with `ctx.read(fn)` and write with `ui.operations.run_op`, which calls
+    `apply_changes` so that every page concerned refreshes."""
 
-    changed = Signal(str)  # the area that changed ("members", "meetings", ...)
+    changed = Signal(object, object)  # (services.ops.OpChanges, the page or dialog that made the change)
 
     def __init__(self, db: Database, user: str = ""):
         super().__init__()
@@ -22,10 +28,17 @@ class AppContext(QtCore.QObject):
     def today(self) -> dt.date:
         return dt.date.today()
 
+    def read(self, fn: Callable[[Any], T]) -> T:
+        """A quick read on the GUI thread: `fn(session)` returns plain values (services/ops.read)."""
+        return ops.read(self.db, fn)
+
+    def apply_changes(self, changes: ops.OpChanges, initiator: Any = None) -> None:
+        if changes:
+            self.changed.emit(changes, initiator)
+
     def notify_changed(self, area: str = "") -> None:
-        self.changed.emit(area)
+        """Records of `area` changed outside an operation (tests, a restore): "" means everything."""
+        self.apply_changes(ops.OpChanges.of(area) if area else ops.EVERYTHING)
 
     def identity(self):
-        with self.db.begin() as session:
-            branch = get_branch(session)
-            return identity_of(branch) if branch else None
+        return self.read(identity)

@@ -59,7 +59,7 @@ class MainWindow(QtWidgets.QMainWindow):
             item = QtWidgets.QListWidgetItem(_(title))
             item.setToolTip(f"Ctrl+{i + 1}")
             self.nav.addItem(item)
-        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.currentRowChanged.connect(self._section_chosen)
         self.nav.setFixedWidth(self._nav_width())
 
         central = QtWidgets.QWidget()
@@ -77,6 +77,10 @@ class MainWindow(QtWidgets.QMainWindow):
         content_lay.addWidget(self.stack)
         lay.addWidget(content, 1)
         self.setCentralWidget(central)
+        self._closing = False
+        from .widgets import install_wheel_guard
+
+        install_wheel_guard()
         self._build_menus()
         self.zoom_index = int(self.settings.value("zoom_index", ZOOM_STEPS.index(1.0)))
         self.apply_zoom()
@@ -144,9 +148,29 @@ class MainWindow(QtWidgets.QMainWindow):
         return act
 
     def show_page(self, key: str) -> QtWidgets.QWidget | None:
+        """Show the section `key` (after the shown page's edits are made safe) and return its page."""
         index = [k for k, _t, _f in PAGES].index(key)
         self.nav.setCurrentRow(index)
         return self.pages.get(key)
+
+    def _section_chosen(self, row: int) -> None:
+        """The navigation moved (click, arrow keys, Ctrl+1…7): the page shown so far settles its edits
+        first — saving what saves as it goes, asking Lưu / Không lưu / Hủy otherwise."""
+        current = self.stack.currentIndex()
+        if row < 0 or row == current:
+            return
+        leave = getattr(self.stack.widget(current), "leave", None)
+        if leave is None:
+            self._show_index(row)
+            return
+        self._show_index(current)          # stay until the edits are safe
+        leave(lambda: self._show_index(row))
+
+    def _show_index(self, row: int) -> None:
+        self.nav.blockSignals(True)
+        self.nav.setCurrentRow(row)
+        self.nav.blockSignals(False)
+        self.stack.setCurrentIndex(row)
 
     # --- zoom --------------------------------------------------------------------------------
     def zoom(self, step: int) -> None:
@@ -188,6 +212,31 @@ class MainWindow(QtWidgets.QMainWindow):
         ).format(version=version_string()))
 
     def closeEvent(self, event) -> None:
+        """Quit (Ctrl+Q, the close button): no edit is lost. Pages with unsaved edits are shown one by one
+        and settled (saved, or asked about); writes still running finish; then the window closes."""
+        from . import operations
+
+        if not self._closing and self.ctx is not None:
+            dirty = [p for p in self.pages.values() if getattr(p, "has_unsaved", lambda: False)()]
+            if dirty or not operations.idle():
+                event.ignore()
+                self._settle(dirty)
+                return
         self.settings.setValue("geometry", self.saveGeometry())
         super().closeEvent(event)
+
+    def _settle(self, pages: list) -> None:
+        from . import operations
+
+        if not pages:
+            operations.when_idle(self._close_now)
+            return
+        page = pages[0]
+        self._show_index(self.stack.indexOf(page))
+        page.leave(lambda: self._settle(pages[1:]))
+
+    def _close_now(self) -> None:
+        self._closing = True
+        self.close()
+        self._closing = False
 

@@ -13,7 +13,7 @@ import logging
 import sys
 from pathlib import Path
 
-from services import access, audit, backup, integrity
+from services import access, audit, backup, integrity, ops
 from services.db import NotOurDatabaseError, open_database
 from services.errors import UserError
 from services.i18n import _
@@ -93,8 +93,7 @@ def after_open(db, parent=None, remembered_user: str = "") -> str | None:
     """
     qs = QtCore.QSettings("SoChiBo", "SoChiBo")
     user = remembered_user or str(qs.value("audit/last_user", "") or "") or audit.default_user()
-    with db.begin() as session:
-        locked = access.is_locked(session)
+    locked = ops.read(db, access.is_locked)
     if locked:
         user = login(db, parent, user)
         if user is None:
@@ -128,9 +127,8 @@ def daily_backup(db) -> Path | None:
     from services import settings
 
     try:
-        with db.begin() as session:
-            keep_daily = settings.get(session, backup.KEEP_DAILY.key)
-            keep_monthly = settings.get(session, backup.KEEP_MONTHLY.key)
+        keep_daily, keep_monthly = ops.read(db, lambda s: (settings.get(s, backup.KEEP_DAILY.key),
+                                                           settings.get(s, backup.KEEP_MONTHLY.key)))
         return backup.daily_backup(db.path, keep_daily, keep_monthly)
     except Exception as exc:
         log.error("Daily backup of %s failed: %s", db.path, exc, exc_info=True)
@@ -148,11 +146,10 @@ def warn_broken_links(db, parent=None) -> None:
 
 
 def _branch_name(db) -> str:
-    from services.branch import get_branch
+    from services.branch import identity
 
-    with db.begin() as session:
-        branch = get_branch(session)
-        return branch.name if branch else ""
+    ident = ops.read(db, identity)
+    return ident.name if ident else ""
 
 
 # --- File menu -------------------------------------------------------------------------------
@@ -176,9 +173,12 @@ def open_folder(path: Path) -> None:
     QtGui.QDesktopServices.openUrl(QtCore.QUrl.fromLocalFile(str(path)))
 
 
-def backup_now(window, target: str | None = None) -> backup.BackupInfo | None:
-    """"Sao lưu ngay": the user picks the place (a USB stick); the copy is checked and described."""
+def backup_now(window, target: str | None = None):
+    """"Sao lưu ngay": the user picks the place (a USB stick); the copy is made and checked off the GUI
+    thread (after the writes asked before it), then described. Returns the operation's task."""
     from services import settings
+
+    from .operations import run_op
 
     db = window.ctx.db
     if target is None:
@@ -191,16 +191,21 @@ def backup_now(window, target: str | None = None) -> backup.BackupInfo | None:
         if not target:
             return None
         qs.setValue("backup/last_folder", str(Path(target).parent))
-    try:
-        with db.begin() as session:
-            keep = settings.get(session, backup.KEEP_DAILY.key), settings.get(session, backup.KEEP_MONTHLY.key)
-        info = backup.backup_now(db.path, target, *keep)
-    except (UserError, OSError) as exc:
-        inform(window, _("Back up now"), _("The backup was not made: {error}").format(error=exc), error=True)
-        return None
-    inform(window, _("Back up now"), _("Backed up to {path}.\n{summary}").format(path=info.path,
-                                                                                   summary=info.summary()))
-    return info
+    keep = ops.read(db, lambda s: (settings.get(s, backup.KEEP_DAILY.key), settings.get(s, backup.KEEP_MONTHLY.key)))
+    path = db.path
+
+    def failed(exc: BaseException) -> None:
+        if isinstance(exc, UserError | OSError):
+            inform(window, _("Back up now"), _("The backup was not made: {error}").format(error=exc), error=True)
+        else:
+            from .worker import show_error
+
+            show_error(window, _("Back up now"), exc)
+
+    return run_op(window, lambda: ops.OpResult(ops.NOTHING, backup.backup_now(path, target, *keep)),
+                  session=False, title=_("Back up now"), label=_("Backing up…"), on_failure=failed,
+                  on_success=lambda info: inform(window, _("Back up now"), _("Backed up to {path}.\n{summary}").format(
+                      path=info.path, summary=info.summary())))
 
 
 def restore_from_backup(window) -> bool:
@@ -215,6 +220,13 @@ def restore_from_backup(window) -> bool:
 
 
 def restore_into(window, source: Path) -> bool:
+    """Replace the database by `source`. Done on the GUI thread, after every operation has finished:
+    nothing may read or write the file while it is replaced."""
+    from . import operations
+
+    if not operations.idle():
+        operations.when_idle(lambda: restore_into(window, source))
+        return False
     ctx = window.ctx
     path, user = Path(ctx.db.path), ctx.db.audit.user
     ctx.db.close()

@@ -1,4 +1,5 @@
-"""Small shared widgets: a date field that reads dd/mm/yyyy, message boxes in Vietnamese."""
+"""Small shared widgets: a date field that reads dd/mm/yyyy, message boxes in Vietnamese, the question
+asked before unsaved edits are left, the mouse-wheel guard and window-wide shortcuts."""
 from __future__ import annotations
 
 import datetime as dt
@@ -74,8 +75,93 @@ class ProblemLabel(QtWidgets.QLabel):
         self.setVisible(bool(lines))
 
 
-def shortcut(parent: QtWidgets.QWidget, keys: str | QtGui.QKeySequence, slot) -> QtGui.QShortcut:
+def shortcut(parent: QtWidgets.QWidget, keys: str | QtGui.QKeySequence, slot,
+             context: QtCore.Qt.ShortcutContext = QtCore.Qt.ShortcutContext.WindowShortcut) -> QtGui.QShortcut:
+    """A key for `slot`, by default window-wide while `parent` is shown: a page's keys work as soon as
+    the page is chosen, before any click inside it (a hidden page's shortcuts are inactive)."""
     sc = QtGui.QShortcut(QtGui.QKeySequence(keys), parent)
-    sc.setContext(QtCore.Qt.ShortcutContext.WidgetWithChildrenShortcut)
+    sc.setContext(context)
     sc.activated.connect(slot)
     return sc
+
+
+def page_action(page: QtWidgets.QWidget, text: str, keys: str | None, slot,
+                bar: QtWidgets.QToolBar | QtWidgets.QMenu | None = None, show_keys: bool = True,
+                shortcut_too: bool = True) -> QtGui.QAction:
+    """An action of a page: its keys are written on the button and work window-wide while the page
+    is shown (see `shortcut`)."""
+    act = QtGui.QAction(text + (f" ({keys})" if keys and show_keys else ""), page)
+    if keys and shortcut_too:
+        act.setShortcut(QtGui.QKeySequence(keys))
+        act.setShortcutContext(QtCore.Qt.ShortcutContext.WindowShortcut)
+    act.triggered.connect(lambda _checked=False: slot())
+    if bar is not None:
+        bar.addAction(act)
+    page.addAction(act)
+    return act
+
+
+# --- unsaved edits ----------------------------------------------------------------------------
+
+SAVE, DISCARD, CANCEL = "save", "discard", "cancel"
+
+
+def ask_save(parent, title: str, text: str) -> str:
+    """Lưu / Không lưu / Hủy. Returns SAVE, DISCARD or CANCEL (Esc and closing the box cancel)."""
+    box = QtWidgets.QMessageBox(QtWidgets.QMessageBox.Icon.Question, title, text, parent=parent)
+    save = box.addButton(_("Save"), QtWidgets.QMessageBox.ButtonRole.AcceptRole)
+    discard = box.addButton(_("Don't save"), QtWidgets.QMessageBox.ButtonRole.DestructiveRole)
+    cancel = box.addButton(_("Cancel"), QtWidgets.QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(save)
+    box.setEscapeButton(cancel)
+    box.exec()
+    clicked = box.clickedButton()
+    return SAVE if clicked is save else DISCARD if clicked is discard else CANCEL
+
+
+def settle(parent, *, dirty: bool, save, discard, go, title: str, text: str, autosave: bool = False) -> None:
+    """Before edits would be left (another member, tab, year, section, closing): call `go()` once they
+    are safe. An editor that saves as it goes (`autosave`) saves without asking; any other asks
+    Lưu / Không lưu / Hủy. `save(on_saved)` calls `on_saved` once stored (not when refused, so the user
+    stays with the edits and the reason); `discard()` drops the edits."""
+    if not dirty:
+        go()
+        return
+    choice = SAVE if autosave else ask_save(parent, title, text)
+    if choice == SAVE:
+        save(go)
+    elif choice == DISCARD:
+        discard()
+        go()
+
+
+# --- the mouse wheel changes a value only in the field being edited -----------------------------
+
+class WheelGuard(QtCore.QObject):
+    """Installed on the application: number boxes and drop-down lists ignore the wheel unless they have
+    the keyboard focus, so scrolling a page never changes a value the pointer passes over; the wheel
+    then scrolls the page. Their focus policy loses Qt's "focus on wheel" for the same reason."""
+
+    GUARDED = (QtWidgets.QAbstractSpinBox, QtWidgets.QComboBox)
+
+    def eventFilter(self, obj, event) -> bool:
+        kind = event.type()
+        if kind == QtCore.QEvent.Type.Wheel:
+            if isinstance(obj, self.GUARDED) and not obj.hasFocus():
+                event.ignore()     # handled here: not by the field, but passed on to the page behind it
+                return True
+        elif kind == QtCore.QEvent.Type.Polish and isinstance(obj, self.GUARDED):
+            if obj.focusPolicy() == QtCore.Qt.FocusPolicy.WheelFocus:
+                obj.setFocusPolicy(QtCore.Qt.FocusPolicy.StrongFocus)
+        return False
+
+
+def install_wheel_guard(app: QtWidgets.QApplication | None = None) -> WheelGuard:
+    """Once per application (the program's start and every main window call it)."""
+    app = app or QtWidgets.QApplication.instance()
+    guard = getattr(app, "_wheel_guard", None)
+    if guard is None:
+        guard = WheelGuard(app)
+        app.installEventFilter(guard)
+        app._wheel_guard = guard
+    return guard

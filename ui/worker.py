@@ -5,13 +5,13 @@
 
 The callable runs in a thread of Qt's global pool and receives `progress(done, total)`; calling it
 updates the dialog and, once the user has pressed "Hủy", raises `Cancelled` inside the work so it stops
-(and rolls back, when it is inside `with db.begin()`). `on_done(result)`, `on_error(exc)` and
+(and rolls back, when it is inside a unit of work). `on_done(result)`, `on_error(exc)` and
 `on_cancel()` are called on the GUI thread. Without `on_error`, a `UserError` is shown as its message
 and any other exception as a short Vietnamese apology with the technical detail.
 
 The work must not touch widgets: give it plain values and let `on_done` update the window.
-A database written from the work uses its own `with ctx.db.begin()` (SQLAlchemy gives each thread its
-own connection); the progress dialog is window-modal, so the user cannot write meanwhile.
+Pages and dialogs do not call this directly for database work: ui/operations.py `run_op` / `query_op`
+build on it, giving the work its unit of work and refreshing the pages it changed.
 """
 from __future__ import annotations
 
@@ -154,12 +154,21 @@ _RUNNING: set[Task] = set()  # keeps tasks alive until they report back
 def run_in_background(parent: QtWidgets.QWidget | None, func: Callable[[Progress], Any], *, label: str,
                       title: str | None = None, on_done: Callable[[Any], None] | None = None,
                       on_error: Callable[[BaseException], None] | None = None,
-                      on_cancel: Callable[[], None] | None = None, cancellable: bool = True) -> Task:
-    """Run `func(progress)` off the GUI thread; see the module's docstring."""
+                      on_cancel: Callable[[], None] | None = None, cancellable: bool = True,
+                      pool: QtCore.QThreadPool | None = None) -> Task:
+    """Run `func(progress)` off the GUI thread; see the module's docstring.
+
+    `pool`: where the work runs (default: Qt's global pool). ui/operations.py gives its one-thread
+    pool, so that the database work of the window runs one piece at a time, in the order asked."""
     task = Task(parent, label, title or _("Please wait"), cancellable, on_done, on_error, on_cancel)
     _RUNNING.add(task)
-    QtCore.QThreadPool.globalInstance().start(_Runner(task, func))
+    (pool or QtCore.QThreadPool.globalInstance()).start(_Runner(task, func))
     return task
+
+
+def running() -> int:
+    """How many pieces of work have not reported back yet."""
+    return len(_RUNNING)
 
 
 def show_error(parent: QtWidgets.QWidget | None, title: str, exc: BaseException) -> None:

@@ -582,6 +582,14 @@ def file_history(session: Session, branch_id: int) -> list[ReceivedFile]:
                                 .order_by(ReceivedFile.received_at, ReceivedFile.id)))
 
 
+def file_history_lines(session: Session, branch_id: int) -> list[str]:
+    """The files received from a branch, one sentence each, oldest first (read model of the page)."""
+    return [_("{period}: made {made}, received {received}{state}").format(
+        period=Period(f.period_year, f.period_kind, f.period_number).text(), made=local_text(f.created_at),
+        received=local_text(f.received_at), state="" if f.active else " " + _("(replaced)"))
+        for f in file_history(session, branch_id)]
+
+
 def committee_tally(session: Session, year: int) -> dict[str, Any]:
     """The committee's tally for `year` from the branches' active yearly files."""
     committee = require_committee(session)
@@ -608,3 +616,8 @@ def committee_tally(session: Session, year: int) -> dict[str, Any]:
     out["held"] = held
     return out
 
+
+
+def decided_level_of(session: Session, branch_id: int, year: int) -> str | None:
+    """The level the committee decided for the branch in `year` (read model of the page)."""
+    return decided_level(get_known_branch(session, branch_id), year)

@@ -696,3 +696,13 @@ def years_with_meetings(session: Session) -> list[int]:
 
 def find_meetings_on(session: Session, day: dt.date, kind: str | None = None) -> list[Meeting]:
     return [m for m in load_meetings(session, day.year) if m.date == day and (kind is None or m.kind == kind)]
+
+
+def save_minutes(session: Session, meeting_id: int, texts: dict[str, str], notes: dict[str, str]) -> None:
+    """What the minutes editor holds: the sections' texts and, when given, who spoke and the conclusion
+    (`notes` keys "speakers", "conclusion"; a key left out keeps what is stored)."""
+    set_sections(session, meeting_id, texts)
+    if notes:
+        meeting = get_meeting(session, meeting_id)
+        set_meeting_notes(session, meeting_id, notes.get("speakers", speakers_text(meeting.speakers)),
+                          notes.get("conclusion", meeting.conclusion))

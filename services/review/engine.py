@@ -16,7 +16,7 @@ from models import EventKind
 from models.member import MemberEvent
 
 from ..i18n import _, format_date, format_number
-from ..membership import add_months
+from ..membership import EventView, add_months, event_view
 from .rules import Cap, Condition, Framework, Regulation
 
 DISCIPLINE_COUNTED_BEFORE = "discipline_counted_before"  # flags key: ids of discipline events already counted
@@ -72,8 +72,8 @@ class MemberFacts:
 
     year: int
     review_date: dt.date
-    discipline: list[MemberEvent] = field(default_factory=list)          # disciplined in the year
-    discipline_counted: list[MemberEvent] = field(default_factory=list)  # of those, still to be counted
+    discipline: list[EventView] = field(default_factory=list)          # disciplined in the year
+    discipline_counted: list[EventView] = field(default_factory=list)  # of those, still to be counted
     sick_days: int = 0
     maternity_days: int = 0
     probationary: bool = False
@@ -95,7 +95,8 @@ def member_facts(events: Sequence[MemberEvent], year: int, on: dt.date, flags: M
     flags = dict(flags or {})
     start, end = dt.date(year, 1, 1), min(on, dt.date(year, 12, 31))
     already = set(flags.get(DISCIPLINE_COUNTED_BEFORE) or [])
-    disc = sorted((e for e in events if e.kind == EventKind.DISCIPLINE and start <= e.date <= dt.date(year, 12, 31)),
+    disc = sorted((event_view(e) for e in events
+                   if e.kind == EventKind.DISCIPLINE and start <= e.date <= dt.date(year, 12, 31)),
                   key=lambda e: (e.date, e.id or 0))
     sick = merged_periods(events, EventKind.SICK_LEAVE, start, end)
     return MemberFacts(
@@ -148,7 +149,7 @@ def cap_hits(reg: Regulation, facts: MemberFacts) -> list[CapHit]:
     return hits
 
 
-def discipline_text(e: MemberEvent) -> str:
+def discipline_text(e: MemberEvent | EventView) -> str:
     """"khiển trách ngày 20/06/2025" (with the other organisation when it was decided there)."""
     text = _("{form} on {date}").format(form=e.form or _("discipline"), date=format_date(e.date))
     if e.other_org:

@@ -153,3 +153,33 @@ def vote_problems(session: Session, year: int) -> list[str]:
                               "present.").format(what=_("report") if topic == "report" else _("level"),
                                                  cast=vote.cast, voters=rm.voters))
     return problems
+
+
+# --- read model and saving of the review page's branch part ------------------------------------------
+
+@dataclass(frozen=True)
+class MeetingChoice:
+    """The meeting that held the review, as the page offers it, and the branch's votes recorded."""
+
+    candidates: tuple[tuple[int, str], ...]   # (meeting id, "05/12/2025 · Thường kỳ") of the year
+    held_id: int | None
+    voters: int | None                        # full members present at the meeting chosen
+    votes: dict[str, Vote]                    # topic -> the vote recorded
+
+
+def meeting_choice(session: Session, year: int) -> MeetingChoice:
+    from ..meetings.records import kind_label
+
+    held = review_meeting(session, year)
+    return MeetingChoice(
+        tuple((m.id, f"{format_date(m.date)} · {kind_label(m.kind)}") for m in candidate_meetings(session, year)),
+        held.meeting.id if held else None, held.voters if held else None, dict(collective_votes(session, year)))
+
+
+def save_branch_assessment(session: Session, br, meeting_id: int | None, votes: dict[str, Vote | None]) -> None:
+    """The branch's self-assessment with the meeting that held the review and its votes, in one unit of work."""
+    from .service import save_branch_review
+
+    save_branch_review(session, br)
+    set_review_meeting(session, br.year, meeting_id)
+    set_collective_votes(session, br.year, votes)

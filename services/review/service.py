@@ -22,7 +22,7 @@ from models import Member, MemberReview, ReviewLog, ReviewYear
 from .. import audit
 from .. import settings as settings_mod
 from ..errors import UserError, ValidationError
-from ..i18n import _, format_date, format_number
+from ..i18n import _, format_date, format_number, format_pct
 from ..membership import Status
 from ..vntext import nfc
 from . import adapters
@@ -50,12 +50,47 @@ STAGES = ("proposal", "decision")
 
 # --- reading -----------------------------------------------------------------------------------
 
+def default_year(today: dt.date) -> int:
+    """The year being reviewed: this year from November, otherwise last year."""
+    return today.year if today.month >= 11 else today.year - 1
+
+
+@dataclass(frozen=True)
+class ReviewRecord:
+    """What is recorded for a member's review (a MemberReview) as plain values."""
+
+    proposed_level: str = ""
+    decided_level: str = ""
+    self_level: str = ""
+    score: float | None = None
+    criteria: dict[str, Any] = field(default_factory=dict)
+    flags: dict[str, Any] = field(default_factory=dict)
+    votes_for: int | None = None
+    votes_against: int | None = None
+    voters: int | None = None
+    comment: str = ""
+    decision_ref: str = ""
+    quarters: dict[str, Any] = field(default_factory=dict)    # as stored; read with quarters_of
+
+    @property
+    def level(self) -> str:
+        """The level that counts: the decision when there is one, else the branch's proposal."""
+        return self.decided_level or self.proposed_level
+
+
+def record_view(record: MemberReview) -> ReviewRecord:
+    return ReviewRecord(record.proposed_level or "", record.decided_level or "", record.self_level or "",
+                        record.score, dict(record.criteria or {}), dict(record.flags or {}), record.votes_for,
+                        record.votes_against, record.voters, record.comment or "", record.decision_ref or "",
+                        dict(record.quarters or {}))
+
+
 @dataclass
 class ReviewRow:
     """A member in the review of a year: eligibility, what is recorded, what the rules say."""
 
     elig: Eligibility
-    record: MemberReview | None
+    record: ReviewRecord | None
     facts: MemberFacts | None
     proposal: Proposal | None
     problems: list[str] = field(default_factory=list)   # a recorded level that now breaks a rule
@@ -90,7 +125,7 @@ class ReviewRow:
         return self.proposal.limit if self.proposal else None
 
 
-def effective_score(record: MemberReview) -> float | None:
+def effective_score(record: MemberReview | ReviewRecord) -> float | None:
     """The member's points: the sum of the criteria when they are given, else the total entered."""
     points = [v for v in (record.criteria or {}).values() if isinstance(v, int | float) and not isinstance(v, bool)]
     if points:
@@ -102,7 +137,7 @@ def records(session: Session, year: int) -> dict[int, MemberReview]:
     return {r.member_id: r for r in session.scalars(select(MemberReview).where(MemberReview.year == year))}
 
 
-def quarters_of(record: MemberReview | None) -> dict[int, str]:
+def quarters_of(record: MemberReview | ReviewRecord | None) -> dict[int, str]:
     """The quarterly levels recorded for a member: {quarter: level code}."""
     raw = (record.quarters if record is not None else None) or {}
     out = {}
@@ -190,8 +225,9 @@ class YearReview:
         return next((r for r in self.rows if r.member_id == member_id), None)
 
 
-def _row(reg: Regulation, year: int, on: dt.date, elig: Eligibility, member: Member, record: MemberReview | None,
+def _row(reg: Regulation, year: int, on: dt.date, elig: Eligibility, member: Member, stored: MemberReview | None,
          monthly: Mapping[int, Counter], attendance: Mapping[int, Any]) -> ReviewRow:
+    record = record_view(stored) if stored is not None else None
     if not elig.counted:
         problems = [_("Comrade {name} is not in the branch's count: {reason}.").format(
             name=elig.full_name, reason=elig.reason_text)] if record and record.level else []
@@ -273,7 +309,7 @@ class ReviewInput:
     quarters: dict[int, str] = field(default_factory=dict)   # quarter (1–4) -> level code
 
     @classmethod
-    def of(cls, record: MemberReview | None) -> ReviewInput:
+    def of(cls, record: MemberReview | ReviewRecord | None) -> ReviewInput:
         if record is None:
             return cls()
         return cls(proposed_level=record.proposed_level, decided_level=record.decided_level,
@@ -794,3 +830,153 @@ def reviewed_years(session: Session) -> list[int]:
 
 def not_rated_rows(rows: Sequence[ReviewRow]) -> list[ReviewRow]:
     return [r for r in rows if r.elig.counted and not r.elig.rated]
+
+
+# --- read models and rules of the review page ----------------------------------------------------
+
+@dataclass(frozen=True)
+class LogEntry:
+    """A year closed or reopened: when, by whom, why."""
+
+    at: dt.datetime
+    action: str          # "close" | "reopen"
+    user: str
+    note: str
+
+
+def log_entries(session: Session, year: int) -> list[LogEntry]:
+    return [LogEntry(e.at, e.action, e.user, e.note) for e in year_log(session, year)]
+
+
+@dataclass(frozen=True)
+class ReviewPage:
+    """Everything the year-end review page shows for a year."""
+
+    review: YearReview
+    tally: Any                       # services.review.tally.Tally
+    branch: BranchReview
+    log: tuple[LogEntry, ...]
+    leader_discipline: tuple[LeaderDiscipline, ...]   # of members holding a leadership Party post
+
+
+def review_page(session: Session, year: int) -> ReviewPage:
+    from .tally import tally
+
+    review = year_review(session, year)
+    return ReviewPage(review, tally(session, year, review=review), branch_review(session, year),
+                      tuple(log_entries(session, year)), tuple(leadership_discipline(session, year)))
+
+
+@dataclass(frozen=True)
+class QuotaLine:
+    text: str
+    over: bool           # more members at the quota's level than the quota allows (a warning)
+
+
+def quota_line(review: YearReview) -> QuotaLine:
+    """"HTXSNV: 2 rated, at most 1 allowed (20% of 5 rated HTTNV, rounded down). Base of the quota: …" and
+    whether it is over (a warning: the branch may propose, the committee applies the quota)."""
+    reg = review.regulation
+    qb = review.quota_base
+    q = qb.quota
+    text = _("{level}: {current} rated, at most {max} allowed ({share} of {base} rated {base_levels}, rounded "
+             "down).").format(level=reg.level_name(q.level), current=qb.current, max=qb.maximum,
+                              share=format_pct(q.share * 100, 0), base=qb.base, base_levels=" + ".join(q.base_levels))
+    text += " " + _("Base of the quota: {reading}.").format(reading=qb.reading_label)
+    if not qb.is_text_reading:
+        text += " " + _("(a reading other than the regulation's wording)")
+    if qb.over:
+        text += " " + _("Over the quota: the branch may propose it, the committee will apply the quota.")
+    return QuotaLine(text, qb.over)
+
+
+def input_score(reg: Regulation, data: ReviewInput) -> float | None:
+    """The points of a review being entered: the sum of the criteria when they are given (under a points
+    scale), else the total entered."""
+    if reg.scoring is not None:
+        points = [v for v in data.criteria.values() if isinstance(v, int | float) and not isinstance(v, bool)]
+        if points:
+            return float(sum(Decimal(str(v)) for v in points))
+    return data.score
+
+
+@dataclass(frozen=True)
+class SheetLimit:
+    """What the rules say of a member's sheet as it is being filled in (before it is saved)."""
+
+    score: float | None        # the points entered (summed), None without a points scale or points
+    limit: Limit               # the highest level the rules allow with the facts, flags and quarters on the sheet
+    too_high: tuple[str, ...]  # levels chosen on the sheet that the rules do not allow (shown in red)
+    notes: tuple[str, ...]     # why: band conditions not confirmed, quarters that do not allow the level
+
+
+def sheet_limit(reg: Regulation, facts: MemberFacts, data: ReviewInput) -> SheetLimit:
+    """The highest level allowed for what is on a member's sheet now, and what is wrong with the levels
+    chosen on it (the branch's proposal; the committee's decision unless it cites its decision)."""
+    from .engine import condition_failures, framework_of, quarter_problem
+
+    score = input_score(reg, data)
+    sheet_facts = member_facts_with(facts, data.flags, data.quarters)
+    lim = limit(reg, sheet_facts, score)
+    too_high = [lv for lv in (data.proposed_level, data.decided_level) if lv and reg.rank(lv) > reg.rank(lim.level)]
+    notes: list[str] = []
+    framework = framework_of(reg, sheet_facts)
+    for level, overridden in ((data.proposed_level, False), (data.decided_level, bool(data.decision_ref.strip()))):
+        if not level:
+            continue
+        missing = condition_failures(reg, level, data.flags, framework)
+        if missing and not overridden:
+            too_high.append(level)
+            notes.append(_("Conditions of “{level}” not confirmed: {missing}.").format(
+                level=reg.level_name(level), missing="; ".join(f.condition.text for f in missing)))
+        problem = quarter_problem(reg, sheet_facts, level)
+        if problem:
+            notes.append(problem)
+    return SheetLimit(score, lim, tuple(too_high), tuple(dict.fromkeys(notes)))
+
+
+def facts_lines(facts: MemberFacts) -> list[str]:
+    """The facts of a member's year in sentences (attendance, monthly ratings, discipline, leave)."""
+    from .engine import discipline_text, leave_length
+
+    lines = []
+    att = facts.attendance
+    if att is not None:
+        lines.append(_("Meetings attended: {present} of {meetings}; absent with reason {exc}, without reason "
+                       "{unexc}.").format(
+            present=adapters.attendance_value(att, "present") or 0,
+            meetings=adapters.attendance_value(att, "meetings") or 0,
+            exc=adapters.attendance_value(att, "absent_excused") or 0,
+            unexc=adapters.attendance_value(att, "absent_unexcused") or 0))
+    else:
+        lines.append(_("No attendance records for this year."))
+    if facts.monthly:
+        lines.append(_("Monthly ratings: {parts}.").format(parts=", ".join(
+            _("{n} months {level}").format(n=n, level=code) for code, n in facts.monthly.most_common())))
+    else:
+        lines.append(_("No monthly ratings for this year."))
+    if facts.discipline:
+        lines.append(_("Disciplined in the year: {items}.").format(items="; ".join(
+            discipline_text(e) + (f" ({e.reason})" if e.reason else "") for e in facts.discipline)))
+    else:
+        lines.append(_("Not disciplined in the year."))
+    if facts.sick_days:
+        months, days = leave_length(facts.sick_spans, 30)
+        lines.append(_("Sick leave in the year: {months} months {days} days ({total} days).").format(
+            months=months, days=days, total=facts.sick_days))
+    if facts.maternity_days:
+        lines.append(_("Maternity leave in the year: {days} days.").format(days=facts.maternity_days))
+    return lines
+
+
+@dataclass(frozen=True)
+class BranchScore:
+    score: float | None          # the sum of the points given (None: none given yet)
+    max_points: float            # the sum of the criteria's maximums
+    band_level: str | None       # the level of the score's band, under a points scale for collectives
+
+
+def branch_score(reg: Regulation, year: int, criteria: Sequence[BranchCriterion]) -> BranchScore:
+    """The branch's self-score as the criteria being edited add up."""
+    br = BranchReview(year, list(criteria))
+    return BranchScore(br.self_score, br.max_points, suggested_branch_level(reg, br))

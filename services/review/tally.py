@@ -323,3 +323,36 @@ def format_text(t: Tally, transfer_months: int | None = None) -> str:
         lines.append(_("To check:"))
         lines += [f"- {v.message}" for v in t.violations]
     return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class TallyText:
+    """The tally in sentences for the screen (the table and the chart show the levels themselves)."""
+
+    lines: tuple[str, ...]
+    checks: tuple[str, ...]          # "To check:" items (rule breaches, the quota)
+
+
+def tally_text(t: Tally, reg: Regulation) -> TallyText:
+    labels = {r.code: r.label_for(None) for r in reg.not_rated}
+    lines = [
+        _("Members of the branch: {total} (full: {full}, probationary: {prob})").format(
+            total=t.members_total, full=t.full_members, prob=t.probationary),
+        _("Eligible for rating: {n}").format(n=t.assessed),
+    ]
+    if t.not_assessed:
+        parts = "; ".join(f"{labels.get(code, code)}: {n}" for code, n in t.not_assessed_reasons.items())
+        lines.append(_("Not rated: {n} ({parts})").format(n=t.not_assessed, parts=parts))
+    if t.left_during_year:
+        lines.append(_("Left the branch during the year (not counted): {n}").format(n=t.left_during_year))
+    status = _("within the quota") if t.quota_ok else _("over the quota: warning")
+    lines.append(_("HTXSNV as a share of HTTNV: {pct}; at most {max} allowed ({status}).").format(
+        pct=share_text(t.htxsnv_of_httnv), max=t.quota_max, status=status))
+    lines.append(_("Members disciplined in the year: {n}").format(n=t.disciplined))
+    if t.branch_score is not None:
+        lines.append(_("The branch's self-score: {score}/{max}").format(
+            score=format_number(t.branch_score), max=format_number(t.branch_max_points or 100)))
+    if t.branch_proposed_level:
+        lines.append(_("Level the branch proposes for itself: {level}").format(
+            level=reg.level_name(t.branch_proposed_level)))
+    return TallyText(tuple(lines), tuple(v.message for v in t.violations))

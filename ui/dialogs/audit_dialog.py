@@ -17,8 +17,7 @@ class AuditDialog(QtWidgets.QDialog):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.resize(1150, 560)
-        with ctx.db.begin() as session:
-            rows = audit.audit_rows(session, limit=self.LIMIT, **filters)
+        rows = ctx.read(lambda s: audit.audit_rows(s, limit=self.LIMIT, **filters))
         self.model = AuditTableModel(self)
         self.model.set_rows(rows)
         heading = QtWidgets.QLabel(f"<b>{title}</b>")

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 from services import dues as svc
-from services import settings
-from services.errors import ValidationError
 from services.i18n import _, format_date
+from services.ops import DUES
 
 from ..models.dues import RateHistoryModel
+from ..operations import run_op
 from ..qt import Qt, QtWidgets
 from ..widgets import DateEdit, ProblemLabel, ask, dialog_buttons
+from .base import OpDialog
 
 
 class MonthPicker(QtWidgets.QWidget):
@@ -33,15 +34,14 @@ class MonthPicker(QtWidgets.QWidget):
         return self.year.value(), self.month.currentData()
 
 
-class PaymentDialog(QtWidgets.QDialog):
+class PaymentDialog(OpDialog):
     """Ghi nộp đảng phí: the date, the months covered (several at once, late or in advance), the amount."""
 
     def __init__(self, ctx, member_id: int, year: int, month: int | None = None, parent=None):
         super().__init__(parent)
         self.ctx = ctx
         self.member_id = member_id
-        with ctx.db.begin() as session:
-            self.dues = svc.member_dues(session, member_id)
+        self.dues = ctx.read(lambda s: svc.member_dues(s, member_id))
         self.selected: set[tuple[int, int]] = set()
         self._amount_touched = False
         self.setWindowTitle(_("Record a dues payment: {name}").format(name=self.dues.full_name))
@@ -141,8 +141,8 @@ class PaymentDialog(QtWidgets.QDialog):
         elif self.amount.text().strip() and svc.parse_money(self.amount.text()) is None:
             errors = [_("Enter the amount paid in đồng.")]
         else:
-            with self.ctx.db.begin() as session:
-                errors, _total = svc.check_payment(session, self.value(), self.ctx.today())
+            value, today = self.value(), self.ctx.today()
+            errors, _total = self.ctx.read(lambda s: svc.check_payment(s, value, today))
         self.buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Ok).setEnabled(not errors)
         self.problems.show_problems(errors)
         return not errors
@@ -150,17 +150,16 @@ class PaymentDialog(QtWidgets.QDialog):
     def accept(self) -> None:
         if not self.validate():
             return
-        try:
-            with self.ctx.db.begin() as session:
-                svc.record_payment(session, self.value(), self.ctx.today())
-        except ValidationError as exc:
-            self.problems.show_problems(exc.problems)
-            return
-        self.ctx.notify_changed("dues")
-        super().accept()
+        value, today = self.value(), self.ctx.today()
+
+        def op(session):
+            svc.record_payment(session, value, today)
+            return DUES
+
+        self.store(op)
 
 
-class RateDialog(QtWidgets.QDialog):
+class RateDialog(OpDialog):
     """Mức đảng phí: the history of a member's monthly amount and a new amount from a month on."""
 
     def __init__(self, ctx, member_id: int, year: int, month: int, parent=None):
@@ -212,10 +211,10 @@ class RateDialog(QtWidgets.QDialog):
         self.salary.setFocus()
 
     def _load(self) -> None:
-        with self.ctx.db.begin() as session:
-            d = svc.member_dues(session, self.member_id)
-            self.rate_pct = settings.get(session, svc.SALARY_RATE.key)
-            self.rounding = settings.get(session, svc.ROUNDING.key)
+        member_id = self.member_id
+        d = self.ctx.read(lambda s: svc.member_dues(s, member_id))
+        values = self.ctx.read(svc.dues_settings)
+        self.rate_pct, self.rounding = values.salary_rate, values.rounding
         self.setWindowTitle(_("Monthly dues: {name}").format(name=d.full_name))
         self.title.setText("<b>" + _("Amounts of {name}").format(name=d.full_name) + "</b>")
         self.history.set_rates(d.rates)
@@ -223,8 +222,7 @@ class RateDialog(QtWidgets.QDialog):
     def _salary_changed(self) -> None:
         salary = svc.parse_money(self.salary.text())
         if salary:
-            with self.ctx.db.begin() as session:
-                amount = svc.amount_from_salary(session, salary)
+            amount = self.ctx.read(lambda s: svc.amount_from_salary(s, salary))
             self.amount.setText(svc.format_money(amount, unit=False))
             self.salary_hint.setText(_("{pct}% of {salary}, rounded to {unit} đồng: {amount}").format(
                 pct=str(self.rate_pct).replace(".", ",").removesuffix(",0"), salary=svc.format_money(salary),
@@ -247,16 +245,14 @@ class RateDialog(QtWidgets.QDialog):
         if not self.validate():
             return
         year, month = self.start.value()
-        try:
-            with self.ctx.db.begin() as session:
-                svc.set_rate(session, self.member_id, year, month, svc.parse_money(self.amount.text()),
-                             self.ctx.today(), basis=svc.parse_money(self.salary.text()) or None,
-                             note=self.note.text())
-        except ValidationError as exc:
-            self.problems.show_problems(exc.problems)
-            return
-        self.ctx.notify_changed("dues")
-        super().accept()
+        member_id, today, note = self.member_id, self.ctx.today(), self.note.text()
+        amount, basis = svc.parse_money(self.amount.text()), svc.parse_money(self.salary.text()) or None
+
+        def op(session):
+            svc.set_rate(session, member_id, year, month, amount, today, basis=basis, note=note)
+            return DUES
+
+        self.store(op)
 
     def delete_selected(self) -> None:
         index = self.table.currentIndex()
@@ -267,22 +263,25 @@ class RateDialog(QtWidgets.QDialog):
                 "Delete the amount {amount} from month {month}/{year}? The months from then on take the amount "
                 "before it.").format(amount=svc.format_money(rate.amount), month=rate.month, year=rate.year)):
             return
-        with self.ctx.db.begin() as session:
-            svc.delete_rate(session, rate.id)
-        self.ctx.notify_changed("dues")
-        self._load()
+        rate_id = rate.id
+
+        def op(session):
+            svc.delete_rate(session, rate_id)
+            return DUES
+
+        run_op(self, op, title=_("Delete the selected amount"), on_success=lambda _v: self._load())
 
 
-class DuesSettingsDialog(QtWidgets.QDialog):
+class DuesSettingsDialog(OpDialog):
     """The dues settings the upper committee decides."""
 
     def __init__(self, ctx, parent=None):
         super().__init__(parent)
         self.ctx = ctx
         self.setWindowTitle(_("Dues settings"))
-        with ctx.db.begin() as session:
-            values = {spec.key: settings.get(session, spec.key)
-                      for spec in (svc.ROUNDING, svc.SALARY_RATE, svc.BRANCH_SHARE, svc.UNPAID_LIMIT)}
+        current = ctx.read(svc.dues_settings)
+        values = {svc.ROUNDING.key: current.rounding, svc.SALARY_RATE.key: current.salary_rate,
+                  svc.BRANCH_SHARE.key: current.branch_share, svc.UNPAID_LIMIT.key: current.unpaid_limit}
         self.rounding = QtWidgets.QComboBox()
         for unit in svc.ROUNDING.choices:
             self.rounding.addItem(_("not rounded") if unit == 1 else svc.format_money(unit), unit)
@@ -314,10 +313,11 @@ class DuesSettingsDialog(QtWidgets.QDialog):
         lay.addWidget(dialog_buttons(self))
 
     def accept(self) -> None:
-        with self.ctx.db.begin() as session:
-            settings.put(session, svc.ROUNDING.key, self.rounding.currentData())
-            settings.put(session, svc.SALARY_RATE.key, float(self.rate.value()))
-            settings.put(session, svc.BRANCH_SHARE.key, float(self.share.value()))
-            settings.put(session, svc.UNPAID_LIMIT.key, int(self.limit.value()))
-        self.ctx.notify_changed("dues")
-        super().accept()
+        values = svc.DuesSettings(self.rounding.currentData(), float(self.rate.value()), float(self.share.value()),
+                                  int(self.limit.value()))
+
+        def op(session):
+            svc.set_dues_settings(session, values)
+            return DUES
+
+        self.store(op)

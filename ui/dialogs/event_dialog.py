@@ -1,27 +1,27 @@
 """Ghi một sự kiện vào quá trình sinh hoạt đảng của đảng viên."""
 from __future__ import annotations
 
-from models import DisciplineForm, EventKind
 from services import members as svc
-from services.errors import ValidationError
 from services.i18n import _
+from services.members import DisciplineForm, EventKind
 from services.membership import PERIOD_KINDS
+from services.ops import MEMBERS
 
 from ..qt import QtWidgets
 from ..widgets import DateEdit, ProblemLabel, dialog_buttons
+from .base import OpDialog
 
 # The admission is chosen only to say where it took place (its date is edited in the member's details).
 CHOOSABLE = [k for k in EventKind if k != EventKind.ADMITTED] + [EventKind.ADMITTED]
 TRANSFERS = (EventKind.TRANSFER_IN, EventKind.TRANSFER_OUT)
 
 
-class EventDialog(QtWidgets.QDialog):
+class EventDialog(OpDialog):
     def __init__(self, ctx, member_id: int, parent=None):
         super().__init__(parent)
         self.ctx = ctx
         self.member_id = member_id
-        with ctx.db.begin() as session:
-            self.member = svc.member_details(session, member_id)
+        self.member = ctx.read(lambda s: svc.member_view(s, member_id))
         self.setWindowTitle(_("Record an event: {name}").format(name=self.member.full_name))
         self.setMinimumWidth(520)
         self.kind = QtWidgets.QComboBox()
@@ -113,11 +113,10 @@ class EventDialog(QtWidgets.QDialog):
     def accept(self) -> None:
         if not self.validate():
             return
-        try:
-            with self.ctx.db.begin() as session:
-                svc.add_event(session, self.member_id, self.value(), self.ctx.today())
-        except ValidationError as exc:
-            self.problems.show_problems(exc.problems)
-            return
-        self.ctx.notify_changed("members")
-        super().accept()
+        member_id, event, today = self.member_id, self.value(), self.ctx.today()
+
+        def op(session):
+            svc.add_event(session, member_id, event, today)
+            return MEMBERS
+
+        self.store(op)

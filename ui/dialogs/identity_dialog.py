@@ -3,12 +3,14 @@ from __future__ import annotations
 
 from services.branch import BranchIdentity, set_identity
 from services.i18n import _
+from services.ops import BRANCH
 
 from ..qt import QtWidgets
 from ..widgets import ProblemLabel, dialog_buttons
+from .base import OpDialog
 
 
-class IdentityDialog(QtWidgets.QDialog):
+class IdentityDialog(OpDialog):
     def __init__(self, ctx, first_run: bool = False, parent=None):
         super().__init__(parent)
         self.ctx = ctx
@@ -58,7 +60,9 @@ class IdentityDialog(QtWidgets.QDialog):
         if problems:
             self.problems.show_problems(problems)
             return
-        with self.ctx.db.begin() as session:
+
+        def op(session):
             set_identity(session, ident)
-        self.ctx.notify_changed("branch")
-        super().accept()
+            return BRANCH
+
+        self.store(op)

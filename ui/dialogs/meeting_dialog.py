@@ -2,15 +2,13 @@
 from __future__ import annotations
 
 from services import meetings as svc
-from services.branch import get_branch
-from services.errors import ValidationError
 from services.i18n import _, format_date
-from services.meetings.attendance import YearBook
-from services.members import register
-from services.membership import add_months
+from services.meetings import views
+from services.ops import MEETINGS, OpResult
 
 from ..qt import QtCore, QtWidgets
 from ..widgets import DateEdit, ProblemLabel, dialog_buttons
+from .base import OpDialog
 
 
 class TimeEdit(QtWidgets.QLineEdit):
@@ -51,18 +49,7 @@ def _name_combo(names: list[str]) -> QtWidgets.QComboBox:
     return combo
 
 
-def suggested_date(ctx, year: int):
-    """A month after the year's last regular meeting (not after today); today, or 5 January of a past
-    year, when the year has none yet."""
-    today = ctx.today()
-    with ctx.db.begin() as session:
-        regular = [s for s in svc.meetings_of_year(session, year) if s.kind == "regular"]
-    if regular:
-        return min(add_months(regular[-1].date, 1), max(today, regular[-1].date))
-    return today if year >= today.year else today.replace(year=year, month=1, day=5)
-
-
-class MeetingDialog(QtWidgets.QDialog):
+class MeetingDialog(OpDialog):
     """Buổi sinh hoạt mới / sửa thông tin buổi sinh hoạt."""
 
     def __init__(self, ctx, meeting_id: int | None = None, year: int | None = None, parent=None):
@@ -72,12 +59,8 @@ class MeetingDialog(QtWidgets.QDialog):
         self.setWindowTitle(_("Edit the meeting") if meeting_id else _("New branch meeting"))
         self.setMinimumWidth(620)
         today = ctx.today()
-        with ctx.db.begin() as session:
-            names = [r.full_name for r in register(session, today) if r.state.in_branch]
-            if meeting_id:
-                data = svc.records.input_of(svc.get_meeting(session, meeting_id))
-            else:
-                data = svc.suggested_input(session, "regular", suggested_date(ctx, year or today.year))
+        form_data = ctx.read(lambda s: views.meeting_form(s, meeting_id, year or today.year, today))
+        names, data = list(form_data.names), form_data.data
 
         self.kind = QtWidgets.QComboBox()
         for key, label in svc.KIND_LABELS.items():
@@ -163,8 +146,7 @@ class MeetingDialog(QtWidgets.QDialog):
         self.validate()
 
     def _chair_changed(self, name: str) -> None:
-        with self.ctx.db.begin() as session:
-            title = svc.records.default_title(session, name)
+        title = self.ctx.read(lambda s: svc.records.default_title(s, name))
         if title or not self.chair_title.text().strip():
             self.chair_title.setText(title)
         self.validate()
@@ -198,8 +180,8 @@ class MeetingDialog(QtWidgets.QDialog):
         minutes = svc.records.duration_minutes(data)
         self.duration.setText(_("({minutes} minutes)").format(minutes=minutes) if minutes and minutes > 0 else "")
         if not errors:
-            with self.ctx.db.begin() as session:
-                check = svc.check_meeting(session, data, editing_id=self.meeting_id)
+            meeting_id = self.meeting_id
+            check = self.ctx.read(lambda s: svc.check_meeting(s, data, editing_id=meeting_id))
             errors = [p.message for p in check.errors]
             warnings = [p.message for p in check.warnings]
         ok = not errors
@@ -210,24 +192,22 @@ class MeetingDialog(QtWidgets.QDialog):
     def accept(self) -> None:
         if not self.validate():
             return
-        try:
-            with self.ctx.db.begin() as session:
-                if self.meeting_id is None:
-                    self.meeting_id = svc.create_meeting(session, self.value()).id
-                    dropped = []
-                else:
-                    dropped = svc.update_meeting(session, self.meeting_id, self.value())
-        except ValidationError as exc:
-            self.problems.show_problems(exc.problems)
-            return
-        self.dropped = dropped
-        for combo in (self.chair, self.secretary):
-            combo.completer().popup().hide()
-        self.ctx.notify_changed("meetings")
-        super().accept()
+        meeting_id, data = self.meeting_id, self.value()
+
+        def op(session) -> OpResult:
+            if meeting_id is None:
+                return OpResult(MEETINGS, (svc.create_meeting(session, data).id, []))
+            return OpResult(MEETINGS, (meeting_id, svc.update_meeting(session, meeting_id, data)))
+
+        def stored(value) -> None:
+            self.meeting_id, self.dropped = value
+            for combo in (self.chair, self.secretary):
+                combo.completer().popup().hide()
+
+        self.store(op, on_stored=stored)
 
 
-class ResolutionDialog(QtWidgets.QDialog):
+class ResolutionDialog(OpDialog):
     """Nội dung biểu quyết and the vote, among the full members present."""
 
     def __init__(self, ctx, meeting_id: int, resolution_id: int | None = None, parent=None):
@@ -237,15 +217,10 @@ class ResolutionDialog(QtWidgets.QDialog):
         self.resolution_id = resolution_id
         self.setWindowTitle(_("Vote") if resolution_id is None else _("Edit the vote"))
         self.setMinimumWidth(560)
-        with ctx.db.begin() as session:
-            meeting = svc.get_meeting(session, meeting_id)
-            self.voters = YearBook(session, meeting.date.year).tally(meeting).full_present
-            existing = next((r for r in meeting.resolutions if r.id == resolution_id), None)
-            current = (existing.text, existing.in_favour, existing.against, existing.other,
-                       existing.other_opinions) if existing else ("", self.voters, 0, 0, "")
-            kind = existing.kind if existing else "resolution"
-            self.rules = {k: svc.vote_rule(session, k) for k in svc.VOTE_KINDS}
-            self.tally = YearBook(session, meeting.date.year).tally(meeting)
+        f = ctx.read(lambda s: views.resolution_form(s, meeting_id, resolution_id))
+        self.voters = f.voters
+        current = (f.text, f.in_favour, f.against, f.other, f.other_opinions)
+        kind, self.rules, self.tally = f.kind, f.rules, f.tally
         self.kind = QtWidgets.QComboBox()
         self.kind.setObjectName("vote_kind")
         for k in svc.VOTE_KINDS:
@@ -319,30 +294,24 @@ class ResolutionDialog(QtWidgets.QDialog):
     def accept(self) -> None:
         if not self.validate():
             return
-        try:
-            with self.ctx.db.begin() as session:
-                svc.save_resolution(session, self.meeting_id, self.value(), self.resolution_id)
-        except ValidationError as exc:
-            self.problems.show_problems(exc.problems)
-            return
-        self.ctx.notify_changed("meetings")
-        super().accept()
+        meeting_id, data, resolution_id = self.meeting_id, self.value(), self.resolution_id
+
+        def op(session):
+            svc.save_resolution(session, meeting_id, data, resolution_id)
+            return MEETINGS
+
+        self.store(op)
 
 
-class AmendmentDialog(QtWidgets.QDialog):
+class AmendmentDialog(OpDialog):
     """Đính chính biên bản: choose a section, correct its text, give the reason and who corrects."""
 
     def __init__(self, ctx, meeting_id: int, parent=None):
         super().__init__(parent)
         self.ctx = ctx
         self.meeting_id = meeting_id
-        with ctx.db.begin() as session:
-            meeting = svc.get_meeting(session, meeting_id)
-            self.original = {s["key"]: s.get("text", "") for s in svc.sections_of(meeting)}
-            labels = [(s["key"], svc.section_label(meeting, s["key"])) for s in svc.sections_of(meeting)]
-            branch = get_branch(session)
-            who = ctx.user or (branch.secretary if branch else "")
-            when = meeting.date
+        f = ctx.read(lambda s: views.amendment_form(s, meeting_id, ctx.user))
+        self.original, labels, who, when = dict(f.original), list(f.labels), f.made_by, f.meeting_date
         self.setWindowTitle(_("Amend the minutes of {date}").format(date=format_date(when)))
         self.setMinimumSize(680, 520)
         self.edited = dict(self.original)
@@ -385,11 +354,10 @@ class AmendmentDialog(QtWidgets.QDialog):
         if not self.date.is_valid():
             self.problems.show_problems([_("Not a valid date (dd/mm/yyyy).")])
             return
-        try:
-            with self.ctx.db.begin() as session:
-                svc.amend_minutes(session, self.meeting_id, self.value(), self.ctx.today())
-        except ValidationError as exc:
-            self.problems.show_problems(exc.problems)
-            return
-        self.ctx.notify_changed("meetings")
-        super().accept()
+        meeting_id, data, today = self.meeting_id, self.value(), self.ctx.today()
+
+        def op(session):
+            svc.amend_minutes(session, meeting_id, data, today)
+            return MEETINGS
+
+        self.store(op)

@@ -3,24 +3,26 @@ from __future__ import annotations
 
 from services import members as svc
 from services.i18n import _
+from services.ops import MEMBERS, OpResult
 
 from ..qt import QtWidgets
 from ..widgets import DateEdit, ProblemLabel, dialog_buttons, inform
+from .base import OpDialog
 
 
-class MemberDialog(QtWidgets.QDialog):
+class MemberDialog(OpDialog):
     def __init__(self, ctx, member_id: int | None = None, parent=None):
         super().__init__(parent)
         self.ctx = ctx
         self.member_id = member_id
         self.setWindowTitle(_("Edit member") if member_id else _("Add a member"))
         self.setMinimumWidth(max(560, self.fontMetrics().averageCharWidth() * 75))  # grows with the zoom
-        with ctx.db.begin() as session:
-            self._others = svc.all_members(session)
-            member = session.get(svc.Member, member_id) if member_id else None
-            data = svc.member_input_of(member) if member else None
-            # What this window shows: a save over a change made elsewhere since is refused (row version).
-            self._seen, self._seen_version = data, member.version if member else None
+        today = ctx.today()
+        self._others = ctx.read(lambda s: svc.register(s, today))
+        view = ctx.read(lambda s: svc.member_view(s, member_id)) if member_id else None
+        data = view.input if view else None
+        # What this window shows: a save over a change made elsewhere since is refused (row version).
+        self._seen, self._seen_version = data, view.version if view else None
 
         self.name = QtWidgets.QLineEdit()
         self.birth = DateEdit()
@@ -156,15 +158,19 @@ class MemberDialog(QtWidgets.QDialog):
         self._touched = True
         if not self.validate():
             return
-        try:
-            with self.ctx.db.begin(write=True) as session:
-                if self.member_id:
-                    svc.update_member(session, self.member_id, self.value(), self.ctx.today(),
-                                      seen=self._seen, seen_version=self._seen_version)
-                else:
-                    self.member_id = svc.add_member(session, self.value(), self.ctx.today()).id
-        except svc.ChangedElsewhereError as exc:
+        data, today, member_id = self.value(), self.ctx.today(), self.member_id
+        seen, seen_version = self._seen, self._seen_version
+
+        def op(session) -> OpResult:
+            if member_id:
+                return OpResult(MEMBERS, svc.update_member(session, member_id, data, today, seen=seen,
+                                                           seen_version=seen_version).id)
+            return OpResult(MEMBERS, svc.add_member(session, data, today).id)
+
+        self.store(op, on_stored=lambda new_id: setattr(self, "member_id", new_id), write=True)
+
+    def refused(self, exc) -> None:
+        if isinstance(exc, svc.ChangedElsewhereError):
             inform(self, _("Not saved"), "\n".join(exc.problems), error=True)
             return
-        self.ctx.notify_changed("members")
-        super().accept()
+        super().refused(exc)

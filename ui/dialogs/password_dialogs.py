@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from services import access
-from services.errors import ValidationError
+from services import access, ops
 from services.i18n import _
 
+from ..operations import run_op
 from ..qt import Qt, QtCore, QtGui, QtWidgets
 from ..widgets import ProblemLabel, ask, inform
 
@@ -22,16 +22,6 @@ def _password_field() -> QtWidgets.QLineEdit:
     field.setEchoMode(QtWidgets.QLineEdit.EchoMode.Password)
     field.setMinimumWidth(280)
     return field
-
-
-class _Busy:
-    """Checking a password takes about half a second on purpose: show the wait cursor meanwhile."""
-
-    def __enter__(self):
-        QtWidgets.QApplication.setOverrideCursor(QtGui.QCursor(Qt.CursorShape.WaitCursor))
-
-    def __exit__(self, *exc):
-        QtWidgets.QApplication.restoreOverrideCursor()
 
 
 class LoginDialog(QtWidgets.QDialog):
@@ -93,16 +83,25 @@ class LoginDialog(QtWidgets.QDialog):
         self.password.setFocus()
 
     def try_open(self) -> None:
-        secret = self.password.text()
-        with _Busy(), self.db.begin() as session:
-            how = access.unlock(session, secret)
-        if how is None:
-            self.problems.show_problems([_("The password is not right.")])
-            self.password.clear()
-            self.password.setFocus()
+        """Checking a password takes about half a second on purpose: off the GUI thread."""
+        if not self.open_button.isEnabled():
             return
-        self.how, self.secret = how, secret
-        self.accept()
+        secret = self.password.text()
+        self.open_button.setEnabled(False)
+
+        def checked(how: str | None) -> None:
+            self.open_button.setEnabled(True)
+            if how is None:
+                self.problems.show_problems([_("The password is not right.")])
+                self.password.clear()
+                self.password.setFocus()
+                return
+            self.how, self.secret = how, secret
+            self.accept()
+
+        run_op(self, lambda s: ops.OpResult(ops.NOTHING, access.unlock(s, secret)), db=self.db,
+               title=self.windowTitle(), label=_("Checking the password…"), on_success=checked,
+               on_failure=lambda exc: (self.open_button.setEnabled(True), _show_error(self, exc)))
 
 
 class PasswordDialog(QtWidgets.QDialog):
@@ -119,8 +118,7 @@ class PasswordDialog(QtWidgets.QDialog):
         self.recovery_code = recovery_code
         self.code: str | None = None
         self.removed = False
-        with db.begin() as session:
-            self.locked = access.is_locked(session)
+        self.locked = ops.read(db, access.is_locked)
         self.setWindowTitle(_("Password for opening the program"))
         self.setMinimumWidth(560)
         if recovery_code:
@@ -170,26 +168,53 @@ class PasswordDialog(QtWidgets.QDialog):
         if problems:
             self.problems.show_problems(problems)
             return
-        try:
-            with _Busy(), self.db.begin() as session:
-                self.code = access.set_password(session, self.new.text(), self.repeat.text(), self._current())
-        except ValidationError as exc:
-            self.problems.show_problems(exc.problems)
-            return
-        self.accept()
+        new, repeat, current = self.new.text(), self.repeat.text(), self._current()
+
+        def stored(code: str) -> None:
+            self.code = code
+            self.accept()
+
+        self._run(lambda s: ops.OpResult(ops.NOTHING, access.set_password(s, new, repeat, current)), stored)
+
+    def _run(self, op, on_stored) -> None:
+        """A change of the password, off the GUI thread (hashing takes a moment on purpose)."""
+        buttons = (self.set_button, self.remove_button)
+        for b in buttons:
+            b.setEnabled(False)
+
+        def done(value) -> None:
+            for b in buttons:
+                b.setEnabled(True)
+            on_stored(value)
+
+        def refused(problems: list[str]) -> None:
+            for b in buttons:
+                b.setEnabled(True)
+            self.problems.show_problems(problems)
+
+        def failed(exc: BaseException) -> None:
+            for b in buttons:
+                b.setEnabled(True)
+            _show_error(self, exc)
+
+        run_op(self, op, db=self.db, title=self.windowTitle(), label=_("Saving…"), on_success=done,
+               on_refused=refused, on_failure=failed)
 
     def remove_password(self) -> None:
         if not ask(self, _("Remove the password"),
                    _("Remove the password? The program will open without asking for one.")):
             return
-        try:
-            with _Busy(), self.db.begin() as session:
-                access.remove_password(session, self._current() or "")
-        except ValidationError as exc:
-            self.problems.show_problems(exc.problems)
-            return
-        self.removed = True
-        self.accept()
+        current = self._current() or ""
+
+        def op(session):
+            access.remove_password(session, current)
+            return ops.NOTHING
+
+        def removed(_value) -> None:
+            self.removed = True
+            self.accept()
+
+        self._run(op, removed)
 
 
 class RecoveryCodeDialog(QtWidgets.QDialog):
@@ -255,3 +280,9 @@ class RecoveryCodeDialog(QtWidgets.QDialog):
 def open_file(path: Path) -> None:
     """Open a file with the program the computer uses for it (a PDF reader, which can print)."""
     QtGui.QDesktopServices.openUrl(QtCore.QUrl.fromLocalFile(str(path)))
+
+
+def _show_error(parent, exc: BaseException) -> None:
+    from ..worker import show_error
+
+    show_error(parent, parent.windowTitle(), exc)

@@ -77,12 +77,25 @@ class AttendanceModel(RowsTableModel):
         """New rows; when the same members are shown in the same order, only the cells change
         (the cursor stays where it is)."""
         same = [r.member_id for r in rows] == [r.member_id for r in self._rows]
+        flags_change = read_only != self.read_only
         self.read_only = read_only
         if same and rows:
-            self._rows = list(rows)
-            self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, len(self.COLUMNS) - 1))
+            old, self._rows = self._rows, list(rows)
+            # Only the rows that changed: a reason being typed in an open cell is not overwritten by a
+            # reload that brings the same row (the page shows its own writes at once).
+            for i, (was, now) in enumerate(zip(old, rows, strict=True)):
+                if was != now or flags_change:
+                    self.dataChanged.emit(self.index(i, 0), self.index(i, len(self.COLUMNS) - 1))
             return
         super().set_rows(rows)
+
+    def update_row(self, row: int, new: RosterRow) -> None:
+        """Show a change at once, while it is being stored (the page reloads the rows after)."""
+        self._rows[row] = new
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
+
+    def row_of_member(self, member_id: int) -> int:
+        return next((i for i, r in enumerate(self._rows) if r.member_id == member_id), -1)
 
     def flags(self, index):
         if not index.isValid():
@@ -169,6 +182,7 @@ class AmendmentModel(RowsTableModel):
     COLUMNS = (N_("Date"), N_("By"), N_("Reason"), N_("Section"), N_("Before"), N_("Now"))
 
     def set_amendments(self, amendments) -> None:
+        """`amendments`: services.meetings.views.AmendmentView (or records with the same fields)."""
         self.set_rows((format_date(a.date), a.made_by, a.reason, c.get("title", ""), c.get("old", ""),
                        c.get("new", "")) for a in amendments for c in (a.changes or []))
 

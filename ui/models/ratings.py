@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from services.errors import ValidationError
 from services.i18n import _
 from services.ratings import STATUS_LABELS, Cell, GridRow, MonthStatus, RatingsGrid
 
@@ -20,7 +19,8 @@ GREY_BG = "#ececec"
 FUTURE_BG = "#f7f7f7"
 GREY_FG = "#8a8a8a"
 
-Writer = Callable[[int, int, Cell], Cell]  # (member_id, month, new cell) -> saved cell; may raise ValidationError
+# (member_id, month, new cell, on_saved(saved cell), on_refused(reason)): stores the cell, then calls one of the two
+Writer = Callable[[int, int, Cell, Callable[[Cell], None], Callable[[str], None]], None]
 
 
 def month_of(column: int) -> int | None:
@@ -202,24 +202,42 @@ class RatingsModel(QtCore.QAbstractTableModel):
         return self.write(row, month, Cell(old.level, comment.strip()), record=True)
 
     def write(self, row: int, month: int, cell: Cell, record: bool) -> bool:
-        """Save one cell through the writer; on a refusal emit `problem` and change nothing."""
+        """Show the new cell at once and store it through the writer (off the GUI thread). When the
+        store is refused, the old cell comes back (and its undo entry goes) and `problem` is emitted."""
         r = self.rows[row]
         old = r.cell(month)
         if self.writer is None:
             return False
-        try:
-            saved = self.writer(r.member_id, month, cell)
-        except ValidationError as exc:
-            self.problem.emit(str(exc))
-            return False
-        if saved.level or saved.comment:
-            r.cells[month] = saved
+        grid, member_id = self.grid, r.member_id
+        entry = [(member_id, month, old)]
+        self._put(member_id, month, cell)
+        if record:
+            self.undo_stack.append(entry)
+
+        def saved(stored: Cell) -> None:
+            if self.grid is grid:
+                self._put(member_id, month, stored)
+
+        def refused(reason: str) -> None:
+            if self.grid is grid:
+                self._put(member_id, month, old)
+                if record and entry in self.undo_stack:
+                    self.undo_stack.remove(entry)
+            self.problem.emit(reason)
+
+        self.writer(member_id, month, cell, saved, refused)
+        return True
+
+    def _put(self, member_id: int, month: int, cell: Cell) -> None:
+        row = self.row_of_id(member_id)
+        if row < 0:
+            return
+        r = self.rows[row]
+        if cell.level or cell.comment:
+            r.cells[month] = cell
         else:
             r.cells.pop(month, None)
-        if record:
-            self.undo_stack.append([(r.member_id, month, old)])
         self._changed(row, month)
-        return True
 
     def _changed(self, row: int, month: int) -> None:
         col = column_of(month)

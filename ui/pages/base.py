@@ -1,16 +1,27 @@
 """Base class of the pages in the main window's navigation."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from services.i18n import _
+from services.ops import OpChanges
 
 from ..qt import Qt, QtWidgets
+from ..widgets import settle
 
 
 class Page(QtWidgets.QWidget):
-    """A page refreshes itself from services when shown and when records change."""
+    """A page reads its data through services (ctx.read, returning plain read models) and writes through
+    ui.operations.run_op. It refreshes when shown and when an operation changed one of its `areas`.
+
+    Unsaved edits: a page with editors answers `has_unsaved()`, `save(on_saved)` and `discard()`; the
+    window asks it (`leave`) before another section is shown or the program closes. An editor that
+    writes as the user goes (`saves_as_it_goes`) is saved without a question.
+    """
 
     title = ""        # English msgid; translated where shown
-    area = ""         # changes in these areas make the page stale
+    areas: frozenset[str] = frozenset(OpChanges.AREAS)   # changes in these areas make the page stale
+    saves_as_it_goes = True
 
     def __init__(self, ctx, parent=None):
         super().__init__(parent)
@@ -18,11 +29,23 @@ class Page(QtWidgets.QWidget):
         self._stale = True
         ctx.changed.connect(self._on_changed)
 
-    def _on_changed(self, area: str) -> None:
+    # --- refreshing ------------------------------------------------------------------------------
+    def concerned(self, changes: OpChanges, initiator) -> bool:
+        """Whether these changes make the page stale (a page may ignore what it did itself)."""
+        return changes.touches(self.areas)
+
+    def _on_changed(self, changes: OpChanges, initiator=None) -> None:
+        if not self.concerned(changes, initiator):
+            return
         self._stale = True
         if self.isVisible():
             self.refresh()
             self._stale = False
+
+    @property
+    def stale(self) -> bool:
+        """True until the page reloads what changed (a hidden page reloads when shown)."""
+        return self._stale
 
     def showEvent(self, event) -> None:
         if self._stale:
@@ -32,6 +55,26 @@ class Page(QtWidgets.QWidget):
 
     def refresh(self) -> None:
         """Reload what the page shows."""
+
+    # --- unsaved edits ---------------------------------------------------------------------------
+    def has_unsaved(self) -> bool:
+        return False
+
+    def unsaved_text(self) -> str:
+        return _("The changes on this page are not saved yet. Save them?")
+
+    def save(self, on_saved: Callable[[], None] | None = None) -> None:
+        """Store the edits; `on_saved()` once they are stored (not when they are refused)."""
+        if on_saved is not None:
+            on_saved()
+
+    def discard(self) -> None:
+        """Drop the edits and show what is stored."""
+
+    def leave(self, go: Callable[[], None]) -> None:
+        """Make the page's edits safe, then `go()` (or stay, when the user cancels or a save is refused)."""
+        settle(self, dirty=self.has_unsaved(), save=self.save, discard=self.discard, go=go,
+               title=_(self.title), text=self.unsaved_text(), autosave=self.saves_as_it_goes)
 
 
 class NotYetPage(Page):

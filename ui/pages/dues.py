@@ -4,15 +4,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from services import dues as svc
-from services import settings
-from services.errors import UserError, ValidationError
 from services.i18n import N_, _, format_date
+from services.ops import DUES, NOTHING, OpResult
 from services.vntext import fold
 
 from ..dialogs.dues_dialogs import DuesSettingsDialog, PaymentDialog, RateDialog
 from ..models.dues import ID_ROLE, DuesMonthModel, PaymentsModel
+from ..operations import run_op
 from ..qt import Qt, QtCore, QtGui, QtWidgets, Signal
-from ..widgets import ask, inform, shortcut
+from ..widgets import ask, inform, page_action, shortcut
 from .base import Page, page_heading
 
 
@@ -30,7 +30,7 @@ class DuesView(QtWidgets.QTableView):
 
 class DuesPage(Page):
     title = N_("Party dues")
-    area = "dues"
+    areas = frozenset({"dues", "members"})
 
     def __init__(self, ctx, parent=None):
         super().__init__(ctx, parent)
@@ -140,14 +140,8 @@ class DuesPage(Page):
         shortcut(self, "Ctrl+G", self.table.setFocus)
 
     def _action(self, text: str, keys: str | None, slot, shortcut_too: bool = True, menu=None) -> QtGui.QAction:
-        act = QtGui.QAction(text + (f" ({keys})" if keys and menu is None else ""), self)
-        if keys and shortcut_too:
-            act.setShortcut(QtGui.QKeySequence(keys))
-            act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        act.triggered.connect(slot)
-        (menu or self.actions_bar).addAction(act)
-        self.addAction(act)
-        return act
+        return page_action(self, text, keys, slot, menu or self.actions_bar, show_keys=menu is None,
+                           shortcut_too=shortcut_too)
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -176,11 +170,10 @@ class DuesPage(Page):
     def refresh(self) -> None:
         selected = self.selected_id()
         year, month = self.ym()
-        with self.ctx.db.begin() as session:
-            sheet = svc.month_sheet(session, year, month, self.ctx.today())
-            limit = settings.get(session, svc.UNPAID_LIMIT.key)
-            share = settings.get(session, svc.BRANCH_SHARE.key)
-        self.model.set_lines(year, month, sheet.lines, limit)
+        today = self.ctx.today()
+        view = self.ctx.read(lambda s: svc.month_view(s, year, month, today))
+        sheet, share = view.sheet, view.branch_keeps_share
+        self.model.set_lines(year, month, sheet.lines, view.unpaid_limit)
         self.table.resizeColumnsToContents()
         t = sheet.totals
         parts = [
@@ -216,9 +209,8 @@ class DuesPage(Page):
             self.rate_text.setText("")
             self.payments_model.set_payments([])
             return
-        with self.ctx.db.begin() as session:
-            d = svc.member_dues(session, member_id)
-            payments = svc.payments_of(session, member_id, year)
+        view = self.ctx.read(lambda s: svc.member_dues_view(s, member_id, year))
+        d, payments = view.dues, view.payments
         self.member_title.setText("<b>" + _("{name}: payments of {year}").format(name=d.full_name, year=year) + "</b>")
         amount = d.amount_due(*self.ym())
         rate_lines = [_("Monthly amount in month {month}/{year}: {amount}").format(
@@ -248,12 +240,17 @@ class DuesPage(Page):
         """Mark the month paid (today, its amount) or take it out of its payment (after confirmation)."""
         line = self.model.line_at(row)
         year, month = self.ym()
+        member_id, today = line.member_id, self.ctx.today()
         if paid == line.is_paid:
             return True
         if paid:
-            with self.ctx.db.begin() as session:
-                svc.mark_paid(session, line.member_id, year, month, self.ctx.today())
-            self.say(_("{name}: month {month}/{year} paid.").format(name=line.full_name, month=month, year=year))
+            def pay(session):
+                svc.mark_paid(session, member_id, year, month, today)
+                return DUES
+
+            run_op(self, pay, title=_("Paid / unpaid"), on_refused=lambda p: self.show_problem("\n".join(p)),
+                   on_success=lambda _v: self.say(_("{name}: month {month}/{year} paid.").format(
+                       name=line.full_name, month=month, year=year)))
         else:
             p = line.paid
             text = _("Mark month {month}/{year} of {name} unpaid? The payment of {date} ({amount}) is removed.").format(
@@ -266,11 +263,14 @@ class DuesPage(Page):
                     amount=svc.format_money(p.amount))
             if not ask(self, _("Paid / unpaid"), text):
                 return False
-            with self.ctx.db.begin() as session:
-                svc.unpay_month(session, line.member_id, year, month)
-            self.say(_("{name}: month {month}/{year} marked unpaid.").format(
-                name=line.full_name, month=month, year=year))
-        self.ctx.notify_changed("dues")
+
+            def unpay(session):
+                svc.unpay_month(session, member_id, year, month)
+                return DUES
+
+            run_op(self, unpay, title=_("Paid / unpaid"), on_refused=lambda p: self.show_problem("\n".join(p)),
+                   on_success=lambda _v: self.say(_("{name}: month {month}/{year} marked unpaid.").format(
+                       name=line.full_name, month=month, year=year)))
         return True
 
     def toggle_current(self) -> None:
@@ -278,11 +278,7 @@ class DuesPage(Page):
         if not index.isValid():
             return
         row = index.row()
-        try:
-            self._set_paid(row, not self.model.line_at(row).is_paid)
-        except ValidationError as exc:
-            self.show_problem(str(exc))
-            return
+        self._set_paid(row, not self.model.line_at(row).is_paid)
         self.table.setCurrentIndex(self.model.index(min(row, self.model.rowCount() - 1), index.column()))
 
     def record_payment(self) -> None:
@@ -311,9 +307,13 @@ class DuesPage(Page):
                 "Delete the payment of {date} ({amount}, months {months})? Those months become unpaid.").format(
                 date=format_date(p.paid_on), amount=svc.format_money(p.amount), months=svc.months_text(p.months))):
             return
-        with self.ctx.db.begin() as session:
-            svc.delete_payment(session, p.id)
-        self.ctx.notify_changed("dues")
+        payment_id = p.id
+
+        def op(session):
+            svc.delete_payment(session, payment_id)
+            return DUES
+
+        run_op(self, op, title=_("Delete the selected payment"))
 
     def edit_settings(self) -> None:
         DuesSettingsDialog(self.ctx, parent=self).exec()
@@ -340,17 +340,14 @@ class DuesPage(Page):
         path = self._save_path(title, name)
         if path is None:
             return None
-        QtWidgets.QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            with self.ctx.db.begin() as session:
-                svc.export_book(session, year, path, self.ctx.today(), member_ids)
-        except (UserError, OSError) as exc:
-            QtWidgets.QApplication.restoreOverrideCursor()
-            inform(self, title, str(exc), error=True)
-            return None
-        QtWidgets.QApplication.restoreOverrideCursor()
-        if ask(self, title, _("Saved to {path}. Open it now?").format(path=path), default_no=False):
-            QtGui.QDesktopServices.openUrl(QtCore.QUrl.fromLocalFile(str(path)))
+        today = self.ctx.today()
+
+        def written(_value) -> None:
+            if ask(self, title, _("Saved to {path}. Open it now?").format(path=path), default_no=False):
+                QtGui.QDesktopServices.openUrl(QtCore.QUrl.fromLocalFile(str(path)))
+
+        run_op(self, lambda s: OpResult(NOTHING, svc.export_book(s, year, path, today, member_ids)),
+               title=title, label=_("Writing {name}…").format(name=path.name), on_success=written)
         return path
 
     def export_member_book(self) -> Path | None:

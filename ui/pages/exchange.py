@@ -4,7 +4,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from services.branch import get_branch
+from services.branch import identity, is_committee
 from services.errors import UserError
 from services.exchange import committee as csvc
 from services.exchange import keys
@@ -13,65 +13,15 @@ from services.exchange.export import default_file_name, export_year, preview
 from services.exchange.report import level_name, write_committee_report
 from services.exchange.source import LEVELS
 from services.i18n import N_, _
+from services.ops import EXCHANGE, NOTHING, OpResult
+from services.review.service import default_year
 
 from ..models.exchange import ID_ROLE, BranchStatusModel, CommitteeTallyModel
-from ..qt import Qt, QtCore, QtWidgets, Signal
+from ..operations import run_op
+from ..qt import Qt, QtWidgets
 from ..widgets import ask, inform, shortcut
+from ..worker import Task
 from .base import Page, page_heading
-
-
-def default_year(today) -> int:
-    """The year being reviewed: this year from November, otherwise last year."""
-    return today.year if today.month >= 11 else today.year - 1
-
-
-class Job(QtCore.QThread):
-    """Runs `fn` off the GUI thread; `done(result)` or `failed(message)` arrive on the GUI thread."""
-
-    done = Signal(object)
-    failed = Signal(str)
-
-    def __init__(self, fn, parent=None):
-        super().__init__(parent)
-        self.fn = fn
-
-    def run(self) -> None:
-        try:
-            result = self.fn()
-        except UserError as exc:
-            self.failed.emit(str(exc))
-            return
-        except Exception as exc:  # noqa: BLE001 - shown to the user instead of vanishing with the thread
-            from services.db import as_user_error
-            from services.logs import log_unexpected
-
-            plain = as_user_error(exc)
-            self.failed.emit(str(plain) if plain is not None else _("Unexpected error ({kind}). The details are in "
-                             "the log file {path}.").format(kind=type(exc).__name__, path=log_unexpected(exc)))
-            return
-        self.done.emit(result)
-
-
-def run_with_progress(parent, text: str, fn, on_done, on_failed) -> Job:
-    """Run `fn` in a Job behind a busy progress dialog (no cancel: the work is short and atomic)."""
-    dialog = QtWidgets.QProgressDialog(text, "", 0, 0, parent)
-    dialog.setWindowTitle(_("Please wait"))
-    dialog.setCancelButton(None)
-    dialog.setWindowModality(Qt.WindowModality.WindowModal)
-    dialog.setMinimumDuration(0)
-    dialog.show()
-    job = Job(fn, parent)
-
-    def finish(handler, value):
-        dialog.close()
-        dialog.deleteLater()
-        handler(value)
-
-    job.done.connect(lambda result: finish(on_done, result))
-    job.failed.connect(lambda message: finish(on_failed, message))
-    job.finished.connect(job.deleteLater)
-    job.start()
-    return job
 
 
 def _year_box(today) -> QtWidgets.QSpinBox:
@@ -88,7 +38,7 @@ class BranchSendView(QtWidgets.QWidget):
     def __init__(self, ctx, parent=None):
         super().__init__(parent)
         self.ctx = ctx
-        self.job: Job | None = None
+        self.job: Task | None = None
         self.last_path: Path | None = None
         self.intro = QtWidgets.QLabel()
         self.intro.setWordWrap(True)
@@ -130,8 +80,7 @@ class BranchSendView(QtWidgets.QWidget):
     def refresh(self) -> None:
         year = self.year.value()
         try:
-            with self.ctx.db.begin() as session:
-                s = preview(session, year)
+            s = self.ctx.read(lambda session: preview(session, year))
         except UserError as exc:
             self.summary.setText(html.escape(str(exc)))
             self.send_button.setEnabled(False)
@@ -166,9 +115,8 @@ class BranchSendView(QtWidgets.QWidget):
         if self.job is not None or not self.send_button.isEnabled():
             return
         year = self.year.value()
-        with self.ctx.db.begin() as session:
-            branch = get_branch(session)
-            name = default_file_name(branch.name if branch else "", year)
+        ident = self.ctx.read(identity)
+        name = default_file_name(ident.name if ident else "", year)
         start = str(Path.home() / name)
         path, _filter = QtWidgets.QFileDialog.getSaveFileName(
             self, _("Make the file for the committee"), start, _("Files for the committee (*.scb)"))
@@ -177,14 +125,10 @@ class BranchSendView(QtWidgets.QWidget):
         path = Path(path)
         if path.suffix.lower() != SUFFIX:
             path = path.with_name(path.name + SUFFIX)
-        db = self.ctx.db
-
-        def work():
-            with db.begin() as session:
-                return export_year(session, year, path)
-
         self.send_button.setEnabled(False)
-        self.job = run_with_progress(self, _("Making the file…"), work, self._made, self._failed)
+        self.job = run_op(self, lambda s: OpResult(EXCHANGE, export_year(s, year, path)),
+                          title=_("Make the file for the committee"), label=_("Making the file…"),
+                          on_success=self._made, on_failure=self._failed)
 
     def _made(self, summary) -> None:
         self.job = None
@@ -194,10 +138,15 @@ class BranchSendView(QtWidgets.QWidget):
                             .format(path=summary.path, members=summary.members, rated=summary.rated))
         self.refresh()
 
-    def _failed(self, message: str) -> None:
+    def _failed(self, exc: BaseException) -> None:
+        from ..worker import show_error
+
         self.job = None
         self.send_button.setEnabled(True)
-        inform(self, _("Make the file for the committee"), message, error=True)
+        if isinstance(exc, UserError):
+            inform(self, _("Make the file for the committee"), str(exc), error=True)
+        else:
+            show_error(self, _("Make the file for the committee"), exc)
 
 
 class CommitteeView(QtWidgets.QWidget):
@@ -206,7 +155,7 @@ class CommitteeView(QtWidgets.QWidget):
     def __init__(self, ctx, parent=None):
         super().__init__(parent)
         self.ctx = ctx
-        self.job: Job | None = None
+        self.job: Task | None = None
         self.setAcceptDrops(True)
         self.year = _year_box(ctx.today())
         self.year.valueChanged.connect(lambda _v: self.refresh())
@@ -319,9 +268,8 @@ class CommitteeView(QtWidgets.QWidget):
     def refresh(self) -> None:
         selected = self.selected()
         year = self.year.value()
-        with self.ctx.db.begin() as session:
-            rows = csvc.branch_statuses(session, Period.of_year(year))
-            tally = csvc.committee_tally(session, year)
+        rows, tally = self.ctx.read(lambda s: (csvc.branch_statuses(s, Period.of_year(year)),
+                                               csvc.committee_tally(s, year)))
         self.branch_model.set_rows(rows)
         self.tally_model.set_tally(tally if tally["branches"] else None)
         self._fit_names(self.branches, [r.name for r in rows])
@@ -355,34 +303,52 @@ class CommitteeView(QtWidgets.QWidget):
             self.receive_paths([Path(p) for p in paths])
 
     def receive_paths(self, paths: list[Path]) -> None:
-        """Receive each file; refusals are listed in one dialog, replacements are asked one by one."""
-        done: list[str] = []
-        refused: list[str] = []
-        held = False
-        for path in paths:
-            try:
-                result = csvc.receive_file(self.ctx.db, path)
-                held = held or result.status == csvc.ReceiveStatus.HELD
-                if result.status == csvc.ReceiveStatus.NEEDS_CONFIRMATION:
-                    if ask(self, _("Replace the file?"), result.message() + "\n\n" + _("Replace it?")):
-                        result = csvc.receive_file(self.ctx.db, path, replace=True)
-                    else:
-                        done.append(_("{file}: kept the file received earlier.").format(file=path.name))
-                        continue
+        """Receive each file, one after the other, each checked completely then recorded in one unit of
+        work; refusals are listed in one dialog, replacements are asked one by one."""
+        self._receive_next(list(paths), [], [], False)
+
+    def _receive_next(self, paths: list[Path], done: list[str], refused: list[str], held: bool,
+                      replace: bool = False) -> None:
+        if not paths:
+            if held:
+                done.append(_("A held file is listed as \"file held, not counted\": select its branch and press "
+                              "\"Accept the held file…\"."))
+            if refused:
+                inform(self, _("Files not accepted"), "\n\n".join(refused + done), error=True)
+            elif done:
+                inform(self, _("Files received"), "\n\n".join(done))
+            return
+        path, rest, db = paths[0], paths[1:], self.ctx.db
+
+        def op() -> OpResult:
+            result = csvc.receive_file(db, path, replace=replace)      # its own unit of work, write lock first
+            changed = EXCHANGE if result.status != csvc.ReceiveStatus.NEEDS_CONFIRMATION else NOTHING
+            return OpResult(changed, result)
+
+        def received(result) -> None:
+            if result.status == csvc.ReceiveStatus.NEEDS_CONFIRMATION:
+                if ask(self, _("Replace the file?"), result.message() + "\n\n" + _("Replace it?")):
+                    self._receive_next(paths, done, refused, held, replace=True)
+                    return
+                done.append(_("{file}: kept the file received earlier.").format(file=path.name))
+            else:
                 done.append(result.message())
-            except ExchangeRefused as exc:
+            self._receive_next(rest, done, refused, held or result.status == csvc.ReceiveStatus.HELD)
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, ExchangeRefused):
                 refused.append(str(exc))
-            except UserError as exc:
+                self._receive_next(rest, done, refused, held)
+            elif isinstance(exc, UserError):
                 refused.append(str(exc))
-                break
-        self.ctx.notify_changed("exchange")
-        if held:
-            done.append(_("A held file is listed as \"file held, not counted\": select its branch and press "
-                          "\"Accept the held file…\"."))
-        if refused:
-            inform(self, _("Files not accepted"), "\n\n".join(refused + done), error=True)
-        elif done:
-            inform(self, _("Files received"), "\n\n".join(done))
+                self._receive_next([], done, refused, held)    # the database cannot take files: stop here
+            else:
+                from ..worker import show_error
+
+                show_error(self, _("Receive files from branches"), exc)
+
+        run_op(self, op, session=False, title=_("Receive files from branches"), label=_("Checking {file}…").format(
+            file=path.name), on_success=received, on_failure=failed)
 
     def dragEnterEvent(self, event) -> None:
         if self._scb_paths(event.mimeData()):
@@ -415,13 +381,14 @@ class CommitteeView(QtWidgets.QWidget):
         dlg.setCancelButtonText(_("Cancel"))
         if dlg.exec() != QtWidgets.QDialog.DialogCode.Accepted:
             return
-        try:
-            with self.ctx.db.begin() as session:
-                csvc.register_branch(session, dlg.textValue())
-        except UserError as exc:
-            inform(self, _("Add a branch"), str(exc), error=True)
-            return
-        self.ctx.notify_changed("exchange")
+        name = dlg.textValue()
+
+        def op(session):
+            csvc.register_branch(session, name)
+            return EXCHANGE
+
+        run_op(self, op, title=_("Add a branch"),
+               on_failure=lambda exc: inform(self, _("Add a branch"), str(exc), error=True))
 
     def accept_new_key(self) -> None:
         row = self.selected()
@@ -437,30 +404,34 @@ class CommitteeView(QtWidgets.QWidget):
                 "it, after the branch has read out the digits of its new key. Do this only after the branch has "
                 "confirmed that it changed computer.").format(name=row.name, key=row.key_fingerprint)):
             return
-        with self.ctx.db.begin(write=True) as session:
-            csvc.reset_key(session, row.id)
-        self.ctx.notify_changed("exchange")
+        branch_id = row.id
+
+        def op(session):
+            csvc.reset_key(session, branch_id)
+            return EXCHANGE
+
+        run_op(self, op, write=True, title=_("Accept a new key"))
 
     def accept_held(self, file_id: int) -> None:
         """A held file: the office compares the key's digits with the branch on the phone, then accepts
         it (as a new branch or as one on the list) or throws it away."""
-        with self.ctx.db.begin() as session:
-            held = next((h for h in csvc.held_files(session) if h.id == file_id), None)
+        held = self.ctx.read(lambda s: next((h for h in csvc.held_files(s) if h.id == file_id), None))
         if held is None:
             return
         dlg = HeldFileDialog(held, self)
         if dlg.exec() != QtWidgets.QDialog.DialogCode.Accepted:
             return
-        try:
-            with self.ctx.db.begin(write=True) as session:
-                if dlg.refuse:
-                    csvc.refuse_held(session, held.id)
-                else:
-                    csvc.accept_held(session, held.id, dlg.digits(), dlg.as_branch(), same_name=dlg.same_name)
-        except UserError as exc:
-            inform(self, _("Held file"), str(exc), error=True)
-            return
-        self.ctx.notify_changed("exchange")
+        refuse, digits, as_branch, same_name = dlg.refuse, dlg.digits(), dlg.as_branch(), dlg.same_name
+
+        def op(session):
+            if refuse:
+                csvc.refuse_held(session, held.id)
+            else:
+                csvc.accept_held(session, held.id, digits, as_branch, same_name=same_name)
+            return EXCHANGE
+
+        run_op(self, op, write=True, title=_("Held file"),
+               on_failure=lambda exc: inform(self, _("Held file"), str(exc), error=True))
 
     def toggle_expected(self) -> None:
         row = self.selected()
@@ -470,9 +441,13 @@ class CommitteeView(QtWidgets.QWidget):
                 "Stop expecting files from {name}? The files it sent are kept, and it is no longer counted "
                 "as missing.").format(name=row.name)):
             return
-        with self.ctx.db.begin(write=True) as session:
-            csvc.set_expected(session, row.id, not row.expected)
-        self.ctx.notify_changed("exchange")
+        branch_id, expected = row.id, not row.expected
+
+        def op(session):
+            csvc.set_expected(session, branch_id, expected)
+            return EXCHANGE
+
+        run_op(self, op, write=True, title=_("No longer expected"))
 
     def decide_level(self) -> None:
         """The level the committee decided for the selected branch this year (printed in the summary)."""
@@ -481,8 +456,8 @@ class CommitteeView(QtWidgets.QWidget):
             return
         year = self.year.value()
         choices = [_("(no decision yet)")] + [f"{code}: {level_name(code, year)}" for code in LEVELS]
-        with self.ctx.db.begin() as session:
-            current = csvc.decided_level(csvc.find_branch(session, row.name), year)
+        name, branch_id = row.name, row.id
+        current = self.ctx.read(lambda s: csvc.decided_level_of(s, branch_id, year))
         dlg = QtWidgets.QInputDialog(self)
         dlg.setWindowTitle(_("Committee's decision"))
         dlg.setLabelText(_("Level the committee decided for {name} in {year}:").format(name=row.name, year=year))
@@ -495,22 +470,18 @@ class CommitteeView(QtWidgets.QWidget):
             return
         picked = choices.index(dlg.textValue())
         level = LEVELS[picked - 1] if picked else None
-        with self.ctx.db.begin() as session:
-            csvc.decide_level(session, row.name, year, level)
-        self.ctx.notify_changed("exchange")
+
+        def op(session):
+            csvc.decide_level(session, name, year, level)
+            return EXCHANGE
+
+        run_op(self, op, title=_("Committee's decision"))
 
     def show_history(self, index) -> None:
         if not index.isValid():
             return
         branch_id = index.data(ID_ROLE)
-        with self.ctx.db.begin() as session:
-            files = csvc.file_history(session, branch_id)
-            lines = [
-                _("{period}: made {made}, received {received}{state}").format(
-                    period=Period(f.period_year, f.period_kind, f.period_number).text(),
-                    made=csvc.local_text(f.created_at), received=csvc.local_text(f.received_at),
-                    state="" if f.active else " " + _("(replaced)"))
-                for f in files]
+        lines = self.ctx.read(lambda s: csvc.file_history_lines(s, branch_id))
         name = self.branch_model.row_at(index.row()).name
         inform(self, _("Files from {name}").format(name=name), "\n".join(lines) or _("No file received yet."))
 
@@ -523,23 +494,22 @@ class CommitteeView(QtWidgets.QWidget):
             self, _("Print the summary"), start, _("PDF document (*.pdf);;Excel workbook (*.xlsx)"))
         if not path:
             return
-        db = self.ctx.db
         today = self.ctx.today()
 
-        def work():
-            with db.begin() as session:
-                write_committee_report(session, year, path, on=today)
-            return path
+        def op(session) -> OpResult:
+            write_committee_report(session, year, path, on=today)
+            return OpResult(NOTHING, path)
 
         def done(result):
             self.job = None
             inform(self, _("Print the summary"), _("Wrote {path}.").format(path=result))
 
-        def failed(message):
+        def failed(exc: BaseException):
             self.job = None
-            inform(self, _("Print the summary"), message, error=True)
+            inform(self, _("Print the summary"), str(exc), error=True)
 
-        self.job = run_with_progress(self, _("Writing the summary…"), work, done, failed)
+        self.job = run_op(self, op, title=_("Print the summary"), label=_("Writing the summary…"),
+                          on_success=done, on_failure=failed)
 
 
 class HeldFileDialog(QtWidgets.QDialog):
@@ -625,7 +595,7 @@ class HeldFileDialog(QtWidgets.QDialog):
 
 class ExchangePage(Page):
     title = N_("Send to the committee")
-    area = "exchange"
+    areas = frozenset({"exchange", "review", "members", "meetings", "branch"})
 
     def __init__(self, ctx, parent=None):
         super().__init__(ctx, parent)
@@ -640,9 +610,7 @@ class ExchangePage(Page):
         lay.addWidget(self.stack, 1)
 
     def is_committee(self) -> bool:
-        with self.ctx.db.begin() as session:
-            branch = get_branch(session)
-            return branch is not None and branch.kind == "committee"
+        return self.ctx.read(is_committee)
 
     def refresh(self) -> None:
         if self.is_committee():

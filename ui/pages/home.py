@@ -4,9 +4,7 @@ from __future__ import annotations
 import html
 
 from services import reminders as svc
-from services.branch import get_branch
 from services.i18n import N_, _, long_date
-from services.members import register
 
 from ..qt import QtWidgets
 from .base import Page, page_heading
@@ -30,19 +28,13 @@ class HomePage(Page):
 
     def refresh(self) -> None:
         today = self.ctx.today()
-        with self.ctx.db.begin() as session:
-            branch = get_branch(session)
-            rows = [r for r in register(session, today) if r.state.in_branch]
-            items = svc.reminders(session, today)
-            name = branch.name if branch else ""
-        probationary = sum(1 for r in rows if r.state.status == "probationary")
-        exempt = sum(1 for r in rows if r.state.exempt)
-        self.heading.setText(name)
+        o = self.ctx.read(lambda s: svc.overview(s, today))
+        items = o.reminders
+        self.heading.setText(o.branch_name)
         self.summary.setText(_(
             "Today is {date}. The branch has {total} members: {full} full, {prob} probationary; "
             "{exempt} exempt from activities."
-        ).format(date=long_date(today), total=len(rows), full=len(rows) - probationary, prob=probationary,
-                 exempt=exempt))
+        ).format(date=long_date(today), total=o.members, full=o.full, prob=o.probationary, exempt=o.exempt))
         if not items:
             self.list.setHtml("<p>" + html.escape(_("Nothing needs attention.")) + "</p>")
             return

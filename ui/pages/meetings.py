@@ -9,22 +9,22 @@ Ctrl+Shift+S save it, Ctrl+Shift+D the year's attendance sheet, Ctrl+Delete dele
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import html
 import tempfile
 from pathlib import Path
 
 from services import meetings as svc
-from services.errors import UserError, ValidationError
 from services.i18n import N_, _, format_date, format_pct
-from services.meetings import printing
-from services.meetings.attendance import YearBook, quorum_share
-from services.meetings.records import adopted, duration_warning, input_of
+from services.meetings import printing, views
+from services.ops import MEETINGS, NOTHING, OpResult
 
 from ..dialogs.meeting_dialog import AmendmentDialog, MeetingDialog, ResolutionDialog
 from ..models.meetings import ID_ROLE, AmendmentModel, AttendanceModel, MeetingListModel, ResolutionModel
+from ..operations import query_op, run_op
 from ..qt import Qt, QtCore, QtGui, QtWidgets, Signal
-from ..widgets import ask, inform
+from ..widgets import ask, inform, page_action
 from .base import Page, page_heading
 
 KEY_STATUS = {"c": "present", "p": "excused", "k": "unexcused"}
@@ -236,11 +236,12 @@ class MinutesEditor(QtWidgets.QScrollArea):
 
 class MeetingsPage(Page):
     title = N_("Branch meetings")
-    area = "meetings"
+    areas = frozenset({"meetings", "members", "branch"})
 
     def __init__(self, ctx, parent=None):
         super().__init__(ctx, parent)
         self.meeting_id: int | None = None
+        self.view: views.MeetingView | None = None
         self.finalized = False
         self.voters = 0
         self._loaded_id: int | None = None
@@ -452,30 +453,24 @@ class MeetingsPage(Page):
         self._update_actions()
 
     def _action(self, text: str, keys: str, slot, visible: bool = True) -> QtGui.QAction:
-        act = QtGui.QAction(text + (f" ({keys})" if keys and text and visible else ""), self)
-        act.setShortcut(QtGui.QKeySequence(keys))
         # Window-wide while this page is shown (a hidden page's actions are inactive), so the keys work
         # right after Ctrl+3 or a click in the navigation, before the focus is inside the page.
-        act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        act.triggered.connect(lambda _c=False: slot())
-        if visible:
-            self.bar.addAction(act)
-        self.addAction(act)
-        return act
+        return page_action(self, text, keys, slot, self.bar if visible else None, show_keys=bool(text and visible))
 
     # --- loading ---------------------------------------------------------------------------------
     def refresh(self) -> None:
         self.save_minutes()
-        with self.ctx.db.begin() as session:
-            if self._first_refresh:
-                # Open on the current year, or on the last year with meetings when this one has none yet.
-                years = svc.records.years_with_meetings(session)
-                if years and self.year.value() not in years and years[-1] < self.year.value():
-                    self.year.blockSignals(True)
-                    self.year.setValue(years[-1])
-                    self.year.blockSignals(False)
-                self._first_refresh = False
-            rows = svc.meetings_of_year(session, self.year.value())
+        if self._first_refresh:
+            # Open on the current year, or on the last year with meetings when this one has none yet.
+            this_year = self.year.value()
+            year = self.ctx.read(lambda s: views.opening_year(s, this_year))
+            if year != this_year:
+                self.year.blockSignals(True)
+                self.year.setValue(year)
+                self.year.blockSignals(False)
+            self._first_refresh = False
+        year = self.year.value()
+        rows = self.ctx.read(lambda s: svc.meetings_of_year(s, year))
         keep = self.meeting_id
         self.list.selectionModel().blockSignals(True)
         self.list_model.set_rows(rows)
@@ -516,32 +511,23 @@ class MeetingsPage(Page):
             self._update_actions()
             return
         self.right_stack.setCurrentIndex(1)
-        with self.ctx.db.begin() as session:
-            meeting = svc.get_meeting(session, self.meeting_id)
-            book = YearBook(session, meeting.date.year)
-            m = book.meeting(self.meeting_id)
-            roster, tally, quality = book.roster(m), book.tally(m), book.quality(m)
-            share = quorum_share(session)
-            summary_title = svc.minutes_title(m)
-            number = svc.document_number(session, m)
-            sections = svc.sections_of(m)
-            res_rows = [(r.id, r.text, r.in_favour, r.against, r.other,
-                         adopted(session, tally, r.in_favour, r.kind or "resolution")) for r in m.resolutions]
-            notes = {"speakers": svc.speakers_text(m.speakers), "conclusion": m.conclusion}
-            computed = {
-                "attendance": "<br>".join(html.escape(x) for x in printing.attendance_lines(
-                    roster, tally, share, printing.temporary_names(m))),
-                "resolutions": "<br>".join(html.escape(t) for _k, t in printing.resolution_lines(session, m, tally))
-                or html.escape(_("The votes are entered below (Ctrl+R).")),
-            }
-            amendments = list(m.amendments)
-            self.finalized = m.finalized_at is not None
-            finalized_at, finalized_by = m.finalized_at, m.finalized_by
-            warning = duration_warning(input_of(m))
-            info = (m.date, m.start_time, m.end_time, m.place, m.kind, m.topic, m.guests, m.representative)
-            number = svc.printed_number(session, m)
-        self.voters = tally.full_present
-        day, start, end, place, kind, topic, guests, representative = info
+        meeting_id = self.meeting_id
+        v = self.ctx.read(lambda s: views.meeting_view(s, meeting_id))
+        self.view = v
+        roster, tally, quality, share = v.roster, v.tally, v.quality, v.quorum_share
+        summary_title, number, sections, notes = v.title, v.number, list(v.sections), dict(v.notes)
+        res_rows = [(r.id, r.text, r.in_favour, r.against, r.other, r.adopted) for r in v.resolutions]
+        computed = {
+            "attendance": "<br>".join(html.escape(x) for x in v.attendance_lines),
+            "resolutions": "<br>".join(html.escape(t) for t in v.resolution_lines)
+            or html.escape(_("The votes are entered below (Ctrl+R).")),
+        }
+        amendments = list(v.amendments)
+        self.finalized = v.finalized
+        finalized_at, finalized_by, warning = v.finalized_at, v.finalized_by, v.duration_warning
+        self.voters = v.voters
+        day, start, end, place, kind, topic, guests, representative = (
+            v.date, v.start_time, v.end_time, v.place, v.kind, v.topic, v.guests, v.representative)
         when = format_date(day) + (f", {svc.format_time(start)}–{svc.format_time(end)}" if start else "")
         lines = [f"<b>{html.escape(summary_title)}</b> — {html.escape(number)}",
                  html.escape(when + (f" · {place}" if place else ""))]
@@ -646,16 +632,13 @@ class MeetingsPage(Page):
             self._render_preview()
 
     def _render_preview(self) -> None:
+        """The minutes as they print, read after the minutes being typed are saved."""
         if self.meeting_id is None:
             self.preview.clear()
             return
-        try:
-            with self.ctx.db.begin() as session:
-                doc = printing.minutes_document(session, self.meeting_id)
-        except UserError as exc:
-            self.preview.setPlainText(str(exc))
-            return
-        self.preview.setHtml(printing.minutes_html(doc))
+        meeting_id = self.meeting_id
+        query_op(self, lambda s: views.minutes_preview(s, meeting_id), title=_("Preview (F8)"),
+                 on_success=self.preview.setHtml, on_failure=lambda exc: self.preview.setPlainText(str(exc)))
 
     # --- navigation --------------------------------------------------------------------------------
     def focus_list(self) -> None:
@@ -676,8 +659,7 @@ class MeetingsPage(Page):
             self.am.setFocus()
 
     def select_meeting(self, meeting_id: int) -> None:
-        with self.ctx.db.begin() as session:
-            year = svc.get_meeting(session, meeting_id).date.year
+        year = self.ctx.read(lambda s: views.meeting_year(s, meeting_id))
         self.meeting_id = meeting_id
         if self.year.value() != year:
             self.year.blockSignals(True)
@@ -715,16 +697,21 @@ class MeetingsPage(Page):
                                                   kind=summary.kind_text if summary else "")
         if not ask(self, _("Delete the meeting"), text):
             return
-        try:
-            with self.ctx.db.begin() as session:
-                svc.delete_meeting(session, self.meeting_id)
-        except ValidationError as exc:
-            inform(self, _("Delete the meeting"), str(exc), error=True)
-            return
+        meeting_id = self.meeting_id
+
+        def op(session):
+            svc.delete_meeting(session, meeting_id)
+            return MEETINGS
+
+        def refused(problems: list[str]) -> None:
+            inform(self, _("Delete the meeting"), "\n".join(problems), error=True)
+            self.select_meeting(meeting_id)
+
+        # The page forgets the meeting first, so the refresh that follows the deletion shows another one.
         self.editor.dirty = False
         self.meeting_id = None
         self._loaded_id = None
-        self.ctx.notify_changed("meetings")
+        run_op(self, op, title=_("Delete the meeting"), on_refused=refused)
 
     # --- attendance ----------------------------------------------------------------------------------
     def _mark(self, row: int, status: str | None) -> None:
@@ -734,8 +721,9 @@ class MeetingsPage(Page):
         reason = r.reason if status in ("excused", "unexcused") and r.status in ("excused", "unexcused") else ""
         if status == "excused" and not reason and r.leave:
             reason = r.leave
-        if not self._write(lambda s: svc.set_attendance(s, self.meeting_id, r.member_id, status, reason)):
-            return
+        meeting_id, member_id = self.meeting_id, r.member_id
+        self._write(lambda s: svc.set_attendance(s, meeting_id, member_id, status, reason))
+        self.att_model.update_row(row, dataclasses.replace(r, status=status, reason=reason if status else ""))
         if status == "excused":
             index = self.att_model.index(row, AttendanceModel.REASON_COL)
             self.att.setCurrentIndex(index)
@@ -744,62 +732,72 @@ class MeetingsPage(Page):
             self.att.go_to(row + 1, AttendanceModel.STATUS_COL)
 
     def _write_reason(self, member_id: int, status: str, reason: str) -> bool:
-        QtCore.QTimer.singleShot(0, self._reload_after_write)
-        return self._write(lambda s: svc.set_attendance(s, self.meeting_id, member_id, status, reason),
-                           reload=False)
+        meeting_id = self.meeting_id
+        self._write(lambda s: svc.set_attendance(s, meeting_id, member_id, status, reason))
+        row = self.att_model.row_of_member(member_id)
+        if row >= 0:
+            self.att_model.update_row(row, dataclasses.replace(self.att_model.row_at(row), reason=reason))
+        return True
 
     def all_present(self) -> None:
         if self.meeting_id is None or self.finalized:
             return
-        self._write(lambda s: svc.mark_all_present(s, self.meeting_id))
+        meeting_id = self.meeting_id
+        self._write(lambda s: svc.mark_all_present(s, meeting_id))
         self.show_tab(0)
 
-    def _write(self, fn, reload: bool = True) -> bool:
-        try:
-            with self.ctx.db.begin() as session:
-                fn(session)
-        except ValidationError as exc:
-            inform(self, _("Branch meetings"), str(exc), error=True)
-            return False
-        if reload:
-            self._reload_after_write()
-        return True
+    def _write(self, fn, on_success=None) -> None:
+        """Store a change of the meeting shown; the page (and the pages that count attendance) then
+        reload, keeping the cursor and what is being typed."""
+        def op(session):
+            fn(session)
+            return MEETINGS
 
-    def _reload_after_write(self) -> None:
-        """Tell the other pages, and reload this one keeping the cursor and what is being typed."""
-        cursor = self.att.currentIndex()
-        self.ctx.notify_changed("meetings")
-        if not self.isVisible():
-            self.refresh()
-        if cursor.isValid():
-            self.att.setCurrentIndex(self.att_model.index(cursor.row(), cursor.column()))
+        run_op(self, op, title=_("Branch meetings"), on_success=on_success,
+               on_refused=lambda problems: inform(self, _("Branch meetings"), "\n".join(problems), error=True))
 
     # --- minutes -------------------------------------------------------------------------------------
     def _minutes_edited(self) -> None:
         self.saved_label.setText(_("Not saved yet"))
         self.autosave.start()
 
-    def save_minutes(self) -> bool:
-        """Write the minutes' text if it changed (also done on its own shortly after typing stops)."""
+    def save_minutes(self, on_saved=None) -> bool:
+        """Write the minutes' text if it changed (also done on its own shortly after typing stops, when
+        the focus leaves a section, and before anything else is shown). `on_saved()` once stored."""
         self.autosave.stop()
         if not self.editor.dirty or self._loaded_id is None or self.finalized:
+            if on_saved is not None:
+                on_saved()
             return True
-        texts = self.editor.texts()
-        notes = self.editor.note_texts()
-        try:
-            with self.ctx.db.begin() as session:
-                svc.set_sections(session, self._loaded_id, texts)
-                if notes:
-                    meeting = svc.get_meeting(session, self._loaded_id)
-                    svc.set_meeting_notes(session, self._loaded_id,
-                                          notes.get("speakers", svc.speakers_text(meeting.speakers)),
-                                          notes.get("conclusion", meeting.conclusion))
-        except ValidationError as exc:
-            inform(self, _("Save the minutes"), str(exc), error=True)
-            return False
-        self.editor.dirty = False
-        self.saved_label.setText(_("Saved"))
+        texts, notes, meeting_id = self.editor.texts(), self.editor.note_texts(), self._loaded_id
+
+        def op(session):
+            svc.records.save_minutes(session, meeting_id, texts, notes)
+            return MEETINGS
+
+        def saved(_value) -> None:
+            if self._loaded_id == meeting_id and (self.editor.texts(), self.editor.note_texts()) == (texts, notes):
+                self.editor.dirty = False          # nothing typed meanwhile
+                self.saved_label.setText(_("Saved"))
+            if on_saved is not None:
+                on_saved()
+
+        self.editor.dirty = False    # what is typed from now on makes it dirty again
+        run_op(self, op, title=_("Save the minutes"), on_success=saved, on_refused=lambda problems: (
+            self._minutes_not_saved(meeting_id), inform(self, _("Save the minutes"), "\n".join(problems), error=True)))
         return True
+
+    def _minutes_not_saved(self, meeting_id: int) -> None:
+        if self._loaded_id == meeting_id:
+            self.editor.dirty = True
+            self.saved_label.setText(_("Not saved yet"))
+
+    # --- unsaved edits: the minutes save as they are typed -----------------------------------------
+    def has_unsaved(self) -> bool:
+        return self.editor.dirty and self._loaded_id is not None and not self.finalized
+
+    def save(self, on_saved=None) -> None:
+        self.save_minutes(on_saved)
 
     def _resolution_id(self) -> int | None:
         index = self.res.currentIndex()
@@ -826,18 +824,21 @@ class MeetingsPage(Page):
         if not ask(self, _("Delete the vote"), _("Delete the selected vote from the minutes?")):
             return
         self.save_minutes()
-        self._write(lambda s: svc.delete_resolution(s, self.meeting_id, rid))
+        meeting_id = self.meeting_id
+        self._write(lambda s: svc.delete_resolution(s, meeting_id, rid))
 
     # --- finalise and amend ----------------------------------------------------------------------
     def finalise(self) -> None:
         if self.meeting_id is None or self.finalized:
             return
-        if not self.save_minutes():
-            return
-        with self.ctx.db.begin() as session:
-            check = svc.finalise_check(session, self.meeting_id, self.ctx.today())
-            meeting = svc.get_meeting(session, self.meeting_id)
-            by = self.ctx.user or meeting.secretary_name
+        self.save_minutes()
+        meeting_id, today = self.meeting_id, self.ctx.today()
+        by = self.ctx.user or (self.view.secretary_name if self.view else "")
+        # Checked after the minutes being typed are saved (operations run in order).
+        query_op(self, lambda s: svc.finalise_check(s, meeting_id, today), title=_("Finalise the minutes"),
+                 on_success=lambda check: self._finalise_checked(meeting_id, by, check))
+
+    def _finalise_checked(self, meeting_id: int, by: str, check) -> None:
         if not check.ok:
             inform(self, _("Finalise the minutes"), _("The minutes cannot be finalised yet:") + "\n• "
                    + "\n• ".join(p.message for p in check.errors), error=True)
@@ -848,8 +849,9 @@ class MeetingsPage(Page):
             text += "\n\n" + _("Please check:") + "\n• " + "\n• ".join(p.message for p in check.warnings)
         if not ask(self, _("Finalise the minutes"), text, default_no=False):
             return
-        now = dt.datetime.combine(self.ctx.today(), dt.datetime.now().time())
-        self._write(lambda s: svc.finalise_meeting(s, self.meeting_id, by, now, self.ctx.today()))
+        today = self.ctx.today()
+        now = dt.datetime.combine(today, dt.datetime.now().time())
+        self._write(lambda s: svc.finalise_meeting(s, meeting_id, by, now, today))
 
     def amend(self) -> None:
         if self.meeting_id is None or not self.finalized:
@@ -858,15 +860,20 @@ class MeetingsPage(Page):
             self.show_tab(3)
 
     # --- printing --------------------------------------------------------------------------------
-    def write_pdf(self, path: Path) -> bool:
-        if self.meeting_id is None or not self.save_minutes():
+    def write_pdf(self, path: Path, on_written=None) -> bool:
+        """Write the minutes to `path` off the GUI thread, after the minutes being typed are saved;
+        `on_written(path)` once written."""
+        if self.meeting_id is None:
             return False
-        try:
-            with self.ctx.db.begin() as session:
-                printing.write_minutes_pdf(session, self.meeting_id, path)
-        except UserError as exc:
-            inform(self, _("Print the minutes"), str(exc), error=True)
-            return False
+        self.save_minutes()
+        meeting_id = self.meeting_id
+
+        def op(session):
+            printing.write_minutes_pdf(session, meeting_id, path)
+            return OpResult(NOTHING, path)
+
+        run_op(self, op, title=_("Print the minutes"), label=_("Writing {name}…").format(name=path.name),
+               on_success=on_written)
         return True
 
     def _default_name(self) -> str:
@@ -881,12 +888,13 @@ class MeetingsPage(Page):
         folder = Path(tempfile.gettempdir()) / "so-chi-bo"
         folder.mkdir(exist_ok=True)
         path = folder / (Path(self._default_name()).stem + dt.datetime.now().strftime("-%H%M%S") + ".pdf")
-        if not self.write_pdf(path):
-            return None
-        if not QtGui.QDesktopServices.openUrl(QtCore.QUrl.fromLocalFile(str(path))):
-            inform(self, _("Print the minutes"), _(
-                "No PDF viewer could be opened. The minutes were written to {path}.").format(path=path))
-        return path
+
+        def written(path: Path) -> None:
+            if not QtGui.QDesktopServices.openUrl(QtCore.QUrl.fromLocalFile(str(path))):
+                inform(self, _("Print the minutes"), _(
+                    "No PDF viewer could be opened. The minutes were written to {path}.").format(path=path))
+
+        return path if self.write_pdf(path, written) else None
 
     def save_pdf(self, path: Path | str | None = None) -> Path | None:
         if self.meeting_id is None:
@@ -915,15 +923,17 @@ class MeetingsPage(Page):
         path = Path(path)
         if path.suffix.lower() not in (".pdf", ".xlsx"):
             path = path.with_suffix(".pdf")
-        try:
-            with self.ctx.db.begin() as session:
-                if path.suffix.lower() == ".xlsx":
-                    printing.write_attendance_xlsx(session, year, path)
-                else:
-                    printing.write_attendance_pdf(session, year, path, self.ctx.today())
-        except UserError as exc:
-            inform(self, _("Attendance sheet of {year}").format(year=year), str(exc), error=True)
-            return None
+        today, target = self.ctx.today(), path
+
+        def op(session):
+            if target.suffix.lower() == ".xlsx":
+                printing.write_attendance_xlsx(session, year, target)
+            else:
+                printing.write_attendance_pdf(session, year, target, today)
+            return OpResult(NOTHING, target)
+
+        run_op(self, op, title=_("Attendance sheet of {year}").format(year=year),
+               label=_("Writing {name}…").format(name=path.name))
         return path
 
     def hideEvent(self, event) -> None:

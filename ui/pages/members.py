@@ -4,15 +4,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from services import members as svc
-from services.errors import ValidationError
 from services.i18n import N_, _
+from services.ops import MEMBERS, NOTHING, OpChanges, OpResult
 
 from ..dialogs.event_dialog import EventDialog
 from ..dialogs.member_dialog import MemberDialog
 from ..models.members import ID_ROLE, HistoryModel, MemberFilterProxy, MemberTableModel
+from ..operations import run_op
 from ..qt import Qt, QtCore, QtGui, QtWidgets
-from ..widgets import ask, inform, shortcut
-from ..worker import run_in_background
+from ..widgets import ask, inform, page_action, shortcut
 from .base import Page, page_heading
 
 
@@ -30,7 +30,7 @@ class ElidedTooltipDelegate(QtWidgets.QStyledItemDelegate):
 
 class MembersPage(Page):
     title = N_("Members")
-    area = "members"
+    areas = frozenset({"members"})
 
     def __init__(self, ctx, parent=None):
         super().__init__(ctx, parent)
@@ -110,7 +110,8 @@ class MembersPage(Page):
         lay.addLayout(bar)
         lay.addWidget(split, 1)
         shortcut(self, "Ctrl+F", self.search.setFocus)
-        shortcut(self, QtGui.QKeySequence(Qt.Key.Key_Return), self.edit_member)
+        shortcut(self, QtGui.QKeySequence(Qt.Key.Key_Return), self.edit_member,
+                 Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
     def extra_actions(self) -> None:
         """Import from Excel / CSV and export of the list."""
@@ -122,20 +123,13 @@ class MembersPage(Page):
             act.setText(act.text().rsplit(" (", 1)[0])
 
     def _action(self, text: str, keys: str | None, slot) -> QtGui.QAction:
-        act = QtGui.QAction(text + (f" ({keys})" if keys else ""), self)
-        if keys:
-            act.setShortcut(QtGui.QKeySequence(keys))
-            act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        act.triggered.connect(slot)
-        self.actions_bar.addAction(act)
-        self.addAction(act)
-        return act
+        return page_action(self, text, keys, slot, self.actions_bar)
 
     # --- data ------------------------------------------------------------------------------
     def refresh(self) -> None:
         selected = self.selected_id()
-        with self.ctx.db.begin() as session:
-            rows = svc.register(session, self.ctx.today())
+        today = self.ctx.today()
+        rows = self.ctx.read(lambda s: svc.register(s, today))
         self.model.set_rows(rows)
         self._update_count()
         if not self._columns_sized and rows:
@@ -208,17 +202,16 @@ class MembersPage(Page):
             self.history_model.set_events([])
             self.history_title.setText(_("Party life history"))
             return
-        with self.ctx.db.begin() as session:
-            member = svc.member_details(session, member_id)
-            events = list(member.events) if member else []
-            name = member.full_name if member else ""
+        member = self.ctx.read(lambda s: svc.member_view(s, member_id))
+        events = list(member.events) if member else []
+        name = member.full_name if member else ""
         self.history_model.set_events(events)
         self.history_title.setText(_("Party life history of {name}").format(name=name))
 
     # --- actions ---------------------------------------------------------------------------
     def add_member(self) -> None:
         dlg = MemberDialog(self.ctx, parent=self)
-        if dlg.exec() == QtWidgets.QDialog.DialogCode.Accepted:
+        if dlg.exec() == QtWidgets.QDialog.DialogCode.Accepted and dlg.member_id is not None:
             self.search.clear()
             self.select_member(dlg.member_id)
 
@@ -244,14 +237,13 @@ class MembersPage(Page):
         if not ask(self, _("Delete the selected event"),
                    _("Delete this event from the history?\n{text}").format(text=svc.describe_event(event))):
             return
-        try:
-            with self.ctx.db.begin() as session:
-                svc.delete_event(session, event.id)
-        except ValidationError as exc:
-            inform(self, _("Delete the selected event"), str(exc), error=True)
-            return
-        self.ctx.notify_changed("members")
+        event_id = event.id
 
+        def op(session) -> OpChanges:
+            svc.delete_event(session, event_id)
+            return MEMBERS
+
+        run_op(self, op, title=_("Delete the selected event"))
 
     # --- import / export --------------------------------------------------------------------
     def import_members(self) -> None:
@@ -263,12 +255,11 @@ class MembersPage(Page):
         path = choose_import_file(self)
         if not path:
             return
-        with self.ctx.db.begin() as session:
-            existing = svc.all_members(session)
         today = self.ctx.today()
-        run_in_background(self, lambda progress: read_import(path, existing, today, progress),
-                          label=_("Reading {name}…").format(name=Path(path).name), title=_("Import members"),
-                          on_done=self._show_import_preview)
+        existing = self.ctx.read(lambda s: svc.register(s, today))
+        run_op(self, lambda progress: OpResult(NOTHING, read_import(path, existing, today, progress)),
+               session=False, progress=True, cancellable=True, label=_("Reading {name}…").format(
+                   name=Path(path).name), title=_("Import members"), on_success=self._show_import_preview)
 
     def _show_import_preview(self, preview) -> None:
         from ..dialogs.import_dialog import ImportPreviewDialog
@@ -305,16 +296,11 @@ class MembersPage(Page):
         if Path(path).suffix.lower() not in (".xlsx", ".csv"):
             path += ".csv" if chosen == csv_filter else ".xlsx"
         remember_dir(path)
-        db, today = self.ctx.db, self.ctx.today()
-
-        def work(_progress):
-            with db.begin() as session:
-                return export_register(session, path, today, which)
-
-        run_in_background(self, work, label=_("Writing {name}…").format(name=Path(path).name),
-                          title=_("Export the list of members"), cancellable=False,
-                          on_done=lambda count: inform(self, _("Export the list of members"), _(
-                              "Exported {count} members to {path}.").format(count=count, path=path)))
+        today = self.ctx.today()
+        run_op(self, lambda s: OpResult(NOTHING, export_register(s, path, today, which)),
+               label=_("Writing {name}…").format(name=Path(path).name), title=_("Export the list of members"),
+               on_success=lambda count: inform(self, _("Export the list of members"), _(
+                   "Exported {count} members to {path}.").format(count=count, path=path)))
 
     def show_audit(self) -> None:
         """Lịch sử thay đổi of the selected member (data safety, services/audit.py)."""

@@ -4,8 +4,8 @@ from __future__ import annotations
 import html
 
 from services import ratings as svc
-from services.errors import ValidationError
 from services.i18n import N_, _
+from services.ops import RATINGS, OpResult
 from services.ratings import Cell, MonthStatus
 
 from ..models.ratings import (
@@ -17,8 +17,9 @@ from ..models.ratings import (
     column_of,
     month_of,
 )
+from ..operations import run_op, when_idle
 from ..qt import Qt, QtCore, QtGui, QtWidgets, Signal
-from ..widgets import ask, inform, shortcut
+from ..widgets import ask, inform, page_action, shortcut
 from .base import Page, page_heading
 
 ALERT_COLORS = {0: "#6b6b6b", 1: "#b36b00", 2: "#c62828"}
@@ -155,11 +156,11 @@ class RatingsView(QtWidgets.QTableView):
 
 class RatingsPage(Page):
     title = N_("Monthly ratings")
-    area = "ratings"
+    areas = frozenset({"ratings", "members", "meetings"})
 
     def __init__(self, ctx, parent=None):
         super().__init__(ctx, parent)
-        self._own_change = False
+        self._loaded_comment: tuple[int, int] | None = None
         self.model = RatingsModel(self)
         self.model.writer = self._write
         self.model.problem.connect(self.show_problem)
@@ -247,14 +248,7 @@ class RatingsPage(Page):
         shortcut(self, "Ctrl+G", self.table.setFocus)
 
     def _action(self, text: str, keys: str | None, slot, shortcut_too: bool = True) -> QtGui.QAction:
-        act = QtGui.QAction(text + (f" ({keys})" if keys else ""), self)
-        if keys and shortcut_too:
-            act.setShortcut(QtGui.QKeySequence(keys))
-            act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        act.triggered.connect(slot)
-        self.actions_bar.addAction(act)
-        self.addAction(act)
-        return act
+        return page_action(self, text, keys, slot, self.actions_bar, shortcut_too=shortcut_too)
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -264,17 +258,17 @@ class RatingsPage(Page):
             self.table.setFocus()
 
     # --- data ------------------------------------------------------------------------------
-    def _on_changed(self, area: str) -> None:
-        if self._own_change:
-            return
-        super()._on_changed(area)
+    def concerned(self, changes, initiator) -> bool:
+        # The grid shows its own cell writes at once (the model is their initiator).
+        return initiator is not self.model and super().concerned(changes, initiator)
 
     def refresh(self) -> None:
+        self.save_comment()     # the comment being typed is stored before the grid is read again
         current = self.table.currentIndex()
         where = (self.model.row_at(current.row()).member_id, current.column()) \
             if current.isValid() and current.row() < self.model.rowCount() else None
-        with self.ctx.db.begin() as session:
-            grid = svc.ratings_grid(session, self.year.value(), self.ctx.today())
+        year, today = self.year.value(), self.ctx.today()
+        grid = self.ctx.read(lambda s: svc.ratings_grid(s, year, today))
         self.model.set_grid(grid)
         self.scale_box.setCurrentIndex(max(0, self.scale_box.findData(grid.scale.key)))
         self._layout_columns()
@@ -309,17 +303,14 @@ class RatingsPage(Page):
             _("Small figure: meetings attended / held in the month (orange: absent with reason, red: without). "
               "Grey: not in the branch, exempt, or a month to come.")))
 
-    def _write(self, member_id: int, month: int, cell: Cell) -> Cell:
-        with self.ctx.db.begin() as session:
-            saved = svc.set_cell(session, member_id, self.year.value(), month, cell, self.ctx.today())
+    def _write(self, member_id: int, month: int, cell: Cell, on_saved, on_refused) -> None:
+        """The model's writer: one cell stored by an operation (the grid already shows it)."""
+        year, today = self.year.value(), self.ctx.today()
         self.message.clear()
-        self._own_change = True
-        try:
-            self.ctx.notify_changed("ratings")
-        finally:
-            self._own_change = False
+        run_op(self, lambda s: OpResult(RATINGS, svc.set_cell(s, member_id, year, month, cell, today)),
+               title=_("Monthly ratings"), initiator=self.model, on_success=on_saved,
+               on_refused=lambda problems: on_refused("\n".join(problems)))
         self._show_cell()
-        return saved
 
     def show_problem(self, text: str) -> None:
         self.say(text, error=True)
@@ -376,6 +367,25 @@ class RatingsPage(Page):
             return True
         return self.model.set_comment(row, month, self.comment.toPlainText())
 
+    # --- unsaved edits: the comment is stored as it is left; the grid's cells at once ----------------
+    def _comment_edited(self) -> bool:
+        if self._loaded_comment is None or not self.comment.isEnabled():
+            return False
+        member_id, month = self._loaded_comment
+        row = self.model.row_of_id(member_id)
+        return row >= 0 and self.comment.toPlainText().strip() != self.model.row_at(row).cell(month).comment
+
+    def has_unsaved(self) -> bool:
+        return self._comment_edited()
+
+    def save(self, on_saved=None) -> None:
+        self.save_comment()
+        if on_saved is not None:
+            when_idle(on_saved)
+
+    def discard(self) -> None:
+        self._show_cell_comment_again()
+
     def eventFilter(self, obj, event) -> bool:
         if obj is self.comment:
             if event.type() == QtCore.QEvent.Type.KeyPress:
@@ -405,8 +415,8 @@ class RatingsPage(Page):
             return
         month, year = where[1], self.year.value()
         py, pm = svc.previous_month(year, month)
-        with self.ctx.db.begin() as session:
-            count = svc.copy_previous_month(session, year, month, self.ctx.today(), dry_run=True)
+        today = self.ctx.today()
+        count = self.ctx.read(lambda s: svc.copy_previous_month(s, year, month, today, dry_run=True))
         if count == 0:
             inform(self, _("Copy last month's ratings"), _(
                 "Nothing to copy: no member who can be rated in month {month}/{year} is both unrated in it and "
@@ -418,21 +428,16 @@ class RatingsPage(Page):
                 count=count, month=month, year=year, pmonth=pm, pyear=py), default_no=False):
             return
         before = {r.member_id: r.cell(month) for r in self.model.rows}
-        try:
-            with self.ctx.db.begin() as session:
-                svc.copy_previous_month(session, year, month, self.ctx.today())
-        except ValidationError as exc:
-            self.show_problem(str(exc))
-            return
-        self.refresh()
-        after = {r.member_id: r.cell(month) for r in self.model.rows}
-        self.model.push_undo([(mid, month, old) for mid, old in before.items() if after.get(mid) != old])
-        self._own_change = True
-        try:
-            self.ctx.notify_changed("ratings")
-        finally:
-            self._own_change = False
-        self.say(_("{count} members rated for month {month}/{year}.").format(count=count, month=month, year=year))
+
+        def copied(n: int) -> None:
+            self.refresh()
+            after = {r.member_id: r.cell(month) for r in self.model.rows}
+            self.model.push_undo([(mid, month, old) for mid, old in before.items() if after.get(mid) != old])
+            self.say(_("{count} members rated for month {month}/{year}.").format(count=n, month=month, year=year))
+
+        run_op(self, lambda s: OpResult(RATINGS, svc.copy_previous_month(s, year, month, today)),
+               title=_("Copy last month's ratings"), initiator=self.model, on_success=copied,
+               on_refused=lambda problems: self.show_problem("\n".join(problems)))
 
     def undo(self) -> None:
         where = self.model.undo()
@@ -450,6 +455,9 @@ class RatingsPage(Page):
                 "level.").format(name=self.scale_box.currentText())):
             self.scale_box.setCurrentIndex(max(0, self.scale_box.findData(self.model.grid.scale.key)))
             return
-        with self.ctx.db.begin() as session:
+
+        def op(session):
             svc.set_scale(session, key)
-        self.ctx.notify_changed("ratings")
+            return RATINGS
+
+        run_op(self, op, title=_("Scale"))

@@ -5,17 +5,18 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from services.errors import UserError, ValidationError
-from services.i18n import N_, _, format_date, format_number, format_pct
-from services.meetings.records import kind_label
+from services.errors import UserError
+from services.i18n import N_, _, format_date, format_number
+from services.ops import NOTHING, REVIEW, OpResult
 from services.review import meeting as review_meeting_svc
 from services.review import service as svc
 from services.review.forms import FORM_TITLES, write_year_end
-from services.review.tally import LEVEL_KEYS, share_text, tally
+from services.review.tally import LEVEL_KEYS, tally_text
 
 from ..models.review import ID_ROLE, CriteriaModel, ReviewTableModel, TallyModel
-from ..qt import Qt, QtGui, QtWidgets
-from ..widgets import ask, inform, shortcut
+from ..operations import run_op
+from ..qt import Qt, QtWidgets
+from ..widgets import ProblemLabel, ask, inform, page_action, settle
 from .base import Page, page_heading
 from .review_sheet import (
     LevelChart,
@@ -41,52 +42,38 @@ NARRATIVE = [
 def tally_html(t, reg) -> str:
     """The tally's numbers in sentences, for the screen (the table and chart show the levels)."""
     e = html.escape
-    lines = [
-        _("Members of the branch: {total} (full: {full}, probationary: {prob})").format(
-            total=t.members_total, full=t.full_members, prob=t.probationary),
-        _("Eligible for rating: {n}").format(n=t.assessed),
-    ]
-    labels = {r.code: r.label_for(None) for r in reg.not_rated}
-    if t.not_assessed:
-        parts = "; ".join(f"{labels.get(code, code)}: {n}" for code, n in t.not_assessed_reasons.items())
-        lines.append(_("Not rated: {n} ({parts})").format(n=t.not_assessed, parts=parts))
-    if t.left_during_year:
-        lines.append(_("Left the branch during the year (not counted): {n}").format(n=t.left_during_year))
-    status = _("within the quota") if t.quota_ok else _("over the quota: warning")
-    lines.append(_("HTXSNV as a share of HTTNV: {pct}; at most {max} allowed ({status}).").format(
-        pct=share_text(t.htxsnv_of_httnv), max=t.quota_max, status=status))
-    lines.append(_("Members disciplined in the year: {n}").format(n=t.disciplined))
-    if t.branch_score is not None:
-        lines.append(_("The branch's self-score: {score}/{max}").format(
-            score=format_number(t.branch_score), max=format_number(t.branch_max_points or 100)))
-    if t.branch_proposed_level:
-        lines.append(_("Level the branch proposes for itself: {level}").format(level=reg.level_name(t.branch_proposed_level)))
-    out = "<p>" + "<br>".join(e(x) for x in lines) + "</p>"
-    if t.violations:
+    text = tally_text(t, reg)
+    out = "<p>" + "<br>".join(e(x) for x in text.lines) + "</p>"
+    if text.checks:
         out += "<p><b>" + e(_("To check:")) + "</b></p><ul>" + "".join(
-            f'<li style="color:#a15c00">{e(v.message)}</li>' for v in t.violations) + "</ul>"
+            f'<li style="color:#a15c00">{e(c)}</li>' for c in text.checks) + "</ul>"
     return out
 
 
-def default_year(today) -> int:
-    """The year being reviewed: this year from November, else last year."""
-    return today.year if today.month >= 11 else today.year - 1
+MEMBERS_TAB, BRANCH_TAB, TALLY_TAB = 0, 1, 2
 
 
 class ReviewPage(Page):
+    """Two editors: a member's review sheet and the branch's self-assessment. Neither saves by itself:
+    before another member, tab, year or section is shown, or the program closes, the user is asked
+    Lưu / Không lưu / Hủy. Ctrl+S saves the one on screen."""
+
     title = N_("Year-end review")
-    area = "review"
+    areas = frozenset({"review", "members", "meetings", "ratings", "branch"})
+    saves_as_it_goes = False
 
     def __init__(self, ctx, parent=None):
         super().__init__(ctx, parent)
         self.review: svc.YearReview | None = None
         self.current_tally = None
         self.leader_discipline: list = []
+        self._branch_loaded: tuple | None = None   # the branch part as loaded (or last saved): _branch_state()
+        self._year_shown = svc.default_year(ctx.today())
 
         self.year = QtWidgets.QSpinBox()
         self.year.setRange(2010, ctx.today().year + 1)
-        self.year.setValue(default_year(ctx.today()))
-        self.year.valueChanged.connect(lambda _v: self.refresh())
+        self.year.setValue(self._year_shown)
+        self.year.valueChanged.connect(self._year_chosen)
         self.regulation = QtWidgets.QLabel()
         self.regulation.setWordWrap(True)
         self.quota = QtWidgets.QLabel()
@@ -145,13 +132,15 @@ class ReviewPage(Page):
         self.tabs.addTab(self._members_tab(), _("Members"))
         self.tabs.addTab(self._branch_tab(), _("The branch's self-assessment"))
         self.tabs.addTab(self._tally_tab(), _("Tally"))
+        self._tab_shown = MEMBERS_TAB
+        self.tabs.currentChanged.connect(self._tab_chosen)
 
         lay = QtWidgets.QVBoxLayout(self)
         lay.addLayout(top)
         lay.addLayout(status)
         lay.addLayout(rules_row)
         lay.addWidget(self.tabs, 1)
-        shortcut(self, "Ctrl+S", self.save_current)
+        self.act_save = page_action(self, _("Save"), "Ctrl+S", self.save_visible)
 
     # --- tabs ------------------------------------------------------------------------------------
     def _members_tab(self) -> QtWidgets.QWidget:
@@ -164,7 +153,7 @@ class ReviewPage(Page):
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.selectionModel().currentRowChanged.connect(lambda *_a: self._show_sheet())
+        self.table.selectionModel().currentRowChanged.connect(self._member_chosen)
         self.counts = QtWidgets.QLabel()
         self.counts.setWordWrap(True)
         self.btn_accept = QtWidgets.QPushButton(_("Record the suggested level for members without one"))
@@ -176,7 +165,7 @@ class ReviewPage(Page):
         left_lay.addWidget(self.table, 1)
         left_lay.addWidget(self.btn_accept, 0, Qt.AlignmentFlag.AlignLeft)
         self.sheet = ReviewSheet()
-        self.sheet.save_requested.connect(self.save_current)
+        self.sheet.save_requested.connect(lambda: self.save_current())
         self.sheet.use_proposal_requested.connect(self.use_proposal)
         split = QtWidgets.QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(left)
@@ -260,27 +249,34 @@ class ReviewPage(Page):
             edit.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 12)
             self.narrative[key] = edit
             texts.addRow(_(label), edit)
-        self.branch_problems = QtWidgets.QLabel()
-        self.branch_problems.setWordWrap(True)
-        self.branch_problems.setStyleSheet("color:#b00020")
-        self.btn_save_branch = QtWidgets.QPushButton(_("Save the branch's self-assessment"))
-        self.btn_save_branch.clicked.connect(self.save_branch)
+        self.branch_problems = ProblemLabel()      # takes no room while there is nothing to say
+        self.branch_problems.setVisible(False)
+        self.btn_save_branch = QtWidgets.QPushButton(_("Save the branch's self-assessment") + " (Ctrl+S)")
+        self.btn_save_branch.clicked.connect(lambda: self.save_branch())
         inner = QtWidgets.QWidget()
         lay = QtWidgets.QVBoxLayout(inner)
         lay.addWidget(self.criteria_note)
         lay.addWidget(self.criteria_view)
         lay.addLayout(buttons)
-        lay.addWidget(self.branch_total)
         lay.addWidget(self.branch_conditions)
         lay.addLayout(form)
         lay.addLayout(texts)
-        lay.addWidget(self.branch_problems)
-        lay.addWidget(self.btn_save_branch, 0, Qt.AlignmentFlag.AlignRight)
-        scroll = QtWidgets.QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(inner)
-        return scroll
+        lay.addStretch(1)
+        self.branch_scroll = QtWidgets.QScrollArea()
+        self.branch_scroll.setWidgetResizable(True)
+        self.branch_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.branch_scroll.setWidget(inner)
+        # The total, the problems and the save button stay in sight below the scrolled form.
+        bar = QtWidgets.QHBoxLayout()
+        bar.addWidget(self.branch_total, 1)
+        bar.addWidget(self.btn_save_branch, 0, Qt.AlignmentFlag.AlignBottom)
+        tab = QtWidgets.QWidget()
+        tab_lay = QtWidgets.QVBoxLayout(tab)
+        tab_lay.setContentsMargins(0, 0, 0, 0)
+        tab_lay.addWidget(self.branch_scroll, 1)
+        tab_lay.addWidget(self.branch_problems)
+        tab_lay.addLayout(bar)
+        return tab
 
     def _tally_tab(self) -> QtWidgets.QWidget:
         self.tally_model = TallyModel(self)
@@ -311,22 +307,24 @@ class ReviewPage(Page):
         selected = self.selected_id()
         year = self.year_value
         try:
-            with self.ctx.db.begin() as session:
-                self.review = svc.year_review(session, year)
-                self.current_tally = tally(session, year)
-                br = svc.branch_review(session, year)
-                log = svc.year_log(session, year)
-                self.leader_discipline = svc.leadership_discipline(session, year)
+            view = self.ctx.read(lambda s: svc.review_page(s, year))
         except UserError as exc:
             self.review = None
+            self.table.selectionModel().blockSignals(True)
             self.model.set_rows([])
+            self.table.selectionModel().blockSignals(False)
             self.regulation.setText(str(exc))
             self.quota.setText("")
             return
+        self.review, self.current_tally = view.review, view.tally
+        br, log = view.branch, view.log
+        self.leader_discipline = list(view.leader_discipline)
         review, reg, t = self.review, self.review.regulation, self.current_tally
         self.regulation.setText(_("Under {regulation} ({guidance}) · review date {date}").format(
             regulation=reg.short_name, guidance=reg.guidance_names, date=format_date(review.review_date)))
+        self.table.selectionModel().blockSignals(True)    # reloading is not the user choosing a member
         self.model.set_rows(review.rows)
+        self.table.selectionModel().blockSignals(False)
         for col in range(self.model.columnCount() - 1):
             self.table.resizeColumnToContents(col)
         fm = self.table.fontMetrics()
@@ -348,13 +346,20 @@ class ReviewPage(Page):
         self.btn_reopen.setVisible(closed)
         self.btn_accept.setEnabled(not closed)
         self.btn_date.setEnabled(not closed)
-        self._load_branch(br, closed)
+        if not self.branch_dirty():       # edits of the branch's form are kept until saved or dropped
+            self._load_branch(br, closed)
         self._load_tally()
-        if selected is not None:
+        keep_sheet = self.sheet.is_dirty() and self.sheet.row is not None
+        self.table.selectionModel().blockSignals(True)
+        if keep_sheet:
+            self.select_member(self.sheet.row.member_id)
+        elif selected is not None:
             self.select_member(selected)
         elif self.model.rowCount():
             self.table.setCurrentIndex(self.model.index(0, 0))
-        self._show_sheet()
+        self.table.selectionModel().blockSignals(False)
+        if not keep_sheet:
+            self._show_sheet()
 
     def _update_quota(self) -> None:
         review = self.review
@@ -363,12 +368,6 @@ class ReviewPage(Page):
         reg = review.regulation
         qb = review.quota_base
         q = qb.quota
-        text = _("{level}: {current} rated, at most {max} allowed ({share} of {base} rated {base_levels}, rounded down).").format(
-            level=reg.level_name(q.level), current=qb.current, max=qb.maximum,
-            share=format_pct(q.share * 100, 0), base=qb.base, base_levels=" + ".join(q.base_levels))
-        text += " " + _("Base of the quota: {reading}.").format(reading=qb.reading_label)
-        if not qb.is_text_reading:
-            text += " " + _("(a reading other than the regulation's wording)")
         self.quota_reading.blockSignals(True)
         self.quota_reading.clear()
         for r in reg.quota.readings:
@@ -385,27 +384,21 @@ class ReviewPage(Page):
         self.btn_doubts.setText('<a href="doubts" style="color:#a15c00">{}</a>'.format(html.escape(
             _("{n} rules not confirmed against the original text…").format(n=len(doubts)))))
         self.btn_doubts.setVisible(bool(doubts))
-        if review.quota_current > review.quota_max:
-            text += " " + _("Over the quota: the branch may propose it, the committee will apply the quota.")
-            self.quota.setStyleSheet("color:#a15c00; font-weight:bold")
-        else:
-            self.quota.setStyleSheet("")
-        self.quota.setText(text)
+        line = svc.quota_line(review)
+        self.quota.setStyleSheet("color:#a15c00; font-weight:bold" if line.over else "")
+        self.quota.setText(line.text)
 
     def _change_quota_reading(self, _index: int) -> None:
         from services import settings
         from services.review.settings import QUOTA_READING
 
         code = self.quota_reading.currentData()
-        try:
-            with self.ctx.db.begin() as session:
-                settings.put(session, QUOTA_READING.key, code)
-        except (ValidationError, UserError) as exc:
-            inform(self, _("Year-end review"), str(exc), error=True)
-            return
-        self.ctx.notify_changed("review")
-        if not self.isVisible():
-            self.refresh()
+
+        def op(session):
+            settings.put(session, QUOTA_READING.key, code)
+            return REVIEW
+
+        run_op(self, op, title=_("Year-end review"))
 
     def doubts_text(self) -> str:
         """The year's rules applied with a default because their text is not confirmed (shown, never printed)."""
@@ -441,23 +434,142 @@ class ReviewPage(Page):
         row = self.model.row_at(index.row()) if index.isValid() else None
         self.sheet.load(row, review.regulation if review else None, closed=bool(review and review.closed))
 
+    # --- switching member, tab, year: the editors' edits are settled first ----------------------------
+    def _member_chosen(self, current, previous) -> None:
+        if not self.sheet.is_dirty() or self.sheet.row is None:
+            self._show_sheet()
+            return
+        target = current.data(ID_ROLE) if current.isValid() else None
+        self.table.selectionModel().blockSignals(True)
+        self.select_member(self.sheet.row.member_id)     # stay on the member being edited meanwhile
+        self.table.selectionModel().blockSignals(False)
+
+        def go() -> None:
+            if target is not None:
+                self.table.selectionModel().blockSignals(True)
+                self.select_member(target)
+                self.table.selectionModel().blockSignals(False)
+            self._show_sheet()
+
+        self._settle_sheet(go)
+
+    def _settle_sheet(self, go) -> None:
+        name = self.sheet.row.full_name if self.sheet.row else ""
+        settle(self, dirty=self.sheet.is_dirty(), save=self.save_current, discard=lambda: None, go=go,
+               title=_("Year-end review"), text=_(
+                   "The review sheet of {name} is not saved yet. Save it?").format(name=name))
+
+    def _settle_branch(self, go) -> None:
+        settle(self, dirty=self.branch_dirty(), save=self.save_branch, discard=self._discard_branch, go=go,
+               title=_("Year-end review"), text=_("The branch's self-assessment is not saved yet. Save it?"))
+
+    def _tab_chosen(self, index: int) -> None:
+        leaving = self._tab_shown
+        if index == leaving:
+            return
+
+        def go() -> None:
+            self._tab_shown = index
+            self.tabs.blockSignals(True)
+            self.tabs.setCurrentIndex(index)
+            self.tabs.blockSignals(False)
+
+        self.tabs.blockSignals(True)
+        self.tabs.setCurrentIndex(leaving)                   # stay until the edits are safe
+        self.tabs.blockSignals(False)
+        if leaving == MEMBERS_TAB:
+            self._settle_sheet(go)
+        elif leaving == BRANCH_TAB:
+            self._settle_branch(go)
+        else:
+            go()
+
+    def _year_chosen(self, year: int) -> None:
+        if year == self._year_shown:
+            return
+        self.year.blockSignals(True)
+        self.year.setValue(self._year_shown)                  # stay until the edits are safe
+        self.year.blockSignals(False)
+
+        def go() -> None:
+            self._year_shown = year
+            self.year.blockSignals(True)
+            self.year.setValue(year)
+            self.year.blockSignals(False)
+            self._discard_branch()
+            self.sheet.mark_stored(None)
+            self.refresh()
+
+        self.leave(go)
+
+    # --- unsaved edits (Page protocol) -----------------------------------------------------------------
+    def has_unsaved(self) -> bool:
+        return self.sheet.is_dirty() or self.branch_dirty()
+
+    def unsaved_text(self) -> str:
+        parts = []
+        if self.sheet.is_dirty() and self.sheet.row is not None:
+            parts.append(_("the review sheet of {name}").format(name=self.sheet.row.full_name))
+        if self.branch_dirty():
+            parts.append(_("the branch's self-assessment"))
+        return _("Not saved yet: {what}. Save?").format(what="; ".join(parts))
+
+    def save(self, on_saved=None) -> None:
+        def then_branch() -> None:
+            if self.branch_dirty():
+                self.save_branch(on_saved)
+            elif on_saved is not None:
+                on_saved()
+
+        if self.sheet.is_dirty():
+            self.save_current(then_branch)
+        else:
+            then_branch()
+
+    def discard(self) -> None:
+        self._discard_branch()
+        self.sheet.mark_stored(None)
+        self.refresh()
+
+    def save_visible(self) -> None:
+        """Ctrl+S: save the editor on screen (the member's sheet, or the branch's self-assessment)."""
+        if self.tabs.currentIndex() == BRANCH_TAB:
+            self.save_branch()
+        elif self.tabs.currentIndex() == MEMBERS_TAB:
+            self.save_current()
+
     # --- member actions ----------------------------------------------------------------------------
-    def save_current(self) -> bool:
+    def save_current(self, on_saved=None) -> bool:
+        """Store the sheet of the member shown; `on_saved()` once stored (not when refused)."""
         row = self.sheet.row
         if row is None or self.review is None or self.review.closed:
             return False
-        data = self.sheet.value()
-        try:
-            with self.ctx.db.begin() as session:
-                svc.save_review(session, self.year_value, row.member_id, data)
-        except (ValidationError, UserError) as exc:
-            self.sheet.show_problems(exc.problems if isinstance(exc, ValidationError) else [str(exc)])
-            return False
-        self.ctx.notify_changed("review")
-        if not self.isVisible():
-            self.refresh()
-        self.select_member(row.member_id)
+        data, year, member_id = self.sheet.value(), self.year_value, row.member_id
+        before = self.sheet.loaded
+
+        def op(session):
+            svc.save_review(session, year, member_id, data)
+            return REVIEW
+
+        def refused(problems: list[str]) -> None:
+            self.sheet.mark_stored(before)
+            self.sheet.show_problems(problems)
+
+        def saved(_value) -> None:
+            self.select_member(member_id)
+            if on_saved is not None:
+                on_saved()
+
+        self.sheet.show_problems([])
+        self.sheet.mark_stored(data)    # stored once the operation succeeds; the refresh then shows it
+        run_op(self, op, title=_("Year-end review"), on_success=saved, on_refused=refused,
+               on_failure=lambda exc: refused([str(exc)]) if isinstance(exc, UserError) else self._failed(exc))
         return True
+
+    def _failed(self, exc: BaseException) -> None:
+        from ..worker import show_error
+
+        show_error(self, _("Year-end review"), exc)
 
     def use_proposal(self) -> None:
         row = self.sheet.row
@@ -465,14 +577,10 @@ class ReviewPage(Page):
             set_level(self.sheet.proposed, row.proposal.level)
 
     def accept_proposals(self) -> None:
-        try:
-            with self.ctx.db.begin() as session:
-                n = svc.accept_proposals(session, self.year_value)
-        except (ValidationError, UserError) as exc:
-            inform(self, _("Year-end review"), str(exc), error=True)
-            return
-        self.ctx.notify_changed("review")
-        inform(self, _("Year-end review"), _("The suggested level was recorded for {n} members.").format(n=n))
+        year = self.year_value
+        run_op(self, lambda s: OpResult(REVIEW, svc.accept_proposals(s, year)), title=_("Year-end review"),
+               on_success=lambda n: inform(self, _("Year-end review"), _(
+                   "The suggested level was recorded for {n} members.").format(n=n)))
 
     # --- the branch ------------------------------------------------------------------------------
     def _load_branch(self, br: svc.BranchReview, closed: bool) -> None:
@@ -494,19 +602,17 @@ class ReviewPage(Page):
         for key, edit in self.narrative.items():
             edit.setPlainText(getattr(br, key))
             edit.setReadOnly(closed)
-        with self.ctx.db.begin() as session:
-            meetings = [(m.id, f"{format_date(m.date)} · {kind_label(m.kind)}")
-                        for m in review_meeting_svc.candidate_meetings(session, self.year_value)]
-            held = review_meeting_svc.review_meeting(session, self.year_value)
-            votes = review_meeting_svc.collective_votes(session, self.year_value)
+        year = self.year_value
+        choice = self.ctx.read(lambda s: review_meeting_svc.meeting_choice(s, year))
+        votes = choice.votes
         self.review_meeting.blockSignals(True)
         self.review_meeting.clear()
         self.review_meeting.addItem(_("(not chosen: the minutes leave the attendance to fill in)"), None)
-        for mid, text in meetings:
+        for mid, text in choice.candidates:
             self.review_meeting.addItem(text, mid)
-        self.review_meeting.setCurrentIndex(max(0, self.review_meeting.findData(held.meeting.id if held else None)))
+        self.review_meeting.setCurrentIndex(max(0, self.review_meeting.findData(choice.held_id)))
         self.review_meeting.blockSignals(False)
-        self._show_meeting_voters(held.voters if held else None)
+        self._show_meeting_voters(choice.voters)
         for topic, spins in self.collective_votes.items():
             v = votes.get(topic)
             for spin, value in zip(spins, (v.votes_for, v.against, v.other) if v else (0, 0, 0), strict=True):
@@ -515,7 +621,24 @@ class ReviewPage(Page):
         for w in (self.btn_add_criterion, self.btn_remove_criterion, self.btn_reset_criteria, self.btn_save_branch,
                   self.branch_proposed, self.branch_decided, self.branch_decision_ref, self.review_meeting):
             w.setEnabled(not closed)
-        self.branch_problems.setText("")
+        self.branch_problems.show_problems([])
+        self._branch_closed = closed
+        self._branch_loaded = self._branch_state()
+
+    def _branch_state(self) -> tuple:
+        """What the branch's part holds: the self-assessment, the review meeting chosen, the votes."""
+        votes = tuple((topic, review_meeting_svc.Vote(*(spin.value() for spin in spins))
+                       if any(spin.value() for spin in spins) else None)
+                      for topic, spins in self.collective_votes.items())
+        return self.branch_value(), self.review_meeting.currentData(), votes
+
+    def branch_dirty(self) -> bool:
+        """The branch's part differs from what was loaded (or last saved)."""
+        return (self._branch_loaded is not None and not getattr(self, "_branch_closed", False)
+                and self._branch_loaded[0].year == self.year_value and self._branch_state() != self._branch_loaded)
+
+    def _discard_branch(self) -> None:
+        self._branch_loaded = None      # the next refresh loads the stored self-assessment
 
     def _show_meeting_voters(self, voters: int | None) -> None:
         self.meeting_voters.setText(_("Full members present, who vote: {n}").format(n=voters)
@@ -523,10 +646,7 @@ class ReviewPage(Page):
 
     def _review_meeting_changed(self) -> None:
         mid = self.review_meeting.currentData()
-        voters = None
-        if mid is not None:
-            with self.ctx.db.begin() as session:
-                voters = review_meeting_svc.voters_at(session, mid)
+        voters = self.ctx.read(lambda s: review_meeting_svc.voters_at(s, mid)) if mid is not None else None
         self._show_meeting_voters(voters)
 
     def _branch_condition_boxes(self, reg, br: svc.BranchReview, closed: bool) -> None:
@@ -577,15 +697,15 @@ class ReviewPage(Page):
         return flags
 
     def _update_branch_total(self) -> None:
-        crit = self.criteria.criteria()
-        points = [c.points for c in crit if c.points is not None]
-        total_max = sum(c.max_points for c in crit)
-        score = format_number(sum(points)) if points else "—"
-        text = _("Self-score: {score}/{max}").format(score=score, max=format_number(total_max))
         reg = self.review.regulation if self.review else None
-        if reg is not None and reg.collective.scoring is not None and points:
-            level = reg.collective.scoring.level_for(sum(points))
-            text += " · " + _("band: {level}").format(level=reg.level_name(level))
+        if reg is None:
+            self.branch_total.setText("")
+            return
+        found = svc.branch_score(reg, self.year_value, self.criteria.criteria())
+        score = format_number(found.score) if found.score is not None else "—"
+        text = _("Self-score: {score}/{max}").format(score=score, max=format_number(found.max_points))
+        if found.band_level:
+            text += " · " + _("band: {level}").format(level=reg.level_name(found.band_level))
         self.branch_total.setText(text)
 
     def _reset_criteria(self) -> None:
@@ -600,18 +720,30 @@ class ReviewPage(Page):
             flags=self._branch_flags(), decision_ref=self.branch_decision_ref.text(),
         )
 
-    def save_branch(self) -> bool:
-        votes = {topic: review_meeting_svc.Vote(*(spin.value() for spin in spins)) if any(
-            spin.value() for spin in spins) else None for topic, spins in self.collective_votes.items()}
-        try:
-            with self.ctx.db.begin() as session:
-                svc.save_branch_review(session, self.branch_value())
-                review_meeting_svc.set_review_meeting(session, self.year_value, self.review_meeting.currentData())
-                review_meeting_svc.set_collective_votes(session, self.year_value, votes)
-        except (ValidationError, UserError) as exc:
-            self.branch_problems.setText(str(exc))
+    def save_branch(self, on_saved=None) -> bool:
+        """Store the branch's self-assessment with the review meeting and its votes; `on_saved()` once
+        stored (not when refused)."""
+        if self.review is None or self.review.closed:
             return False
-        self.ctx.notify_changed("review")
+        state, before = self._branch_state(), self._branch_loaded
+        data, meeting_id, votes = state
+
+        def op(session):
+            review_meeting_svc.save_branch_assessment(session, data, meeting_id, dict(votes))
+            return REVIEW
+
+        def refused(problems: list[str]) -> None:
+            self._branch_loaded = before
+            self.branch_problems.show_problems(problems)
+
+        def saved(_value) -> None:
+            if on_saved is not None:
+                on_saved()
+
+        self.branch_problems.show_problems([])
+        self._branch_loaded = state      # stored once the operation succeeds; the refresh then shows it
+        run_op(self, op, title=_("Year-end review"), on_success=saved, on_refused=refused,
+               on_failure=lambda exc: refused([str(exc)]) if isinstance(exc, UserError) else self._failed(exc))
         return True
 
     # --- the tally -------------------------------------------------------------------------------
@@ -639,18 +771,14 @@ class ReviewPage(Page):
             path += ".pdf"
         self.write_forms(Path(path), form, member_ids)
 
-    def write_forms(self, path: Path, form: str | None, member_ids=None) -> list[Path]:
-        QtWidgets.QApplication.setOverrideCursor(QtGui.QCursor(Qt.CursorShape.WaitCursor))
-        try:
-            with self.ctx.db.begin() as session:
-                written = write_year_end(session, self.year_value, path, form=form, member_ids=member_ids, xlsx=True)
-        except UserError as exc:
-            QtWidgets.QApplication.restoreOverrideCursor()
-            inform(self, _("Print forms"), str(exc), error=True)
-            return []
-        QtWidgets.QApplication.restoreOverrideCursor()
-        inform(self, _("Print forms"), _("Written:") + "\n" + "\n".join(str(p) for p in written))
-        return written
+    def write_forms(self, path: Path, form: str | None, member_ids=None) -> None:
+        """Write the forms off the GUI thread (after the edits asked to be saved before), then say where."""
+        year = self.year_value
+        run_op(self, lambda s: OpResult(NOTHING, write_year_end(s, year, path, form=form, member_ids=member_ids,
+                                                                 xlsx=True)),
+               title=_("Print forms"), label=_("Writing {name}…").format(name=path.name), cancellable=False,
+               on_success=lambda written: inform(self, _("Print forms"), _("Written:") + "\n" + "\n".join(
+                   str(p) for p in written)))
 
     def change_review_date(self) -> None:
         """The day membership is counted this year (default: the setting, 31/12)."""
@@ -670,13 +798,12 @@ class ReviewPage(Page):
         if text and on is None:
             inform(self, _("Review date"), _("“{text}” is not a date (dd/mm/yyyy).").format(text=text), error=True)
             return
-        try:
-            with self.ctx.db.begin() as session:
-                svc.set_review_date(session, year, on)
-        except (ValidationError, UserError) as exc:
-            inform(self, _("Review date"), str(exc), error=True)
-            return
-        self.ctx.notify_changed("review")
+
+        def op(session):
+            svc.set_review_date(session, year, on)
+            return REVIEW
+
+        run_op(self, op, title=_("Review date"))
 
     def close_year(self) -> None:
         year = self.year_value
@@ -688,13 +815,11 @@ class ReviewPage(Page):
                 "Close the review of {year}? A backup is taken first; the ratings then become read-only. "
                 "Reopening later is possible and is logged.").format(year=year) + warning):
             return
-        try:
-            backup = svc.close_year(self.ctx.db, year, user=self.ctx.user)
-        except UserError as exc:
-            inform(self, _("Close the year"), str(exc), error=True)
-            return
-        self.ctx.notify_changed("review")
-        inform(self, _("Close the year"), _("The review of {year} is closed. Backup: {path}").format(year=year, path=backup))
+        db, user = self.ctx.db, self.ctx.user    # closing takes a backup first: its own units of work
+        run_op(self, lambda: OpResult(REVIEW, svc.close_year(db, year, user=user)), session=False,
+               title=_("Close the year"), label=_("Backing up, then closing the year…"),
+               on_success=lambda backup: inform(self, _("Close the year"), _(
+                   "The review of {year} is closed. Backup: {path}").format(year=year, path=backup)))
 
     def reopen_year(self) -> None:
         year = self.year_value
@@ -705,9 +830,10 @@ class ReviewPage(Page):
         dlg.setCancelButtonText(_("Cancel"))
         if dlg.exec() != QtWidgets.QDialog.DialogCode.Accepted:
             return
-        try:
-            svc.reopen_year(self.ctx.db, year, reason=dlg.textValue(), user=self.ctx.user)
-        except (ValidationError, UserError) as exc:
-            inform(self, _("Reopen the year"), str(exc), error=True)
-            return
-        self.ctx.notify_changed("review")
+        db, user, reason = self.ctx.db, self.ctx.user, dlg.textValue()
+
+        def op() -> OpResult:
+            svc.reopen_year(db, year, reason=reason, user=user)
+            return OpResult(REVIEW)
+
+        run_op(self, op, session=False, title=_("Reopen the year"))

@@ -4,22 +4,16 @@ from __future__ import annotations
 import html
 
 from services.i18n import _, format_date, format_number
-from services.review.adapters import attendance_value
 from services.review.engine import (
     CONDITION_PREFIX,
     DISCIPLINE_COUNTED_BEFORE,
     QUARTERS,
-    condition_failures,
-    discipline_text,
     framework_of,
-    leave_length,
     level_conditions,
-    limit,
-    quarter_problem,
     quarterly_applies,
 )
 from services.review.rules import FLAG_CAPS, Regulation
-from services.review.service import ReviewInput, ReviewRow, member_facts_with
+from services.review.service import ReviewInput, ReviewRow, facts_lines, sheet_limit
 
 from ..qt import Qt, QtCore, QtGui, QtWidgets
 from ..widgets import ProblemLabel
@@ -27,27 +21,11 @@ from ..widgets import ProblemLabel
 NONE = -1  # the spin boxes' "not entered" value, shown as "—"
 VI = QtCore.QLocale(QtCore.QLocale.Language.Vietnamese, QtCore.QLocale.Country.Vietnam)  # 28,5 not 28.5
 
-
-class _NoWheel:
-    """Spin boxes and combo boxes ignore the mouse wheel unless focused, so scrolling the sheet never changes a value."""
-
-    def wheelEvent(self, event):
-        if self.hasFocus():
-            super().wheelEvent(event)
-        else:
-            event.ignore()
-
-
-class SpinBox(_NoWheel, QtWidgets.QSpinBox):
-    """Ignores the wheel unless focused."""
-
-
-class DoubleSpinBox(_NoWheel, QtWidgets.QDoubleSpinBox):
-    """Ignores the wheel unless focused."""
-
-
-class ComboBox(_NoWheel, QtWidgets.QComboBox):
-    """Ignores the wheel unless focused."""
+# The mouse wheel changes these only when they have the focus: ui.widgets.WheelGuard does it for the
+# whole program.
+SpinBox = QtWidgets.QSpinBox
+DoubleSpinBox = QtWidgets.QDoubleSpinBox
+ComboBox = QtWidgets.QComboBox
 
 
 def _wrapping(text: str) -> QtWidgets.QLabel:
@@ -140,6 +118,8 @@ class ReviewSheet(QtWidgets.QWidget):
         super().__init__(parent)
         self.reg: Regulation | None = None
         self.row: ReviewRow | None = None
+        self.closed = False
+        self.loaded: ReviewInput | None = None    # what the sheet showed when loaded (or last saved)
         self._loading = False
         self.title = QtWidgets.QLabel()
         font = self.title.font()
@@ -225,17 +205,18 @@ class ReviewSheet(QtWidgets.QWidget):
                   self.flags_box, self.quarters_box):
             lay.addWidget(w)
         lay.addLayout(levels)
-        lay.addWidget(self.problems)
-        lay.addLayout(buttons)
         lay.addStretch(1)
-        scroll = QtWidgets.QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(inner)
-        scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll = QtWidgets.QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setWidget(inner)
+        self.scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         outer = QtWidgets.QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
+        outer.addWidget(self.scroll, 1)
+        # The problems and the buttons stay in sight below the scrolled sheet.
+        outer.addWidget(self.problems)
+        outer.addLayout(buttons)
         self.total.valueChanged.connect(self._update_limit)
         self.proposed.currentIndexChanged.connect(self._update_limit)
         self.decided.currentIndexChanged.connect(self._update_limit)
@@ -330,6 +311,8 @@ class ReviewSheet(QtWidgets.QWidget):
     def load(self, row: ReviewRow | None, reg: Regulation | None, closed: bool) -> None:
         self._loading = True
         self.row = row
+        self.closed = closed
+        self.loaded = None
         if reg is not None:
             self.set_regulation(reg)
         self._row_boxes(row)
@@ -395,6 +378,7 @@ class ReviewSheet(QtWidgets.QWidget):
             w.setEnabled(elig.counted and not closed)
         self.btn_use.setEnabled(rated and not closed and bool(row.proposal and row.proposal.level))
         self._loading = False
+        self.loaded = self.value()
         self._update_limit()
 
     def _show_quarters(self, row: ReviewRow) -> None:
@@ -407,35 +391,22 @@ class ReviewSheet(QtWidgets.QWidget):
         if reg is not None and reg.quarterly is not None:
             self.quarters_note.setText(f"{reg.quarterly.text} ({reg.quarterly.ref.cite()}). {reg.quarterly.year_rule_text}.")
 
+    # --- unsaved edits ---------------------------------------------------------------------------
+    def editable(self) -> bool:
+        return self.row is not None and self.row.elig.counted and not self.closed
+
+    def is_dirty(self) -> bool:
+        """The sheet differs from what was loaded (or last saved) for the member shown."""
+        return self.editable() and self.loaded is not None and self.value() != self.loaded
+
+    def mark_stored(self, data: ReviewInput | None) -> None:
+        """What is stored for the member now (None: back to unsaved, after a refusal)."""
+        self.loaded = data
+
     def _facts_html(self, row: ReviewRow) -> str:
-        f = row.facts
-        if f is None:
+        if row.facts is None:
             return ""
-        lines = []
-        att = f.attendance
-        if att is not None:
-            lines.append(_("Meetings attended: {present} of {meetings}; absent with reason {exc}, without reason {unexc}.").format(
-                present=attendance_value(att, "present") or 0, meetings=attendance_value(att, "meetings") or 0,
-                exc=attendance_value(att, "absent_excused") or 0, unexc=attendance_value(att, "absent_unexcused") or 0))
-        else:
-            lines.append(_("No attendance records for this year."))
-        if f.monthly:
-            lines.append(_("Monthly ratings: {parts}.").format(parts=", ".join(
-                _("{n} months {level}").format(n=n, level=code) for code, n in f.monthly.most_common())))
-        else:
-            lines.append(_("No monthly ratings for this year."))
-        if f.discipline:
-            lines.append(_("Disciplined in the year: {items}.").format(items="; ".join(
-                discipline_text(e) + (f" ({e.reason})" if e.reason else "") for e in f.discipline)))
-        else:
-            lines.append(_("Not disciplined in the year."))
-        if f.sick_days:
-            months, days = leave_length(f.sick_spans, 30)
-            lines.append(_("Sick leave in the year: {months} months {days} days ({total} days).").format(
-                months=months, days=days, total=f.sick_days))
-        if f.maternity_days:
-            lines.append(_("Maternity leave in the year: {days} days.").format(days=f.maternity_days))
-        return "<br>".join(html.escape(x) for x in lines)
+        return "<br>".join(html.escape(x) for x in facts_lines(row.facts))
 
     def value(self) -> ReviewInput:
         criteria: dict = {}
@@ -475,32 +446,13 @@ class ReviewSheet(QtWidgets.QWidget):
             self.limit_label.setText("")
             return
         data = self.value()
-        score = data.score
-        if data.criteria and self.reg.scoring is not None:
-            score = float(sum(v for v in data.criteria.values()))
-        facts = member_facts_with(self.row.facts, data.flags, data.quarters)
-        lim = limit(self.reg, facts, score)
+        found = sheet_limit(self.reg, self.row.facts, data)
+        score, lim = found.score, found.limit
         text = _("Highest level allowed: {level}").format(level=f"{lim.level} — {self.reg.level_name(lim.level)}")
         if score is not None and self.reg.scoring is not None:
             text = _("{score} points. ").format(score=format_number(score)) + text
-        too_high = [c.currentData() for c in (self.proposed, self.decided)
-                    if c.currentData() and self.reg.rank(c.currentData()) > self.reg.rank(lim.level)]
-        notes = []
-        framework = framework_of(self.reg, facts)
-        for combo, overridden in ((self.proposed, False), (self.decided, bool(data.decision_ref.strip()))):
-            level = combo.currentData()
-            if not level:
-                continue
-            missing = condition_failures(self.reg, level, data.flags, framework)
-            if missing and not overridden:
-                too_high.append(level)
-                notes.append(_("Conditions of “{level}” not confirmed: {missing}.").format(
-                    level=self.reg.level_name(level), missing="; ".join(f.condition.text for f in missing)))
-            problem = quarter_problem(self.reg, facts, level)
-            if problem:
-                notes.append(problem)
-        self.limit_label.setText("\n".join([text, *dict.fromkeys(notes)]))
-        self.limit_label.setStyleSheet("color:#b00020" if too_high else "")
+        self.limit_label.setText("\n".join([text, *found.notes]))
+        self.limit_label.setStyleSheet("color:#b00020" if found.too_high else "")
 
     def show_problems(self, problems: list[str]) -> None:
         self.problems.show_problems(problems)
