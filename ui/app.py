@@ -11,7 +11,13 @@ from .qt import QtCore, QtGui, QtWidgets
 
 
 def make_app(argv: list[str] | None = None) -> QtWidgets.QApplication:
+    # Qt's own texts and formats in Vietnamese: numbers 1,5 and dates 22/12/2020 in Qt's widgets, and
+    # the context menus, standard buttons and Qt-drawn file dialogs (ui/qt_texts.py).
+    QtCore.QLocale.setDefault(QtCore.QLocale(QtCore.QLocale.Language.Vietnamese, QtCore.QLocale.Country.Vietnam))
     app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(argv or sys.argv[:1])
+    from . import qt_texts
+
+    qt_texts.install(app)
     app.setApplicationName("Sổ chi bộ")
     app.setOrganizationName("SoChiBo")
     app.setApplicationDisplayName(_("Sổ chi bộ"))
