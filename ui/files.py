@@ -1,0 +1,48 @@
+"""Where the program proposes to save a paper: the folder the user last chose for that kind of paper,
+else the user's Documents folder — never the program's own folder (a bare file name in a save dialog
+lands in the current folder, which for an installed program is where it is installed)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .qt import QtCore, QtWidgets
+
+SETTINGS_KEY = "files/last_folder/{kind}"
+
+
+def documents_dir() -> Path:
+    """The user's Documents folder (Windows: Tài liệu / Documents), or the home folder when there is none."""
+    location = QtCore.QStandardPaths.writableLocation(QtCore.QStandardPaths.StandardLocation.DocumentsLocation)
+    path = Path(location) if location else Path.home()
+    return path if path.is_dir() else Path.home()
+
+
+def _settings() -> QtCore.QSettings:
+    return QtCore.QSettings("SoChiBo", "SoChiBo")
+
+
+def start_path(name: str, kind: str = "papers") -> Path:
+    """The path a save dialog starts with for the file `name`: in the last folder used for `kind`
+    (if it still exists), else in the Documents folder."""
+    last = str(_settings().value(SETTINGS_KEY.format(kind=kind), "") or "")
+    folder = Path(last) if last and Path(last).is_dir() else documents_dir()
+    return folder / Path(name).name
+
+
+def remember(path: Path | str, kind: str = "papers") -> None:
+    """The folder of a file just chosen becomes the next start for `kind`."""
+    _settings().setValue(SETTINGS_KEY.format(kind=kind), str(Path(path).resolve().parent))
+
+
+def ask_save_path(parent, title: str, name: str, filters: str, kind: str = "papers",
+                  suffixes: tuple[str, ...] = ()) -> Path | None:
+    """A save dialog starting at `start_path(name, kind)`. Returns the chosen path (with the first of
+    `suffixes` added when the user typed none of them), or None when cancelled; remembers the folder."""
+    chosen, _filter = QtWidgets.QFileDialog.getSaveFileName(parent, title, str(start_path(name, kind)), filters)
+    if not chosen:
+        return None
+    path = Path(chosen)
+    if suffixes and path.suffix.lower() not in suffixes:
+        path = path.with_name(path.name + suffixes[0])
+    remember(path, kind)
+    return path
