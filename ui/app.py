@@ -43,6 +43,15 @@ def load_database(db_path: Path | None, parent=None):
     from .dialogs.identity_dialog import IdentityDialog
 
     path = Path(db_path) if db_path else default_db_path()
+    if db_path is not None and not path.exists():
+        # --db names a file that is not there: say which command creates it. The setup wizard is only
+        # for the first start on the default data file (a mistyped name must not become a new branch).
+        from services.db import no_database_message
+
+        from .widgets import inform
+
+        inform(parent, _("Cannot open the database"), no_database_message(path), error=True)
+        return None
     try:
         db = open_database(path, create=db_path is None)
     except UserError as exc:
