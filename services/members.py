@@ -147,14 +147,9 @@ class Check:
 
     def blocked_reason(self) -> str:
         """Why the form cannot be saved yet, as one sentence for a greyed "Lưu" button ("" when it can)."""
+        from .errors import blocked_reason
+
         return blocked_reason([p.message for p in self.errors])
-
-
-def blocked_reason(errors: Sequence[str]) -> str:
-    """"Chưa lưu được: …" naming what stops a save, for the greyed "Lưu" button and its tooltip."""
-    if not errors:
-        return ""
-    return _("Cannot save yet: {reasons}").format(reasons=" ".join(e.strip() for e in errors))
 
 
 # The earliest dates the register accepts: a member born before 1900 would be over 125 years old, and

@@ -32,20 +32,27 @@ def test_papers_are_proposed_in_the_documents_folder_then_where_the_user_last_sa
     assert files.start_path("bien-ban.pdf") == documents / "bien-ban.pdf"
 
 
-def test_the_save_dialog_starts_there_and_adds_the_suffix(tmp_path, monkeypatch, qapp):
+def test_the_save_dialog_starts_there_and_adds_the_suffix_of_the_chosen_kind(tmp_path, monkeypatch, qapp):
     seen = {}
+    answer = {"path": str(tmp_path / "bien ban thang 12"), "filter": "PDF (*.pdf)"}
 
     def fake(parent, title, start, filters):
-        seen["start"] = start
-        return str(tmp_path / "bien ban thang 12"), filters
+        seen["start"], seen["filters"] = start, filters
+        return answer["path"], answer["filter"]
 
     monkeypatch.setattr(QtWidgets.QFileDialog, "getSaveFileName", staticmethod(fake))
-    path = files.ask_save_path(None, "Lưu biên bản", "bien-ban.pdf", "PDF (*.pdf)", suffixes=(".pdf",))
+    kinds = [("PDF (*.pdf)", ".pdf"), ("Excel (*.xlsx)", ".xlsx")]
+    path = files.ask_save_path(None, "Lưu biên bản", "bien-ban.pdf", kinds)
     assert path == tmp_path / "bien ban thang 12.pdf"
-    assert Path(seen["start"]).parent in (files.documents_dir(),)
-    assert files.start_path("x.pdf") == tmp_path / "x.pdf"
-    monkeypatch.setattr(QtWidgets.QFileDialog, "getSaveFileName", staticmethod(lambda *a: ("", "")))
-    assert files.ask_save_path(None, "Lưu", "x.pdf", "PDF (*.pdf)") is None
+    assert Path(seen["start"]) == files.documents_dir() / "bien-ban.pdf"
+    assert seen["filters"] == "PDF (*.pdf);;Excel (*.xlsx)"
+    assert files.start_path("x.pdf") == tmp_path / "x.pdf"      # remembered
+    answer.update(path=str(tmp_path / "so"), filter="Excel (*.xlsx)")
+    assert files.ask_save_path(None, "Lưu", "so.pdf", kinds) == tmp_path / "so.xlsx"
+    answer.update(path=str(tmp_path / "so.xlsx"), filter="PDF (*.pdf)")
+    assert files.ask_save_path(None, "Lưu", "so.pdf", kinds) == tmp_path / "so.xlsx"   # typed: kept
+    answer.update(path="")
+    assert files.ask_save_path(None, "Lưu", "x.pdf", kinds) is None
 
 
 def test_without_a_documents_folder_the_home_folder(monkeypatch, qapp):

@@ -3,6 +3,7 @@ else the user's Documents folder — never the program's own folder (a bare file
 lands in the current folder, which for an installed program is where it is installed)."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from .qt import QtCore, QtWidgets
@@ -34,15 +35,20 @@ def remember(path: Path | str, kind: str = "papers") -> None:
     _settings().setValue(SETTINGS_KEY.format(kind=kind), str(Path(path).resolve().parent))
 
 
-def ask_save_path(parent, title: str, name: str, filters: str, kind: str = "papers",
-                  suffixes: tuple[str, ...] = ()) -> Path | None:
-    """A save dialog starting at `start_path(name, kind)`. Returns the chosen path (with the first of
-    `suffixes` added when the user typed none of them), or None when cancelled; remembers the folder."""
-    chosen, _filter = QtWidgets.QFileDialog.getSaveFileName(parent, title, str(start_path(name, kind)), filters)
+def ask_save_path(parent, title: str, name: str, filters: Sequence[tuple[str, str]],
+                  kind: str = "papers") -> Path | None:
+    """A save dialog starting at `start_path(name, kind)`, offering `filters` as (label, suffix) pairs,
+    e.g. ("PDF (*.pdf)", ".pdf"). Returns the chosen path, given the suffix of the chosen filter when the
+    user typed none of the suffixes, or None when cancelled; remembers the folder for `kind`."""
+    labels = [label for label, _suffix in filters]
+    chosen, chosen_filter = QtWidgets.QFileDialog.getSaveFileName(
+        parent, title, str(start_path(name, kind)), ";;".join(labels))
     if not chosen:
         return None
     path = Path(chosen)
+    suffixes = [suffix for _label, suffix in filters]
     if suffixes and path.suffix.lower() not in suffixes:
-        path = path.with_name(path.name + suffixes[0])
+        suffix = next((sfx for label, sfx in filters if label == chosen_filter), suffixes[0])
+        path = path.with_name(path.name + suffix)
     remember(path, kind)
     return path

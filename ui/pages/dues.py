@@ -9,6 +9,7 @@ from services.ops import DUES, NOTHING, OpResult
 from services.vntext import fold
 
 from ..dialogs.dues_dialogs import DuesSettingsDialog, PaymentDialog, RateDialog
+from ..files import ask_save_path
 from ..models.dues import ID_ROLE, DuesMonthModel, PaymentsModel
 from ..operations import run_op
 from ..qt import Qt, QtCore, QtGui, QtWidgets, Signal
@@ -319,14 +320,7 @@ class DuesPage(Page):
         DuesSettingsDialog(self.ctx, parent=self).exec()
 
     def _save_path(self, title: str, name: str) -> Path | None:
-        start = str(Path.home() / name)
-        path, chosen = QtWidgets.QFileDialog.getSaveFileName(self, title, start, _("PDF (*.pdf);;Excel (*.xlsx)"))
-        if not path:
-            return None
-        path = Path(path)
-        if path.suffix.lower() not in (".pdf", ".xlsx"):
-            path = path.with_suffix(".xlsx" if "xlsx" in chosen else ".pdf")
-        return path
+        return ask_save_path(self, title, name, [("PDF (*.pdf)", ".pdf"), ("Excel (*.xlsx)", ".xlsx")], kind="dues")
 
     def export_book(self, member_ids: list[int] | None = None) -> Path | None:
         year = self.year.value()

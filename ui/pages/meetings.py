@@ -21,6 +21,7 @@ from services.meetings import printing, views
 from services.ops import MEETINGS, NOTHING, OpResult
 
 from ..dialogs.meeting_dialog import AmendmentDialog, MeetingDialog, ResolutionDialog
+from ..files import ask_save_path
 from ..models.meetings import ID_ROLE, AmendmentModel, AttendanceModel, MeetingListModel, ResolutionModel
 from ..operations import query_op, run_op
 from ..qt import Qt, QtCore, QtGui, QtWidgets, Signal
@@ -900,12 +901,11 @@ class MeetingsPage(Page):
         if self.meeting_id is None:
             return None
         if path is None:
-            start = str(Path(QtCore.QStandardPaths.writableLocation(
-                QtCore.QStandardPaths.StandardLocation.DocumentsLocation)) / self._default_name())
-            chosen, _f = QtWidgets.QFileDialog.getSaveFileName(self, _("Save the minutes as PDF"), start, "PDF (*.pdf)")
-            if not chosen:
+            # In the user's Documents folder (or where the last minutes were saved), never the program's.
+            path = ask_save_path(self, _("Save the minutes as PDF"), self._default_name(),
+                                 [("PDF (*.pdf)", ".pdf")], kind="minutes")
+            if path is None:
                 return None
-            path = chosen if chosen.lower().endswith(".pdf") else chosen + ".pdf"
         path = Path(path)
         return path if self.write_pdf(path) else None
 
@@ -913,13 +913,10 @@ class MeetingsPage(Page):
         """The year's attendance sheet (members x meetings) as PDF or .xlsx."""
         year = self.year.value()
         if path is None:
-            start = str(Path(QtCore.QStandardPaths.writableLocation(
-                QtCore.QStandardPaths.StandardLocation.DocumentsLocation)) / f"diem-danh-{year}.pdf")
-            chosen, _f = QtWidgets.QFileDialog.getSaveFileName(
-                self, _("Attendance sheet of {year}").format(year=year), start, "PDF (*.pdf);;Excel (*.xlsx)")
-            if not chosen:
+            path = ask_save_path(self, _("Attendance sheet of {year}").format(year=year), f"diem-danh-{year}.pdf",
+                                 [("PDF (*.pdf)", ".pdf"), ("Excel (*.xlsx)", ".xlsx")], kind="minutes")
+            if path is None:
                 return None
-            path = chosen
         path = Path(path)
         if path.suffix.lower() not in (".pdf", ".xlsx"):
             path = path.with_suffix(".pdf")

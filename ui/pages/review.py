@@ -13,6 +13,7 @@ from services.review import service as svc
 from services.review.forms import FORM_TITLES, write_year_end
 from services.review.tally import LEVEL_KEYS, tally_text
 
+from ..files import ask_save_path
 from ..models.review import ID_ROLE, CriteriaModel, ReviewTableModel, TallyModel
 from ..operations import run_op
 from ..qt import Qt, QtWidgets
@@ -763,13 +764,11 @@ class ReviewPage(Page):
                 inform(self, _("Print forms"), _("Select a member first."))
                 return
             member_ids = [member_id]
-        suggested = Path.home() / f"kiem-diem-{year}{'-' + form if form else ''}.pdf"
-        path, _filter = QtWidgets.QFileDialog.getSaveFileName(self, _("Save the PDF"), str(suggested), _("PDF files (*.pdf)"))
-        if not path:
+        path = ask_save_path(self, _("Save the PDF"), f"kiem-diem-{year}{'-' + form if form else ''}.pdf",
+                             [(_("PDF files (*.pdf)"), ".pdf")], kind="review")
+        if path is None:
             return
-        if not path.lower().endswith(".pdf"):
-            path += ".pdf"
-        self.write_forms(Path(path), form, member_ids)
+        self.write_forms(path, form, member_ids)
 
     def write_forms(self, path: Path, form: str | None, member_ids=None) -> None:
         """Write the forms off the GUI thread (after the edits asked to be saved before), then say where."""
