@@ -2,17 +2,21 @@
 message boxes, and the file dialogs where Qt draws them (Linux; Windows shows its own, already in the
 user's language).
 
-PySide6 ships no Vietnamese translation of Qt. Instead of a compiled .qm, a QTranslator subclass answers
-Qt's requests from our gettext catalog: the English source texts below are msgids like any other
-(qt.po), so they are checked, translated and compiled with the rest (`python -m services.i18n`).
-Texts not listed here are left to Qt (its English); shortcut names (Ctrl, Shift) are never translated,
+PySide6 ships no Vietnamese translation of Qt. The English source texts below are msgids of our gettext
+catalog (qt.po), checked and translated with the rest (`python -m services.i18n`); `python -m ui.qt_texts`
+then writes them as a Qt catalog, resources/locale/vi/qt_vi.qm (with Qt's lrelease, which PySide6 ships),
+which the program loads with a plain QTranslator. (A QTranslator subclass answering from Python is not
+used: PySide6 mishandles the empty disambiguation Qt passes on every call and the program eventually
+crashes.) Texts not listed here stay as Qt writes them; key names (Ctrl, Shift) are never translated,
 since Qt reads key sequences back from their text.
 """
 from __future__ import annotations
 
-from services.i18n import N_, _
+import sys
+from pathlib import Path
 
-from .qt import QtCore
+from services.i18n import N_, _
+from services.paths import resources_dir
 
 # context (the Qt class that asks) -> the source texts a user of this program meets; each is its own msgid
 # unless QT_MSGIDS gives another (a source text whose plain English reads otherwise in the program).
@@ -55,34 +59,76 @@ QT_MSGIDS: dict[tuple[str, str], str] = {
 }
 
 
-class VietnameseQtTranslator(QtCore.QTranslator):
-    """Answers Qt's own `tr()` calls with the Vietnamese of our catalog (installed by ui.app.make_app)."""
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self._msgids = {(context, text): QT_MSGIDS.get((context, text), text)
-                        for context, texts in QT_TEXTS.items() for text in texts}
-
-    def translate(self, context, source_text, disambiguation=None, n=-1):
-        msgid = self._msgids.get((context, source_text))
-        if msgid is not None:
-            translated = _(msgid)
-            if translated != msgid:
-                return translated
-        return None   # not ours (or not translated): Qt keeps its own text
-
-    def isEmpty(self) -> bool:  # a translator that says it is empty is never asked
-        return False
-
-    def language(self) -> str:
-        return "vi"
+QM_NAME = "qt_vi.qm"
 
 
-def install(app: QtCore.QCoreApplication) -> VietnameseQtTranslator:
-    """Install the translator on `app` once; returns it (kept alive by being the app's child)."""
-    existing = app.findChild(VietnameseQtTranslator)
+def qm_path() -> Path:
+    return resources_dir() / "locale" / "vi" / QM_NAME
+
+
+def msgid_of(context: str, source: str) -> str:
+    return QT_MSGIDS.get((context, source), source)
+
+
+def ts_xml() -> str:
+    """The Qt texts with their Vietnamese, as a Qt Linguist .ts file."""
+    from xml.sax.saxutils import escape
+
+    out = ['<?xml version="1.0" encoding="utf-8"?>', "<!DOCTYPE TS>", '<TS version="2.1" language="vi_VN">']
+    for context, texts in QT_TEXTS.items():
+        out.append(f"<context><name>{escape(context)}</name>")
+        for source in dict.fromkeys(texts):
+            translated = _(msgid_of(context, source))
+            if translated == msgid_of(context, source):
+                continue     # not translated yet: Qt keeps its English
+            out.append(f"<message><source>{escape(source)}</source>"
+                       f"<translation>{escape(translated)}</translation></message>")
+        out.append("</context>")
+    out.append("</TS>")
+    return "\n".join(out) + "\n"
+
+
+def lrelease() -> str:
+    """Qt's lrelease: the one PySide6 ships (pyside6-lrelease), else one on the PATH."""
+    import shutil
+
+    import PySide6
+
+    bundled = Path(PySide6.__file__).parent / ("lrelease.exe" if sys.platform == "win32" else "lrelease")
+    found = str(bundled) if bundled.exists() else shutil.which("pyside6-lrelease") or shutil.which("lrelease")
+    if not found:
+        raise SystemExit("lrelease not found (it comes with PySide6)")
+    return found
+
+
+def compile_qm(out: Path | None = None) -> Path:
+    """Write resources/locale/vi/qt_vi.qm from qt.po (run after translating: `python -m ui.qt_texts`)."""
+    import subprocess
+    import tempfile
+
+    out = out or qm_path()
+    with tempfile.TemporaryDirectory() as tmp:
+        ts = Path(tmp) / "qt_vi.ts"
+        ts.write_text(ts_xml(), encoding="utf-8")
+        subprocess.run([lrelease(), "-silent", str(ts), "-qm", str(out)], check=True)
+    return out
+
+
+def install(app) -> object | None:
+    """Load Qt's texts in Vietnamese into `app`, once. Returns the translator (None without the catalog)."""
+    from .qt import QtCore
+
+    existing = app.findChild(QtCore.QTranslator, "qt_texts_vi")
     if existing is not None:
         return existing
-    translator = VietnameseQtTranslator(app)
+    translator = QtCore.QTranslator(app)
+    translator.setObjectName("qt_texts_vi")
+    if not translator.load(str(qm_path())):
+        translator.deleteLater()
+        return None
     app.installTranslator(translator)
     return translator
+
+
+if __name__ == "__main__":
+    print(compile_qm())

@@ -100,6 +100,20 @@ class ProblemLabel(QtWidgets.QLabel):
         return doc.toPlainText()
 
 
+def fit_columns(view: QtWidgets.QTableView, keep: int | None = None) -> int:
+    """Columns as wide as their contents and headers. Returns the width the view needs to show them all;
+    with `keep`, the view is never narrower than its first `keep` columns (the rest may then scroll)."""
+    view.resizeColumnsToContents()
+    header = view.horizontalHeader()
+    sizes = [header.sectionSize(c) for c in range(header.count()) if not header.isSectionHidden(c)]
+    vertical = view.verticalHeader()
+    frame = ((vertical.width() if vertical.isVisible() else 0) + 2 * view.frameWidth()
+             + view.verticalScrollBar().sizeHint().width() + 2)
+    if keep is not None:
+        view.setMinimumWidth(sum(sizes[:keep]) + frame)
+    return sum(sizes) + frame
+
+
 def allow_save(button: QtWidgets.QAbstractButton, errors: Sequence[str]) -> bool:
     """Enable the save button when nothing stops the save; greyed, its tooltip says why ("Chưa lưu được:
     …", which the dialog also shows beside the fields). Returns whether it may save."""
