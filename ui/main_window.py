@@ -31,6 +31,7 @@ ZOOM_STEPS = (0.8, 0.9, 1.0, 1.15, 1.3, 1.5, 1.75, 2.0)
 # The smallest screen the window is made for (a 14-inch laptop). At any text size the window fits it:
 # rows wrap, and the section list is narrowed to its numbers when the pages need the room.
 TARGET_WIDTH = 1366
+NAV_SHARE = 0.19
 
 
 class PageStack(QtWidgets.QStackedWidget):
@@ -196,10 +197,13 @@ class MainWindow(QtWidgets.QMainWindow):
         else:
             # The width the window needs with the names shown, worked out without showing them (no flicker,
             # and no layout change that would call this again).
-            expanded = max(self._nav_width(False), self.nav_toggle.sizeHint().width()) + self._around_pages() \
-                + self.stack.pages_width()
-            if (expanded > room) != self.nav_collapsed:
-                self.set_nav_collapsed(expanded > room)
+            names = max(self._nav_width(False), self.nav_toggle.sizeHint().width())
+            expanded = names + self._around_pages() + self.stack.pages_width()
+            # Narrowed when the pages would not fit, and when large text makes the names take more than
+            # a fifth of the screen (from two steps larger on a 1366-pixel screen): the tables need it more.
+            narrow = expanded > room or names > NAV_SHARE * room
+            if narrow != self.nav_collapsed:
+                self.set_nav_collapsed(narrow)
         limit = room - self.sidebar.width() - self._around_pages()
         if self.stack.limit != limit:
             self.stack.limit = limit

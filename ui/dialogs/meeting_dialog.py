@@ -6,7 +6,7 @@ from services.i18n import _, format_date
 from services.meetings import views
 from services.ops import MEETINGS, OpResult
 
-from ..qt import QtCore, QtWidgets
+from ..qt import QtCore, QtGui, QtWidgets
 from ..widgets import DateEdit, ProblemLabel, allow_save, ask, dialog_body, dialog_buttons
 from .base import OpDialog
 
@@ -18,7 +18,9 @@ class TimeEdit(QtWidgets.QLineEdit):
         super().__init__(parent)
         self.setPlaceholderText(_("hh:mm"))
         self.setMaxLength(8)
-        self.setMaximumWidth(self.fontMetrics().horizontalAdvance("00:00000") + 24)
+        fm = QtGui.QFontMetrics(QtWidgets.QApplication.font())   # the text size chosen (Ctrl+ / Ctrl−)
+        self.setMinimumWidth(fm.horizontalAdvance("00:00") + 28)
+        self.setMaximumWidth(fm.horizontalAdvance("00:00000") + 28)
 
     def set_time(self, value) -> None:
         self.setText(svc.format_time(value))
@@ -57,7 +59,7 @@ class MeetingDialog(OpDialog):
         self.ctx = ctx
         self.meeting_id = meeting_id
         self.setWindowTitle(_("Edit the meeting") if meeting_id else _("New branch meeting"))
-        self.setMinimumWidth(620)
+        self.setMinimumWidth(max(620, self.fontMetrics().averageCharWidth() * 80))   # grows with the text size
         today = ctx.today()
         form_data = ctx.read(lambda s: views.meeting_form(s, meeting_id, year or today.year, today))
         names, data = list(form_data.names), form_data.data

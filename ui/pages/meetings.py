@@ -413,7 +413,16 @@ class MeetingsPage(Page):
         self.am.horizontalHeader().setStretchLastSection(True)
         self.am.setWordWrap(True)
 
-        self.tabs.addTab(att_tab, _("Attendance (F6)"))
+        # At a large text size the summary under the grid would leave the grid one row: the grid keeps
+        # room for five members and the tab scrolls instead.
+        self.att.setMinimumHeight((self.att.fontMetrics().height() + 8) * 6)
+        att_scroll = QtWidgets.QScrollArea()
+        att_scroll.setObjectName("attendance_tab")
+        att_scroll.setWidgetResizable(True)
+        att_scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
+        att_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        att_scroll.setWidget(att_tab)
+        self.tabs.addTab(att_scroll, _("Attendance (F6)"))
         self.tabs.addTab(min_tab, _("Minutes (F7)"))
         self.tabs.addTab(pv_tab, _("Preview (F8)"))
         self.tabs.addTab(self.am, _("Amendments (F9)"))
@@ -457,6 +466,7 @@ class MeetingsPage(Page):
         super().changeEvent(event)
         if event.type() == QtCore.QEvent.Type.FontChange:
             self._fit_list()      # Ctrl+ / Ctrl− changed the text size
+            self.att.setMinimumHeight((self.att.fontMetrics().height() + 8) * 6)
 
     def _action(self, text: str, keys: str, slot, visible: bool = True) -> QtGui.QAction:
         # Window-wide while this page is shown (a hidden page's actions are inactive), so the keys work

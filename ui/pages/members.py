@@ -10,6 +10,7 @@ from services.ops import MEMBERS, NOTHING, OpChanges, OpResult
 
 from ..dialogs.event_dialog import EventDialog
 from ..dialogs.member_dialog import MemberDialog
+from ..flow import ButtonBar
 from ..models.members import (
     DUPLICATE_BACKGROUND,
     DUPLICATES,
@@ -93,8 +94,7 @@ class MembersPage(Page):
         self.history.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
         self.history_title = QtWidgets.QLabel(_("Party life history"))
 
-        self.actions_bar = QtWidgets.QToolBar()
-        self.actions_bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.actions_bar = ButtonBar()   # wraps onto a second line rather than hiding buttons
         self.act_add = self._action(_("Add member"), "Ctrl+N", self.add_member)
         self.act_edit = self._action(_("Edit"), "F2", self.edit_member)
         self.act_event = self._action(_("Record an event"), "Ctrl+E", self.add_event)
@@ -139,7 +139,7 @@ class MembersPage(Page):
         self.import_dialog = None
         self.act_import = self._action(_("Import from Excel…"), "Ctrl+I", self.import_members)
         self.act_export = self._action(_("Export the list…"), "Ctrl+Shift+S", self.export_members)
-        for act in (self.act_import, self.act_export):  # the keys go in the tooltip, so the bar fits 1366 px
+        for act in (self.act_import, self.act_export):  # the keys go in the tooltip: a shorter bar
             act.setToolTip(act.text())
             act.setText(act.text().rsplit(" (", 1)[0])
 

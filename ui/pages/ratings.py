@@ -8,6 +8,7 @@ from services.i18n import N_, _
 from services.ops import RATINGS, OpResult
 from services.ratings import Cell, MonthStatus
 
+from ..flow import ButtonBar
 from ..models.ratings import (
     ATTENDANCE_ALERT_ROLE,
     ATTENDANCE_ROLE,
@@ -191,8 +192,7 @@ class RatingsPage(Page):
         self.table.refused.connect(self.show_problem)
         self.table.selectionModel().currentChanged.connect(lambda *_a: self._show_cell())
 
-        self.actions_bar = QtWidgets.QToolBar()
-        self.actions_bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.actions_bar = ButtonBar()   # wraps onto a second line rather than hiding buttons
         self.act_copy = self._action(_("Copy last month's ratings"), "Ctrl+D", self.copy_previous)
         self.act_undo = self._action(_("Undo"), "Ctrl+Z", self.undo)
         self.act_comment = self._action(_("Comment"), "F2", self.edit_comment, shortcut_too=False)
