@@ -107,3 +107,45 @@ def test_a_wrong_detail_still_refuses_the_row(tmp_path, db):
     assert not preview.ok
     assert preview.problem_lines() == [
         "Dòng 2, cột Ngày chuyển đến: ngày chuyển đến trước ngày vào Đảng (01/01/2010)."]
+
+
+def test_the_import_window_shows_the_warning_and_imports_the_whole_file(qtbot, db, monkeypatch, tmp_path):
+    """Ctrl+I on the register: the file with row 4's transfer date but no origin is importable at once."""
+    from tests.gui_support import wait_ops
+    from ui.context import AppContext
+    from ui.main_window import MainWindow
+    from ui.qt import Qt, QtWidgets
+
+    class FixedContext(AppContext):
+        def today(self):
+            return TODAY
+
+    told = []
+    import ui.dialogs.import_dialog
+    import ui.pages.members
+
+    for module in (ui.dialogs.import_dialog, ui.pages.members):
+        monkeypatch.setattr(module, "inform", lambda _p, _t, text, error=False: told.append(text))
+    rows = [person(i) for i in range(40)]
+    rows[3] = person(3, **{"Ngày chuyển đến": "15/04/2025"})
+    path = sheet(tmp_path / "ds.xlsx", rows)
+    monkeypatch.setattr(QtWidgets.QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(path), "")))
+    win = MainWindow(FixedContext(db))
+    qtbot.addWidget(win)
+    win.resize(1366, 768)
+    win.show()
+    win.activateWindow()
+    qtbot.waitUntil(win.isActiveWindow)
+    page = win.show_page("members")
+    page.table.setFocus()
+    qtbot.keyClick(page.table, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: page.import_dialog is not None and page.import_dialog.isVisible())
+    dlg = page.import_dialog
+    assert dlg.counts.text() == "40 dòng: 40 đúng, 0 có lỗi; 1 có cảnh báo"
+    assert dlg.import_button.isEnabled()
+    qtbot.mouseClick(dlg.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.import_dialog is None)
+    wait_ops(qtbot)
+    assert told[-1] == "Đã nhập 40 đảng viên từ tệp ds.xlsx."
+    with db.begin() as s:
+        assert len(svc.all_members(s)) == 40
