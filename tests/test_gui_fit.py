@@ -125,3 +125,19 @@ def test_every_column_of_the_main_tables_shows_at_the_normal_size(window, qtbot)
         view = getattr(window.pages[key], attr)
         assert view.model().rowCount() > 0, key
         assert view.horizontalScrollBar().maximum() == 0, (key, attr, view.horizontalScrollBar().maximum())
+
+
+def test_every_text_grows_with_ctrl_plus(window, qtbot):
+    """Labels with a colour of their own (a style sheet) and the pages' titles take the larger text too."""
+    zoom_to(window, qtbot, 0)
+    for key, _title, _ref in PAGES:
+        window.show_page(key)
+        settle(qtbot)
+    zoom_to(window, qtbot, 3)
+    size = QtWidgets.QApplication.font().pointSizeF()
+    for key, _title, _ref in PAGES:
+        window.show_page(key)
+        settle(qtbot)
+        small = [(type(w).__name__, w.text()[:30]) for w in window.pages[key].findChildren(QtWidgets.QLabel)
+                 if w.isVisibleTo(window) and w.text() and w.font().pointSizeF() < size - 0.01]
+        assert small == [], key

@@ -307,9 +307,26 @@ class MainWindow(QtWidgets.QMainWindow):
         nav_font = QtGui.QFont(font)
         nav_font.setPointSizeF(font.pointSizeF() * NAV_FONT_SCALE)
         self.nav.setFont(nav_font)
+        self._follow_text_size(font)
         self.set_nav_collapsed(self.nav_collapsed)
         self.fit_to_screen()
         QtCore.QTimer.singleShot(0, self._fit_later)   # again once the pages have taken the new size
+
+    def _follow_text_size(self, font: QtGui.QFont) -> None:
+        """Widgets that do not take the new text size by themselves: those with a style sheet (Qt fixes
+        their font when it applies the sheet) and those sized relative to the text (`text_scale`, page
+        headings). Their weight is kept."""
+        from .pages.base import PageHeading
+
+        PageHeading.follow_text_size(self)
+        for widget in self.findChildren(QtWidgets.QWidget):
+            scale = widget.property("text_scale")
+            if widget is self.nav or isinstance(widget, PageHeading) or (scale is None and not widget.styleSheet()):
+                continue
+            new = QtGui.QFont(font)
+            new.setPointSizeF(font.pointSizeF() * float(scale or 1.0))
+            new.setBold(widget.font().bold())
+            widget.setFont(new)
 
     # --- dialogs -----------------------------------------------------------------------------
     def edit_identity(self) -> None:

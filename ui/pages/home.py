@@ -7,7 +7,7 @@ from services import reminders as svc
 from services.first_steps import FirstSteps, first_steps
 from services.i18n import N_, _, long_date
 
-from ..qt import Qt, QtWidgets
+from ..qt import Qt, QtGui, QtWidgets
 from .base import Page, page_heading
 
 PAGE_LINK = "page:"
@@ -29,8 +29,13 @@ class HomePage(Page):
         self.first_steps.setTextFormat(Qt.TextFormat.RichText)
         self.first_steps.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse
                                                  | Qt.TextInteractionFlag.LinksAccessibleByKeyboard)
-        self.first_steps.setStyleSheet("QLabel#first_steps { background:#eef4fb; border:1px solid #c5d6ea; "
-                                       "border-radius:4px; padding:8px; }")
+        # A light box, drawn with the palette: a style sheet would keep the text from growing with Ctrl+.
+        self.first_steps.setFrameShape(QtWidgets.QFrame.Shape.StyledPanel)
+        self.first_steps.setMargin(8)
+        self.first_steps.setAutoFillBackground(True)
+        palette = self.first_steps.palette()
+        palette.setColor(QtGui.QPalette.ColorRole.Window, QtGui.QColor("#eef4fb"))
+        self.first_steps.setPalette(palette)
         self.first_steps.linkActivated.connect(self._go)
         self.first_steps.setVisible(False)
         self.list = QtWidgets.QTextBrowser()

@@ -62,7 +62,12 @@ class MembersPage(Page):
         self.duplicates_notice = QtWidgets.QPushButton()
         self.duplicates_notice.setObjectName("duplicates_notice")
         self.duplicates_notice.setFlat(True)
-        self.duplicates_notice.setStyleSheet(f"color:#8a5a00; background:{DUPLICATE_BACKGROUND}; padding:2px 6px")
+        self.duplicates_notice.setAutoFillBackground(True)   # the palette, not a style sheet: the text grows with Ctrl+
+        palette = self.duplicates_notice.palette()
+        palette.setColor(QtGui.QPalette.ColorRole.Button, QtGui.QColor(DUPLICATE_BACKGROUND))
+        palette.setColor(QtGui.QPalette.ColorRole.Window, QtGui.QColor(DUPLICATE_BACKGROUND))
+        palette.setColor(QtGui.QPalette.ColorRole.ButtonText, QtGui.QColor("#8a5a00"))
+        self.duplicates_notice.setPalette(palette)
         self.duplicates_notice.clicked.connect(
             lambda: self.filter.setCurrentIndex(self.filter.findData(DUPLICATES)))
         self.duplicates_notice.setVisible(False)
