@@ -47,6 +47,22 @@ class NoDatabaseError(UserError):
     pass
 
 
+def program_command() -> str:
+    """How the user starts the program from a command line ("main.py", or the installed program's name)."""
+    import sys
+
+    return Path(sys.executable).stem if getattr(sys, "frozen", False) else "main.py"
+
+
+def no_database_message(path: Path | str) -> str:
+    """There is no file at `path`: the commands that create it (a new branch, or a demo to try)."""
+    prog = program_command()
+    return _("There is no database at {path}. To create it, run «{init}» for a new branch (with its name, "
+             "its superior organisation and the place name), or «{demo}» for a demo branch to try the program."
+             ).format(path=path, init=f'{prog} init --db "{path}" --branch "…" --parent "…" --place "…"',
+                      demo=f'{prog} demo --db "{path}"')
+
+
 class NotOurDatabaseError(UserError):
     pass
 
@@ -190,9 +206,7 @@ def open_database(path: Path | str, create: bool = False) -> Database:
     path = Path(path)
     if not path.exists():
         if not create:
-            raise NoDatabaseError(
-                _("There is no database at {path}. Create one with the command 'init'.").format(path=path)
-            )
+            raise NoDatabaseError(no_database_message(path))
         path.parent.mkdir(parents=True, exist_ok=True)
     else:
         _check_sqlite_file(path)

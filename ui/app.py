@@ -11,7 +11,13 @@ from .qt import QtCore, QtGui, QtWidgets
 
 
 def make_app(argv: list[str] | None = None) -> QtWidgets.QApplication:
+    # Qt's own texts and formats in Vietnamese: numbers 1,5 and dates 22/12/2020 in Qt's widgets, and
+    # the context menus, standard buttons and Qt-drawn file dialogs (ui/qt_texts.py).
+    QtCore.QLocale.setDefault(QtCore.QLocale(QtCore.QLocale.Language.Vietnamese, QtCore.QLocale.Country.Vietnam))
     app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(argv or sys.argv[:1])
+    from . import qt_texts
+
+    qt_texts.install(app)
     app.setApplicationName("Sổ chi bộ")
     app.setOrganizationName("SoChiBo")
     app.setApplicationDisplayName(_("Sổ chi bộ"))
@@ -37,6 +43,15 @@ def load_database(db_path: Path | None, parent=None):
     from .dialogs.identity_dialog import IdentityDialog
 
     path = Path(db_path) if db_path else default_db_path()
+    if db_path is not None and not path.exists():
+        # --db names a file that is not there: say which command creates it. The setup wizard is only
+        # for the first start on the default data file (a mistyped name must not become a new branch).
+        from services.db import no_database_message
+
+        from .widgets import inform
+
+        inform(parent, _("Cannot open the database"), no_database_message(path), error=True)
+        return None
     try:
         db = open_database(path, create=db_path is None)
     except UserError as exc:

@@ -60,11 +60,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _must_exist(path: Path) -> None:
-    from ..db import NoDatabaseError
+    from ..db import NoDatabaseError, no_database_message
 
     if not path.exists():
-        raise NoDatabaseError(
-            _("There is no database at {path}. Create one with the command 'init'.").format(path=path))
+        raise NoDatabaseError(no_database_message(path))
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
