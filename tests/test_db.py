@@ -8,6 +8,7 @@ from services import db as dbmod
 from services.db import NewerDatabaseError, NoDatabaseError, NotOurDatabaseError, open_database
 
 
+@pytest.mark.sqlite_only
 def test_connection_settings_protect_committed_data(db):
     with db.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1

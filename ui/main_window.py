@@ -101,7 +101,7 @@ class MainWindow(QtWidgets.QMainWindow):
             self.stack.removeWidget(old)
             old.deleteLater()
         self.stack.setCurrentIndex(max(current, 0))
-        self.statusBar().showMessage(_("Database: {path}").format(path=ctx.db.path))
+        self.statusBar().showMessage(_("Database: {path}").format(path=ctx.db.display))
         # Data safety: backup, restore, check, password (ui/safety.py, which loads the database layer).
         from .safety import add_file_menu_actions
 
