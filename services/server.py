@@ -90,7 +90,7 @@ def make_server_engine(url: URL, password: str | None = None) -> Engine:
 def connection_error(display: str, exc: BaseException, password_given: bool = False) -> UserError:
     """A plain message for a failed connection (the server's own words follow, for the IT person)."""
     raw = str(getattr(exc, "orig", None) or exc).strip()
-    detail = raw.splitlines()[-1].strip().rstrip(".") if raw else type(exc).__name__
+    detail = raw.splitlines()[-1].strip() if raw else type(exc).__name__
     low = raw.lower()
     if "no password supplied" in low or ("password authentication failed" in low and not password_given):
         return PasswordNeededError(_("The server {server} asks for a password.").format(server=display))
@@ -106,7 +106,7 @@ def connection_error(display: str, exc: BaseException, password_given: bool = Fa
             "The server {server} does not let this user in ({detail}). Ask the office's IT person.").format(
             server=display, detail=detail))
     return ServerConnectionError(_(
-        "Cannot connect to the database server {server}: {detail}. Check that the server is on and the "
+        "Cannot connect to the database server {server} ({detail}). Check that the server is on and the "
         "network works, or ask the office's IT person.").format(server=display, detail=detail))
 
 
@@ -310,8 +310,7 @@ def check_server(engine: Engine) -> ServerReport:
                 return report
             for diff in compare_metadata(MigrationContext.configure(conn), models.Base.metadata):
                 report.problems.append(_describe_difference(diff))
-            if not report.problems:
-                report.foreign_key_problems = link_problems(conn, models.Base.metadata.sorted_tables)
+            report.foreign_key_problems = link_problems(conn, models.Base.metadata.sorted_tables)
     return report
 
 
@@ -340,10 +339,14 @@ def link_problems(conn: Connection, tables: Iterable[Table]) -> list[tuple[str, 
         for fk in table.foreign_keys:
             parent = fk.column.table.alias("parent")
             child_col, parent_col = fk.parent, parent.c[fk.column.name]
-            rows = conn.execute(
-                select(key if key is not None else child_col)
-                .select_from(table.outerjoin(parent, child_col == parent_col))
-                .where(child_col.is_not(None), parent_col.is_(None)).limit(MAX_LINK_PROBLEMS)).scalars()
+            query = (select(key if key is not None else child_col)
+                     .select_from(table.outerjoin(parent, child_col == parent_col))
+                     .where(child_col.is_not(None), parent_col.is_(None)).limit(MAX_LINK_PROBLEMS))
+            try:
+                with conn.begin_nested():  # a table or column missing (reported above) fails only this query
+                    rows = list(conn.execute(query).scalars())
+            except DBAPIError:
+                continue
             found.extend((table.name, r if isinstance(r, int) else None, fk.column.table.name) for r in rows)
             if len(found) >= MAX_LINK_PROBLEMS:
                 return found[:MAX_LINK_PROBLEMS]

@@ -10,7 +10,7 @@ import pytest  # noqa: E402
 
 from services.branch import BranchIdentity, set_identity  # noqa: E402
 from services.db import open_database  # noqa: E402
-from tests.engines import PG_ENV, POSTGRESQL, PgServer, Targets, engines  # noqa: E402
+from tests.engines import PG_ENV, POSTGRESQL, SQLITE, PgServer, Targets, engines  # noqa: E402
 
 
 def pytest_configure(config):
@@ -18,15 +18,20 @@ def pytest_configure(config):
         "markers", "opt_in: a test that runs only when asked (its skip is allowed in CI)")
     config.addinivalue_line(
         "markers", "sqlite_only: a test about SQLite files by nature; its PostgreSQL variant is deselected")
+    config.addinivalue_line(
+        "markers", "server_only: a test about a database server by nature; its SQLite variant is deselected")
 
 
 def pytest_collection_modifyitems(config, items):
-    """The PostgreSQL variant of a test marked sqlite_only is deselected (never skipped: see below)."""
+    """The PostgreSQL variant of a test marked sqlite_only, and the SQLite variant of one marked server_only,
+    are deselected (never skipped: see below)."""
     keep, drop = [], []
     for item in items:
         callspec = getattr(item, "callspec", None)
         engine = callspec.params.get("engine_name") if callspec is not None else None
-        (drop if engine == POSTGRESQL and item.get_closest_marker("sqlite_only") else keep).append(item)
+        wrong = (engine == POSTGRESQL and item.get_closest_marker("sqlite_only")) or (
+            engine == SQLITE and item.get_closest_marker("server_only"))
+        (drop if wrong else keep).append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep

@@ -186,17 +186,17 @@ def _check_server(target: str) -> int:
             version=report.revision or "?"))
         for problem in report.problems[:30]:
             print("  " + problem)
-        return 1
-    print(_("Structure of the database against this program (version {version}): passed.").format(
-        version=report.revision))
+    else:
+        print(_("Structure of the database against this program (version {version}): passed.").format(
+            version=report.revision))
     if report.foreign_key_problems:
         print(_("Links between records: {n} records point at records that do not exist:").format(
             n=len(report.foreign_key_problems)))
         for table, row, parent in report.foreign_key_problems[:20]:
             print(f"  {table} #{row} -> {parent}")
-        return 1
-    print(_("Links between records: passed."))
-    return 0
+    elif report.revision is not None:
+        print(_("Links between records: passed."))
+    return 0 if report.ok and not report.foreign_key_problems else 1
 
 
 def _read_secret(prompt: str) -> str:
