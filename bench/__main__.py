@@ -27,7 +27,8 @@ OUT = ROOT / "docs" / "PERFORMANCE.md"
 # Sections written by hand or by other tools, kept as they are when the file is rewritten.
 KEPT = ("## Speed fixes", "## Bundle")
 BENCHMARKS = [
-    "bench.startup", "bench.search", "bench.tally", "bench.printing", "bench.aggregate", "bench.setup",
+    "bench.startup", "bench.search", "bench.tally", "bench.printing", "bench.aggregate", "bench.scale",
+    "bench.setup",
 ]
 
 
@@ -159,6 +160,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="smaller data, fewer runs (a check that it works)")
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--data", type=Path, help="keep the synthetic data in this folder and reuse it")
+    parser.add_argument("--pg", metavar="URL", help="also measure the scale benchmark on this PostgreSQL server "
+                        "(a user that may create databases; no password in the URL)")
     args = parser.parse_args(argv)
     sections: list[str] = []
     t_start = time.perf_counter()
@@ -166,6 +169,7 @@ def main(argv: list[str] | None = None) -> int:
         workdir = args.data or Path(tmp)
         workdir.mkdir(parents=True, exist_ok=True)
         ctx = Ctx(2 if args.quick else args.runs, args.quick, workdir, keep=args.data is not None)
+        ctx.pg = args.pg  # type: ignore[attr-defined]
         for name in BENCHMARKS:
             if args.only and name.split(".")[-1] not in args.only:
                 continue

@@ -79,14 +79,14 @@ def test_older_database_is_backed_up_then_upgraded(tmp_path, revision):
         database.close()
 
 
-def test_schema_matches_models(tmp_path):
-    """The migrations create exactly what models/ declares (no forgotten migration)."""
+def test_schema_matches_models(new_target):
+    """The migrations create exactly what models/ declares (no forgotten migration), on either engine."""
     from alembic.autogenerate import compare_metadata
     from alembic.runtime.migration import MigrationContext
 
     import models
 
-    database = open_database(tmp_path / "x.db", create=True)
+    database = open_database(new_target("x", empty=True), create=True)
     with database.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), models.Base.metadata)
     database.close()

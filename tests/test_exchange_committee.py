@@ -17,6 +17,7 @@ from services.exchange.committee import (
     held_files,
     receive_bytes,
     receive_file,
+    receive_files,
     register_branch,
     reset_key,
 )
@@ -169,6 +170,24 @@ def test_same_file_twice_changes_nothing(seven, committee):
     assert result.status == ReceiveStatus.DUPLICATE
     assert "không có gì thay đổi" in result.message()
     assert dump(committee.engine) == rows
+
+
+def test_files_received_in_batches_are_taken_or_refused_each_on_its_own(seven, committee, tmp_path):
+    """`aggregate` records many files per transaction; a damaged file or a duplicate in the middle of a batch
+    changes nothing and stops nothing."""
+    damaged = tmp_path / "hong.scb"
+    raw = bytearray(seven["files"][3].read_bytes())
+    raw[len(raw) // 2] ^= 0xFF
+    damaged.write_bytes(bytes(raw))
+    paths = [*seven["files"][:3], damaged, seven["files"][0], *seven["files"][3:]]
+    results = list(receive_files(committee, paths, batch=2))
+    assert [p for p, _r in results] == paths
+    statuses = [r if isinstance(r, ExchangeRefused) else r.status for _p, r in results]
+    assert isinstance(statuses[3], ExchangeRefused) and statuses[4] == ReceiveStatus.DUPLICATE
+    assert [s for i, s in enumerate(statuses) if i not in (3, 4)] == [ReceiveStatus.ADDED] * 7
+    with committee.begin() as s:
+        t = committee_tally(s, 2020)
+    assert (t["branches_sent"], t["members_total"], t["assessed"]) == (7, 137, 134)
 
 
 def test_newer_file_replaces_after_confirmation_and_history_keeps_both(seven, committee, tmp_path, capsys):

@@ -152,6 +152,30 @@ def test_the_window_asks_for_the_server_password(qtbot, db, tmp_path, monkeypatc
 
 
 @server_only
+@pytest.mark.parametrize("revision", ["0005", "0009"])
+def test_an_older_server_database_is_copied_then_upgraded_in_one_transaction(new_target, revision):
+    from services.db import head_revision, migrate
+
+    target = new_target("cu", empty=True)
+    engine = make_engine(target)
+    try:
+        migrate(engine, revision)
+    finally:
+        engine.dispose()
+    db = open_database(target)
+    try:
+        assert db.upgrade_backup is not None
+        assert backup.inspect_backup(db.upgrade_backup).schema_version == revision
+        with db.engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == head_revision()
+            kind = conn.exec_driver_sql("SELECT data_type FROM information_schema.columns "
+                                        "WHERE table_name = 'received_file' AND column_name = 'data'").scalar()
+            assert kind == "jsonb"
+    finally:
+        db.close()
+
+
+@server_only
 def test_an_unreachable_server_is_told_plainly(new_target):
     url = make_url(new_target("x", empty=True)).set(port=9)  # nothing listens there
     with pytest.raises(Exception) as err:
