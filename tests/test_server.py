@@ -152,7 +152,7 @@ def test_the_window_asks_for_the_server_password(qtbot, db, tmp_path, monkeypatc
 
 
 @server_only
-@pytest.mark.parametrize("revision", ["0005", "0009"])
+@pytest.mark.parametrize("revision", ["0005", "0009b"])
 def test_an_older_server_database_is_copied_then_upgraded_in_one_transaction(new_target, revision):
     from services.db import head_revision, migrate
 
