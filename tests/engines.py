@@ -74,13 +74,29 @@ class PgServer:
         from sqlalchemy.engine import make_url
 
         name = make_url(target).database
-        self.admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        self._drop(name)
         if name in self._made:
             self._made.remove(name)
 
+    def _drop(self, name: str) -> None:
+        """DROP ... WITH (FORCE) ends our own sessions on it, not an autovacuum worker (a superuser's):
+        wait for that one to finish."""
+        import time
+
+        import psycopg
+
+        for attempt in range(50):
+            try:
+                self.admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                return
+            except (psycopg.errors.InsufficientPrivilege, psycopg.errors.ObjectInUse):
+                if attempt == 49:
+                    raise
+                time.sleep(0.1)
+
     def close(self) -> None:
         for name in [*self._made, self.template]:
-            self.admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            self._drop(name)
         self.admin.close()
 
 

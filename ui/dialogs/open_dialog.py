@@ -52,7 +52,9 @@ class OpenDatabaseDialog(QtWidgets.QDialog):
         file_row.addWidget(browse)
         self.buttons = dialog_buttons(self, _("Open"))
         lay = QtWidgets.QVBoxLayout(self)
-        lay.addWidget(QtWidgets.QLabel(_("The database opens in a new window; this window stays open.")))
+        intro = QtWidgets.QLabel(_("The database opens in a new window; this window stays open."))
+        intro.setWordWrap(True)
+        lay.addWidget(intro)
         lay.addWidget(self.file_choice)
         lay.addLayout(file_row)
         lay.addSpacing(8)
@@ -67,6 +69,13 @@ class OpenDatabaseDialog(QtWidgets.QDialog):
     def _update(self) -> None:
         self.problems.setVisible(False)
 
+    def _refuse(self, problems: list[str]) -> None:
+        self.problems.show_problems(problems)
+        # The message may take several lines, also at larger text sizes: grow, never shrink.
+        hint = self.sizeHint()
+        self.resize(max(self.width(), hint.width()), max(self.height(), self.heightForWidth(self.width())
+                                                         if self.hasHeightForWidth() else hint.height()))
+
     def choose_file(self) -> None:
         name, _filter = QtWidgets.QFileDialog.getOpenFileName(
             self, _("Choose the data file"), self.file.text(), _("Sổ chi bộ data (*.db)"))
@@ -78,22 +87,22 @@ class OpenDatabaseDialog(QtWidgets.QDialog):
         if self.server_choice.isChecked():
             text = self.server.text().strip()
             if not text:
-                self.problems.show_problems([_("Enter the server's address.")])
+                self._refuse([_("Enter the server's address.")])
                 return
             if not text.lower().startswith(("postgresql://", "postgres://", "postgresql+psycopg://")):
-                self.problems.show_problems([_("A server's address starts with postgresql://, e.g. {example}")
+                self._refuse([_("A server's address starts with postgresql://, e.g. {example}")
                                              .format(example=SERVER_EXAMPLE)])
                 return
             try:
                 self.target = db_target(text)
             except UserError as exc:
-                self.problems.show_problems([str(exc)])
+                self._refuse([str(exc)])
                 return
             QtCore.QSettings("SoChiBo", "SoChiBo").setValue("open/last_server", text)
         else:
             path = Path(self.file.text().strip())
             if not self.file.text().strip() or not path.is_file():
-                self.problems.show_problems([_("Choose an existing data file.")])
+                self._refuse([_("Choose an existing data file.")])
                 return
             self.target = path
         super().accept()
