@@ -43,6 +43,10 @@ class Result:
     size_bytes: int
 
 
+def _branch_name(i: int) -> str:
+    return f"Chi bộ số {i + 1:04d}"
+
+
 def _key(i: int):
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -95,10 +99,9 @@ def make_files(ctx, count: int) -> tuple[list[Path], int]:
     templates = _templates(ctx)
     for i, path in enumerate(files):
         branch, data, attachments = templates[i % len(templates)]
-        name = f"Chi bộ số {i + 1:04d}"
+        name = _branch_name(i)
         mine = json.loads(json.dumps(data, ensure_ascii=False).replace(branch["name"], name))
-        ident = {"uid": str(uuid.UUID(bytes=hashlib.sha256(f"scale-{i}".encode()).digest()[:16], version=4)),
-                 "name": name, "parents": copy.deepcopy(branch["parents"])}
+        ident = {"uid": _branch_uid(i), "name": name, "parents": copy.deepcopy(branch["parents"])}
         blob = build_container(ident, Period.of_year(YEAR), mine, _key(i), attachments, CREATED)
         path.write_bytes(blob)
     ctx.made(marker, f"{count} branch files (.scb) from the 8 template years", time.perf_counter() - t0)
@@ -172,14 +175,27 @@ class PostgresEngine(Engine):
         self.admin.execute(f'DROP DATABASE IF EXISTS "{make_url(target).database}" WITH (FORCE)')
 
 
-def _committee(target):
+def _branch_uid(i: int) -> str:
+    return str(uuid.UUID(bytes=hashlib.sha256(f"scale-{i}".encode()).digest()[:16], version=4))
+
+
+def _committee(target, branches: int = 0):
+    """A committee's database that already knows (and has accepted, with their keys) `branches` branches:
+    the state after their first year, when the office confirmed each branch's key once."""
+    from models import KnownBranch
     from services.branch import BranchIdentity, set_identity
     from services.db import open_database
+    from services.exchange import keys
 
     db = open_database(target, create=True)
     with db.begin() as s:
         set_identity(s, BranchIdentity(name=COMMITTEE, parents=["ĐẢNG BỘ TỈNH TRÀ VINH"], place="Trà Vinh",
                                        secretary="Nguyễn Văn Khiêm", kind="committee"))
+        for i in range(branches):
+            public = keys.public_raw(_key(i))
+            s.add(KnownBranch(uid=_branch_uid(i), name=_branch_name(i), parents=[], registered_at=CREATED,
+                              public_key=keys.b64(public), key_fingerprint=keys.fingerprint(public),
+                              first_seen=CREATED, expected=True, note="", accepted=True, accepted_at=CREATED))
     return db
 
 
@@ -190,7 +206,7 @@ def measure(engine: Engine, files: list[Path], members: int, runs: int, out_dir:
     from services.exchange.report import write_committee_report
 
     target = engine.new(str(len(files)))
-    db = _committee(target)
+    db = _committee(target, len(files))
     try:
         wall0, cpu0 = time.perf_counter(), time.process_time()
         for path, result in receive_files(db, files):

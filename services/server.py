@@ -12,7 +12,8 @@ on a server:
   `check` and `restore` read it like any backup, and it opens in the program as a database of its own;
 * the restore (`import_from_file`): the rows of such a file (or of a committee's SQLite database that
   moves to the server) replace every row of the server database, in one transaction;
-* the check (`check_server`): the version, the tables against the models, and links between records.
+* the check (`check_server`): the version, the tables against the models, links between records, and
+  the history of changes (its chain, and records of closed years changed since, services/audit.py).
 """
 from __future__ import annotations
 
@@ -132,6 +133,8 @@ class ServerReport:
     revision: str | None = None
     problems: list[str] = field(default_factory=list)
     foreign_key_problems: list[tuple[str, int | None, str]] = field(default_factory=list)
+    trail_problems: list[str] = field(default_factory=list)   # the history's chain, closed years' seals
+    trail_checked: bool = False
     tls: bool = False
 
     @property
@@ -311,6 +314,11 @@ def check_server(engine: Engine) -> ServerReport:
             for diff in compare_metadata(MigrationContext.configure(conn), models.Base.metadata):
                 report.problems.append(_describe_difference(diff))
             report.foreign_key_problems = link_problems(conn, models.Base.metadata.sorted_tables)
+            if not report.problems:
+                from .audit import trail_problems
+
+                report.trail_problems = trail_problems(conn)
+                report.trail_checked = True
     return report
 
 

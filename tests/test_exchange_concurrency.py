@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from services.db import open_database
 from services.exchange.committee import committee_tally, read_received_file
 from tests.engines import rows_of
-from tests.exchange_support import export_branch, make_branch, make_committee
+from tests.exchange_support import export_branch, make_branch, make_committee, receive_accepted
 
 ROOT = Path(__file__).resolve().parents[1]
 BRANCHES = [
@@ -26,6 +26,7 @@ BRANCHES = [
     ("Chi bộ Ba", {"HTTNV": 5, "KHTNV": 1}, 0, "HTNV"),
     ("Chi bộ Bốn", {"HTXSNV": 1, "HTTNV": 4}, 0, "HTTNV"),
 ]
+FIRST = dt.datetime(2021, 1, 5, 8, 0, tzinfo=dt.UTC)
 OLDER = dt.datetime(2021, 1, 10, 8, 0, tzinfo=dt.UTC)
 NEWER = dt.datetime(2021, 1, 20, 8, 0, tzinfo=dt.UTC)
 WORKERS = 4
@@ -34,16 +35,18 @@ ROUNDS = 3
 
 @pytest.fixture(scope="module")
 def versions(tmp_path_factory):
-    """Each branch's file made on 10 January, and a newer one made on 20 January (both signed by it)."""
+    """Each branch's first file (5 January), which the office accepts, then a file made on 10 January and a
+    newer one made on 20 January (all signed by the branch)."""
     root = tmp_path_factory.mktemp("versions")
-    older, newer = [], []
+    first, older, newer = [], [], []
     for i, (name, levels, new, proposed) in enumerate(BRANCHES):
         path = root / f"cb{i}.db"
         make_branch(path, name, levels, new, proposed, offset=40 * i)
         key = Ed25519PrivateKey.generate()
+        first.append(export_branch(path, root / f"cb{i}-dau.scb", None, key, now=FIRST))
         older.append(export_branch(path, root / f"cb{i}-cu.scb", None, key, now=OLDER))
         newer.append(export_branch(path, root / f"cb{i}-moi.scb", None, key, now=NEWER))
-    return older, newer
+    return first, older, newer
 
 
 def _sha(path: Path) -> str:
@@ -57,10 +60,12 @@ def _worker_orders(older: list[Path], newer: list[Path]) -> list[list[Path]]:
 
 
 def test_concurrent_receiving_keeps_one_active_file_per_branch_and_loses_none(versions, new_target):
-    older, newer = versions
+    first, older, newer = versions
     newest = {_sha(f) for f in newer}
     for round_ in range(ROUNDS):
         db = make_committee(new_target(f"dang-uy-{round_}"))
+        for f in first:  # the branches the office knows, each with its key
+            receive_accepted(db, f)
         target = str(db.target)
         db.close()
         env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}

@@ -152,7 +152,7 @@ def test_the_window_asks_for_the_server_password(qtbot, db, tmp_path, monkeypatc
 
 
 @server_only
-@pytest.mark.parametrize("revision", ["0005", "0009b"])
+@pytest.mark.parametrize("revision", ["0005", "0010"])
 def test_an_older_server_database_is_copied_then_upgraded_in_one_transaction(new_target, revision):
     from services.db import head_revision, migrate
 
@@ -192,7 +192,7 @@ def _add(db, name: str) -> int:
 def test_backup_of_a_server_database_is_a_database_file_of_the_same_version(db, tmp_path, capsys):
     _add(db, "Nguyễn Văn An")
     _add(db, "Lê Thị Bình")
-    assert main.main(["backup", "--db", str(db.target), "--out", str(tmp_path / "usb" / "dang-uy")]) == 0
+    assert main.main(["backup", "--db", str(db.target), "--out", str(tmp_path / "usb" / "dang-uy.db")]) == 0
     assert "2 đảng viên" in capsys.readouterr().out
     copy = tmp_path / "usb" / "dang-uy.db"
     info = backup.inspect_backup(copy, full=True)
@@ -256,7 +256,12 @@ def test_check_of_a_server_database(db, pg_server):
     assert out.returncode == 0, out.stdout + out.stderr
     assert "mã hóa (TLS)" in out.stdout and "đạt" in out.stdout
     _add(db, "Nguyễn Văn An")
-    # Someone works around the program: a link removed, a row pointing at nothing, a column dropped.
+    # Someone works around the program: an entry of the history changed, a link removed, a row pointing
+    # at nothing, a column dropped.
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE audit_entry SET \"user\" = 'người khác' WHERE id = (SELECT max(id) FROM audit_entry)")
+    out = run("check", "--db", db.target)
+    assert out.returncode == 1 and "Lịch sử thay đổi" in out.stdout, out.stdout
     with db.engine.begin() as conn:
         conn.exec_driver_sql("ALTER TABLE member_event DROP CONSTRAINT fk_member_event_member_id_member")
         conn.exec_driver_sql("UPDATE member_event SET member_id = 999")

@@ -288,7 +288,7 @@ def _check_server(window, db) -> integrity.IntegrityReport:
     with _busy():
         report = check_server(db.engine)
     result = integrity.IntegrityReport(path=Path(db.location.stem), full=True, ok=report.ok,
-                                       problems=list(report.problems),
+                                       problems=list(report.problems) + list(report.trail_problems),
                                        foreign_key_problems=report.foreign_key_problems)
     if result.clean:
         inform(window, _("Check the data"), _("The database on the server passed the check of its structure and "

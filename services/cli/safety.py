@@ -196,7 +196,13 @@ def _check_server(target: str) -> int:
             print(f"  {table} #{row} -> {parent}")
     elif report.revision is not None:
         print(_("Links between records: passed."))
-    return 0 if report.ok and not report.foreign_key_problems else 1
+    if report.trail_problems:
+        print(_("History of changes: {n} problems:").format(n=len(report.trail_problems)))
+        for problem in report.trail_problems:
+            print("  " + problem)
+    elif report.trail_checked:
+        print(_("History of changes: whole; no record of a closed year changed since it was closed."))
+    return 0 if report.ok and not report.foreign_key_problems and not report.trail_problems else 1
 
 
 def _read_secret(prompt: str) -> str:

@@ -6,7 +6,7 @@ tally and the proposed level of every active file without parsing each file's me
 The file itself, byte for byte, stays in received_file.content.
 
 Revision ID: 0011
-Revises: 0009b
+Revises: 0010
 Create Date: 2026-12-03 23:43:08.562542
 """
 from alembic import op
@@ -15,7 +15,7 @@ from sqlalchemy.dialects import postgresql
 
 
 revision = '0011'
-down_revision = '0009b'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 
