@@ -176,6 +176,53 @@ def test_an_older_server_database_is_copied_then_upgraded_in_one_transaction(new
 
 
 @server_only
+def test_a_failed_upgrade_on_a_server_is_undone_by_the_server(new_target, monkeypatch):
+    from sqlalchemy import event
+
+    import services.db as dbmod
+    from services.db import UpgradeFailedError, head_revision, migrate
+
+    target = new_target("cu", empty=True)
+    engine = make_engine(target)
+    try:
+        migrate(engine, "0009b")
+    finally:
+        engine.dispose()
+    real = dbmod.make_engine
+
+    def failing(location, password=None):
+        made = real(location, password)
+
+        def before(conn, cursor, statement, params, context, executemany):
+            if "uq_received_file_active_period" in statement:   # late in the upgrade (0010)
+                raise OSError("mất kết nối tới máy chủ")
+
+        event.listen(made, "before_cursor_execute", before)
+        return made
+
+    monkeypatch.setattr(dbmod, "make_engine", failing)
+    with pytest.raises(UpgradeFailedError) as err:
+        open_database(target)
+    assert "hoàn tác" in str(err.value)
+    monkeypatch.undo()
+    engine = make_engine(target)
+    try:
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0009b"
+            columns = {r[0] for r in conn.exec_driver_sql(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = 'received_file'")}
+            assert "held" not in columns     # nothing of the failed upgrade is left
+    finally:
+        engine.dispose()
+    db = open_database(target)    # the next opening upgrades it
+    try:
+        with db.engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == head_revision()
+    finally:
+        db.close()
+
+
+@server_only
 def test_an_unreachable_server_is_told_plainly(new_target):
     url = make_url(new_target("x", empty=True)).set(port=9)  # nothing listens there
     with pytest.raises(Exception) as err:
