@@ -116,7 +116,11 @@ def is_connection_failure(exc: BaseException) -> bool:
     import psycopg
 
     orig = getattr(exc, "orig", exc)
-    return isinstance(exc, DBAPIError) and exc.connection_invalidated or isinstance(orig, psycopg.OperationalError)
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    # A failed connection is psycopg's OperationalError itself, without a server error code; its
+    # subclasses (a lock timeout, a serialization failure) are errors of statements.
+    return type(orig) is psycopg.OperationalError and getattr(orig, "sqlstate", None) is None
 
 
 def tls_in_use(engine: Engine) -> bool:
@@ -252,6 +256,9 @@ def import_from_file(engine: Engine, source: Path, progress: ProgressFn | None =
         with src_engine.connect() as src, engine.begin() as dst:
             if _revision(src) != _revision(dst):
                 raise UserError(_("The backup and the server database are not of the same version."))
+            from .db import take_write_lock
+
+            take_write_lock(dst)  # after the writers that hold it; the ones that come later wait
             tables = _tables(dst)
             names = ", ".join(dst.dialect.identifier_preparer.quote(t.name) for t in tables)
             dst.exec_driver_sql(f"LOCK TABLE {names} IN EXCLUSIVE MODE")

@@ -20,11 +20,13 @@ from services.errors import UserError, ValidationError
 from services.exchange.committee import (
     ReceiveStatus,
     accept_held,
+    branch_statuses,
     committee_tally,
     held_files,
     receive_bytes,
     refuse_held,
     register_branch,
+    reset_key,
 )
 from services.exchange.container import DATA, ExchangeRefused, Period, build_container, read_container
 from services.exchange.source import tally_from_members
@@ -97,6 +99,22 @@ def test_a_file_with_a_fresh_id_and_the_real_name_is_held_and_counts_nowhere(off
         refuse_held(s, held.id)
     with db.begin() as s:
         assert held_files(s) == [] and committee_tally(s, 2020)["branches_total"] == 1
+
+
+def test_a_known_branch_s_file_with_a_new_key_counts_nowhere_while_held(office):
+    """The committee adds up only active files: a held file of a branch it knows (a new computer's key,
+    another number of members) is read by neither the tally nor the list until the office accepts it."""
+    db = office["db"]
+    with db.begin() as s:
+        [status] = branch_statuses(s, Period.of_year(2020))
+        reset_key(s, status.id)             # the branch moved to a new computer
+    result = receive_bytes(db, scb(office["uid"], NAME, Ed25519PrivateKey.generate(), n=40,
+                                   now=MADE + dt.timedelta(days=3)), "may-moi.scb", replace=True)
+    assert result.status == ReceiveStatus.HELD
+    assert members_total(db) == 25
+    with db.begin() as s:
+        [again] = branch_statuses(s, Period.of_year(2020))
+    assert (again.members, again.made_at) == (25, status.made_at) and again.held_file_id is not None
 
 
 def test_a_tally_of_900029_members_is_refused_whatever_the_key():
