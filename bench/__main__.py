@@ -122,6 +122,13 @@ def machine_lines() -> list[str]:
     ]
 
 
+def _previous_machine_lines(text: str) -> list[str]:
+    """With --only, the other sections keep the date and machine they were measured on (a section that
+    may run elsewhere says its own, as bench/scale.py does)."""
+    lines = [line for line in text.split("\n## ", 1)[0].splitlines() if line.startswith("- ")]
+    return lines or machine_lines()
+
+
 def fmt_mem(kib: int | None) -> str:
     return "–" if kib is None else f"{kib / 1024:.0f} MiB"
 
@@ -194,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
         "Sections: start-up, search as you type, the year-end tally, printing the year-end forms, aggregating "
         "branch files, a committee of 1,000 files on SQLite and PostgreSQL, the synthetic data; then the speed fixes made, and the installer's bundle.",
         "",
-        *machine_lines(),
+        *(_previous_machine_lines(previous) if args.only else machine_lines()),
         "",
         *body,
     ])

@@ -263,10 +263,13 @@ def run(ctx) -> str:
         "every branch) are timed.",
         "",
     ]
+    from bench.__main__ import machine_lines
+
+    lines.append("Measured: " + "; ".join(line[2:] for line in machine_lines()) + ".")
     for engine in engines:
         if isinstance(engine, PostgresEngine):
-            lines.append(f"PostgreSQL {engine.version} on this machine over TCP with TLS (fsync={engine.fsync}, "
-                         f"synchronous_commit={engine.sync_commit}); the server's processes share the two cores.")
+            lines.append(f"PostgreSQL {engine.version} on the same machine over TCP with TLS (fsync={engine.fsync}, "
+                         f"synchronous_commit={engine.sync_commit}); the server's processes share the cores.")
     if not pg_url:
         lines.append("PostgreSQL was not measured in this run (`python -m bench --pg URL`).")
     if load_before is not None:
@@ -286,7 +289,8 @@ def run(ctx) -> str:
     lines.append("")
     lines += [
         "How it grows: receiving is linear in the number of files (each file is checked and recorded on its "
-        "own; the per-file time stays the same from 10 to 1,000 files). The tally grows with the number of "
+        "own; the per-file time stays about the same from 100 to 1,000 files, the first few files on "
+        "PostgreSQL also paying for the connection and the server's cold caches). The tally grows with the number of "
         "files too, but reads only each active file's tally and proposed level (on PostgreSQL extracted from "
         "JSONB by the server, on SQLite by its JSON functions), never the member lists or the stored files. "
         "The report is dominated by laying out its annex, one table row per branch.",
