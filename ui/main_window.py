@@ -144,7 +144,7 @@ class MainWindow(QtWidgets.QMainWindow):
             old.deleteLater()
         self.stack.setCurrentIndex(max(current, 0))
         self.fit_to_screen()
-        self.statusBar().showMessage(_("Database: {path}").format(path=ctx.db.path))
+        self.statusBar().showMessage(_("Database: {path}").format(path=ctx.db.display))
         # Data safety: backup, restore, check, password (ui/safety.py, which loads the database layer).
         from .safety import add_file_menu_actions
 
@@ -216,6 +216,7 @@ class MainWindow(QtWidgets.QMainWindow):
     def _build_menus(self) -> None:
         menu = self.menuBar().addMenu(_("&File"))
         self._add(menu, _("Branch details…"), None, self.edit_identity)
+        self._add(menu, _("Open another database…"), None, self.open_other)
         self.file_menu = menu
         self._quit_separator = menu.addSeparator()  # the data-safety actions go above it on attach
         self._add(menu, _("Quit"), "Ctrl+Q", self.close)
@@ -234,6 +235,12 @@ class MainWindow(QtWidgets.QMainWindow):
         self._add(help_menu, _("About Sổ chi bộ"), None, self.show_about)
 
     _insert_before: QtGui.QAction | None = None
+
+    def open_other(self) -> None:
+        """Another data file, or the committee's database on the office's server, in a new window."""
+        from .dialogs.open_dialog import open_other
+
+        open_other(self)
 
     def _add(self, menu, text, keys, slot, extra: list[str] | None = None) -> QtGui.QAction:
         act = QtGui.QAction(text, self)

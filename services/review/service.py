@@ -796,7 +796,7 @@ def close_year(db, year: int, user: str = "", note: str = "", now: dt.datetime |
         regulation_for(year)
         if is_closed(session, year):
             raise UserError(_("The review of {year} is already closed.").format(year=year))
-    backup = backup_before(db.path, f"truoc-khoa-so-{year}")
+    backup = backup_before(db.location, f"truoc-khoa-so-{year}")
     now = now or dt.datetime.now().replace(microsecond=0)
     with db.begin(write=True) as session:  # checked again under the write lock: two closings never both log
         if is_closed(session, year):

@@ -40,7 +40,8 @@ class LoginDialog(QtWidgets.QDialog):
         self.setWindowTitle(_("Open Sổ chi bộ"))
         self.setMinimumWidth(480)
         intro = QtWidgets.QLabel(_("This data is protected by a password.") + "\n"
-                                 + _("Data file: {path}").format(path=Path(db.path).name))
+                                 + (_("Data file: {path}").format(path=db.path.name) if db.path is not None
+                                    else _("Database on the server: {address}").format(address=db.display)))
         intro.setWordWrap(True)
         self.user = QtWidgets.QLineEdit(user)
         self.user.setPlaceholderText(_("your name, recorded in the history of changes"))
@@ -210,7 +211,7 @@ class PasswordDialog(QtWidgets.QDialog):
 class RecoveryCodeDialog(QtWidgets.QDialog):
     """Shows the recovery code once, offers a page to print; closes only after the user says it is kept."""
 
-    def __init__(self, code: str, branch_name: str, db_path: Path, parent=None):
+    def __init__(self, code: str, branch_name: str, db_path: Path | str, parent=None):
         super().__init__(parent)
         self.code = code
         self.branch_name = branch_name
