@@ -21,11 +21,11 @@ import functools
 import logging
 import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, Engine, create_engine, event, func, inspect, select, text
+from sqlalchemy import Connection, Engine, Table, create_engine, event, func, insert, inspect, select, text
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -98,6 +98,34 @@ def take_write_lock(target: Session | Connection) -> None:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
     elif name == "postgresql":
         conn.execute(select(func.pg_advisory_xact_lock(WRITE_LOCK_KEY)))
+
+
+def insert_many(session: Session, table: Table, rows: Sequence[dict]) -> None:
+    """INSERT `rows` (dicts with the same keys) into `table` in the session's transaction, as one executemany.
+
+    `session.execute(insert(table), rows)` prepares every row's parameters in Python (about 10 µs a row);
+    this compiles the statement once and converts only the values whose column type asks for it (dates),
+    so that an import of tens of thousands of rows does not spend seconds there. Columns left out get their
+    default, as with `insert()`: a value or a function of no arguments (`default=`), or the database's."""
+    if not rows:
+        return
+    conn = session.connection()
+    dialect = conn.dialect
+    keys = list(rows[0])
+    defaults = [(c.key, c.default) for c in table.c if c.key not in keys and c.default is not None
+                and (c.default.is_scalar or c.default.is_callable)]
+    if defaults:
+        rows = [{**row, **{k: d.arg(None) if d.is_callable else d.arg for k, d in defaults}} for row in rows]
+        keys += [k for k, _d in defaults]
+    compiled = insert(table).compile(dialect=dialect, column_keys=keys)
+    order = compiled.positiontup
+    if order is None or set(order) != set(keys):
+        raise ValueError(f"cannot insert {keys} into {table.name} positionally")
+    processors = [table.c[k].type.dialect_impl(dialect).bind_processor(dialect) for k in order]
+    conn.exec_driver_sql(compiled.string, [
+        tuple(v if f is None or v is None else f(v) for f, v in zip(processors, (row[k] for k in order), strict=True))
+        for row in rows
+    ])
 
 
 def alembic_config():
