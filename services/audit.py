@@ -312,7 +312,7 @@ def record_inserts(session: Session, table: str, ids: Sequence[int], rows: Seque
             "action": INSERT, "new": _values_text(info, shown, values)})
     from .db import insert_many
 
-    insert_many(session, AuditEntry.__table__, entries)
+    insert_many(session, AuditEntry, entries)
 
 
 def record(session: Session, action: str, table: str, row_id: object = "", *, member_id: int | None = None,

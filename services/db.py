@@ -23,11 +23,12 @@ import re
 import sqlite3
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from sqlalchemy import Connection, Engine, Table, create_engine, event, func, insert, inspect, select, text
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.sql.schema import ColumnDefault
 
 from . import audit, backup, integrity
 from .errors import UserError
@@ -100,8 +101,9 @@ def take_write_lock(target: Session | Connection) -> None:
         conn.execute(select(func.pg_advisory_xact_lock(WRITE_LOCK_KEY)))
 
 
-def insert_many(session: Session, table: Table, rows: Sequence[dict]) -> None:
-    """INSERT `rows` (dicts with the same keys) into `table` in the session's transaction, as one executemany.
+def insert_many(session: Session, model: type, rows: Sequence[dict]) -> None:
+    """INSERT `rows` (dicts with the same keys) into the table of the mapped class `model` in the session's
+    transaction, as one executemany.
 
     `session.execute(insert(table), rows)` prepares every row's parameters in Python (about 10 µs a row);
     this compiles the statement once and converts only the values whose column type asks for it (dates),
@@ -109,10 +111,11 @@ def insert_many(session: Session, table: Table, rows: Sequence[dict]) -> None:
     default, as with `insert()`: a value or a function of no arguments (`default=`), or the database's."""
     if not rows:
         return
+    table = cast(Table, model.__table__)  # type: ignore[attr-defined]
     conn = session.connection()
     dialect = conn.dialect
     keys = list(rows[0])
-    defaults = [(c.key, c.default) for c in table.c if c.key not in keys and c.default is not None
+    defaults = [(c.key, c.default) for c in table.c if c.key not in keys and isinstance(c.default, ColumnDefault)
                 and (c.default.is_scalar or c.default.is_callable)]
     if defaults:
         rows = [{**row, **{k: d.arg(None) if d.is_callable else d.arg for k, d in defaults}} for row in rows]

@@ -883,7 +883,8 @@ def _build_row(rownum: int, cells: dict[str, Any], by_field: dict[str, ImportCol
         full_name=name, admitted=dates.get("admitted"), made_full=dates.get("made_full"),
         birth_date=dates.get("birth_date"), gender=gender, ethnicity=text("ethnicity", "") or "Kinh",
         card_number=text("card_number", ""), position=text("position", ""), note=note,
-        party_post=text("party_post", ""), **attributes,
+        party_post=text("party_post", ""), holds_leadership_post=attributes["holds_leadership_post"],
+        in_political_system=attributes["in_political_system"],
     ).normalised()
 
     # The register's rules, from the same function the member dialog uses.

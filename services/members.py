@@ -6,7 +6,7 @@ import enum
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -413,7 +413,8 @@ def insert_members(session: Session, batch: Sequence[NewMember]) -> list[int]:
     first = (session.scalar(select(func.max(Member.id))) or 0) + 1
     ids = list(range(first, first + len(batch)))
     next_event = (session.scalar(select(func.max(MemberEvent.id))) or 0) + 1
-    member_rows, event_rows = [], []
+    member_rows: list[dict[str, Any]] = []
+    event_rows: list[dict[str, Any]] = []
     for key, new in zip(ids, batch, strict=True):
         d = new.data.normalised()
         member_rows.append({"id": key, **{f: getattr(d, f) for f in MEMBER_FIELDS}})
@@ -423,10 +424,10 @@ def insert_members(session: Session, batch: Sequence[NewMember]) -> list[int]:
                                "end_date": ev.end_date, "other_org": nfc(ev.other_org), "form": nfc(ev.form),
                                "reason": nfc(ev.reason)})
             next_event += 1
-    insert_many(session, Member.__table__, member_rows)
-    insert_many(session, MemberEvent.__table__, event_rows)
-    audit.record_inserts(session, Member.__table__.name, ids, member_rows)
-    audit.record_inserts(session, MemberEvent.__table__.name, [r["id"] for r in event_rows], event_rows)
+    insert_many(session, Member, member_rows)
+    insert_many(session, MemberEvent, event_rows)
+    audit.record_inserts(session, Member.__tablename__, ids, member_rows)
+    audit.record_inserts(session, MemberEvent.__tablename__, [r["id"] for r in event_rows], event_rows)
     return ids
 
 

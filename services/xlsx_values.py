@@ -59,7 +59,7 @@ def read_workbook(path: Path | str, progress: Callable[[int, int], None] | None 
             raise NotReadable(root.tag)
         pr = root.find(MAIN + "workbookPr")
         epoch = CALENDAR_MAC_1904 if pr is not None and pr.get("date1904") in ("1", "true") else CALENDAR_WINDOWS_1900
-        by_type = {}
+        by_type: dict[str, str] = {}
         for _id, (kind, target) in rels.items():
             by_type.setdefault(kind, target)
         strings = _shared_strings(archive, by_type["sharedStrings"]) if "sharedStrings" in by_type else []
