@@ -174,6 +174,63 @@ def job_forms_parts(db_path: str, year: str, form: str, out: str, runs: str) -> 
     return {"gather": gather[1:], "render": render[1:]}
 
 
+def job_import(template: str, workdir: str, sheet: str, runs: str) -> dict:
+    """Importing a member list as the program does, each run into a fresh copy of the same database: the
+    file read and every row checked (the preview, `services.member_import.preview_import`), then every row
+    written in one transaction (`apply_import`). Also, each run: reading the workbook's cells alone
+    (`read_rows`, part of the preview) and, the baseline, openpyxl reading them (read-only, values only:
+    what the importer did before, and what any Python program reading the file with it pays). Counts the
+    calls of `vntext.fold` in the last run."""
+    import services.member_import as mi
+    import services.members as members
+    from services import vntext
+    from services.db import open_database
+
+    calls = [0]
+    fold = vntext.fold
+    openpyxl_read = getattr(mi, "_read_xlsx_openpyxl", mi._read_xlsx)   # older code: openpyxl only
+
+    def counted(text):
+        calls[0] += 1
+        return fold(text)
+
+    before = peak_kb()
+    baselines, reads, previews, writes = [], [], [], []
+    rows = 0
+    for i in range(int(runs)):
+        t0 = time.perf_counter()
+        openpyxl_read(Path(sheet), None)
+        baselines.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        mi.read_rows(sheet)
+        reads.append(time.perf_counter() - t0)
+        path = Path(workdir) / f"import-run{i}.db"
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+        shutil.copyfile(template, path)
+        db = open_database(path)
+        if i == int(runs) - 1:
+            members.fold = mi.fold = counted
+        try:
+            with db.begin() as session:
+                t0 = time.perf_counter()
+                preview = mi.preview_import(session, sheet)
+                t1 = time.perf_counter()
+                if not preview.ok:
+                    raise SystemExit(preview.problem_lines()[:5])
+                rows = len(mi.apply_import(session, preview))
+                t2 = time.perf_counter()
+        finally:
+            members.fold = mi.fold = fold
+            db.close()
+        previews.append(t1 - t0)
+        writes.append(t2 - t1)
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+    return {"baseline": baselines, "read": reads, "preview": previews, "write": writes, "rows": rows,
+            "fold_calls": calls[0], "rss_before_kb": before, "peak_kb": peak_kb()}
+
+
 JOBS = {name[4:]: fn for name, fn in globals().items() if name.startswith("job_")}
 
 

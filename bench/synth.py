@@ -277,3 +277,57 @@ def populate_review(session, rng: random.Random, year: int) -> Counter:
     session.flush()
     return decided
 
+
+
+# --- a member list to import, as offices keep it in Excel ----------------------------------------------
+
+IMPORT_HEADER = ["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Dân tộc", "Ngày vào Đảng", "Ngày chính thức",
+                 "Số thẻ đảng viên", "Chức vụ", "Ngày chuyển đến", "Chuyển đến từ", "Ghi chú"]
+
+
+def write_import_sheet(path: Path, rows: int, seed: int = 2, last_year: int = 2025) -> Path:
+    """An .xlsx member list of `rows` members as an office keeps it: a title above the table, the header,
+    the "(1) (2) …" numbering row, then one row per member (dates as Excel dates or dd/mm/yyyy text, about
+    one in forty joined by transfer, with the date and the organisation), and a signature below. Every row
+    is a member the register would accept; a few share a name and date of birth with another row (the
+    preview warns about them). Card numbers start at 90,000,000, apart from the synthetic branches' own."""
+    from openpyxl import Workbook
+
+    rng = random.Random(seed)
+    wb = Workbook()            # not write-only: shared strings and the sheet's dimension, as Excel writes them
+    ws = wb.active
+    ws.title = "Danh sách"
+    ws.append(["ĐẢNG BỘ SỞ TỔNG HỢP", None, None, None, None, None, "ĐẢNG CỘNG SẢN VIỆT NAM"])
+    ws.append(["CHI BỘ TỔNG HỢP"])
+    ws.append([])
+    ws.append([None, "DANH SÁCH ĐẢNG VIÊN"])
+    ws.append(IMPORT_HEADER)
+    ws.append([f"({i})" for i in range(1, len(IMPORT_HEADER) + 1)])
+    end = dt.date(last_year, 12, 31)
+    previous: list = []
+    for i in range(rows):
+        female = rng.random() < 0.42
+        birth = _date(rng, dt.date(1960, 1, 1), dt.date(2001, 12, 31))
+        admitted = _date(rng, add_months(birth, 12 * 19), min(add_months(birth, 12 * 45), dt.date(last_year, 6, 30)))
+        full = add_months(admitted, 12) + dt.timedelta(days=rng.randint(0, 30))
+        name = _name(rng, female)
+        if previous and rng.random() < 0.002:      # the same person typed twice
+            name, birth, admitted, full = previous
+        previous = [name, birth, admitted, full]
+        as_text = rng.random() < 0.3                # dates typed as text in some offices' sheets
+
+        def cell(d: dt.date | None, as_text: bool = as_text):
+            if d is None:
+                return None
+            return d.strftime("%d/%m/%Y") if as_text else dt.datetime(d.year, d.month, d.day)
+
+        moved = admitted < dt.date(last_year - 1, 1, 1) and rng.random() < 0.025
+        moved_on = _date(rng, max(full, dt.date(last_year - 4, 1, 1)), end) if moved else None
+        ws.append([i + 1, name, cell(birth), "Nữ" if female else "Nam", "Khmer" if rng.random() < 0.03 else "Kinh",
+                   cell(admitted), cell(full if full <= end else None), str(90_000_000 + i), rng.choice(POSITIONS),
+                   cell(moved_on), "Chi bộ Trung tâm Dịch vụ việc làm" if moved else None, None])
+    ws.append([])
+    ws.append([None, None, None, None, None, None, "T/M CHI BỘ"])
+    ws.append([None, None, None, None, None, None, "BÍ THƯ"])
+    wb.save(path)
+    return path
