@@ -6,6 +6,7 @@ import enum
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy import func, select
@@ -28,6 +29,7 @@ from .membership import (
     event_view,
     full_date,
     state_on,
+    states_on,
 )
 from .vntext import clean_name, fold, hidden_characters, name_key, nfc
 
@@ -672,19 +674,28 @@ class RegisterRow:
 
 
 def register(session: Session, on: dt.date | None = None) -> list[RegisterRow]:
-    """Every member ever recorded, with their state on `on`, in Vietnamese name order."""
+    """Every member ever recorded, with their state on `on`, in Vietnamese name order.
+
+    Two queries (the members' columns, then every event ordered by member and date) and the states in one
+    pass over the events (`membership.states_on`): no ORM object is built, which was most of the time of
+    loading a register of thousands."""
     on = on or dt.date.today()
+    members = session.execute(select(Member.id, Member.full_name, Member.birth_date, Member.gender,
+                                     Member.ethnicity, Member.card_number, Member.position)).all()
+    events = session.execute(select(MemberEvent.member_id, MemberEvent.id, MemberEvent.kind, MemberEvent.date,
+                                    MemberEvent.end_date, MemberEvent.form)
+                             .order_by(MemberEvent.member_id, MemberEvent.date, MemberEvent.id))
+    states = states_on(events, attrgetter("member_id"), on)
+    no_events = state_on([], on)
     rows = []
-    for m in all_members(session):
-        st = state_on(m.events, on)
+    for m in members:
+        st = states.get(m.id, no_events)
         rows.append(RegisterRow(
             id=m.id, full_name=m.full_name, birth_date=m.birth_date, gender=m.gender,
             ethnicity=m.ethnicity, admitted=st.admitted, made_full=st.made_full,
             card_number=m.card_number, position=m.position, state=st,
-            search_text=fold(" ".join([m.full_name, m.card_number, m.position, m.party_post or ""])),
+            search_text=fold(" ".join([m.full_name, m.card_number, m.position])),
             sort_key=name_key(m.full_name),
-            holds_leadership_post=m.holds_leadership_post, in_political_system=m.in_political_system,
-            party_post=m.party_post or "",
         ))
     rows.sort(key=lambda r: (r.sort_key, r.birth_date or dt.date.min, r.id))
     return rows
