@@ -39,12 +39,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from os import PathLike
-from typing import IO, Any
-from xml.sax.saxutils import escape
+from typing import IO, TYPE_CHECKING, Any
 
 from babel.numbers import format_decimal
-from reportlab.graphics.charts.barcharts import VerticalBarChart
-from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
@@ -69,6 +66,9 @@ from reportlab.platypus import (
 from ..i18n import long_date
 from .fonts import FAMILY, register_fonts
 
+if TYPE_CHECKING:
+    from reportlab.graphics.shapes import Drawing
+
 NATIONAL_TITLE = "ĐẢNG CỘNG SẢN VIỆT NAM"
 """The title "Đảng Cộng sản Việt Nam", printed top right on the first page."""
 
@@ -80,6 +80,12 @@ CREATOR = "Sổ chi bộ"
 # --------------------------------------------------------------------------------------------
 # Text and number helpers
 # --------------------------------------------------------------------------------------------
+
+
+def escape(text: str) -> str:
+    """& < > written as entities, so that text is never read as Paragraph markup (as
+    xml.sax.saxutils.escape, which imports urllib and http for nothing here)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def nfc(text: str) -> str:
@@ -354,6 +360,9 @@ def bar_chart(
     texts = [nfc(t) for t in labels]
     lines = max((len(simpleSplit(t, FAMILY, label_size, slot - 4)) for t in texts), default=1)
     bottom_pad = lines * label_size * 1.2 + 8
+
+    from reportlab.graphics.charts.barcharts import VerticalBarChart  # only the forms with a chart need it
+    from reportlab.graphics.shapes import Drawing
 
     chart = VerticalBarChart()
     # the stubs declare ints; ReportLab takes any number of points

@@ -22,7 +22,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, cast
-from xml.sax.saxutils import escape
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -48,6 +47,7 @@ from ..pdf import (
     table,
 )
 from ..pdf.fonts import FAMILY, register_fonts
+from ..pdf.layout import escape
 from .eligibility import review_date
 from .frameworks import PersonalForm, personal_form_for
 from .meeting import ReviewMeeting, collective_votes, review_meeting, vote_problems
