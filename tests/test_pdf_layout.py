@@ -333,3 +333,42 @@ def test_landscape_and_header_without_number(tmp_path: Path):
     text = _text(path)
     assert "CHI BỘ VĂN PHÒNG SỞ" in text
     assert "Trà Vinh, ngày 05 tháng 01 năm 2021" in text
+
+
+# ----------------------------------------------------------------------------------------------
+# One-line texts drawn as strings look exactly like Paragraphs
+# ----------------------------------------------------------------------------------------------
+
+needs_pdftoppm = pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler's pdftoppm is not installed")
+
+
+def _as_paragraphs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The layout as it was before issue 17: every text a Paragraph, every table cell too."""
+    from reportlab.platypus import Paragraph
+
+    from services.pdf import layout
+
+    monkeypatch.setattr(layout, "_text", lambda text, style: Paragraph(layout._markup(text, False), style))
+    monkeypatch.setattr(layout, "_fits", lambda *_args: False)
+
+
+def _pixels(pdf: Path, folder: Path) -> list[bytes]:
+    folder.mkdir()
+    subprocess.run(["pdftoppm", "-r", "90", "-png", str(pdf), str(folder / "p")], check=True)
+    return [p.read_bytes() for p in sorted(folder.glob("p-*.png"))]
+
+
+@needs_pdftoppm
+def test_lines_and_cells_drawn_as_strings_look_exactly_like_paragraphs(tmp_path: Path, monkeypatch):
+    """Headings, the header, one-line paragraphs, signatures and table cells that fit on one line are drawn
+    as strings (issue 17, printing in a blink); the pages are the same, pixel for pixel, as when every one
+    of them was a Paragraph (wrapped cells, justified and centred text, indents, NFD input included)."""
+    fast, slow = tmp_path / "fast.pdf", tmp_path / "slow.pdf"
+    build_sample_minutes(fast)
+    build_sample_report(tmp_path / "fast-report.pdf")
+    _as_paragraphs(monkeypatch)
+    build_sample_minutes(slow)
+    build_sample_report(tmp_path / "slow-report.pdf")
+    monkeypatch.undo()
+    assert _pixels(fast, tmp_path / "a") == _pixels(slow, tmp_path / "b")
+    assert _pixels(tmp_path / "fast-report.pdf", tmp_path / "c") == _pixels(tmp_path / "slow-report.pdf", tmp_path / "d")
