@@ -141,31 +141,78 @@ def job_receive(template: str, workdir: str, runs: str, *files: str) -> dict:
     return {"times": totals, "per_file": per_file, "rss_before_kb": before, "peak_kb": peak_kb()}
 
 
-def job_forms(db_path: str, year: str, form: str, out: str, runs: str) -> dict:
+def job_forms(db_path: str, year: str, form: str, out: str, runs: str, handed: str = "") -> dict:
     """services.review.forms.write_year_end inside a running process: the first call (fonts loaded
-    and rule files read on first use) and the following ones."""
+    and rule files read on first use) and the following ones. With `handed` ("1"), the year's review and
+    tally are computed once before (as the review page shows them) and handed over to every call."""
     from services.db import open_database
     from services.review.forms import write_year_end
 
     db = open_database(db_path)
+    given: dict = {}
+    if handed:
+        from services.review.service import year_review
+        from services.review.tally import tally
+
+        with db.begin() as session:
+            given = {"review": year_review(session, int(year)), "year_tally": tally(session, int(year))}
     before = peak_kb()
-    times = _timed_runs(db, lambda s: write_year_end(s, int(year), out, form=form or None), int(runs) + 1)
+    times = _timed_runs(db, lambda s: write_year_end(s, int(year), out, form=form or None, **given), int(runs) + 1)
     db.close()
     return {"first": times[0], "times": times[1:], "rss_before_kb": before, "peak_kb": peak_kb()}
 
 
-def job_forms_parts(db_path: str, year: str, form: str, out: str, runs: str) -> dict:
-    """The two halves of write_year_end, after a first call: gathering the forms' data
-    (services.review.forms.forms_for) and laying out and writing the PDF (services.review.forms.build)."""
+def job_modules(*argv: str) -> dict:
+    """The modules `main.main(argv)` imports (run in this process), for timing their import alone."""
+    import sys
+
+    before = set(sys.modules)
+    import main
+
+    code = main.main(list(argv))
+    return {"code": code, "modules": sorted(set(sys.modules) - before)}
+
+
+def job_register(db_path: str, runs: str) -> dict:
+    """services.members.register (every member with their state on a date), and, the floor, the same two
+    tables' rows read with Python's sqlite3 alone (no SQLAlchemy, nothing computed)."""
+    import sqlite3
+
     from services.db import open_database
-    from services.review.forms import build, forms_for
+    from services.members import register
 
     db = open_database(db_path)
+    times = _timed_runs(db, lambda s: register(s), int(runs))
+    db.close()
+    floor = []
+    for _ in range(int(runs)):
+        con = sqlite3.connect(db_path)
+        t0 = time.perf_counter()
+        con.execute("SELECT id, full_name, birth_date, gender, ethnicity, card_number, position FROM member").fetchall()
+        con.execute("SELECT member_id, id, kind, date, end_date, form FROM member_event "
+                    "ORDER BY member_id, date, id").fetchall()
+        floor.append(time.perf_counter() - t0)
+        con.close()
+    return {"times": times, "floor": floor}
+
+
+def job_forms_parts(db_path: str, year: str, form: str, out: str, runs: str) -> dict:
+    """The two halves of write_year_end with the review and tally handed over, after a first call:
+    preparing the forms' paragraphs and tables (services.review.forms.forms_for) and laying out and
+    writing the PDF (services.review.forms.build)."""
+    from services.db import open_database
+    from services.review.forms import build, forms_for
+    from services.review.service import year_review
+    from services.review.tally import tally
+
+    db = open_database(db_path)
+    with db.begin() as session:
+        given = {"review": year_review(session, int(year)), "year_tally": tally(session, int(year))}
     gather, render = [], []
     for _ in range(int(runs) + 1):
         with db.begin() as session:
             t0 = time.perf_counter()
-            docs = [d for _name, ds in forms_for(session, int(year), form or None) for d in ds]
+            docs = [d for _name, ds in forms_for(session, int(year), form or None, **given) for d in ds]
             t1 = time.perf_counter()
             build(docs, out)
             gather.append(t1 - t0)

@@ -349,6 +349,7 @@ def _as_paragraphs(monkeypatch: pytest.MonkeyPatch) -> None:
     from services.pdf import layout
 
     monkeypatch.setattr(layout, "_text", lambda text, style: Paragraph(layout._markup(text, False), style))
+    monkeypatch.setattr(layout, "_lines", lambda text, style: [Paragraph(layout._markup(text, False), style)])
     monkeypatch.setattr(layout, "_fits", lambda *_args: False)
 
 

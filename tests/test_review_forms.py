@@ -122,6 +122,7 @@ def test_year_end_forms_look_exactly_as_when_every_text_was_a_paragraph(demo_202
     with database.begin() as s:
         fast = write_year_end(s, 2025, tmp_path / "fast.pdf")[0]
         monkeypatch.setattr(layout, "_text", lambda text, style: Paragraph(layout._markup(text, False), style))
+        monkeypatch.setattr(layout, "_lines", lambda text, style: [Paragraph(layout._markup(text, False), style)])
         monkeypatch.setattr(layout, "_fits", lambda *_args: False)
         slow = write_year_end(s, 2025, tmp_path / "slow.pdf")[0]
     database.close()
