@@ -681,7 +681,9 @@ def register(session: Session, on: dt.date | None = None) -> list[RegisterRow]:
     loading a register of thousands."""
     on = on or dt.date.today()
     members = session.execute(select(Member.id, Member.full_name, Member.birth_date, Member.gender,
-                                     Member.ethnicity, Member.card_number, Member.position)).all()
+                                     Member.ethnicity, Member.card_number, Member.position,
+                                     Member.holds_leadership_post, Member.in_political_system,
+                                     Member.party_post)).all()
     events = session.execute(select(MemberEvent.member_id, MemberEvent.id, MemberEvent.kind, MemberEvent.date,
                                     MemberEvent.end_date, MemberEvent.form)
                              .order_by(MemberEvent.member_id, MemberEvent.date, MemberEvent.id))
@@ -694,8 +696,10 @@ def register(session: Session, on: dt.date | None = None) -> list[RegisterRow]:
             id=m.id, full_name=m.full_name, birth_date=m.birth_date, gender=m.gender,
             ethnicity=m.ethnicity, admitted=st.admitted, made_full=st.made_full,
             card_number=m.card_number, position=m.position, state=st,
-            search_text=fold(" ".join([m.full_name, m.card_number, m.position])),
+            search_text=fold(" ".join([m.full_name, m.card_number, m.position, m.party_post or ""])),
             sort_key=name_key(m.full_name),
+            holds_leadership_post=m.holds_leadership_post, in_political_system=m.in_political_system,
+            party_post=m.party_post or "",
         ))
     rows.sort(key=lambda r: (r.sort_key, r.birth_date or dt.date.min, r.id))
     return rows
