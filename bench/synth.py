@@ -54,6 +54,7 @@ RATES = {
 NEW_ADMISSIONS = 0.03   # admissions per year, as a share of the branch
 EXEMPT = 0.03           # share of the members exempt from Party work (older, poor health), for good
 RETIRED = "Nguyên {position} (đã nghỉ hưu)"
+LEADING_POSITIONS = {"Trưởng phòng", "Phó Trưởng phòng", "Phó Chánh Văn phòng"}
 
 
 def _date(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
@@ -76,7 +77,13 @@ def synth_register(rng: random.Random, count: int, first_year: int, last_year: i
     while staying < count:
         member, events = _person(rng, len(out), first_year, last_year, card_base, plain=len(out) < 2)
         if len(out) < 2:
-            member["position"] = ("Bí thư chi bộ", "Phó Bí thư chi bộ")[len(out)]
+            member["position"] = member["party_post"] = ("Bí thư chi bộ", "Phó Bí thư chi bộ")[len(out)]
+        # What the secretary states on each card (as the demo does; no random draw, so the same register):
+        # the retired do not work in the political system, the heads of units and the two secretaries lead.
+        # The year-end personal forms (Mẫu 2A/2B/2C) are chosen by these, never guessed.
+        member["in_political_system"] = not member["position"].startswith("Nguyên")
+        member["holds_leadership_post"] = member["in_political_system"] and (
+            len(out) < 2 or member["position"] in LEADING_POSITIONS)
         staying += not any(e["kind"] in (EventKind.TRANSFER_OUT, EventKind.DIED) for e in events)
         out.append((member, events))
     return out
@@ -100,7 +107,7 @@ def _person(rng: random.Random, i: int, first_year: int, last_year: int, card_ba
     member = {"uid": str(uuid.UUID(int=rng.getrandbits(128), version=4)), "full_name": _name(rng, female),
               "birth_date": birth, "gender": "Nữ" if female else "Nam",
               "ethnicity": "Khmer" if rng.random() < 0.03 else "Kinh",
-              "card_number": str(card_base + i), "position": position, "note": ""}
+              "card_number": str(card_base + i), "position": position, "party_post": "", "note": ""}
     events = [_event(EventKind.ADMITTED, admitted)]
     full = add_months(admitted, 12) + dt.timedelta(days=rng.randint(0, 30))
     if full <= end:
@@ -217,7 +224,7 @@ def populate_review(session, rng: random.Random, year: int) -> Counter:
     checked with the review engine's own rule check for the member, so the database holds no level
     the program would refuse. Returns the count of each decided level.
     """
-    from services.review.engine import CONDITION_PREFIX, level_conditions, level_problems, limit
+    from services.review.engine import CONDITION_PREFIX, framework_of, level_conditions, level_problems, limit
     from services.review.service import (
         BranchReview,
         branch_level_conditions,
@@ -247,7 +254,7 @@ def populate_review(session, rng: random.Random, year: int) -> Counter:
         cap = limit(reg, r.facts).level          # discipline, long sick leave...
         if reg.rank(level) > reg.rank(cap):
             level = cap
-        flags = {CONDITION_PREFIX + c.code: True for c in level_conditions(reg, level)}
+        flags = {CONDITION_PREFIX + c.code: True for c in level_conditions(reg, level, framework_of(reg, r.facts))}
         criteria: dict = {}
         total = None
         if scored:

@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Connection, Table, event, insert, select
+from sqlalchemy import Connection, Table, event, select
 from sqlalchemy.orm import Session
 
 from models import AuditEntry
@@ -288,9 +288,10 @@ def _values_text(info: TableInfo | None, shown: list[str], loaded: dict) -> str 
     return _JSON.encode(values)
 
 
-def record_inserts(session: Session, table: str, ids: Sequence[int], rows: Sequence[dict]) -> None:
-    """The entries of rows inserted in bulk (`session.execute(insert(...), rows)`, which the flush does not
-    see), the same as a flush writes for rows added one by one: `ids[i]` is the key of `rows[i]`."""
+def record_inserts(session: Session, table: str, rows: Sequence[dict]) -> None:
+    """The entries of rows inserted in bulk (`db.insert_many`, which the flush does not see), the same as a
+    flush writes for rows added one by one, at the end of the chain. Each row holds every column written,
+    its key (`id`) included."""
     user = _user_of(session)
     if user is None or not rows:
         return
@@ -303,16 +304,13 @@ def record_inserts(session: Session, table: str, ids: Sequence[int], rows: Seque
     meeting_col = "id" if info and info.meeting_table else ("meeting_id" if "meeting_id" in columns else None)
     now = dt.datetime.now()
     entries = []
-    for key, row in zip(ids, rows, strict=True):
-        values = {**row, "id": key}
+    for row in rows:
         entries.append({
-            **_base_entry(info, table, str(key), values, user, now,
-                          values.get(member_col) if member_col else None,
-                          values.get(meeting_col) if meeting_col else None),
-            "action": INSERT, "new": _values_text(info, shown, values)})
-    from .db import insert_many
-
-    insert_many(session, AuditEntry, entries)
+            **_base_entry(info, table, str(row["id"]), row, user, now,
+                          row.get(member_col) if member_col else None,
+                          row.get(meeting_col) if meeting_col else None),
+            "action": INSERT, "new": _values_text(info, shown, row)})
+    append_entries(session.connection(), entries)
 
 
 def record(session: Session, action: str, table: str, row_id: object = "", *, member_id: int | None = None,
@@ -350,7 +348,7 @@ AUDIT_TABLE: Table = AuditEntry.__table__  # type: ignore[assignment]
 
 def append_entries(conn: Connection, rows: list[dict[str, Any]]) -> None:
     """Insert entries at the end of the chain, under the write lock (ids given here, in order)."""
-    from .db import take_write_lock
+    from .db import insert_many, take_write_lock
 
     take_write_lock(conn)
     table = AUDIT_TABLE
@@ -362,7 +360,7 @@ def append_entries(conn: Connection, rows: list[dict[str, Any]]) -> None:
         next_id += 1
         row["chain_prev"] = prev
         row["chain_hash"] = prev = chain_digest(prev, row)
-    conn.execute(insert(table), rows)
+    insert_many(conn, table, rows)   # one executemany, thousands of entries for an import
 
 
 MAX_REPORTED = 50

@@ -1066,7 +1066,10 @@ def apply_import(session: Session, preview: ImportPreview, today: dt.date | None
     in one statement per table (`members.insert_members`)."""
     if not preview.ok:
         raise ValidationError(preview.problem_lines() or [_("There are no members to import.")])
+    from .db import take_write_lock
+
     today = today or dt.date.today()
+    take_write_lock(session)   # the register read next is what the rows are checked against until the commit
     register = RegisterIndex.of_session(session)
     batch: list[NewMember] = []
     for i, row in enumerate(preview.rows):

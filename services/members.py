@@ -7,9 +7,9 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
-from typing import Any, NamedTuple, Protocol
+from typing import NamedTuple, Protocol
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from models import EventKind, Member, MemberEvent
@@ -404,33 +404,23 @@ def insert_members(session: Session, batch: Sequence[NewMember]) -> list[int]:
     import of thousands: the ORM's unit of work costs a fraction of a millisecond per row, this a few
     microseconds."""
     from . import audit
-    from .db import insert_many
+    from .db import insert_keyed, table_of
 
     if not batch:
         return []
-    # Keys given here rather than returned by the database: one multi-row INSERT per table (SQLite hands
-    # back the keys of a multi-row INSERT without promising their order). The caller's transaction holds
-    # the write lock from the first INSERT on; a key taken meanwhile by another program would make the
-    # INSERT fail and the transaction roll back, never mix rows.
-    first = (session.scalar(select(func.max(Member.id))) or 0) + 1
-    ids = list(range(first, first + len(batch)))
-    next_event = (session.scalar(select(func.max(MemberEvent.id))) or 0) + 1
-    member_rows: list[dict[str, Any]] = []
-    event_rows: list[dict[str, Any]] = []
-    for key, new in zip(ids, batch, strict=True):
+    members = [{f: getattr(new.data.normalised(), f) for f in MEMBER_FIELDS} for new in batch]
+    members = insert_keyed(session, table_of(Member), members)
+    events = []
+    for row, new in zip(members, batch, strict=True):
         d = new.data.normalised()
-        member_rows.append({"id": key, **{f: getattr(d, f) for f in MEMBER_FIELDS}})
         for ev in [*initial_events(d, new.admitted_elsewhere), *new.events]:
             assert ev.date is not None
-            event_rows.append({"id": next_event, "member_id": key, "kind": str(ev.kind), "date": ev.date,
-                               "end_date": ev.end_date, "other_org": nfc(ev.other_org), "form": nfc(ev.form),
-                               "reason": nfc(ev.reason)})
-            next_event += 1
-    insert_many(session, Member, member_rows)
-    insert_many(session, MemberEvent, event_rows)
-    audit.record_inserts(session, Member.__tablename__, ids, member_rows)
-    audit.record_inserts(session, MemberEvent.__tablename__, [r["id"] for r in event_rows], event_rows)
-    return ids
+            events.append({"member_id": row["id"], "kind": str(ev.kind), "date": ev.date, "end_date": ev.end_date,
+                           "other_org": nfc(ev.other_org), "form": nfc(ev.form), "reason": nfc(ev.reason)})
+    events = insert_keyed(session, table_of(MemberEvent), events)
+    audit.record_inserts(session, Member.__tablename__, members)
+    audit.record_inserts(session, MemberEvent.__tablename__, events)
+    return [row["id"] for row in members]
 
 
 def update_member(session: Session, member_id: int, data: MemberInput, today: dt.date | None = None,

@@ -337,13 +337,26 @@ def _width(text: str, font: str, size: float) -> float:
 
 
 def _text(text: str, style: ParagraphStyle) -> Paragraph:
-    """A Paragraph of plain `text` (not markup): a `_Line` when it is one run of words in a plain style."""
-    text = nfc(text)
-    if "\n" not in text and "\r" not in text and "\xa0" not in text and _plain(style):
-        words = text.split()
-        if words and all(w.isprintable() for w in words):
-            return _Line(None, style, line=" ".join(words))
+    """A Paragraph of plain `text` (not markup): a `_Line` when it is one run of words in a plain style.
+
+    The line is the text as a Paragraph prints it: citations kept whole (`keep_citations`), words apart by
+    one space. Texts with other kinds of white space than spaces go to ReportLab as they are."""
+    text = keep_citations(nfc(text))
+    line = _as_line(text)
+    if line is not None and _plain(style):
+        return _Line(None, style, line=line)
     return Paragraph(_markup(text, False), style)
+
+
+def _as_line(text: str) -> str | None:
+    """The words of `text` one space apart, as a Paragraph prints them on a line, or None when the text has
+    line breaks or white space other than spaces (left to ReportLab), or nothing printable."""
+    if not all(ch in " \xa0" or not ch.isspace() for ch in text):
+        return None
+    words = [w for w in text.split(" ") if w]
+    if not words or not all(w.replace("\xa0", " ").isprintable() for w in words):
+        return None
+    return " ".join(words)
 
 
 # --------------------------------------------------------------------------------------------
@@ -378,7 +391,6 @@ def bullet(text: str, markup: bool = False, *, symbol: str = "-") -> Paragraph:
     return _text(nfc(symbol) + " " + text, _styles()["body"])
 
 
-_SPACES = re.compile(r"[ \t\r\f\v]+")
 _CELL_PADDING = (3, 3, 2, 3)   # left, right, top, bottom (points)
 _CELL_LEADING = 14
 
@@ -403,12 +415,11 @@ def _cell(value: Any, face: str, align: str, width: float) -> tuple[Flowable | s
         text = format_number_vi(value)
         align = align or "right"
     else:
-        text = nfc(str(value))
+        text = keep_citations(nfc(str(value)))
     just = {"right": "RIGHT", "center": "CENTER"}.get(align or "", "LEFT")
-    if "\n" not in text:
-        line = _SPACES.sub(" ", text).strip()   # as a Paragraph prints it
-        if _fits(line, FAMILY + face, TABLE_SIZE, width - _CELL_PADDING[0] - _CELL_PADDING[1]):
-            return line, just
+    line = _as_line(text)   # an empty text stays a Paragraph: its row may be as low as nothing
+    if line is not None and _fits(line, FAMILY + face, TABLE_SIZE, width - _CELL_PADDING[0] - _CELL_PADDING[1]):
+        return line, just
     st = _styles()
     style = st["cell_head"] if face else st["cell_right"] if just == "RIGHT" else \
         st["cell_center"] if just == "CENTER" else st["cell"]
