@@ -328,7 +328,9 @@ def _read_xlsx(path: Path, progress: Progress | None) -> list[_Sheet]:
     from . import xlsx_values
 
     try:
-        fast = xlsx_values.read_workbook(path, progress)
+        fast = xlsx_values.read_workbook(path, progress, max_rows=MAX_SHEET_ROWS, max_columns=MAX_SHEET_COLUMNS)
+    except xlsx_values.TooManyRows as exc:
+        raise UserError(_too_many_rows(path.name, str(exc))) from exc
     except Exception:  # noqa: BLE001 — anything unexpected: openpyxl reads it, or says what is wrong
         return _read_xlsx_openpyxl(path, progress)
     sheets = []
@@ -379,6 +381,12 @@ MAX_SHEET_ROWS = 20_000
 MAX_SHEET_COLUMNS = 200
 
 
+def _too_many_rows(file_name: str, sheet: str) -> str:
+    return _("{name} has more than {n} rows with values in the sheet \"{sheet}\"; a register "
+             "is never that long. Import the list in a file of its own.").format(
+        name=file_name, n=f"{MAX_SHEET_ROWS:,}".replace(",", "."), sheet=sheet)
+
+
 def sheet_rows(ws, file_name: str, tick=None) -> list[list[Any]]:
     """The rows of an openpyxl (read-only) sheet within its used cells, whatever size it declares.
 
@@ -402,9 +410,7 @@ def sheet_rows(ws, file_name: str, tick=None) -> list[list[Any]]:
             filler = values
         if len(rows) >= MAX_SHEET_ROWS:
             if row:
-                raise UserError(_("{name} has more than {n} rows with values in the sheet \"{sheet}\"; a register "
-                                  "is never that long. Import the list in a file of its own.").format(
-                    name=file_name, n=f"{MAX_SHEET_ROWS:,}".replace(",", "."), sheet=ws.title))
+                raise UserError(_too_many_rows(file_name, ws.title))
             continue
         width = max(width, len(row))
         rows.append(row)

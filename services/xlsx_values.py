@@ -36,6 +36,10 @@ class NotReadable(Exception):
     """The workbook has something this reader does not handle: read it with openpyxl instead."""
 
 
+class TooManyRows(Exception):
+    """A sheet has values beyond the rows asked for (`max_rows`); its name is the argument."""
+
+
 @dataclass
 class SheetValues:
     name: str
@@ -45,9 +49,13 @@ class SheetValues:
 
 
 def read_workbook(path: Path | str, progress: Callable[[int, int], None] | None = None,
-                  visible_only: bool = True) -> list[SheetValues]:
+                  visible_only: bool = True, max_rows: int = 1_048_576, max_columns: int = 16_384) -> list[SheetValues]:
     """The worksheets' cell values, in the workbook's order (chart sheets left out). `visible_only`: the
-    visible sheets, or every sheet when none is visible."""
+    visible sheets, or every sheet when none is visible.
+
+    Only the cells in the file are read, whatever size a sheet declares: columns from `max_columns` on are
+    not read; a value in a row past `max_rows` raises TooManyRows. Rows end at their last value and are
+    then made as long as the longest."""
     from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900
 
     with zipfile.ZipFile(path) as archive:
@@ -76,9 +84,9 @@ def read_workbook(path: Path | str, progress: Callable[[int, int], None] | None 
             found = [f for f in found if f[1] == "visible"] or found
         sheets = []
         for name, state, target in found:
-            reader = _SheetReader(strings, dates, durations, epoch)
+            reader = _SheetReader(strings, dates, durations, epoch, max_rows, max_columns)
             with archive.open(target) as fh:
-                rows = reader.read(fh, progress)
+                rows = reader.read(fh, progress, name)
             sheets.append(SheetValues(name, state, rows, epoch))
     return sheets
 
@@ -167,8 +175,10 @@ def _date_styles(archive: zipfile.ZipFile, name: str) -> tuple[set[int], set[int
 
 
 class _SheetReader:
-    def __init__(self, strings: list[str], dates: set[int], durations: set[int], epoch: dt.datetime):
+    def __init__(self, strings: list[str], dates: set[int], durations: set[int], epoch: dt.datetime,
+                 max_rows: int, max_columns: int):
         self.strings, self.dates, self.durations, self.epoch = strings, dates, durations, epoch
+        self.max_rows, self.max_columns = max_rows, max_columns
         self.columns: dict[str, int] = {}
 
     def column(self, letters: str) -> int:
@@ -182,10 +192,11 @@ class _SheetReader:
             self.columns[letters] = index
         return index
 
-    def read(self, fh: IO[bytes], progress: Callable[[int, int], None] | None) -> list[list[Any]]:
+    def read(self, fh: IO[bytes], progress: Callable[[int, int], None] | None, name: str) -> list[list[Any]]:
         rows: list[list[Any]] = []
         total = 0
         seen_data = False
+        number = 0
         for _event, el in iterparse(fh, events=("end",)):
             tag = el.tag
             if tag != _ROW:
@@ -195,13 +206,20 @@ class _SheetReader:
                     seen_data = True
                 continue
             r = el.get("r")
-            number = int(r) if r else len(rows) + 1
-            if number < len(rows) + 1:
+            previous, number = number, int(r) if r else number + 1
+            if number <= previous:
                 raise NotReadable("rows out of order")
+            values = self.row(el)
+            el.clear()   # the row's cells are not kept as XML
+            while values and values[-1] is None:
+                values.pop()
+            if number > self.max_rows:
+                if values:
+                    raise TooManyRows(name)
+                continue
             while len(rows) < number - 1:
                 rows.append([])
-            rows.append(self.row(el))
-            el.clear()   # the row's cells are not kept as XML
+            rows.append(values)
             if progress and len(rows) % 200 == 0:
                 progress(len(rows), 2 * max(total, len(rows)))
         if not seen_data:
@@ -218,12 +236,13 @@ class _SheetReader:
             if c.tag != _C:
                 continue
             ref = c.get("r")
-            if ref:
-                index = self.column(ref.rstrip(_DIGITS))
-                if index < len(values):
-                    raise NotReadable("cells out of order")
-                while len(values) < index:
-                    values.append(None)
+            index = self.column(ref.rstrip(_DIGITS)) if ref else len(values)
+            if index >= self.max_columns:
+                continue   # beyond the columns read (and nothing after it is nearer)
+            if index < len(values):
+                raise NotReadable("cells out of order")
+            while len(values) < index:
+                values.append(None)
             values.append(self.value(c))
         return values
 
