@@ -1083,7 +1083,7 @@ def apply_import(session: Session, preview: ImportPreview, today: dt.date | None
         if not check.ok:
             raise ValidationError([RowProblem(row.row, "", p.message).text() for p in check.errors])
         m = row.member
-        register.add(NewPerson(None, m.full_name, m.birth_date, m.card_number), check.name_key)
+        register.add(NewPerson(0, m.full_name, m.birth_date, m.card_number), check.name_key)
         batch.append(NewMember(m, row.transfer_in, row.events))
         if progress and i % 50 == 0:
             progress(i, len(preview.rows))

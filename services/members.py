@@ -377,9 +377,9 @@ MEMBER_FIELDS = ("full_name", "birth_date", "gender", "ethnicity", "card_number"
 
 
 class NewPerson(NamedTuple):
-    """A member about to be written, as the duplicate check sees it (`RegisterIndex.add`)."""
+    """A member about to be written, as the duplicate check sees it (`RegisterIndex.add`); `id` 0: no key yet."""
 
-    id: int | None
+    id: int
     full_name: str
     birth_date: dt.date | None
     card_number: str
