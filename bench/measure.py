@@ -236,6 +236,10 @@ def job_import(template: str, workdir: str, sheet: str, runs: str) -> dict:
     calls = [0]
     fold = vntext.fold
     openpyxl_read = getattr(mi, "_read_xlsx_openpyxl", mi._read_xlsx)   # older code: openpyxl only
+    # The program refuses a sheet with values past MAX_SHEET_ROWS rows (issue 15): lifted here, to time
+    # the importer on longer lists.
+    if hasattr(mi, "MAX_SHEET_ROWS"):
+        mi.MAX_SHEET_ROWS = max(mi.MAX_SHEET_ROWS, 1_000_000)
 
     def counted(text):
         calls[0] += 1
