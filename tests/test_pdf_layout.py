@@ -351,6 +351,8 @@ def _as_paragraphs(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(layout, "_text", lambda text, style: Paragraph(layout._markup(text, False), style))
     monkeypatch.setattr(layout, "_lines", lambda text, style: [Paragraph(layout._markup(text, False), style)])
     monkeypatch.setattr(layout, "_fits", lambda *_args: False)
+    monkeypatch.setattr(layout, "_marked", lambda text, style: Paragraph(layout._markup(text, True), style))
+    monkeypatch.setattr(layout, "_blank", lambda cells: Paragraph("", layout._styles()["cell"]))
 
 
 def _pixels(pdf: Path, folder: Path) -> list[bytes]:
@@ -373,3 +375,32 @@ def test_lines_and_cells_drawn_as_strings_look_exactly_like_paragraphs(tmp_path:
     monkeypatch.undo()
     assert _pixels(fast, tmp_path / "a") == _pixels(slow, tmp_path / "b")
     assert _pixels(tmp_path / "fast-report.pdf", tmp_path / "c") == _pixels(tmp_path / "slow-report.pdf", tmp_path / "d")
+
+
+@needs_pdftoppm
+def test_empty_cells_and_entity_markup_drawn_as_strings_look_exactly_like_paragraphs(tmp_path: Path, monkeypatch):
+    """Empty table cells (a box to tick, a score to write by hand, a whole blank row) and markup that is only
+    entities ("□&nbsp;&nbsp;Hoàn thành tốt nhiệm vụ") print as they did when each was a Paragraph: rows no
+    higher, a blank row as low as before, the spaces kept."""
+    def build(path: Path) -> None:
+        header = DocumentHeader(parents=["Đảng bộ Sở"], issuer="Chi bộ Văn phòng", number=None, place="Trà Vinh",
+                                date=datetime.date(2025, 12, 22))
+        rows = [["STT", "Nhóm tiêu chí", "Điểm tối đa", "Tự chấm"],
+                [1, "Nhóm tiêu chí chung", 30, None],
+                [2, "Nhóm tiêu chí về kết quả thực hiện nhiệm vụ, dài hơn một dòng của ô này", 70, ""],
+                [None, "", " ", None],
+                ["", " ", "", ""],
+                ["", "Cộng", 100, ""]]
+        body = [table(rows, [12, 80, 30, 30], center_cols=[0]),
+                para("□&nbsp;&nbsp;Hoàn thành tốt nhiệm vụ", markup=True, align="left"),
+                heading("A &amp; B&nbsp;&lt;C&gt;", markup=True),
+                bullet("Quy định số 366-QĐ/TW ngày 30/8/2025&nbsp;đã có", markup=True),
+                para("dòng một\ndòng hai, &nbsp;cách", markup=True)]
+        build_document(path, header, "Phiếu", None, body)
+
+    build(tmp_path / "fast.pdf")
+    _as_paragraphs(monkeypatch)
+    build(tmp_path / "slow.pdf")
+    monkeypatch.undo()
+    assert "Hoàn thành tốt nhiệm vụ" in _text(tmp_path / "fast.pdf")
+    assert _pixels(tmp_path / "fast.pdf", tmp_path / "a") == _pixels(tmp_path / "slow.pdf", tmp_path / "b")

@@ -124,6 +124,8 @@ def test_year_end_forms_look_exactly_as_when_every_text_was_a_paragraph(demo_202
         monkeypatch.setattr(layout, "_text", lambda text, style: Paragraph(layout._markup(text, False), style))
         monkeypatch.setattr(layout, "_lines", lambda text, style: [Paragraph(layout._markup(text, False), style)])
         monkeypatch.setattr(layout, "_fits", lambda *_args: False)
+        monkeypatch.setattr(layout, "_marked", lambda text, style: Paragraph(layout._markup(text, True), style))
+        monkeypatch.setattr(layout, "_blank", lambda cells: Paragraph("", layout._styles()["cell"]))
         slow = write_year_end(s, 2025, tmp_path / "slow.pdf")[0]
     database.close()
 

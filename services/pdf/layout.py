@@ -348,6 +348,23 @@ def _text(text: str, style: ParagraphStyle) -> Paragraph:
     return Paragraph(_markup(text, False), style)
 
 
+# The entities a text written by the program may hold without any tag ("□&nbsp;&nbsp;Hoàn thành tốt").
+_ENTITIES = {"&nbsp;": "\xa0", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&amp;": "&"}
+_OTHER_ENTITY = re.compile(r"&(?!(?:nbsp|lt|gt|quot|amp);)")
+
+
+def _marked(text: str, style: ParagraphStyle) -> Paragraph:
+    """A Paragraph of markup `text` (citations kept whole): when the markup is only entities, no tag, the
+    plain text they stand for (`_text`, drawn as one string when it is one line)."""
+    if "<" not in text and not _OTHER_ENTITY.search(text):
+        plain = text
+        for entity, char in _ENTITIES.items():   # &amp; last: "&amp;lt;" is the text "&lt;"
+            plain = plain.replace(entity, char)
+        if _as_line(plain) is not None:   # a line break in markup is a space: left to ReportLab
+            return _text(plain, style)
+    return Paragraph(_markup(text, True), style)
+
+
 def _as_line(text: str) -> str | None:
     """The words of `text` one space apart, as a Paragraph prints them on a line, or None when the text has
     line breaks or white space other than spaces (left to ReportLab), or nothing printable."""
@@ -371,13 +388,12 @@ def para(text: str, markup: bool = False, *, align: str = "justify") -> Paragrap
     text the program writes itself. ``align`` is "justify", "center", "left" or "right" (only
     "justify" indents the first line).
     """
-    style = _styles()[_ALIGNS[align]]
-    return Paragraph(nfc(text), style) if markup else _text(text, style)
+    return _marked(text, _styles()[_ALIGNS[align]]) if markup else _text(text, _styles()[_ALIGNS[align]])
 
 
 def heading(text: str, markup: bool = False) -> Paragraph:
     """A section heading, e.g. "I. TÌNH HÌNH CHUNG": 14 bold, kept on the page of what follows."""
-    return Paragraph(nfc(text), _styles()["heading"]) if markup else _text(text, _styles()["heading"])
+    return _marked(text, _styles()["heading"]) if markup else _text(text, _styles()["heading"])
 
 
 def bullet(text: str, markup: bool = False, *, symbol: str = "-") -> Paragraph:
@@ -387,7 +403,7 @@ def bullet(text: str, markup: bool = False, *, symbol: str = "-") -> Paragraph:
     "+" for a second level.
     """
     if markup:
-        return Paragraph(escape(nfc(symbol)) + " " + nfc(text), _styles()["body"])
+        return _marked(escape(nfc(symbol)) + " " + text, _styles()["body"])
     return _text(nfc(symbol) + " " + text, _styles()["body"])
 
 
@@ -399,14 +415,14 @@ def _fits(line: str, font: str, size: float, room: float) -> bool:
     return _width(line, font, size) <= room
 
 
-def _cell(value: Any, face: str, align: str, width: float) -> tuple[Flowable | str, str]:
+def _cell(value: Any, face: str, align: str, width: float) -> tuple[Flowable | str | None, str]:
     """A table cell and its alignment ("LEFT", "RIGHT", "CENTER"): ``align`` "right", "center" or None (left
     for text, right for numbers).
 
     Text that fits on one line is a plain string, which the table draws itself in its font (set for the
     cell by `table`): placed exactly where a one-line Paragraph of the same style puts it, at a fraction
     of the cost (a Paragraph parses its text as markup, then breaks it into lines, for each cell). Longer
-    text, or text with line breaks, is a Paragraph that wraps."""
+    text, or text with line breaks, is a Paragraph that wraps. Empty text is None."""
     if isinstance(value, Flowable):
         return value, "LEFT"
     if value is None:
@@ -417,13 +433,24 @@ def _cell(value: Any, face: str, align: str, width: float) -> tuple[Flowable | s
     else:
         text = keep_citations(nfc(str(value)))
     just = {"right": "RIGHT", "center": "CENTER"}.get(align or "", "LEFT")
-    line = _as_line(text)   # an empty text stays a Paragraph: its row may be as low as nothing
+    if not text.strip(" "):
+        return None, just   # `table` decides (see there)
+    line = _as_line(text)
     if line is not None and _fits(line, FAMILY + face, TABLE_SIZE, width - _CELL_PADDING[0] - _CELL_PADDING[1]):
         return line, just
     st = _styles()
     style = st["cell_head"] if face else st["cell_right"] if just == "RIGHT" else \
         st["cell_center"] if just == "CENTER" else st["cell"]
     return Paragraph(_markup(text, False), style), just
+
+
+def _blank(cells: Sequence[Flowable | str | None]) -> Flowable | str:
+    """The empty cells of a row: an empty string (one line high, as the table draws strings) when the row has
+    text of at least one line in another cell, so that the row is no higher; else an empty Paragraph, which
+    lets the row be as low as its other cells (an empty row: only its padding)."""
+    if any(isinstance(cell, Paragraph) or (isinstance(cell, str) and cell) for cell in cells):
+        return ""
+    return Paragraph("", _styles()["cell"])
 
 
 def table(
@@ -445,12 +472,12 @@ def table(
     """
     register_fonts()
     widths = [w * mm for w in col_widths]
-    data = []
+    data: list[list[Flowable | str | None]] = []
     aligns: list[tuple[int, int, str]] = []   # (column, row, alignment) of every text cell
     for r, row in enumerate(rows):
         if len(row) != len(col_widths):
             raise ValueError(f"Dòng {r + 1} của bảng có {len(row)} ô, cần {len(col_widths)} ô")
-        cells = []
+        cells: list[Flowable | str | None] = []
         for c, v in enumerate(row):
             if r < header_rows:
                 cell, just = _cell(v, "-Bold", "center", widths[c])
@@ -460,7 +487,11 @@ def table(
             cells.append(cell)
             if just != "LEFT":
                 aligns.append((c, r, just))
-        data.append(cells)
+        if None in cells:
+            empty = _blank(cells)
+            data.append([empty if cell is None else cell for cell in cells])
+        else:
+            data.append(cells)
     result = Table(
         data,
         colWidths=widths,
