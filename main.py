@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 
 def _window_only(argv: list[str]) -> argparse.Namespace | None:
@@ -11,11 +10,19 @@ def _window_only(argv: list[str]) -> argparse.Namespace | None:
 
     Building the full parser imports every area's command module; a plain start does not need them.
     """
+    from services.location import db_target, is_server_target
+
     quick = argparse.ArgumentParser(add_help=False)
-    quick.add_argument("--db", type=Path)
+    quick.add_argument("--db")
     quick.add_argument("--exit-after-show", action="store_true")
     args, rest = quick.parse_known_args(argv)
-    return None if rest else args
+    if rest:
+        return None
+    if args.db is not None:
+        if is_server_target(args.db):
+            return None  # a server's address is checked by the full parser
+        args.db = db_target(args.db)
+    return args
 
 
 def main(argv: list[str] | None = None) -> int:

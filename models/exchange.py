@@ -18,6 +18,7 @@ from sqlalchemy import (
     text,
     true,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base
@@ -79,7 +80,9 @@ class ReceivedFile(Base):
     file_name: Mapped[str] = mapped_column(String(260), default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)   # when the branch made the file (UTC)
     manifest: Mapped[dict[str, Any]] = mapped_column(JSON)
-    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # JSONB on PostgreSQL: the committee's tally reads two parts of every active file's data without
+    # parsing the member lists (services.exchange.committee.active_tallies). The same JSON on SQLite.
+    data: Mapped[dict[str, Any]] = mapped_column(JSON().with_variant(JSONB(), "postgresql"))
     content: Mapped[bytes] = mapped_column(LargeBinary)         # the file itself, as received
     received_at: Mapped[dt.datetime] = mapped_column(DateTime)
     superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("received_file.id"))

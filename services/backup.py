@@ -17,6 +17,12 @@ named `<file>-<YYYYMMDD>-<HHMMSS>-<reason>.db`:
 The first two are rotated: the last copy of each of the newest `backup.keep_daily` days (default 7) and
 the last copy of each of the newest `backup.keep_monthly` months (default 12) are kept, older ones deleted.
 Copies taken for a reason are never deleted by the program.
+
+A database on a server (services/server.py) is backed up the same way, into an SQLite file of the same
+version: its rows read in one snapshot (`server.export_to_file`). Its backups sit in the user's data
+folder, `backups/<server>-<database>`; a restore puts the rows of such a file back on the server in one
+transaction (`server.import_from_file`). There is no automatic daily copy of a server database on each
+office computer: the server's own backups (pg_dump, docs/committee-server.md) cover it.
 """
 from __future__ import annotations
 
@@ -28,6 +34,7 @@ import re
 import shutil
 import sqlite3
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
@@ -35,7 +42,7 @@ from types import SimpleNamespace
 from .errors import UserError
 from .i18n import N_, _, format_date
 from .integrity import UnreadableDatabaseError, check_file, connect_read_only
-from .paths import backups_dir_for
+from .location import Location, location_of
 from .settings import declare
 
 log = logging.getLogger("sochibo.backup")
@@ -74,43 +81,68 @@ _NAME = re.compile(r"^(?P<stem>.+)-(?P<day>\d{8})-(?P<time>\d{6})-(?P<reason>[a-
 
 # --- making copies -----------------------------------------------------------------------------
 
-def online_backup(src: Path | str, dest: Path | str, taken_at: dt.datetime | None = None,
+def online_backup(src: Path | str | Location, dest: Path | str, taken_at: dt.datetime | None = None,
                   stamp: bool = True) -> Path:
     """Copy the database at `src` to `dest` page by page, consistent even while in use (WAL).
 
     The copy is in rollback-journal mode (one self-contained file), carries the time it was taken
     (`stamp`), and is checked before it replaces `dest`. Raises UserError when the copy fails its check.
+    A server database is copied row by row from one snapshot into a file of the same version.
     """
+    location = location_of(src)
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(dest.name + ".part")
     tmp.unlink(missing_ok=True)
     taken_at = taken_at or dt.datetime.now()
-    source = connect_read_only(src)
     try:
-        target = sqlite3.connect(tmp)
-        try:
-            source.backup(target)
-            target.execute("PRAGMA journal_mode=DELETE")
-            if stamp:
+        if location.path is not None:
+            _page_copy(location.path, tmp)
+        else:
+            _server_copy(location, tmp)
+        if stamp:
+            target = sqlite3.connect(tmp)
+            try:
                 _stamp(target, taken_at)
-        finally:
-            target.close()
+            finally:
+                target.close()
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    finally:
-        source.close()
     report = check_file(tmp, full=False, foreign_keys=False)
     if not report.ok:
         tmp.unlink(missing_ok=True)
         raise UserError(_("The copy of {path} fails the integrity check; the database itself may be damaged. "
-                          "Run: python main.py check --db \"{path}\"").format(path=src))
+                          "Run: python main.py check --db \"{path}\"").format(path=location.display))
     _fsync_file(tmp)
     tmp.replace(dest)
     _fsync_dir(dest.parent)
-    log.info("Backup of %s written to %s", src, dest)
+    log.info("Backup of %s written to %s", location.display, dest)
     return dest
+
+
+def _page_copy(src: Path, dest: Path) -> None:
+    source = connect_read_only(src)
+    try:
+        target = sqlite3.connect(dest)
+        try:
+            source.backup(target)
+            target.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            target.close()
+    finally:
+        source.close()
+
+
+def _server_copy(location: Location, dest: Path) -> None:
+    from .db import make_engine
+    from .server import export_to_file
+
+    engine = make_engine(location)
+    try:
+        export_to_file(engine, dest)
+    finally:
+        engine.dispose()
 
 
 def _stamp(con: sqlite3.Connection, taken_at: dt.datetime) -> None:
@@ -143,28 +175,32 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _new_name(db_path: Path, reason: str, now: dt.datetime) -> Path:
+def _new_name(db: Path | str | Location, reason: str, now: dt.datetime) -> Path:
+    location = location_of(db)
     stamp = now.strftime("%Y%m%d-%H%M%S")
-    folder = backups_dir_for(db_path)
-    dest = folder / f"{db_path.stem}-{stamp}-{reason}.db"
+    folder = location.backups_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    dest = folder / f"{location.stem}-{stamp}-{reason}.db"
     n = 1
     while dest.exists():
         n += 1
-        dest = folder / f"{db_path.stem}-{stamp}-{reason}-{n}.db"
+        dest = folder / f"{location.stem}-{stamp}-{reason}-{n}.db"
     return dest
 
 
-def backup_before(db_path: Path | str, reason: str, now: dt.datetime | None = None) -> Path:
+def backup_before(db_path: Path | str | Location, reason: str, now: dt.datetime | None = None) -> Path:
     """A dated backup beside the database, named after why it was taken (e.g. 'truoc-khoa-so')."""
-    db_path = Path(db_path)
     now = now or dt.datetime.now()
     return online_backup(db_path, _new_name(db_path, reason, now), taken_at=now)
 
 
-def daily_backup(db_path: Path | str, keep_daily: int = KEEP_DAILY.default,
+def daily_backup(db_path: Path | str | Location, keep_daily: int = KEEP_DAILY.default,
                  keep_monthly: int = KEEP_MONTHLY.default, now: dt.datetime | None = None) -> Path | None:
-    """The first start of a day makes a copy and rotates the old ones; later starts that day do nothing."""
-    db_path = Path(db_path)
+    """The first start of a day makes a copy and rotates the old ones; later starts that day do nothing.
+
+    A server database has none (its server is backed up by the office, docs/committee-server.md)."""
+    if location_of(db_path).is_server:
+        return None
     now = now or dt.datetime.now()
     if any(taken.date() == now.date() for taken, _p in _routine(db_path)):
         return None
@@ -173,14 +209,14 @@ def daily_backup(db_path: Path | str, keep_daily: int = KEEP_DAILY.default,
     return path
 
 
-def backup_now(db_path: Path | str, out: Path | str | None = None, keep_daily: int = KEEP_DAILY.default,
+def backup_now(db_path: Path | str | Location, out: Path | str | None = None, keep_daily: int = KEEP_DAILY.default,
                keep_monthly: int = KEEP_MONTHLY.default, now: dt.datetime | None = None) -> BackupInfo:
     """"Sao lưu ngay": to `out` (a USB stick), or into the backups folder with rotation. The copy's preview."""
-    db_path = Path(db_path)
+    location = location_of(db_path)
     now = now or dt.datetime.now()
     if out is not None:
         out = Path(out)  # exactly the file asked for (nothing appended to its name)
-        if out.exists() and out.resolve() == db_path.resolve():
+        if out.exists() and location.path is not None and out.resolve() == location.path.resolve():
             raise UserError(_("Choose another file: a backup cannot replace the database itself."))
         path = online_backup(db_path, out, taken_at=now)
     else:
@@ -189,17 +225,22 @@ def backup_now(db_path: Path | str, out: Path | str | None = None, keep_daily: i
     return inspect_backup(path)
 
 
-def rotation_counts(db_path: Path | str) -> tuple[int, int]:
+def rotation_counts(db_path: Path | str | Location) -> tuple[int, int]:
     """The database's settings (keep_daily, keep_monthly), read without opening it for writing."""
     values = {KEEP_DAILY.key: KEEP_DAILY.default, KEEP_MONTHLY.key: KEEP_MONTHLY.default}
-    try:
-        con = connect_read_only(db_path)
+    location = location_of(db_path)
+    rows: list = []
+    if location.path is not None:
         try:
-            rows = con.execute("SELECT key, value FROM setting WHERE key IN (?, ?)", tuple(values)).fetchall()
-        finally:
-            con.close()
-    except sqlite3.Error:
-        rows = []
+            con = connect_read_only(location.path)
+            try:
+                rows = con.execute("SELECT key, value FROM setting WHERE key IN (?, ?)", tuple(values)).fetchall()
+            finally:
+                con.close()
+        except sqlite3.Error:
+            rows = []
+    else:
+        rows = _server_settings(location, list(values))
     for key, raw in rows:
         spec = KEEP_DAILY if key == KEEP_DAILY.key else KEEP_MONTHLY
         try:
@@ -207,6 +248,21 @@ def rotation_counts(db_path: Path | str) -> tuple[int, int]:
         except (ValueError, TypeError, UserError):
             pass
     return values[KEEP_DAILY.key], values[KEEP_MONTHLY.key]
+
+
+def _server_settings(location: Location, keys: list[str]) -> list:
+    from sqlalchemy import JSON, Column, MetaData, String, Table, select
+
+    from .db import make_engine
+
+    setting = Table("setting", MetaData(), Column("key", String), Column("value", JSON))
+    engine = make_engine(location)
+    try:
+        with engine.connect() as conn:
+            return [tuple(r) for r in conn.execute(select(setting.c.key, setting.c.value)
+                                                   .where(setting.c.key.in_(keys)))]
+    finally:
+        engine.dispose()
 
 
 # --- which copies exist, rotation --------------------------------------------------------------
@@ -223,32 +279,33 @@ def parse_name(path: Path) -> tuple[str, dt.datetime, str] | None:
     return m["stem"], taken, m["reason"]
 
 
-def backups_folder(db_path: Path | str) -> Path:
+def backups_folder(db_path: Path | str | Location) -> Path:
     """Where the backups of this database are (not created here)."""
-    return Path(db_path).resolve().parent / "backups"
+    return location_of(db_path).backups_folder()
 
 
-def _own_files(db_path: Path) -> list[tuple[dt.datetime, str, Path]]:
-    folder = backups_folder(db_path)
+def _own_files(db_path: Path | str | Location) -> list[tuple[dt.datetime, str, Path]]:
+    location = location_of(db_path)
+    folder = location.backups_folder()
     if not folder.is_dir():
         return []
     out = []
     for path in folder.glob("*.db"):
         parsed = parse_name(path)
-        if parsed and parsed[0] == db_path.stem:
+        if parsed and parsed[0] == location.stem:
             out.append((parsed[1], parsed[2], path))
     out.sort(key=lambda t: (t[0], t[2].name), reverse=True)
     return out
 
 
-def _routine(db_path: Path) -> list[tuple[dt.datetime, Path]]:
+def _routine(db_path: Path | str | Location) -> list[tuple[dt.datetime, Path]]:
     return [(taken, path) for taken, reason, path in _own_files(db_path) if reason in ROUTINE]
 
 
-def rotate(db_path: Path | str, keep_daily: int = KEEP_DAILY.default,
+def rotate(db_path: Path | str | Location, keep_daily: int = KEEP_DAILY.default,
            keep_monthly: int = KEEP_MONTHLY.default) -> list[Path]:
     """Delete routine copies beyond the last one of each of the newest days and months; returns them."""
-    db_path = Path(db_path)
+    db_path = location_of(db_path)
     keep: set[Path] = set()
     days: list[dt.date] = []
     months: list[tuple[int, int]] = []
@@ -279,7 +336,7 @@ def rotate(db_path: Path | str, keep_daily: int = KEEP_DAILY.default,
         except OSError:
             pass
     if deleted:
-        log.info("Rotation deleted %d old backups of %s", len(deleted), db_path)
+        log.info("Rotation deleted %d old backups of %s", len(deleted), db_path.display)
     return deleted
 
 
@@ -343,17 +400,40 @@ def inspect_backup(path: Path | str, full: bool = False) -> BackupInfo:
     if not report.ok:
         info.problem = _("the file is damaged or is not a Sổ chi bộ database.")
         return info
+    from sqlalchemy import create_engine
+
+    engine = create_engine("sqlite://", creator=lambda: connect_read_only(path))
     try:
-        _read_contents(path, info)
+        _read_contents(engine, info, lambda: dt.datetime.fromtimestamp(path.stat().st_mtime))
     except Exception as exc:  # any SQL error: not one of ours, or damaged in a way the check missed
         log.info("Backup %s not readable: %s", path, exc)
         info.problem = info.problem or _("the file is damaged or is not a Sổ chi bộ database.")
         info.ok = False
+    finally:
+        engine.dispose()
     return info
 
 
-def _read_contents(path: Path, info: BackupInfo) -> None:
-    from sqlalchemy import Column, Date, Integer, MetaData, String, Table, create_engine, select
+def inspect_database(target: Path | str | Location) -> BackupInfo:
+    """What a database holds (branch, members, version), read without writing: a file like a backup; a
+    server database through its connection (its `path` is then where its backups go)."""
+    location = location_of(target)
+    if location.path is not None:
+        return inspect_backup(location.path)
+    from .db import make_engine
+
+    info = BackupInfo(path=location.backups_folder(), taken_at=None)
+    engine = make_engine(location)
+    try:
+        _read_contents(engine, info, dt.datetime.now)
+    finally:
+        engine.dispose()
+    info.taken_at = None
+    return info
+
+
+def _read_contents(engine, info: BackupInfo, fallback_time: Callable[[], dt.datetime]) -> None:
+    from sqlalchemy import Column, Date, Integer, MetaData, String, Table, inspect, select
 
     from .membership import state_on
 
@@ -364,33 +444,29 @@ def _read_contents(path: Path, info: BackupInfo) -> None:
     event = Table("member_event", meta, Column("id", Integer), Column("member_id", Integer),
                   Column("kind", String), Column("date", Date), Column("end_date", Date), Column("form", String))
     setting = Table("setting", meta, Column("key", String), Column("value", String))
-    engine = create_engine("sqlite://", creator=lambda: connect_read_only(path))
-    try:
-        with engine.connect() as conn:
-            names = set(conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='table'").scalars())
-            if not {"alembic_version", "branch", "member", "member_event", "setting"} <= names:
-                info.problem = _("the file is not a Sổ chi bộ database.")
-                return
-            info.schema_version = conn.execute(select(version.c.version_num)).scalar() or ""
-            if not _known_revision(info.schema_version):
-                info.problem = _("it was written by a newer version of Sổ chi bộ.")
-                return
-            info.branch_name = conn.execute(select(branch.c.name).order_by(branch.c.id).limit(1)).scalar() or ""
-            stamp = conn.execute(select(setting.c.value).where(setting.c.key == TAKEN_AT_KEY)).scalar()
-            if stamp:
-                try:
-                    info.taken_at = dt.datetime.fromisoformat(json.loads(stamp))
-                except (ValueError, TypeError):
-                    pass
-            if info.taken_at is None:
-                info.taken_at = dt.datetime.fromtimestamp(path.stat().st_mtime).replace(microsecond=0)
-            on = info.taken_at.date()
-            events: dict[int, list] = {mid: [] for mid in conn.execute(select(member.c.id)).scalars()}
-            for row in conn.execute(select(event)):
-                events.setdefault(row.member_id, []).append(SimpleNamespace(**row._mapping))
-            info.member_count = sum(1 for evs in events.values() if state_on(evs, on).in_branch)
-    finally:
-        engine.dispose()
+    with engine.connect() as conn:
+        names = set(inspect(conn).get_table_names())
+        if not {"alembic_version", "branch", "member", "member_event", "setting"} <= names:
+            info.problem = _("the file is not a Sổ chi bộ database.")
+            return
+        info.schema_version = conn.execute(select(version.c.version_num)).scalar() or ""
+        if not _known_revision(info.schema_version):
+            info.problem = _("it was written by a newer version of Sổ chi bộ.")
+            return
+        info.branch_name = conn.execute(select(branch.c.name).order_by(branch.c.id).limit(1)).scalar() or ""
+        stamp = conn.execute(select(setting.c.value).where(setting.c.key == TAKEN_AT_KEY)).scalar()
+        if stamp:
+            try:
+                info.taken_at = dt.datetime.fromisoformat(json.loads(stamp) if stamp.startswith('"') else stamp)
+            except (ValueError, TypeError, AttributeError):
+                pass
+        if info.taken_at is None:
+            info.taken_at = fallback_time().replace(microsecond=0)
+        on = info.taken_at.date()
+        events: dict[int, list] = {mid: [] for mid in conn.execute(select(member.c.id)).scalars()}
+        for row in conn.execute(select(event)):
+            events.setdefault(row.member_id, []).append(SimpleNamespace(**row._mapping))
+        info.member_count = sum(1 for evs in events.values() if state_on(evs, on).in_branch)
     info.ok = True
 
 
@@ -406,14 +482,14 @@ def _known_revision(revision: str) -> bool:
         return False
 
 
-def list_backups(db_path: Path | str) -> list[BackupInfo]:
+def list_backups(db_path: Path | str | Location) -> list[BackupInfo]:
     """The backups of this database in its backups folder, newest first, each with its preview."""
-    infos = [inspect_backup(path) for _t, _r, path in _own_files(Path(db_path))]
+    infos = [inspect_backup(path) for _t, _r, path in _own_files(db_path)]
     infos.sort(key=lambda i: i.taken_at or dt.datetime.min, reverse=True)
     return infos
 
 
-def newest_good_backup(db_path: Path | str, reason: str | None = None) -> BackupInfo | None:
+def newest_good_backup(db_path: Path | str | Location, reason: str | None = None) -> BackupInfo | None:
     """The newest backup of the database that can be restored (of the given reason, if any)."""
     for info in list_backups(db_path):
         if info.ok and (reason is None or info.reason == reason):
@@ -472,17 +548,22 @@ class RestoreResult:
     safety_copy: Path | None    # the state before the restore
 
 
-def restore(db_path: Path | str, source: Path | str, now: dt.datetime | None = None) -> RestoreResult:
+def restore(db_path: Path | str | Location, source: Path | str, now: dt.datetime | None = None) -> RestoreResult:
     """Replace the database at `db_path` by the backup `source`, after a copy of the current state.
 
     The backup must pass the full integrity check and be a Sổ chi bộ database this version can open.
     The database must not be open (the window closes its connections first). The old -wal and -shm
     files are removed before the new file is moved in, so that SQLite never replays them onto it; at
     every moment, the file at `db_path` is either the old database or the restored one.
+    A server database gets the rows of the backup in one transaction (`_restore_server`).
     """
     from .filelock import refuse_if_held
 
-    db_path, source = Path(db_path), Path(source)
+    location = location_of(db_path)
+    if location.url is not None:
+        return _restore_server(location, Path(source), now or dt.datetime.now())
+    assert location.path is not None
+    db_path, source = location.path, Path(source)
     now = now or dt.datetime.now()
     if db_path.exists() and source.exists() and source.resolve() == db_path.resolve():
         raise UserError(_("Choose a backup: the file to restore is the database itself."))
@@ -552,7 +633,45 @@ def _checkpoint(db_path: Path) -> None:
         log.warning("Checkpoint of %s before restore failed: %s", db_path, exc)
 
 
-def _record_restore(db_path: Path, source: Path, info: BackupInfo) -> None:
+def _restore_server(location: Location, source: Path, now: dt.datetime) -> RestoreResult:
+    """Put the rows of the backup `source` (or of a committee's database file moving to the server) in
+    place of every row of the server database, in one transaction, after a copy of its current state.
+
+    An empty server database gets the program's tables first. The backup is upgraded to this version of
+    the program in a temporary copy; the file itself is never changed.
+    """
+    import tempfile
+
+    from .db import make_engine, open_database
+    from .server import import_from_file
+
+    info = inspect_backup(source, full=True)
+    if not info.ok:
+        raise UserError(_("The file {path} cannot be restored: {problem}").format(path=source, problem=info.problem))
+    open_database(location, create=True).close()  # reachable, and its tables at this version
+    current = inspect_database(location)
+    safety = backup_before(location, BEFORE_RESTORE, now=now) if current.ok and current.branch_name else None
+    with tempfile.TemporaryDirectory(prefix="so-chi-bo-restore-") as tmp:
+        work = Path(tmp) / "restore.db"
+        online_backup(source, work, stamp=False)
+        con = sqlite3.connect(work)
+        try:
+            with con:
+                con.execute("DELETE FROM setting WHERE key = ?", (TAKEN_AT_KEY,))
+        finally:
+            con.close()
+        open_database(work).close()  # the same version as the server's (upgraded if older)
+        engine = make_engine(location)
+        try:
+            import_from_file(engine, work)
+        finally:
+            engine.dispose()
+    log.info("Restored %s from %s (copy of the previous state: %s)", location.display, source, safety)
+    _record_restore(location, source, info)
+    return RestoreResult(restored=info, safety_copy=safety)
+
+
+def _record_restore(db_path: Path | Location, source: Path, info: BackupInfo) -> None:
     """Write into the restored database that it was restored, and from what."""
     from . import audit
     from .db import open_database
@@ -560,7 +679,7 @@ def _record_restore(db_path: Path, source: Path, info: BackupInfo) -> None:
     try:
         db = open_database(db_path)
     except Exception as exc:  # the restore itself is done; opening will say what is wrong
-        log.error("Restored database %s does not open: %s", db_path, exc)
+        log.error("Restored database %s does not open: %s", location_of(db_path).display, exc)
         return
     try:
         with db.begin() as session:

@@ -11,6 +11,11 @@
   that version), and if it is not exactly as before, the copy taken before the upgrade is put back.
 * `schema_problems(connection)`: whether the tables, columns and indexes of the file are those of the
   version it is stamped with (used by `check`, and before an upgrade).
+
+A database is an SQLite file (the embedded default) or, for a large committee, a database on a
+PostgreSQL server (`services.location` for how --db names it, `services.server` for what differs there).
+Both go through the same models and the same migrations; on a server the upgrade is one transaction too
+(PostgreSQL's DDL is transactional), so a failed upgrade leaves it as it was, with nothing to put back.
 """
 from __future__ import annotations
 
@@ -33,6 +38,7 @@ from sqlalchemy.sql.schema import ColumnDefault
 from . import audit, backup, integrity
 from .errors import UserError
 from .i18n import _
+from .location import Location, location_of
 
 if TYPE_CHECKING:
     from .filelock import FileLock
@@ -46,6 +52,22 @@ WRITE_LOCK_KEY = 0x5C0C41B0
 
 class NoDatabaseError(UserError):
     pass
+
+
+def program_command() -> str:
+    """How the user starts the program from a command line ("main.py", or the installed program's name)."""
+    import sys
+
+    return Path(sys.executable).stem if getattr(sys, "frozen", False) else "main.py"
+
+
+def no_database_message(path: Path | str) -> str:
+    """There is no file at `path`: the commands that create it (a new branch, or a demo to try)."""
+    prog = program_command()
+    return _("There is no database at {path}. To create it, run «{init}» for a new branch (with its name, "
+             "its superior organisation and the place name), or «{demo}» for a demo branch to try the program."
+             ).format(path=path, init=f'{prog} init --db "{path}" --branch "…" --parent "…" --place "…"',
+                      demo=f'{prog} demo --db "{path}"')
 
 
 class NotOurDatabaseError(UserError):
@@ -74,10 +96,16 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cur.close()
 
 
-def make_engine(path: Path | str) -> Engine:
+def make_engine(target: Path | str | Location, password: str | None = None) -> Engine:
+    """The engine of a database file, or of a server database (`password` when one was asked for)."""
+    location = location_of(target)
+    if location.url is not None:
+        from .server import make_server_engine
+
+        return make_server_engine(location.url, password)
     # hide_parameters: an error's text (shown, and written to the log) never carries the values of a
     # statement, which are members' names and birth dates.
-    engine = create_engine(f"sqlite:///{Path(path)}", hide_parameters=True)
+    engine = create_engine(f"sqlite:///{location.path}", hide_parameters=True)
     event.listen(engine, "connect", _sqlite_pragmas)
     return engine
 
@@ -204,10 +232,11 @@ def head_revision() -> str:
 
 
 class Database:
-    """An open database file with a session factory."""
+    """An open database (a file, or a database on a server) with a session factory."""
 
-    def __init__(self, path: Path, engine: Engine):
-        self.path = path
+    def __init__(self, target: Path | Location, engine: Engine):
+        self.location = location_of(target)
+        self.path: Path | None = self.location.path  # None for a server database
         self.engine = engine
         self.Session = sessionmaker(engine, expire_on_commit=False)
         self.upgrade_backup: Path | None = None
@@ -226,6 +255,20 @@ class Database:
                 take_write_lock(session)
             yield session
 
+    @property
+    def is_server(self) -> bool:
+        return self.location.is_server
+
+    @property
+    def target(self) -> Path | str:
+        """What `open_database` (and --db) takes to open this database again."""
+        return self.path if self.path is not None else self.location.display
+
+    @property
+    def display(self) -> str:
+        """The file, or the server's address, as the user is shown it."""
+        return self.location.display
+
     def close(self) -> None:
         self.engine.dispose()
         if self.file_lock is not None:
@@ -233,9 +276,14 @@ class Database:
             self.file_lock = None
 
     def lock_file(self, user: str = "", force: bool = False) -> None:
-        """Hold the file's lock (services.filelock) until `close()`; raises FileInUseError."""
+        """Hold the file's lock (services.filelock) until `close()`; raises FileInUseError.
+
+        A server database has no such lock: several office workers use it at once, and the server's own
+        locks (`take_write_lock`) keep their writes apart."""
         from . import filelock
 
+        if self.path is None:
+            return
         if self.file_lock is None:
             self.file_lock = filelock.acquire(self.path, user, force=force)
 
@@ -250,18 +298,23 @@ def _check_sqlite_file(path: Path) -> None:
         raise NotOurDatabaseError(_("The file {path} is not a Sổ chi bộ database.").format(path=path))
 
 
-def open_database(path: Path | str, create: bool = False) -> Database:
-    """Open (or with `create`, make) the database at `path` and bring its schema up to date.
+def open_database(target: Path | str | Location, create: bool = False, password: str | None = None) -> Database:
+    """Open (or with `create`, make) the database at `target` and bring its schema up to date.
 
     An older schema is upgraded in place after a dated backup; a schema written by a newer
     version of the program is refused, so that this version never damages it.
+    `target` is a file or a server's URL; on a server, `create` lets the program create its tables in
+    an empty database (the database itself is made by the server's administrator), and `password` is
+    used when the server asks for one (`server.PasswordNeededError`).
     """
-    path = Path(path)
+    location = location_of(target)
+    if location.is_server:
+        return _open_server_database(location, create, password)
+    assert location.path is not None
+    path = location.path
     if not path.exists():
         if not create:
-            raise NoDatabaseError(
-                _("There is no database at {path}. Create one with the command 'init'.").format(path=path)
-            )
+            raise NoDatabaseError(no_database_message(path))
         path.parent.mkdir(parents=True, exist_ok=True)
     else:
         _check_sqlite_file(path)
@@ -284,6 +337,57 @@ def open_database(path: Path | str, create: bool = False) -> Database:
     return db
 
 
+def _open_server_database(location: Location, create: bool, password: str | None) -> Database:
+    from .server import connection_error, is_connection_failure
+
+    engine = make_engine(location, password)
+    db = Database(location, engine)
+    try:
+        with engine.connect() as conn:
+            empty = not inspect(conn).get_table_names()
+        if empty and not create:
+            raise NoDatabaseError(_("The database {server} is empty. Create the committee's tables in it with "
+                                    "the command 'init --committee'.").format(server=location.display))
+        _upgrade_schema(db)
+        if password is not None:
+            from .server import remember_password
+
+            assert location.url is not None
+            remember_password(location.url, password)
+    except SADatabaseError as exc:
+        engine.dispose()
+        if is_connection_failure(exc):
+            raise connection_error(location.display, exc, password_given=password is not None) from exc
+        raise
+    except BaseException:
+        engine.dispose()
+        raise
+    return db
+
+
+def is_empty(target: Path | str | Location, password: str | None = None) -> bool:
+    """Whether there is no Sổ chi bộ data at `target` yet: no file, or a server database without tables."""
+    location = location_of(target)
+    if location.path is not None:
+        return not location.path.exists()
+    from .server import connection_error
+
+    engine = make_engine(location, password)
+    try:
+        with engine.connect() as conn:
+            empty = not inspect(conn).get_table_names()
+    except SADatabaseError as exc:
+        raise connection_error(location.display, exc, password_given=password is not None) from exc
+    finally:
+        engine.dispose()
+    if password is not None:
+        from .server import remember_password
+
+        assert location.url is not None
+        remember_password(location.url, password)
+    return empty
+
+
 def _stamped_revision(conn: Connection) -> tuple[set[str], str | None]:
     tables = set(inspect(conn).get_table_names())
     current = None
@@ -300,7 +404,7 @@ def _upgrade_schema(db: Database) -> None:
         return
     if current is None:
         if tables - {"alembic_version"}:
-            raise NotOurDatabaseError(_("The file {path} is not a Sổ chi bộ database.").format(path=db.path))
+            raise NotOurDatabaseError(_("The file {path} is not a Sổ chi bộ database.").format(path=db.display))
     else:
         if current not in known:
             raise NewerDatabaseError(
@@ -311,15 +415,16 @@ def _upgrade_schema(db: Database) -> None:
             # The expected tables come from the migrations run on SQLite: compared on SQLite only.
             problems = schema_problems(conn) if conn.dialect.name == "sqlite" else []
         if problems:
+            assert db.path is not None
             log.error("Schema of %s does not match its version %s: %s", db.path, current, problems)
             raise SchemaMismatchError(_mismatch_message(db.path, current))
         try:
-            db.upgrade_backup = backup.backup_before(db.path, "truoc-nang-cap")
+            db.upgrade_backup = backup.backup_before(db.location, "truoc-nang-cap")
         except (OSError, sqlite3.Error, SADatabaseError) as exc:
             raise UpgradeFailedError(
                 _("The program must upgrade the data file {path}, but could not first make the copy it takes "
                   "before an upgrade ({reason}). Nothing was changed. Free some space on the disk and open "
-                  "the file again.").format(path=db.path, reason=plain_reason(exc))) from exc
+                  "the file again.").format(path=db.display, reason=plain_reason(exc))) from exc
     try:
         migrate(db.engine, "head")
     except BaseException as exc:
@@ -327,8 +432,14 @@ def _upgrade_schema(db: Database) -> None:
         if current is None:  # a new, empty file: nothing to keep
             if error_kind(exc) in ("full", "readonly", "locked"):
                 raise UserError(_("The data file {path} cannot be created: {reason}.").format(
-                    path=db.path, reason=plain_reason(exc))) from exc
+                    path=db.display, reason=plain_reason(exc))) from exc
             raise
+        if db.path is None:  # a server rolled the whole upgrade back: it is as it was
+            log.error("Upgrade of %s from %s failed: %s", db.display, current, type(exc).__name__)
+            raise UpgradeFailedError(_(
+                "The upgrade of the database {path} to this version of the program failed ({reason}). The "
+                "server undid all of it; nothing was lost.").format(path=db.display,
+                                                                    reason=plain_reason(exc))) from exc
         _after_failed_upgrade(db, current, exc)
         raise
     finally:
@@ -372,6 +483,7 @@ def migrate(engine: Engine, target: str, downgrade: bool = False) -> None:
 
 def _after_failed_upgrade(db: Database, old_revision: str, exc: BaseException) -> None:
     """The upgrade failed and was rolled back. Make sure the file is as it was; else put the copy back."""
+    assert db.path is not None  # a file: a server's failed upgrade is rolled back by the server
     reason = plain_reason(exc)
     log.error("Upgrade of %s from %s failed: %s", db.path, old_revision, type(exc).__name__)
     if _unchanged(db.path, old_revision):

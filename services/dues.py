@@ -398,9 +398,28 @@ def split_share(session: Session, paid: int) -> tuple[int, int]:
     return kept, paid - kept
 
 
-def _past_months(year: int, today: dt.date) -> list[int]:
-    """Months of `year` that have ended before today's month."""
-    return [m for m in MONTHS if ym_index(year, m) < ym_index(today.year, today.month)]
+def _past_months(year: int, today: dt.date, start: YearMonth | None = None) -> list[int]:
+    """Months of `year` that have ended before today's month (and, with `start`, are not before it)."""
+    first = ym_index(*start) if start is not None else ym_index(year, 1)
+    return [m for m in MONTHS if first <= ym_index(year, m) < ym_index(today.year, today.month)]
+
+
+def dues_start(session: Session) -> YearMonth | None:
+    """The first month the branch records dues in the program: the earliest month a payment covers.
+
+    A branch that starts using the program in September kept January to August on paper: those months
+    are never counted as unpaid (nor are any before a first payment is recorded)."""
+    first = session.execute(
+        select(DuesPaymentMonth.year, DuesPaymentMonth.month)
+        .order_by(DuesPaymentMonth.year, DuesPaymentMonth.month).limit(1)).first()
+    return (int(first[0]), int(first[1])) if first is not None else None
+
+
+def counted_months(session: Session, year: int, today: dt.date) -> list[int]:
+    """Months of `year` whose unpaid dues count (on the dues page, in the reminder and the book): ended
+    before today's month, from the first month the branch records dues (none before a first payment)."""
+    start = dues_start(session)
+    return [] if start is None else _past_months(year, today, start)
 
 
 @dataclass
@@ -414,7 +433,7 @@ class MonthSheet:
 def month_sheet(session: Session, year: int, month: int, today: dt.date) -> MonthSheet:
     """Members who owe the month (and anyone who paid it), with amount, payment and unpaid months."""
     lines = []
-    past = _past_months(year, today)
+    past = counted_months(session, year, today)
     totals = Totals()
     for d in _load(session):
         paid = d.paid.get((year, month))
@@ -501,9 +520,12 @@ def reminder_year(today: dt.date) -> int:
 
 
 def unpaid_members(session: Session, today: dt.date, year: int | None = None) -> list[Unpaid]:
-    """Members of the branch today with months of the year, before today's month, owed and not paid."""
+    """Members of the branch today with months of the year, before today's month and from the first month
+    the branch records dues (`dues_start`), owed and not paid."""
     year = year or reminder_year(today)
-    months = _past_months(year, today)
+    months = counted_months(session, year, today)
+    if not months:
+        return []
     out = []
     present = [m for m in all_members(session) if state_on(m.events, today).in_branch]
     for d in _load(session, present, year):
@@ -537,7 +559,9 @@ class BookCell:
     owes: bool
     due: int | None
     paid: int | None
-    past: bool                     # the month has ended (an unpaid past month is overdue)
+    # The month has ended and is counted (not before the first month the branch records dues):
+    # unpaid, it is overdue.
+    past: bool
 
 
 @dataclass
@@ -587,6 +611,7 @@ def dues_book(session: Session, year: int, today: dt.date, member_ids: Sequence[
     With `member_ids`, only those members (a member's own book, with their payments and amounts).
     """
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    counted = set(counted_months(session, year, today))
     rows = []
     for d in _load(session):
         if member_ids is not None and d.member_id not in member_ids:
@@ -598,7 +623,7 @@ def dues_book(session: Session, year: int, today: dt.date, member_ids: Sequence[
         for m in MONTHS:
             p = d.paid.get((year, m))
             cells.append(BookCell(owes=d.owes(year, m), due=d.amount_due(year, m), paid=p.amount if p else None,
-                                  past=ym_index(year, m) < ym_index(today.year, today.month)))
+                                  past=m in counted))
         rows.append(BookRow(d.member_id, d.full_name, cells, payments_of(session, d.member_id, year), d.rates))
     paid = [sum(r.cells[i].paid or 0 for r in rows) for i in range(12)]
     due = [sum(r.cells[i].due or 0 for r in rows if r.cells[i].owes) for i in range(12)]

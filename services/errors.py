@@ -1,4 +1,7 @@
 """Errors whose message is meant for the user (already in Vietnamese)."""
+from __future__ import annotations
+
+from collections.abc import Sequence
 
 
 class UserError(Exception):
@@ -13,3 +16,12 @@ class ValidationError(UserError):
             problems = [problems]
         self.problems = list(problems)
         super().__init__("\n".join(self.problems))
+
+
+def blocked_reason(errors: Sequence[str]) -> str:
+    """"Chưa lưu được: …" naming what stops a save, for a greyed "Lưu" button ("" when nothing does)."""
+    if not errors:
+        return ""
+    from .i18n import _
+
+    return _("Cannot save yet: {reasons}").format(reasons=" ".join(e.strip() for e in errors))

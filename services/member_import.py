@@ -106,6 +106,9 @@ DATE_FIELDS = ("birth_date", "admitted", "made_full", "transfer_in_date", "trans
                "exempt_from", "exempt_to", "discipline_date")
 EVENT_FIELDS = ("transfer_in_date", "transfer_in_org", "transfer_out_date", "transfer_out_org", "exempt_from",
                 "exempt_to", "discipline_form", "discipline_date", "discipline_reason")
+# The dates of the optional events: one missing (or given as a year only) never refuses the file; the
+# event is left out with a warning and what the row says is kept in the member's note.
+OPTIONAL_EVENT_DATES = ("transfer_in_date", "transfer_out_date", "exempt_from", "exempt_to", "discipline_date")
 # Columns that only make sense next to another one ("Đến ngày" beside "Miễn sinh hoạt từ ngày").
 _NEEDS = {"exempt_to": "exempt_from", "discipline_reason": "discipline_form", "given": "family",
           "family": "given", "male": "female", "female": "male"}
@@ -840,6 +843,8 @@ def _build_row(rownum: int, cells: dict[str, Any], by_field: dict[str, ImportCol
                 problem(f, _("only the year of birth ({year}) is given: the date of birth is left empty and the "
                              "year is kept in the note.").format(year=parsed.year_only), WARNING)
                 note_extra = _("Year of birth: {year}").format(year=parsed.year_only)
+            elif f in OPTIONAL_EVENT_DATES:
+                pass  # an optional detail: its event is left out with a warning (_build_events)
             else:
                 problem(f, _("only the year {year} is given; write the full date (day/month/year).").format(
                     year=parsed.year_only))
@@ -969,7 +974,11 @@ def _attributes(cells: dict[str, Any], header: dict[str, str], problem) -> dict[
 
 def _build_events(row: ImportRow, cells: dict[str, Any], dates: dict[str, dt.date | None],
                   by_field: dict[str, ImportColumn], today: dt.date, problem) -> None:
-    """The optional event columns become dated events, checked in date order with `check_event`."""
+    """The optional event columns become dated events, checked in date order with `check_event`.
+
+    A detail the row leaves out never refuses the file: a transfer without the other organisation is
+    recorded without it; an event whose date (or form of discipline) is missing is left out, and what the
+    row says about it is kept in the member's note. Each case is a warning naming what to complete."""
     if all(cells.get(f) is None for f in EVENT_FIELDS):
         return   # most rows: nothing more than the admission
     m = row.member
@@ -977,6 +986,7 @@ def _build_events(row: ImportRow, cells: dict[str, Any], dates: dict[str, dt.dat
     person.events.append(MemberEvent(kind=EventKind.ADMITTED, date=m.admitted))
     if m.made_full:
         person.events.append(MemberEvent(kind=EventKind.MADE_FULL, date=m.made_full))
+    kept: list[str] = []   # what the row says of events left out, for the member's note
 
     def present(*fields: str) -> bool:
         return any(f in by_field and cells.get(f) is not None for f in fields)
@@ -986,49 +996,93 @@ def _build_events(row: ImportRow, cells: dict[str, Any], dates: dict[str, dt.dat
             target = next((f for text, f in other.items() if message == text), date_field)
             problem(target if target in by_field else date_field, message)
 
+    def leave_out(fields: tuple[str, ...], date_field: str, warning: str | None = None, extra: str = "") -> None:
+        """The event cannot be recorded for want of a detail: warn, keep the row's cells in the note.
+        Without `warning`, the detail missing is the date in `date_field` (empty, or only a year)."""
+        said = [f"{by_field[f].header}: {row.cells.get(f) or _show(cells.get(f))}" for f in fields
+                if f in by_field and cells.get(f) is not None]
+        kept.append("; ".join(said))
+        if warning is None:
+            given = cells.get(date_field)
+            warning = no_date if given is None else _(
+                "only the year is given («{text}»), so this event is not recorded; add the full date in the "
+                "member's history.").format(text=_show(given))
+        text = " ".join(t for t in (warning, extra, _("What the row says is kept in the note: «{text}».").format(
+            text="; ".join(said))) if t)
+        problem(date_field if date_field in by_field else next(f for f in fields if f in by_field), text, WARNING)
+
     org_msg = _("Enter the name of the other Party organisation.")
     end_msg = _("The end date cannot be before the start date.")
-    form_msg = _("Choose the form of discipline.")
+    no_date = _("the date is not given, so this event is not recorded; add it in the member's history.")
+    no_org = _("the other Party organisation is not given; the transfer is recorded without it (add it in the "
+               "member's history).")
 
     if present("transfer_in_date", "transfer_in_org"):
         ev = EventInput(EventKind.TRANSFER_IN, dates.get("transfer_in_date"),
                         other_org=_text(cells.get("transfer_in_org")))
-        # Checked as for someone not yet in the branch: the admission happened elsewhere.
-        problems = check_event(Member(full_name=m.full_name), ev, today)
-        if ev.date and m.admitted and ev.date < m.admitted:
-            problems.append(_("the date transferred in is before the date of admission ({date}).").format(
-                date=format_date(m.admitted)))
-        report(problems, "transfer_in_date", {org_msg: "transfer_in_org"})
-        if not problems and ev.date is not None:
-            row.transfer_in = (ev.date, nfc(ev.other_org))
-            person.events.append(MemberEvent(kind=EventKind.TRANSFER_IN, date=ev.date, other_org=ev.other_org))
+        if ev.date is None:
+            leave_out(("transfer_in_date", "transfer_in_org"), "transfer_in_date")
+        else:
+            # Checked as for someone not yet in the branch: the admission happened elsewhere.
+            problems = [p for p in check_event(Member(full_name=m.full_name), ev, today) if p != org_msg]
+            if m.admitted and ev.date < m.admitted:
+                problems.append(_("the date transferred in is before the date of admission ({date}).").format(
+                    date=format_date(m.admitted)))
+            report(problems, "transfer_in_date", {})
+            if not problems:
+                if not nfc(ev.other_org):
+                    problem("transfer_in_org" if "transfer_in_org" in by_field else "transfer_in_date", no_org,
+                            WARNING)
+                row.transfer_in = (ev.date, nfc(ev.other_org))
+                person.events.append(MemberEvent(kind=EventKind.TRANSFER_IN, date=ev.date, other_org=ev.other_org))
 
     pending: list[tuple[EventInput, str, dict[str, str]]] = []
     if present("exempt_from", "exempt_to"):
-        pending.append((EventInput(EventKind.EXEMPT, dates.get("exempt_from"), end_date=dates.get("exempt_to")),
-                        "exempt_from", {end_msg: "exempt_to"}))
+        if dates.get("exempt_from") is None:
+            leave_out(("exempt_from", "exempt_to"), "exempt_from")
+        elif cells.get("exempt_to") is not None and dates.get("exempt_to") is None:
+            leave_out(("exempt_from", "exempt_to"), "exempt_to")   # not recorded as still in effect
+        else:
+            pending.append((EventInput(EventKind.EXEMPT, dates.get("exempt_from"), end_date=dates.get("exempt_to")),
+                            "exempt_from", {end_msg: "exempt_to"}))
     if present("discipline_form", "discipline_date", "discipline_reason"):
         raw_form = _text(cells.get("discipline_form"))
         form = _discipline_forms().get(fold(raw_form), "") if raw_form else ""
+        group = ("discipline_form", "discipline_date", "discipline_reason")
         if raw_form and not form:
             problem("discipline_form", _("«{text}» is not a form of discipline (khiển trách, cảnh cáo, cách chức, "
                                          "khai trừ).").format(text=raw_form))
+        elif dates.get("discipline_date") is None:
+            leave_out(group, "discipline_date")
+        elif not form:
+            leave_out(group, "discipline_form", _(
+                "the form of discipline is not given, so the discipline is not recorded; add it in the member's "
+                "history."))
         else:
             pending.append((EventInput(EventKind.DISCIPLINE, dates.get("discipline_date"), form=form,
-                                       reason=_text(cells.get("discipline_reason"))),
-                            "discipline_date", {form_msg: "discipline_form"}))
+                                       reason=_text(cells.get("discipline_reason"))), "discipline_date", {}))
     if present("transfer_out_date", "transfer_out_org"):
-        pending.append((EventInput(EventKind.TRANSFER_OUT, dates.get("transfer_out_date"),
-                                   other_org=_text(cells.get("transfer_out_org"))),
-                        "transfer_out_date", {org_msg: "transfer_out_org"}))
+        if dates.get("transfer_out_date") is None:
+            leave_out(("transfer_out_date", "transfer_out_org"), "transfer_out_date",
+                      extra=_("Until then the member counts as still in the branch."))
+        else:
+            pending.append((EventInput(EventKind.TRANSFER_OUT, dates.get("transfer_out_date"),
+                                       other_org=_text(cells.get("transfer_out_org"))), "transfer_out_date", {}))
     pending.sort(key=lambda item: item[0].date or dt.date.max)
     for ev, date_field, other in pending:
         problems = check_event(person, ev, today)
+        missing_org = ev.kind == EventKind.TRANSFER_OUT and org_msg in problems
+        problems = [p for p in problems if p != org_msg]
         report(problems, date_field, other)
         if not problems:
+            if missing_org:
+                problem("transfer_out_org" if "transfer_out_org" in by_field else date_field, no_org, WARNING)
             row.events.append(ev)
             person.events.append(MemberEvent(kind=ev.kind, date=ev.date, end_date=ev.end_date,
                                              other_org=ev.other_org, form=ev.form, reason=ev.reason))
+    if kept:
+        note = "; ".join([row.member.note, *kept]) if row.member.note else "; ".join(kept)
+        row.member.note = nfc(note)
 
 
 @functools.cache

@@ -147,10 +147,18 @@ class Check:
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     name_key: str = ""   # the name folded (`vntext.fold`), as compared with the register's
+    # Not wrong, but unusual enough that the user confirms before it is saved (a meeting far ahead).
+    confirm: list[Problem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    def blocked_reason(self) -> str:
+        """Why the form cannot be saved yet, as one sentence for a greyed "Lưu" button ("" when it can)."""
+        from .errors import blocked_reason
+
+        return blocked_reason([p.message for p in self.errors])
 
 
 # The earliest dates the register accepts: a member born before 1900 would be over 125 years old, and
@@ -579,12 +587,17 @@ def check_event(member: Member | MemberView, ev: EventInput, today: dt.date) -> 
     return problems
 
 
-def add_event(session: Session, member_id: int, ev: EventInput, today: dt.date | None = None) -> MemberEvent:
+def add_event(session: Session, member_id: int, ev: EventInput, today: dt.date | None = None,
+              org_optional: bool = False) -> MemberEvent:
+    """Record an event of the member's Party life. `org_optional`: a transfer may leave out the other
+    organisation (an imported list that does not give it; the preview warned about it)."""
     today = today or dt.date.today()
     member = session.get(Member, member_id)
     if member is None:
         raise ValidationError(_("This member no longer exists."))
     problems = check_event(member, ev, today)
+    if org_optional:
+        problems = [p for p in problems if p != _("Enter the name of the other Party organisation.")]
     if problems:
         raise ValidationError(problems)
     assert ev.date is not None

@@ -10,11 +10,31 @@ import pytest  # noqa: E402
 
 from services.branch import BranchIdentity, set_identity  # noqa: E402
 from services.db import open_database  # noqa: E402
+from tests.engines import PG_ENV, POSTGRESQL, SQLITE, PgServer, Targets, engines  # noqa: E402
 
 
 def pytest_configure(config):
     config.addinivalue_line(
         "markers", "opt_in: a test that runs only when asked (its skip is allowed in CI)")
+    config.addinivalue_line(
+        "markers", "sqlite_only: a test about SQLite files by nature; its PostgreSQL variant is deselected")
+    config.addinivalue_line(
+        "markers", "server_only: a test about a database server by nature; its SQLite variant is deselected")
+
+
+def pytest_collection_modifyitems(config, items):
+    """The PostgreSQL variant of a test marked sqlite_only, and the SQLite variant of one marked server_only,
+    are deselected (never skipped: see below)."""
+    keep, drop = [], []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        engine = callspec.params.get("engine_name") if callspec is not None else None
+        wrong = (engine == POSTGRESQL and item.get_closest_marker("sqlite_only")) or (
+            engine == SQLITE and item.get_closest_marker("server_only"))
+        (drop if wrong else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -39,9 +59,33 @@ def _isolated_user_dirs(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("HOME", str(home))
 
 
+@pytest.fixture(scope="session")
+def pg_server():
+    """The PostgreSQL test server (SOCHIBO_TEST_PG), when the suite runs on it too."""
+    server = PgServer(os.environ[PG_ENV])
+    yield server
+    server.close()
+
+
+@pytest.fixture(params=engines())
+def engine_name(request):
+    """"sqlite", and "postgresql" when SOCHIBO_TEST_PG names a test server: a test taking it runs on each."""
+    return request.param
+
+
 @pytest.fixture
-def db(tmp_path):
-    database = open_database(tmp_path / "chibo.db", create=True)
+def new_target(engine_name, tmp_path, request):
+    """new_target("name") -> a new database for this test: a file, or a database on the test server
+    (with the program's tables; `empty=True`: without)."""
+    server = request.getfixturevalue("pg_server") if engine_name == POSTGRESQL else None
+    targets = Targets(engine_name, tmp_path, server)
+    yield targets
+    targets.cleanup()
+
+
+@pytest.fixture
+def db(new_target):
+    database = open_database(new_target("chibo"), create=True)
     with database.begin() as session:
         set_identity(session, BranchIdentity(
             name="Chi bộ Văn phòng Sở", parents=["ĐẢNG ỦY SỞ LAO ĐỘNG - TBXH"], place="Trà Vinh",

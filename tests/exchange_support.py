@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import sqlite3
 import zipfile
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from services.branch import BranchIdentity, set_identity
 from services.db import open_database
 from services.exchange import keys
 from services.exchange.container import MANIFEST, PUBLIC_KEY, SIGNATURE
+from tests.engines import snapshot
 
 COMMITTEE_PARENTS = ["ĐẢNG BỘ TỈNH TRÀ VINH", "ĐẢNG ỦY KHỐI CÁC CƠ QUAN VÀ DOANH NGHIỆP"]
 COMMITTEE = "Đảng ủy Sở Lao động - TBXH"
@@ -74,7 +74,8 @@ def export_branch(path: Path, out: Path, provider, key: Ed25519PrivateKey, year:
     return out
 
 
-def make_committee(path: Path, expected: list[str] = ()):
+def make_committee(path: Path | str, expected: list[str] = ()):
+    """A committee's database at `path`: a file, or a database on the test server."""
     from services.exchange.committee import register_branch
 
     db = open_database(path, create=True)
@@ -86,13 +87,9 @@ def make_committee(path: Path, expected: list[str] = ()):
     return db
 
 
-def dump(path: Path) -> list[str]:
+def dump(target) -> list[str]:
     """Every row of every table, read with a separate connection (committed state, WAL included)."""
-    con = sqlite3.connect(path)
-    try:
-        return list(con.iterdump())
-    finally:
-        con.close()
+    return snapshot(target)
 
 
 def entries(raw: bytes) -> dict[str, bytes]:

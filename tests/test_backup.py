@@ -16,6 +16,8 @@ from services.db import alembic_config, head_revision, make_engine, open_databas
 from services.errors import UserError
 
 TODAY = dt.date(2025, 12, 15)
+# SQLite files by nature: page copies, WAL, damaged files. Backups of a server: tests/test_server.py.
+pytestmark = pytest.mark.sqlite_only
 
 
 def add(db, name: str, birth=dt.date(1980, 1, 1)) -> int:

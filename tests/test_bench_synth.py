@@ -111,3 +111,20 @@ def test_import_sheet_is_a_good_member_list(tmp_path):
     assert first.ok and len(first.rows) == 120 and first.skipped == [8 + 120, 8 + 121]
     assert [r.member for r in first.rows] == [r.member for r in again.rows]
     assert any(r.transfer_in for r in first.rows)
+
+
+def test_the_scale_benchmark_s_files_are_received_and_counted(tmp_path, engine_name, request):
+    """bench/scale.py's files are real branch files: the committee checks, takes and counts every one."""
+    from types import SimpleNamespace
+
+    from bench import scale
+
+    ctx = SimpleNamespace(workdir=tmp_path, reuse=lambda _p: False, made=lambda *_a: None, quick=True, runs=1)
+    files, members = scale.make_files(ctx, 3)
+    assert members == sum(scale.SIZES[:3]) and len({f.read_bytes() for f in files}) == 3
+    if engine_name == "sqlite":
+        engine = scale.SqliteEngine(tmp_path)
+    else:
+        engine = scale.PostgresEngine(request.getfixturevalue("pg_server").target("postgres"))
+    result = scale.measure(engine, files, members, 1, tmp_path)
+    assert (result.files, result.members) == (3, members) and (tmp_path / "tong-hop-3.pdf").exists()

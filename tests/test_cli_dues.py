@@ -20,7 +20,7 @@ def dbfile(db):
             svc.set_rate(s, mid, 2025, 1, 60_000, TODAY)
         svc.record_payment(s, svc.PaymentInput(an, dt.date(2025, 12, 5), [(2025, m) for m in range(1, 12)]), TODAY)
         svc.record_payment(s, svc.PaymentInput(binh, dt.date(2025, 8, 5), [(2025, m) for m in range(1, 9)]), TODAY)
-    return db.path
+    return db.target
 
 
 @pytest.mark.parametrize("sub", [["dues"], ["dues", "book"], ["dues", "unpaid"]])

@@ -15,7 +15,9 @@ import main
 from services import access, backup, logs
 from services import members as svc
 from services.db import open_database
-from tests.test_backup import corrupt, names
+from tests.engines import member_names as names
+from tests.engines import snapshot
+from tests.test_backup import corrupt
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = dt.date(2025, 12, 15)
@@ -32,7 +34,7 @@ def path(db):
         for name in ("Nguyễn Văn An", "Lê Thị Bình"):
             svc.add_member(s, svc.MemberInput(name, dt.date(2010, 1, 1), dt.date(2011, 2, 1)), TODAY)
     db.close()
-    return db.path
+    return db.target
 
 
 @pytest.mark.parametrize("sub", [["backup"], ["restore"], ["check"], ["password", "set"], ["password", "remove"]])
@@ -58,6 +60,7 @@ def test_backup_to_a_chosen_file_and_to_the_backups_folder(path, tmp_path, capsy
     assert info.reason == backup.ON_REQUEST and names(info.path) == ["Lê Thị Bình", "Nguyễn Văn An"]
 
 
+@pytest.mark.sqlite_only
 def test_backup_refuses_a_damaged_database(path, capsys):
     good = backup.backup_now(path)
     corrupt(path)
@@ -88,13 +91,14 @@ def test_restore_needs_yes_shows_the_preview_then_restores(path, tmp_path, capsy
 def test_restore_refuses_a_file_that_is_not_ours(path, tmp_path):
     fake = tmp_path / "danh-sach.xlsx"
     fake.write_text("Họ và tên;Ngày sinh\n", encoding="utf-8")
-    before = path.read_bytes()
+    before = snapshot(path)
     out = run("restore", "--db", path, fake, "--yes")
     assert out.returncode == 1
     assert "không phải là dữ liệu của Sổ chi bộ" in out.stderr and "Traceback" not in out.stderr
-    assert path.read_bytes() == before
+    assert snapshot(path) == before
 
 
+@pytest.mark.sqlite_only
 def test_check_passes_then_reports_damage_with_the_newest_good_backup(path):
     out = run("check", "--db", path)
     assert out.returncode == 0

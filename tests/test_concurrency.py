@@ -25,8 +25,8 @@ TODAY = dt.date(2025, 12, 15)
 
 
 @pytest.fixture
-def office(tmp_path):
-    db = make_committee(tmp_path / "dang-uy.db")
+def office(new_target):
+    db = make_committee(new_target("dang-uy"))
     key = Ed25519PrivateKey.generate()
     uid = str(uuid.uuid4())
     result = receive_bytes(db, scb(uid, NAME, key), "first.scb")
@@ -46,7 +46,7 @@ def test_two_replacements_at_once_leave_one_active_file(office, monkeypatch):
 
     The first is held inside its check (after reading the active file, before writing); the second
     starts meanwhile. Before: both replaced the same old file, leaving two active files."""
-    path = office["db"].path
+    path = office["db"].target
     first = scb(office["uid"], NAME, office["key"], n=24, now=MADE + dt.timedelta(days=1))
     second = scb(office["uid"], NAME, office["key"], n=23, now=MADE + dt.timedelta(days=2))
     inside, release = threading.Event(), threading.Event()
@@ -95,15 +95,16 @@ def test_the_database_refuses_a_second_active_file_for_a_period(office):
     with db.begin() as s:
         [f] = s.query(ReceivedFile).filter(ReceivedFile.active.is_(True)).all()
         branch_id = f.branch_id
-    con = sqlite3.connect(db.path)
-    try:
-        with pytest.raises(sqlite3.IntegrityError):
-            con.execute("INSERT INTO received_file (branch_id, period_kind, period_year, period_number, sha256, "
-                        "file_name, created_at, manifest, data, content, received_at, active, held) VALUES "
-                        "(?, 'year', 2020, 0, 'x', 'x', '2021-01-01', '{}', '{}', x'00', '2021-01-01', 1, 0)",
-                        (branch_id,))
-    finally:
-        con.close()
+    if db.path is not None:  # also outside the program
+        con = sqlite3.connect(db.path)
+        try:
+            with pytest.raises(sqlite3.IntegrityError):
+                con.execute("INSERT INTO received_file (branch_id, period_kind, period_year, period_number, sha256, "
+                            "file_name, created_at, manifest, data, content, received_at, active, held) VALUES "
+                            "(?, 'year', 2020, 0, 'x', 'x', '2021-01-01', '{}', '{}', x'00', '2021-01-01', 1, 0)",
+                            (branch_id,))
+        finally:
+            con.close()
     with db.begin() as s, pytest.raises(IntegrityError):
         s.add(ReceivedFile(branch_id=branch_id, period_kind="year", period_year=2020, period_number=0, sha256="y",
                            file_name="y", created_at=dt.datetime(2021, 1, 1), manifest={}, data={}, content=b"",
@@ -112,18 +113,21 @@ def test_the_database_refuses_a_second_active_file_for_a_period(office):
 
 
 def test_the_write_lock_keeps_another_writer_out_until_the_commit(db):
-    other = open_database(db.path)
+    other = open_database(db.target)
     try:
         other.engine.dispose()
-        from sqlalchemy import event
+        from sqlalchemy import event, text
 
-        event.listen(other.engine, "connect", lambda con, _r: con.execute("PRAGMA busy_timeout=50"))
+        if db.path is not None:
+            event.listen(other.engine, "connect", lambda con, _r: con.execute("PRAGMA busy_timeout=50"))
         with db.begin() as s:
             take_write_lock(s)
             take_write_lock(s)       # twice in one transaction: still one lock
             with pytest.raises(Exception) as err, other.begin() as s2:
+                if db.path is None:  # the server waits for a lock up to lock_timeout
+                    s2.execute(text("SET LOCAL lock_timeout = '50ms'"))
                 take_write_lock(s2)
-            assert "locked" in str(err.value)
+            assert "locked" in str(err.value) or "lock timeout" in str(err.value)
         with other.begin(write=True) as s2:
             svc.add_member(s2, svc.MemberInput("Nguyễn Văn An", dt.date(2010, 1, 1)), TODAY)
     finally:
@@ -132,6 +136,7 @@ def test_the_write_lock_keeps_another_writer_out_until_the_commit(db):
 
 # --- two windows on one file --------------------------------------------------------------------------
 
+@pytest.mark.sqlite_only
 def test_a_second_window_is_told_the_file_is_open_elsewhere(db):
     db.lock_file("Từ Minh Điền")
     second = open_database(db.path)
@@ -154,6 +159,7 @@ def test_a_second_window_is_told_the_file_is_open_elsewhere(db):
         second.close()
 
 
+@pytest.mark.sqlite_only
 def test_a_lock_left_by_another_computer_is_shown_and_can_be_taken_over(db):
     filelock.lock_path(db.path).write_text(
         '{"user": "Lê Văn Tám", "computer": "MAY-VAN-PHONG", "pid": 4242, "since": "2025-12-14T08:15:00"}',
@@ -165,6 +171,7 @@ def test_a_lock_left_by_another_computer_is_shown_and_can_be_taken_over(db):
     assert filelock.holder(db.path).user == "Từ Minh Điền"
 
 
+@pytest.mark.sqlite_only
 def test_a_lock_left_by_a_crash_on_this_computer_is_not_a_holder(db):
     import json
     import os
@@ -187,7 +194,7 @@ def test_a_save_over_a_member_changed_elsewhere_is_refused_with_what_changed(db)
     with db.begin() as s:                       # the dialog opens: what it shows
         member = s.get(svc.Member, member_id)
         seen, version = svc.member_input_of(member), member.version
-    other = open_database(db.path)              # another window saves first
+    other = open_database(db.target)            # another window saves first
     try:
         with other.begin(write=True) as s:
             changed = svc.member_input_of(s.get(svc.Member, member_id))
@@ -196,13 +203,13 @@ def test_a_save_over_a_member_changed_elsewhere_is_refused_with_what_changed(db)
             svc.update_member(s, member_id, changed, TODAY, seen=seen, seen_version=version)
     finally:
         other.close()
-    rows = dump(db.path)
+    rows = dump(db.engine)
     mine = svc.MemberInput("Nguyễn Văn Ân", dt.date(2010, 1, 1), birth_date=dt.date(1980, 1, 2))
     with db.begin(write=True) as s, pytest.raises(svc.ChangedElsewhereError) as err:
         svc.update_member(s, member_id, mine, TODAY, seen=seen, seen_version=version)
     text = "\n".join(err.value.problems)
     assert "đã được sửa ở nơi khác" in text and "Ghi chú: — → Chuyển công tác" in text and "001234" in text
-    assert dump(db.path) == rows
+    assert dump(db.engine) == rows
     # opened again, the save goes through
     with db.begin() as s:
         member = s.get(svc.Member, member_id)

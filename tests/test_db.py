@@ -8,6 +8,7 @@ from services import db as dbmod
 from services.db import NewerDatabaseError, NoDatabaseError, NotOurDatabaseError, open_database
 
 
+@pytest.mark.sqlite_only
 def test_connection_settings_protect_committed_data(db):
     with db.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
@@ -78,14 +79,14 @@ def test_older_database_is_backed_up_then_upgraded(tmp_path, revision):
         database.close()
 
 
-def test_schema_matches_models(tmp_path):
-    """The migrations create exactly what models/ declares (no forgotten migration)."""
+def test_schema_matches_models(new_target):
+    """The migrations create exactly what models/ declares (no forgotten migration), on either engine."""
     from alembic.autogenerate import compare_metadata
     from alembic.runtime.migration import MigrationContext
 
     import models
 
-    database = open_database(tmp_path / "x.db", create=True)
+    database = open_database(new_target("x", empty=True), create=True)
     with database.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), models.Base.metadata)
     database.close()

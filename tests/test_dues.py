@@ -138,7 +138,8 @@ def test_month_totals_and_the_share_remitted_upward(branch):
         t = svc.month_sheet(s, 2025, 3, TODAY).totals
         assert (t.kept, t.remitted) == (39_000, 91_000)
         line = next(x for x in sheet.lines if x.full_name == "Lê Văn Cường")
-        assert not line.is_paid and line.unpaid_in_year == list(range(1, 12))
+        # The branch's first payment recorded covers March: January and February were kept on paper.
+        assert not line.is_paid and line.unpaid_in_year == list(range(3, 12))
 
 
 def test_unpaid_months_and_marking_a_month_unpaid_again(branch):
@@ -195,6 +196,36 @@ def test_reminder_in_january_counts_the_year_just_ended(branch):
         pay(s, ids["cuong"], [(2025, m) for m in range(1, 10)], on=dt.date(2025, 12, 10))
     found = _dues_reminders(db, dt.date(2026, 1, 12))
     assert [r.ref for r in found] == [ids["cuong"]] and "10, 11, 12/2025" in found[0].text
+
+
+def test_reminders_start_from_the_first_month_the_branch_records_dues(branch, tmp_path):
+    """A branch that starts recording dues in September: January to August were kept on paper and are
+    never reminded; before any payment is recorded, nothing is."""
+    db, ids = branch
+    assert _dues_reminders(db, TODAY) == []
+    with db.begin() as s:
+        assert svc.dues_start(s) is None and svc.unpaid_members(s, TODAY) == []
+        assert svc.month_sheet(s, 2025, 11, TODAY).lines[0].unpaid_in_year == []
+        pay(s, ids["an"], [(2025, 9), (2025, 10), (2025, 11)], on=dt.date(2025, 11, 10))
+        pay(s, ids["binh"], [(2025, 9)], on=dt.date(2025, 9, 10))
+        assert svc.dues_start(s) == (2025, 9)
+        assert {u.full_name: u.months for u in svc.unpaid_members(s, TODAY)} == {
+            "Trần Thị Bình": [10, 11], "Lê Văn Cường": [9, 10, 11]}
+        book = svc.dues_book(s, 2025, TODAY)
+    assert {r.full_name: r.unpaid_months for r in book.rows} == {
+        "Nguyễn Văn An": [], "Trần Thị Bình": [10, 11], "Lê Văn Cường": [9, 10, 11]}
+    found = _dues_reminders(db, TODAY)
+    assert [r.ref for r in found] == [ids["cuong"]] and "9, 10, 11/2025" in found[0].text
+    with db.begin() as s:
+        sheet = svc.month_sheet(s, 2025, 12, TODAY)
+        svc.export_book(s, 2025, tmp_path / "so.xlsx", TODAY)
+    assert next(x for x in sheet.lines if x.full_name == "Lê Văn Cường").unpaid_in_year == [9, 10, 11]
+    # The book written for the year does not call January to August "unpaid".
+    import openpyxl
+
+    ws = openpyxl.load_workbook(tmp_path / "so.xlsx").worksheets[0]
+    cuong = next(r for r in ws.iter_rows(values_only=True) if r[1] == "Lê Văn Cường")
+    assert cuong[2:14] == (None,) * 8 + ("chưa nộp",) * 3 + (None,)
 
 
 def test_reminder_leaves_out_members_no_longer_in_the_branch(branch):

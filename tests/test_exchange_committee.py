@@ -8,6 +8,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 import main
+from services.db import open_database
 from services.exchange.committee import (
     ReceiveStatus,
     accept_held,
@@ -17,6 +18,7 @@ from services.exchange.committee import (
     held_files,
     receive_bytes,
     receive_file,
+    receive_files,
     register_branch,
     reset_key,
 )
@@ -68,18 +70,18 @@ def seven(tmp_path_factory):
 
 
 @pytest.fixture
-def committee(tmp_path):
-    db = make_committee(tmp_path / "dang-uy.db")
+def committee(new_target):
+    db = make_committee(new_target("dang-uy"))
     yield db
     db.close()
 
 
 def test_seven_branches_exported_and_aggregated_reproduce_the_report(seven, committee, capsys):
     # first files of branches the committee does not know yet: held (exit 1), counted once accepted
-    assert main.main(["aggregate", "--db", str(committee.path), *map(str, seven["files"])]) == 1
+    assert main.main(["aggregate", "--db", str(committee.target), *map(str, seven["files"])]) == 1
     assert "giữ lại" in capsys.readouterr().err
     assert len(accept_all_held(committee)) == 7
-    assert main.main(["tally", "--db", str(committee.path), "--year", "2020", "--json"]) == 0
+    assert main.main(["tally", "--db", str(committee.target), "--year", "2020", "--json"]) == 0
     t = json.loads(capsys.readouterr().out)
     assert t["branches_total"] == 7 and t["branches_sent"] == 7 and t["missing"] == []
     assert t["members_total"] == 137
@@ -109,7 +111,7 @@ def _numbers(db):
 def test_a_file_changed_by_one_byte_is_refused_and_nothing_moves(seven, committee):
     for f in seven["files"][:3]:
         receive_accepted(committee, f)
-    before_numbers, before_rows = _numbers(committee), dump(committee.path)
+    before_numbers, before_rows = _numbers(committee), dump(committee.engine)
     raw = seven["files"][3].read_bytes()
     # one byte of the ZIP itself
     for pos in (len(raw) // 2, 40, len(raw) - 30):
@@ -127,12 +129,12 @@ def test_a_file_changed_by_one_byte_is_refused_and_nothing_moves(seven, committe
         receive_bytes(committee, zip_of(list(parts.items())), "cb3.scb")
     assert "cb3.scb" in str(err.value) and "SHA-256" in str(err.value)
     assert _numbers(committee) == before_numbers
-    assert dump(committee.path) == before_rows
+    assert dump(committee.engine) == before_rows
 
 
 def test_a_file_signed_by_another_key_is_refused(seven, committee, tmp_path):
     receive_accepted(committee, seven["files"][0])
-    before_numbers, before_rows = _numbers(committee), dump(committee.path)
+    before_numbers, before_rows = _numbers(committee), dump(committee.engine)
     stranger = Ed25519PrivateKey.generate()
     # the same branch, a newer file, but signed on another computer: the recorded key does not match
     later = export_branch(seven["dbs"][0], tmp_path / "later.scb", seven["providers"][0], stranger,
@@ -148,7 +150,7 @@ def test_a_file_signed_by_another_key_is_refused(seven, committee, tmp_path):
         receive_bytes(committee, zip_of(list(forged.items())), "forged.scb")
     assert "chữ ký" in str(err.value)
     assert _numbers(committee) == before_numbers
-    assert dump(committee.path) == before_rows
+    assert dump(committee.engine) == before_rows
     # after the committee deliberately resets the key (by the branch's number), the file with the new key
     # is held until accepted with the new key's digits; then it replaces the old one
     with committee.begin() as s:
@@ -164,11 +166,59 @@ def test_a_file_signed_by_another_key_is_refused(seven, committee, tmp_path):
 
 def test_same_file_twice_changes_nothing(seven, committee):
     assert receive_file(committee, seven["files"][1]).status == ReceiveStatus.HELD
-    rows = dump(committee.path)
+    rows = dump(committee.engine)
     result = receive_file(committee, seven["files"][1])
     assert result.status == ReceiveStatus.DUPLICATE
     assert "không có gì thay đổi" in result.message()
-    assert dump(committee.path) == rows
+    assert dump(committee.engine) == rows
+
+
+def test_files_received_in_batches_are_taken_or_refused_each_on_its_own(seven, committee, tmp_path):
+    """`aggregate` records many files per transaction; a damaged file or a duplicate in the middle of a batch
+    changes nothing and stops nothing."""
+    damaged = tmp_path / "hong.scb"
+    raw = bytearray(seven["files"][3].read_bytes())
+    raw[len(raw) // 2] ^= 0xFF
+    damaged.write_bytes(bytes(raw))
+    paths = [*seven["files"][:3], damaged, seven["files"][0], *seven["files"][3:]]
+    results = list(receive_files(committee, paths, batch=2))
+    assert [p for p, _r in results] == paths
+    statuses = [r if isinstance(r, ExchangeRefused) else r.status for _p, r in results]
+    assert isinstance(statuses[3], ExchangeRefused) and statuses[4] == ReceiveStatus.DUPLICATE
+    # branches the committee does not know yet: held until the office accepts them, then counted
+    assert [s for i, s in enumerate(statuses) if i not in (3, 4)] == [ReceiveStatus.HELD] * 7
+    assert len(accept_all_held(committee)) == 7
+    with committee.begin() as s:
+        t = committee_tally(s, 2020)
+    assert (t["branches_sent"], t["members_total"], t["assessed"]) == (7, 137, 134)
+
+
+def test_a_committee_s_backup_restores_its_files_their_history_and_its_totals(seven, committee, tmp_path):
+    """On either engine (a server's backup is a file of the same version): every file received, the one a
+    newer file replaced pointing at it, the held one, and the totals, all come back."""
+    from services import backup
+
+    for f in seven["files"][:4]:
+        receive_accepted(committee, f)
+    newer = export_branch(seven["dbs"][1], tmp_path / "newer.scb", seven["providers"][1], seven["keys"][1],
+                          now=MADE + dt.timedelta(days=2))
+    assert receive_file(committee, newer, replace=True).status == ReceiveStatus.REPLACED
+    assert receive_file(committee, seven["files"][4]).status == ReceiveStatus.HELD
+    before_rows, before_numbers = dump(committee.engine), _numbers(committee)
+    saved = backup.backup_now(committee.location, tmp_path / "usb" / "dang-uy.db")
+    assert saved.ok
+    for f in seven["files"][5:]:            # more work after the backup, undone by the restore
+        receive_file(committee, f)
+    committee.close()
+    backup.restore(committee.location, saved.path)
+    after = [r for r in dump(committee.target) if not r.startswith("audit_entry")]
+    assert after == [r for r in before_rows if not r.startswith("audit_entry")]
+    db = open_database(committee.target)
+    try:
+        assert _numbers(db) == before_numbers
+        assert receive_file(db, seven["files"][6]).status == ReceiveStatus.HELD   # new rows get new keys
+    finally:
+        db.close()
 
 
 def test_newer_file_replaces_after_confirmation_and_history_keeps_both(seven, committee, tmp_path, capsys):
@@ -176,13 +226,13 @@ def test_newer_file_replaces_after_confirmation_and_history_keeps_both(seven, co
     receive_accepted(committee, first)
     newer = export_branch(seven["dbs"][2], tmp_path / "newer.scb", seven["providers"][2], seven["keys"][2],
                           now=MADE + dt.timedelta(days=2))
-    rows = dump(committee.path)
+    rows = dump(committee.engine)
     # without --replace: exit non-zero, explained, nothing written
-    assert main.main(["aggregate", "--db", str(committee.path), str(newer)]) == 1
+    assert main.main(["aggregate", "--db", str(committee.target), str(newer)]) == 1
     err = capsys.readouterr().err
     assert "--replace" in err and SEVEN[2][0] in err
-    assert dump(committee.path) == rows
-    assert main.main(["aggregate", "--db", str(committee.path), "--replace", str(newer)]) == 0
+    assert dump(committee.engine) == rows
+    assert main.main(["aggregate", "--db", str(committee.target), "--replace", str(newer)]) == 0
     with committee.begin() as s:
         status = [b for b in branch_statuses(s, Period.of_year(2020)) if b.name == SEVEN[2][0]][0]
         assert status.sent and status.versions == 2
@@ -191,7 +241,7 @@ def test_newer_file_replaces_after_confirmation_and_history_keeps_both(seven, co
         assert history[0].superseded_by_id == history[1].id
         assert history[0].content == first.read_bytes()
     # the first file, sent again, was received already: nothing changes
-    rows = dump(committee.path)
+    rows = dump(committee.engine)
     assert receive_file(committee, first).status == ReceiveStatus.DUPLICATE
     # a file made between the two is older than the active one: refused
     between = export_branch(seven["dbs"][2], tmp_path / "between.scb", seven["providers"][2], seven["keys"][2],
@@ -199,7 +249,7 @@ def test_newer_file_replaces_after_confirmation_and_history_keeps_both(seven, co
     with pytest.raises(ExchangeRefused) as exc:
         receive_file(committee, between, replace=True)
     assert "cũ hơn" in str(exc.value)
-    assert dump(committee.path) == rows
+    assert dump(committee.engine) == rows
 
 
 def test_missing_are_the_expected_branches_without_a_file(seven, committee):
@@ -234,7 +284,7 @@ def test_a_branch_database_does_not_receive_files(seven, db):
 
 
 def test_cli_branches_and_reports(seven, committee, tmp_path, capsys):
-    path = str(committee.path)
+    path = str(committee.target)
     assert main.main(["branches", "add", "--db", path, "--name", "Chi bộ Kế hoạch"]) == 0
     assert main.main(["aggregate", "--db", path, *map(str, seven["files"])]) == 1
     capsys.readouterr()

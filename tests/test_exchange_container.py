@@ -239,16 +239,16 @@ def test_a_branch_exports_its_year_with_the_installation_key(db, tmp_path):
         member_id = msvc.add_member(s, msvc.MemberInput("Nguyễn Văn An", dt.date(2010, 1, 1), dt.date(2011, 1, 5),
                                                         dt.date(1980, 1, 1)), dt.date(2025, 12, 15)).id
     out = tmp_path / "gui.scb"
-    assert main.main(["export", "--db", str(db.path), "--year", "2025", "--out", str(out)]) == 1
+    assert main.main(["export", "--db", str(db.target), "--year", "2025", "--out", str(out)]) == 1
     assert not out.exists()
     with db.begin() as s:
         save_review(s, 2025, member_id, ReviewInput(proposed_level="HTTNV", flags=confirmed(2025, "HTTNV")))
-    assert main.main(["export", "--db", str(db.path), "--year", "2025", "--out", str(out)]) == 0
+    assert main.main(["export", "--db", str(db.target), "--year", "2025", "--out", str(out)]) == 0
     c = read_container(out.read_bytes(), out.name)
     assert c.branch_name == "Chi bộ Văn phòng Sở" and c.period == Period.of_year(2025)
     assert [m["name"] for m in c.data["members"]] == ["Nguyễn Văn An"]
     assert c.data["members"][0]["level"] == "HTTNV"
     assert c.data["tally"]["members_total"] == 1 and c.data["tally"]["assessed"] == 1
     assert c.public_key == keys.public_raw(keys.load_or_create_key())
-    assert main.main(["export", "--db", str(db.path), "--year", "2025", "--out", str(tmp_path / "x.zip")]) == 1
+    assert main.main(["export", "--db", str(db.target), "--year", "2025", "--out", str(tmp_path / "x.zip")]) == 1
     assert not (tmp_path / "x.zip").exists()

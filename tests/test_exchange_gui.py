@@ -117,8 +117,8 @@ def _drop(widget, paths):
 
 
 def test_committee_page_receives_dropped_files_and_adds_them_up(qtbot, tmp_path, two_branches, dialogs,
-                                                                  qtmodeltester, monkeypatch):
-    db = make_committee(tmp_path / "du.db", expected=["Chi bộ III"])
+                                                                  qtmodeltester, monkeypatch, new_target):
+    db = make_committee(new_target("du"), expected=["Chi bộ III"])
     try:
         win = _window(qtbot, db)
         page = win.show_page("exchange")
@@ -174,12 +174,12 @@ def test_committee_page_receives_dropped_files_and_adds_them_up(qtbot, tmp_path,
         raw = bytearray(two_branches[0][3].read_bytes())
         raw[len(raw) // 2] ^= 0xFF
         bad.write_bytes(bytes(raw))
-        rows = dump(db.path)
+        rows = dump(db.engine)
         view.receive_paths([bad])
         wait_ops(qtbot)
         title, text, error = dialogs["inform"][-1]
         assert error and "hong.scb" in text and title == "Không nhận tệp"
-        assert dump(db.path) == rows
+        assert dump(db.engine) == rows
         # a newer file from Chi bộ I: the user is asked; "no" keeps the old one, "yes" replaces it
         path, provider, key, _old = two_branches[0]
         newer = export_branch(path, tmp_path / "moi.scb", provider, key, 2025,
@@ -187,7 +187,7 @@ def test_committee_page_receives_dropped_files_and_adds_them_up(qtbot, tmp_path,
         dialogs["answers"] = [False]
         view.receive_paths([newer])
         wait_ops(qtbot)
-        assert dump(db.path) == rows and "Chi bộ I" in dialogs["ask"][-1]
+        assert dump(db.engine) == rows and "Chi bộ I" in dialogs["ask"][-1]
         dialogs["answers"] = [True]
         view.receive_paths([newer])
         wait_ops(qtbot)

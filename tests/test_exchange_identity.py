@@ -20,11 +20,13 @@ from services.errors import UserError, ValidationError
 from services.exchange.committee import (
     ReceiveStatus,
     accept_held,
+    branch_statuses,
     committee_tally,
     held_files,
     receive_bytes,
     refuse_held,
     register_branch,
+    reset_key,
 )
 from services.exchange.container import DATA, ExchangeRefused, Period, build_container, read_container
 from services.exchange.source import tally_from_members
@@ -52,9 +54,9 @@ def scb(uid: str, name: str, key, n: int = 25, now=MADE, year: int = 2020, data:
 
 
 @pytest.fixture
-def office(tmp_path):
+def office(new_target):
     """A committee that has accepted the real branch (25 members) after checking its key on the phone."""
-    db = make_committee(tmp_path / "dang-uy.db")
+    db = make_committee(new_target("dang-uy"))
     key = Ed25519PrivateKey.generate()
     uid = str(uuid.uuid4())
     result = receive_bytes(db, scb(uid, NAME, key), "that.scb")
@@ -99,6 +101,22 @@ def test_a_file_with_a_fresh_id_and_the_real_name_is_held_and_counts_nowhere(off
         assert held_files(s) == [] and committee_tally(s, 2020)["branches_total"] == 1
 
 
+def test_a_known_branch_s_file_with_a_new_key_counts_nowhere_while_held(office):
+    """The committee adds up only active files: a held file of a branch it knows (a new computer's key,
+    another number of members) is read by neither the tally nor the list until the office accepts it."""
+    db = office["db"]
+    with db.begin() as s:
+        [status] = branch_statuses(s, Period.of_year(2020))
+        reset_key(s, status.id)             # the branch moved to a new computer
+    result = receive_bytes(db, scb(office["uid"], NAME, Ed25519PrivateKey.generate(), n=40,
+                                   now=MADE + dt.timedelta(days=3)), "may-moi.scb", replace=True)
+    assert result.status == ReceiveStatus.HELD
+    assert members_total(db) == 25
+    with db.begin() as s:
+        [again] = branch_statuses(s, Period.of_year(2020))
+    assert (again.members, again.made_at) == (25, status.made_at) and again.held_file_id is not None
+
+
 def test_a_tally_of_900029_members_is_refused_whatever_the_key():
     """The tally must be the count of the member list, which the schema caps at 5000 members."""
     key = Ed25519PrivateKey.generate()
@@ -119,13 +137,13 @@ def test_a_tally_of_900029_members_is_refused_whatever_the_key():
 
 def test_the_name_in_the_tally_must_be_the_signed_name(office):
     db = office["db"]
-    rows = dump(db.path)
+    rows = dump(db.engine)
     data = data_of("Chi bộ Khác", 25)
     raw = scb(office["uid"], NAME, office["key"], data=data, now=MADE + dt.timedelta(days=1))
     with pytest.raises(ExchangeRefused) as err:
         receive_bytes(db, raw, "other-name.scb", replace=True)
     assert "Chi bộ Khác" in str(err.value) and NAME in str(err.value)
-    assert dump(db.path) == rows
+    assert dump(db.engine) == rows
 
 
 @pytest.mark.parametrize("alike", [
@@ -140,8 +158,8 @@ def test_look_alike_names_are_flagged(alike):
     assert identity_key(alike) == identity_key(NAME)
 
 
-def test_a_branch_registered_by_name_is_not_captured_by_a_look_alike(tmp_path):
-    db = make_committee(tmp_path / "du.db")
+def test_a_branch_registered_by_name_is_not_captured_by_a_look_alike(new_target):
+    db = make_committee(new_target("du"))
     try:
         with db.begin() as s:
             registered = register_branch(s, "Chi bộ II").id
@@ -168,7 +186,7 @@ def test_a_branch_registered_by_name_is_not_captured_by_a_look_alike(tmp_path):
 
 
 def test_reset_key_takes_the_branch_number_not_a_name(office, capsys):
-    db, path = office["db"], str(office["db"].path)
+    db, path = office["db"], str(office["db"].target)
     with pytest.raises(SystemExit):
         main.main(["branches", "reset-key", "--db", path, "--name", NAME])
     capsys.readouterr()
@@ -191,14 +209,14 @@ def test_reset_key_takes_the_branch_number_not_a_name(office, capsys):
 
 def test_a_file_dated_far_in_the_future_is_refused_and_blocks_nothing(office):
     db, key, uid = office["db"], office["key"], office["uid"]
-    rows = dump(db.path)
+    rows = dump(db.engine)
     dated_9999 = resign(scb(uid, NAME, key), key,
                         manifest_edit=lambda m: m.update(created_at="9999-12-31T23:59:59.000+00:00"))
     for raw, words in ((dated_9999, "tương lai"), (scb(uid, NAME, key, year=2199), "chưa đến")):
         with pytest.raises(ExchangeRefused) as err:
             receive_bytes(db, raw, "future.scb", replace=True)
         assert words in str(err.value)
-    assert dump(db.path) == rows
+    assert dump(db.engine) == rows
     later = receive_bytes(db, scb(uid, NAME, key, n=24, now=MADE + dt.timedelta(days=5)), "later.scb",
                           replace=True)
     assert later.status == ReceiveStatus.REPLACED and members_total(db) == 24
@@ -217,7 +235,7 @@ def _with_zip64_locator(raw: bytes, entries_claimed: int) -> bytes:
 
 def test_a_zip64_record_does_not_bypass_the_pre_check(office):
     db = office["db"]
-    rows = dump(db.path)
+    rows = dump(db.engine)
     raw = _with_zip64_locator(scb(office["uid"], NAME, office["key"], now=MADE + dt.timedelta(days=1)), 1_000_000)
     with pytest.raises(ExchangeRefused) as err:
         receive_bytes(db, raw, "zip64.scb", replace=True)
@@ -225,7 +243,7 @@ def test_a_zip64_record_does_not_bypass_the_pre_check(office):
     # bytes after the end record (another place to hide a second directory) are refused too
     with pytest.raises(ExchangeRefused):
         read_container(scb(office["uid"], NAME, office["key"]) + b"PK\x05\x06" + bytes(18), "tail.scb")
-    assert dump(db.path) == rows
+    assert dump(db.engine) == rows
 
 
 @pytest.mark.parametrize("bad", ["Nguyễn Văn\u202e An", "Lê\u200b Thị Đào", "Trần\x07 Văn"])

@@ -43,8 +43,8 @@ json_values = st.recursive(
 
 
 @pytest.fixture
-def committee(tmp_path):
-    db = make_committee(tmp_path / "dang-uy.db", expected=["Chi bộ Văn phòng Sở"])
+def committee(new_target):
+    db = make_committee(new_target("dang-uy"), expected=["Chi bộ Văn phòng Sở"])
     yield db
     db.close()
 
@@ -55,12 +55,12 @@ ORIGINAL = read_container(VALID, "ok.scb")
 def throw(committee, raw: bytes, acceptable=None) -> None:
     """Refused with the documented message and nothing written; accepted only when `acceptable(raw)`
     says the file is one the committee may take (never, without it)."""
-    before = dump(committee.path)
+    before = dump(committee.engine)
     try:
         receive_bytes(committee, raw, "thu.scb")
     except ExchangeRefused as exc:
         assert str(exc).startswith("Không nhận tệp thu.scb: ")
-        assert dump(committee.path) == before
+        assert dump(committee.engine) == before
     else:
         assert acceptable is not None and acceptable(raw), "a damaged or forged file was accepted"
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import sqlite3
 import tempfile
 import unicodedata
 from pathlib import Path
@@ -20,6 +19,7 @@ from services import members as svc
 from services.db import open_database
 from services.errors import UserError, ValidationError
 from services.i18n import format_date, parse_date
+from tests.engines import counts
 
 SCALE = int(os.environ.get("SOCHIBO_FUZZ_EXAMPLES", "1"))
 TODAY = dt.date(2025, 12, 15)
@@ -88,13 +88,8 @@ def test_checking_a_member_never_fails_and_speaks_vietnamese(data):
         assert problem.message and has_vietnamese_letters(problem.message), problem.message
 
 
-def _counts(db) -> tuple[int, int, int]:
-    con = sqlite3.connect(db.path)
-    try:
-        return tuple(con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                     for t in ("member", "member_event", "audit_entry"))
-    finally:
-        con.close()
+def _counts(db) -> tuple[int, ...]:
+    return tuple(counts(db.engine, ("member", "member_event", "audit_entry")))
 
 
 @fuzz(150)

@@ -10,7 +10,6 @@ import csv
 import datetime as dt
 import io
 import os
-import sqlite3
 import tempfile
 import unicodedata
 from pathlib import Path
@@ -21,6 +20,7 @@ from hypothesis import strategies as st
 
 from services import member_import
 from services.errors import UserError, ValidationError
+from tests.engines import counts
 
 SCALE = int(os.environ.get("SOCHIBO_FUZZ_EXAMPLES", "1"))
 TODAY = dt.date(2025, 12, 15)
@@ -83,13 +83,7 @@ def test_csv_with_bad_rows_and_encodings(table, encoding):
 
 
 def _counts(db) -> list[int]:
-    con = sqlite3.connect(db.path)
-    try:
-        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        return [con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                for t in ("member", "member_event", "audit_entry") if t in tables]
-    finally:
-        con.close()
+    return counts(db.engine, ("member", "member_event", "audit_entry"))
 
 
 @fuzz(60)

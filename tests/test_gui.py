@@ -189,7 +189,7 @@ def test_file_menu_gets_the_data_safety_actions_above_quit_once_data_is_open(qtb
     win = MainWindow()
     qtbot.addWidget(win)
     before = [a.text() for a in win.file_menu.actions() if a.text()]
-    assert before == ["Thông tin chi bộ…", "Thoát"]
+    assert before == ["Thông tin chi bộ…", "Mở dữ liệu khác…", "Thoát"]
     win.attach(FixedContext(filled))
     after = [a.text() for a in win.file_menu.actions() if a.text()]
     assert after[0] == "Thông tin chi bộ…" and after[-1] == "Thoát"

@@ -8,7 +8,8 @@ import pytest
 
 from services import access, audit, backup, integrity, logs
 from services import members as svc
-from tests.test_backup import corrupt, names
+from tests.engines import member_names as names
+from tests.test_backup import corrupt
 from ui import app as ui_app
 from ui import safety as ui_safety
 from ui.context import AppContext
@@ -65,7 +66,7 @@ def window(qtbot, db):
 
 def test_models_pass_qt_model_tester(qtmodeltester, db, tmp_path):
     add(db, "Nguyễn Văn An")
-    good = backup.backup_now(db.path)
+    good = backup.backup_now(db.location)
     bad = tmp_path / "x.db"
     bad.write_text("không phải dữ liệu", encoding="utf-8")
     model = BackupTableModel()
@@ -98,12 +99,12 @@ def test_back_up_now_to_a_chosen_place(window, qtbot, tmp_path, messages):
     assert "Đã sao lưu vào" in messages[-1][1] and "1 đảng viên" in messages[-1][1]
 
 
-def test_restore_dialog_lists_backups_with_preview_newest_good_first(qtbot, db, monkeypatch):
+def test_restore_dialog_lists_backups_with_preview_newest_good_first(qtbot, db, monkeypatch, tmp_path):
     add(db, "Nguyễn Văn An")
-    older = backup.backup_now(db.path, now=dt.datetime(2025, 1, 5, 9, 0))
-    bad = backup.backup_before(db.path, "sao-luu", now=dt.datetime(2025, 6, 1, 9, 0))
+    older = backup.backup_now(db.location, now=dt.datetime(2025, 1, 5, 9, 0))
+    bad = backup.backup_before(db.location, "sao-luu", now=dt.datetime(2025, 6, 1, 9, 0))
     corrupt(bad)
-    dlg = RestoreDialog(db.path)
+    dlg = RestoreDialog(db.location)
     qtbot.addWidget(dlg)
     assert dlg.model.rowCount() == 2
     assert dlg.selected().path == older.path  # the damaged newer one is not offered first
@@ -111,7 +112,7 @@ def test_restore_dialog_lists_backups_with_preview_newest_good_first(qtbot, db, 
     assert "05/01/2025 09:00" in dlg.preview.text() and "1 đảng viên" in dlg.preview.text()
     dlg.table.setCurrentIndex(dlg.model.index(0, 0))
     assert not dlg.restore_button.isEnabled() and "không khôi phục được" in dlg.preview.text()
-    usb = Path(backup.online_backup(older.path, db.path.parent / "usb" / "mang-ve.db"))
+    usb = Path(backup.online_backup(older.path, tmp_path / "usb" / "mang-ve.db"))
     dlg.add_file(usb)
     assert dlg.selected().path == usb and dlg.restore_button.isEnabled()
     monkeypatch.setattr(restore_dialog, "ask", lambda *_a, **_k: True)
@@ -121,7 +122,7 @@ def test_restore_dialog_lists_backups_with_preview_newest_good_first(qtbot, db, 
 
 def test_restore_from_the_menu_reopens_and_refreshes_the_window(window, monkeypatch, messages):
     db = window.ctx.db
-    saved = backup.backup_now(db.path)
+    saved = backup.backup_now(db.location)
     add(db, "Lê Thị Bình")
     window.ctx.notify_changed("members")
     page = window.show_page("members")
@@ -137,9 +138,10 @@ def test_restore_from_the_menu_reopens_and_refreshes_the_window(window, monkeypa
     assert page.model.rowCount() == 1
     assert "Đã khôi phục" in messages[-1][1] and "truoc-khoi-phuc" in messages[-1][1]
     add(window.ctx.db, "Trần Văn Cường")  # the reopened database is writable
-    assert len(names(window.ctx.db.path)) == 2
+    assert len(names(window.ctx.db.target)) == 2
 
 
+@pytest.mark.sqlite_only
 def test_check_on_demand_passes_and_a_damaged_file_blocks_writes(window, monkeypatch, messages):
     report = ui_safety.check_data(window)
     assert report.clean and "đạt" in messages[-1][1]
@@ -156,6 +158,7 @@ def test_check_on_demand_passes_and_a_damaged_file_blocks_writes(window, monkeyp
         add(db, "Lê Thị Bình")
 
 
+@pytest.mark.sqlite_only
 def test_open_window_makes_the_daily_backup(qtbot, db, messages):
     add(db, "Nguyễn Văn An")
     db.close()
@@ -179,7 +182,7 @@ def test_password_is_asked_before_anything_shows(qtbot, db, monkeypatch, message
     def fake_exec(dlg):
         seen.append(dlg)
         assert not [w for w in QtWidgets.QApplication.topLevelWidgets() if isinstance(w, MainWindow)
-                    and w.isVisible() and w.ctx.db.path == db.path]
+                    and w.isVisible() and w.ctx.db.display == db.display]
         dlg.user.clear()
         dlg.user.insert("Lê Thị Hồng Nhung")
         qtbot.keyClicks(dlg.password, "sai-roi")
@@ -193,7 +196,7 @@ def test_password_is_asked_before_anything_shows(qtbot, db, monkeypatch, message
         return dlg.result()
 
     monkeypatch.setattr(LoginDialog, "exec", fake_exec)
-    win = ui_app.open_window(db.path)
+    win = ui_app.open_window(db.target)
     qtbot.addWidget(win)
     assert seen and win is not None
     assert win.ctx.user == "Lê Thị Hồng Nhung"
@@ -208,7 +211,7 @@ def test_giving_up_at_the_password_opens_nothing(db, monkeypatch, messages):
         access.set_password(s, "matkhau", "matkhau")
     db.close()
     monkeypatch.setattr(LoginDialog, "exec", lambda dlg: QtWidgets.QDialog.DialogCode.Rejected)
-    assert ui_app.open_window(db.path) is None
+    assert ui_app.open_window(db.target) is None
 
 
 def test_recovery_code_opens_and_a_new_password_is_set(qtbot, db, monkeypatch, messages):
@@ -239,7 +242,7 @@ def test_recovery_code_opens_and_a_new_password_is_set(qtbot, db, monkeypatch, m
     monkeypatch.setattr(LoginDialog, "exec", login)
     monkeypatch.setattr(PasswordDialog, "exec", new_password)
     monkeypatch.setattr(RecoveryCodeDialog, "exec", lambda dlg: shown.append(dlg.code_label.text()) or 1)
-    win = ui_app.open_window(db.path)
+    win = ui_app.open_window(db.target)
     qtbot.addWidget(win)
     assert win is not None and shown == new_codes and new_codes[0] != code
     with win.ctx.db.begin() as s:
@@ -285,6 +288,7 @@ def test_set_password_from_the_menu_shows_the_code_until_it_is_kept(qtbot, windo
         assert access.unlock(s, "matkhau") == access.PASSWORD
 
 
+@pytest.mark.sqlite_only
 def test_damaged_file_at_start_offers_the_newest_good_backup(qtbot, db, monkeypatch, messages):
     add(db, "Nguyễn Văn An")
     good = backup.backup_now(db.path)
@@ -310,6 +314,7 @@ def test_damaged_file_at_start_offers_the_newest_good_backup(qtbot, db, monkeypa
     win.ctx.db.close()
 
 
+@pytest.mark.sqlite_only
 def test_damaged_file_without_a_backup_is_refused_untouched(qtbot, db, monkeypatch, messages):
     add(db, "Nguyễn Văn An")
     db.close()

@@ -35,6 +35,7 @@ def shown(monkeypatch):
     return seen
 
 
+@pytest.mark.sqlite_only
 def test_a_second_window_on_the_same_file_is_told_it_is_open_elsewhere(qtbot, db, shown):
     path = db.path
     db.close()
@@ -56,7 +57,7 @@ def test_the_member_dialog_refuses_to_save_over_a_change_made_elsewhere(qtbot, d
         member_id = svc.add_member(s, svc.MemberInput("Nguyễn Văn An", dt.date(2010, 1, 1)), TODAY).id
     dlg = MemberDialog(FixedContext(db), member_id)
     qtbot.addWidget(dlg)
-    other = open_database(db.path)          # meanwhile, another window changes the note
+    other = open_database(db.target)        # meanwhile, another window changes the note
     try:
         with other.begin(write=True) as s:
             data = svc.member_input_of(s.get(svc.Member, member_id))

@@ -316,7 +316,7 @@ def test_exit_after_show_opens_the_window_and_returns(db):
     import os
     import subprocess
 
-    path = db.path
+    path = db.target
     db.close()
     root = Path(__file__).resolve().parents[1]
     out = subprocess.run([sys.executable, str(root / "main.py"), "--db", str(path), "--exit-after-show"],

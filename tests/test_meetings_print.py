@@ -111,7 +111,7 @@ def test_attendance_sheet_pdf_and_xlsx(held, tmp_path):
 def test_cli_lists_meetings_as_json(held, tmp_path, capsys):
     db, _ids, _mid = held
     new_meeting(db, dt.date(2025, 6, 5), kind="thematic")
-    path = db.path
+    path = db.target
     assert main.main(["meetings", "list", "--db", str(path), "--year", "2025", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert [(d["date"], d["kind"]) for d in data] == [("2025-05-06", "regular"), ("2025-06-05", "thematic")]
@@ -125,7 +125,7 @@ def test_cli_lists_meetings_as_json(held, tmp_path, capsys):
 
 def test_cli_reports(held, tmp_path, capsys):
     db, _ids, _mid = held
-    path = str(db.path)
+    path = str(db.target)
     assert main.main(["report", "minutes", "--db", path, "--date", "2025-05-06", "--out", str(tmp_path / "a.pdf")]) == 0
     assert (tmp_path / "a.pdf").read_bytes().startswith(b"%PDF")
     assert main.main(["report", "attendance", "--db", path, "--year", "2025", "--out", str(tmp_path / "b.xlsx")]) == 0
@@ -155,7 +155,7 @@ def test_attendance_sheet_in_a_fresh_process(held, tmp_path):
 
     db, _ids, _mid = held
     root = Path(__file__).resolve().parents[1]
-    out = subprocess.run([sys.executable, str(root / "main.py"), "report", "attendance", "--db", str(db.path),
+    out = subprocess.run([sys.executable, str(root / "main.py"), "report", "attendance", "--db", str(db.target),
                           "--year", "2025", "--out", str(tmp_path / "dd.pdf")],
                          capture_output=True, text=True, encoding="utf-8", cwd=root)
     assert out.returncode == 0, out.stderr

@@ -330,9 +330,11 @@ def test_event_columns_are_checked_with_the_register_rules(tmp_path):
         "Dòng 4, cột Đến ngày: Ngày kết thúc không được trước ngày bắt đầu.",
         "Dòng 5, cột Hình thức kỷ luật: «phê bình» không phải là hình thức kỷ luật (khiển trách, cảnh cáo, "
         "cách chức, khai trừ).",
-        "Dòng 6, cột Nơi chuyển đến từ: Hãy nhập tên tổ chức đảng nơi đi hoặc nơi đến.",
-        "Dòng 7, cột Ngày kỷ luật: Hãy nhập ngày của sự kiện.",
     ]
+    # A detail left out is not an error: the transfer is kept without its origin, the discipline without
+    # its date goes to the note (tests/test_import_optional.py).
+    warned = {r.row for r in p.rows if r.warnings}
+    assert {6, 7} <= warned and all(r.ok for r in p.rows if r.row in (6, 7))
 
 
 def test_two_row_header_with_birth_dates_under_nam_and_nu(tmp_path):

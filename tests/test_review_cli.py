@@ -21,7 +21,7 @@ def branch_db(db):
         add_member(s, "Phạm Thị Dung", birth=dt.date(1995, 5, 5), admitted=dt.date(2024, 10, 1), full=False)
         m = add_member(s, "Võ Văn Em", birth=dt.date(1970, 6, 6))
         m.card_number = "79123456"
-    path = db.path
+    path = db.target
     db.close()
     return path
 

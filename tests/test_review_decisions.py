@@ -374,3 +374,30 @@ def test_qd366_dieu11_httnv_needs_all_tasks_on_time(db):
         save_review(s, 2025, m.id, ReviewInput(score=80, flags={"cond:all_tasks_on_time": True}))
         assert _row(s, 2025, m.id).proposal.level == "HTTNV"
         set_level(s, 2025, m.id, "HTTNV")
+
+
+def test_two_closings_of_the_same_year_at_once_log_one_closing(db, monkeypatch):
+    """Another window closes the year while this one takes its backup: the second closing is refused
+    under the write lock, and the log holds one closing."""
+    from sqlalchemy import func, select
+
+    from models.review import ReviewLog
+    from services import backup
+
+    real = backup.backup_before
+    raced = []
+
+    def backup_then_race(path, reason, **kw):
+        out = real(path, reason, **kw)
+        if not raced:
+            raced.append(True)
+            svc.close_year(db, 2024, user="Cửa sổ thứ hai")  # the other window, during our backup
+        return out
+
+    monkeypatch.setattr(backup, "backup_before", backup_then_race)
+    with pytest.raises(UserError, match="đã khóa sổ|already closed"):
+        svc.close_year(db, 2024, user="Cửa sổ thứ nhất")
+    with db.begin() as s:
+        logs = s.scalars(select(ReviewLog).where(ReviewLog.year == 2024, ReviewLog.action == "close")).all()
+        assert [log.user for log in logs] == ["Cửa sổ thứ hai"]
+        assert s.scalar(select(func.count()).select_from(ReviewLog)) == 1

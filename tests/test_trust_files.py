@@ -24,6 +24,7 @@ from services.exchange.committee import accept_held, receive_bytes
 from services.exchange.report import write_committee_report
 from services.member_export import export_register
 from services.member_import import read_import
+from tests.engines import rows_of
 from tests.exchange_support import make_committee
 from tests.test_exchange_identity import scb
 
@@ -110,17 +111,17 @@ def test_a_formula_is_not_a_name(db, tmp_path):
 
 # --- item 5: the password ------------------------------------------------------------------------------
 
-def test_the_password_is_described_as_a_lock_of_the_window_everywhere(db, capsys, monkeypatch):
+def test_the_password_is_described_as_a_lock_of_the_window_everywhere(db, capsys, monkeypatch, tmp_path):
     monkeypatch.setattr(access, "SCRYPT_N", 2 ** 10)
     with db.begin() as s:
         access.set_password(s, "mat-khau-1", "mat-khau-1")
-    path = str(db.path)
+    path = str(db.target)
     db.close()
     with pytest.raises(SystemExit):
         main.main(["password", "--help"])
     assert "khóa cửa sổ chương trình, không mã hóa tệp" in " ".join(capsys.readouterr().out.split())
     # a command on a locked file runs (the command line does not ask), and says so
-    assert main.main(["members", "export", "--db", path, "--out", str(db.path.with_name("ds.csv"))]) == 0
+    assert main.main(["members", "export", "--db", path, "--out", str(tmp_path / "ds.csv")]) == 0
     assert "chỉ khóa cửa sổ chương trình, không mã hóa tệp" in capsys.readouterr().err
     from ui.dialogs.password_dialogs import honest_note
 
@@ -200,6 +201,7 @@ def _add_csv(tmp_path) -> str:
     return str(sheet)
 
 
+@pytest.mark.sqlite_only
 def test_a_locked_database_disk_full_and_read_only_file_are_told_plainly(db, capsys, tmp_path):
     with db.begin() as s:
         svc.add_member(s, svc.MemberInput("Nguyễn Văn An", dt.date(2010, 1, 1), birth_date=dt.date(1980, 1, 2)), TODAY)
@@ -251,6 +253,7 @@ def _failing_writes(monkeypatch, message: str) -> None:
     monkeypatch.setattr(dbmod, "make_engine", make)
 
 
+@pytest.mark.sqlite_only
 def test_a_read_only_file_is_told_plainly(db, capsys, monkeypatch, tmp_path):
     _failing_writes(monkeypatch, "attempt to write a readonly database")
     path = str(db.path)
@@ -260,6 +263,7 @@ def test_a_read_only_file_is_told_plainly(db, capsys, monkeypatch, tmp_path):
     assert code == 1 and "chỉ đọc được" in err and "INSERT" not in err and "Lê Thị Bình" not in err
 
 
+@pytest.mark.sqlite_only
 def test_disk_full_is_told_plainly_and_the_log_holds_no_personal_data(db, capsys, monkeypatch, tmp_path):
     _failing_writes(monkeypatch, "database or disk is full")
     path = str(db.path)
@@ -282,6 +286,7 @@ def _trail(path) -> list[str]:
     return check_structure(path).trail_problems
 
 
+@pytest.mark.sqlite_only
 def test_an_entry_changed_or_removed_outside_the_program_breaks_the_chain(db, capsys):
     with db.begin() as s:
         for name in ("Nguyễn Văn An", "Lê Thị Bình", "Trần Văn Cường"):
@@ -303,6 +308,7 @@ def test_an_entry_changed_or_removed_outside_the_program_breaks_the_chain(db, ca
     assert "Lịch sử thay đổi: 2 vấn đề" in capsys.readouterr().out
 
 
+@pytest.mark.sqlite_only
 def test_a_record_of_a_closed_year_changed_outside_the_program_is_reported(db):
     from services.review.service import close_year, reopen_year
 
@@ -329,7 +335,7 @@ def test_a_record_of_a_closed_year_changed_outside_the_program_is_reported(db):
 
 
 def test_the_chain_holds_under_writes_from_two_programs(db):
-    other = open_database(db.path)
+    other = open_database(db.target)
     try:
         for i in range(5):
             for target in (db, other):
@@ -337,10 +343,9 @@ def test_the_chain_holds_under_writes_from_two_programs(db):
                     svc.add_member(s, svc.MemberInput(f"Đảng Viên Số {i} {id(target) % 7}", dt.date(2010, 1, 1)), TODAY)
     finally:
         other.close()
-    assert _trail(db.path) == []
-    con = sqlite3.connect(db.path)
-    prevs = [r[0] for r in con.execute("SELECT chain_prev FROM audit_entry ORDER BY id")]
-    con.close()
+    with db.engine.connect() as conn:
+        assert audit.trail_problems(conn) == []
+    prevs = [r[0] for r in rows_of(db.engine, "audit_entry", "chain_prev", order="id")]
     assert len(prevs) == len(set(prevs))        # no fork: every entry has its own predecessor
 
 
@@ -353,6 +358,7 @@ def test_the_seal_lists_digests_only(db):
     assert set(json.loads(seal.new)) == {"review_year", "member_review", "monthly_rating"}
 
 
+@pytest.mark.sqlite_only
 def test_opening_a_file_that_cannot_be_written_is_told_plainly(db, monkeypatch):
     """A file on a CD or a locked memory card: said so at the opening, not called damaged."""
     from sqlalchemy import event

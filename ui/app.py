@@ -11,7 +11,13 @@ from .qt import QtCore, QtGui, QtWidgets
 
 
 def make_app(argv: list[str] | None = None) -> QtWidgets.QApplication:
+    # Qt's own texts and formats in Vietnamese: numbers 1,5 and dates 22/12/2020 in Qt's widgets, and
+    # the context menus, standard buttons and Qt-drawn file dialogs (ui/qt_texts.py).
+    QtCore.QLocale.setDefault(QtCore.QLocale(QtCore.QLocale.Language.Vietnamese, QtCore.QLocale.Country.Vietnam))
     app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(argv or sys.argv[:1])
+    from . import qt_texts
+
+    qt_texts.install(app)
     app.setApplicationName("Sổ chi bộ")
     app.setOrganizationName("SoChiBo")
     app.setApplicationDisplayName(_("Sổ chi bộ"))
@@ -24,21 +30,32 @@ def make_app(argv: list[str] | None = None) -> QtWidgets.QApplication:
     return app
 
 
-def load_database(db_path: Path | None, parent=None):
+def load_database(db_path: Path | str | None, parent=None):
     """Open the database (creating it on first start) and ask for the branch's details if missing.
 
-    Returns the context for the pages, or None when the user cancelled or the file cannot be opened.
+    `db_path` is a file or a server's address (services.location). Returns the context for the pages,
+    or None when the user cancelled or the database cannot be opened.
     """
-    from services.db import open_database
     from services.errors import UserError
 
     from . import safety
     from .context import AppContext
     from .dialogs.identity_dialog import IdentityDialog
 
-    path = Path(db_path) if db_path else default_db_path()
+    path = db_path if isinstance(db_path, str) else Path(db_path) if db_path else default_db_path()
+    if db_path is not None and isinstance(path, Path) and not path.exists():
+        # --db names a file that is not there: say which command creates it. The setup wizard is only
+        # for the first start on the default data file (a mistyped name must not become a new branch).
+        from services.db import no_database_message
+
+        from .widgets import inform
+
+        inform(parent, _("Cannot open the database"), no_database_message(path), error=True)
+        return None
     try:
-        db = open_database(path, create=db_path is None)
+        db = _open(path, create=db_path is None, parent=parent)
+        if db is None:
+            return None
     except UserError as exc:
         db = safety.recover_at_start(path, exc, parent)  # data safety: offers the newest good backup
         if db is None:
@@ -58,7 +75,28 @@ def load_database(db_path: Path | None, parent=None):
     return ctx
 
 
-def open_window(db_path: Path | None, parent=None):
+def _open(target: Path | str, create: bool, parent=None):
+    """open_database, asking for the server's password when it wants one (None: the user gave up)."""
+    from services.db import open_database
+    from services.server import PasswordNeededError
+
+    try:
+        return open_database(target, create=create)
+    except PasswordNeededError as exc:
+        message = str(exc)
+        while True:
+            password, ok = QtWidgets.QInputDialog.getText(
+                parent, _("Password for the database server"), message + "\n\n" + _("Password:"),
+                QtWidgets.QLineEdit.EchoMode.Password)
+            if not ok:
+                return None
+            try:
+                return open_database(target, create=create, password=password)
+            except PasswordNeededError as again:
+                message = str(again)
+
+
+def open_window(db_path: Path | str | None, parent=None):
     """The main window on the database, built in one go (tests, benchmarks). Returns None if cancelled."""
     from .main_window import MainWindow
 
@@ -70,7 +108,7 @@ def open_window(db_path: Path | None, parent=None):
     return window
 
 
-def run_gui(db_path: Path | None = None, exit_after_show: bool = False) -> int:
+def run_gui(db_path: Path | str | None = None, exit_after_show: bool = False) -> int:
     """Show the window at once, then open the database in the first turn of the event loop.
 
     With `exit_after_show` (hidden --exit-after-show, used to time the start) the program quits as

@@ -5,7 +5,7 @@ import importlib
 
 from services.i18n import N_, _
 
-from .qt import Qt, QtCore, QtGui, QtWidgets
+from .qt import Qt, QtCore, QtGui, QtWidgets, is_alive
 
 # (key, English title msgid, "module:PageClass"). Ctrl+1 … Ctrl+7 jump to them in this order.
 # Pages are imported when a database is attached: the empty window shows before the database
@@ -43,6 +43,32 @@ class _Pages(dict):
 BASE_POINT_SIZE = 11.0
 NAV_FONT_SCALE = 1.1  # the section list reads as a sidebar
 ZOOM_STEPS = (0.8, 0.9, 1.0, 1.15, 1.3, 1.5, 1.75, 2.0)
+# The smallest screen the window is made for (a 14-inch laptop). At any text size the window fits it:
+# rows wrap, and the section list is narrowed to its numbers when the pages need the room.
+TARGET_WIDTH = 1366
+NAV_SHARE = 0.19
+
+
+class PageStack(QtWidgets.QStackedWidget):
+    """The pages, one shown at a time. Its minimum width is capped (`limit`), so that a page that needs more
+    room never makes the window wider than the screen: the window narrows the section list instead."""
+
+    limit: int | None = None
+
+    def _capped(self, size: QtCore.QSize) -> QtCore.QSize:
+        if self.limit is not None and size.width() > self.limit:
+            size.setWidth(self.limit)
+        return size
+
+    def minimumSizeHint(self) -> QtCore.QSize:
+        return self._capped(super().minimumSizeHint())
+
+    def sizeHint(self) -> QtCore.QSize:
+        return self._capped(super().sizeHint())
+
+    def pages_width(self) -> int:
+        """The widest minimum of the pages (what they need, uncapped)."""
+        return max((self.widget(i).minimumSizeHint().width() for i in range(self.count())), default=0)
 
 
 class MainWindow(QtWidgets.QMainWindow):
@@ -65,7 +91,7 @@ class MainWindow(QtWidgets.QMainWindow):
             "QListWidget#navigation::item:selected { background: palette(highlight);"
             " color: palette(highlighted-text); }"
             "QListWidget#navigation::item:hover:!selected { background: palette(alternate-base); }")
-        self.stack = QtWidgets.QStackedWidget()
+        self.stack = PageStack()
         self.pages: dict[str, QtWidgets.QWidget] = _Pages(self)   # the pages built so far
         for i, (_key, title, _ref) in enumerate(PAGES):
             waiting = QtWidgets.QLabel(_("Opening the data…"))
@@ -75,18 +101,34 @@ class MainWindow(QtWidgets.QMainWindow):
             item.setToolTip(f"Ctrl+{i + 1}")
             self.nav.addItem(item)
         self.nav.currentRowChanged.connect(self._section_chosen)
-        self.nav.setFixedWidth(self._nav_width())
+        # The section list can be narrowed to the sections' numbers (1…7, the Ctrl+ keys), by the user or
+        # by itself when the text is so large that the page needs the room.
+        self.nav_toggle = QtWidgets.QToolButton()
+        self.nav_toggle.setObjectName("nav_toggle")
+        self.nav_toggle.setAutoRaise(True)
+        self.nav_toggle.clicked.connect(lambda: self.set_nav_collapsed(not self.nav_collapsed, by_user=True))
+        self.nav_collapsed = False
+        self._nav_user_choice = self.settings.value("nav_collapsed", None)
+        side = QtWidgets.QWidget()
+        side.setObjectName("sidebar")
+        side_lay = QtWidgets.QVBoxLayout(side)
+        side_lay.setContentsMargins(0, 0, 0, 0)
+        side_lay.setSpacing(0)
+        side_lay.addWidget(self.nav, 1)
+        side_lay.addWidget(self.nav_toggle)
+        self.sidebar = side
 
         central = QtWidgets.QWidget()
         lay = QtWidgets.QHBoxLayout(central)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(0)
-        lay.addWidget(self.nav)
+        lay.addWidget(side)
         line = QtWidgets.QFrame()
         line.setFrameShape(QtWidgets.QFrame.Shape.VLine)
         line.setFrameShadow(QtWidgets.QFrame.Shadow.Sunken)
         lay.addWidget(line)
         content = QtWidgets.QWidget()
+        self.content = content
         content_lay = QtWidgets.QVBoxLayout(content)
         content_lay.setContentsMargins(12, 8, 12, 8)
         content_lay.addWidget(self.stack)
@@ -111,7 +153,8 @@ class MainWindow(QtWidgets.QMainWindow):
         current = max(self.nav.currentRow(), 0)
         self.build_page(current)
         self.stack.setCurrentIndex(current)
-        self.statusBar().showMessage(_("Database: {path}").format(path=ctx.db.path))
+        self.fit_to_screen()
+        self.statusBar().showMessage(_("Database: {path}").format(path=ctx.db.display))
         # Data safety: backup, restore, check, password (ui/safety.py, which loads the database layer).
         from .safety import add_file_menu_actions
 
@@ -136,15 +179,74 @@ class MainWindow(QtWidgets.QMainWindow):
         old.deleteLater()
         if shown:
             self.stack.setCurrentIndex(index)
+        self.fit_to_screen()   # the new page may need the room of the section list
         return page
 
-    def _nav_width(self) -> int:
+    def _nav_width(self, collapsed: bool | None = None) -> int:
         fm = self.nav.fontMetrics()
+        if self.nav_collapsed if collapsed is None else collapsed:
+            return fm.horizontalAdvance("88") + 40
         return max(fm.horizontalAdvance(_(t)) for _k, t, _f in PAGES) + 52
+
+    # --- the section list: full names, or narrowed to numbers ---------------------------------
+    def set_nav_collapsed(self, collapsed: bool, by_user: bool = False) -> None:
+        """Show the sections' names, or only their numbers (the name in the tooltip). A choice made by the
+        user is remembered; otherwise the list narrows only while the page needs the room."""
+        if by_user:
+            self._nav_user_choice = collapsed
+            self.settings.setValue("nav_collapsed", collapsed)
+        self.nav_collapsed = collapsed
+        for i, (_key, title, _ref) in enumerate(PAGES):
+            item = self.nav.item(i)
+            item.setText(str(i + 1) if collapsed else _(title))
+            item.setToolTip(f"{_(title)} (Ctrl+{i + 1})" if collapsed else f"Ctrl+{i + 1}")
+            item.setTextAlignment(Qt.AlignmentFlag.AlignCenter if collapsed else
+                                  Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.nav_toggle.setText("»" if collapsed else "«  " + _("Narrow the list"))
+        self.nav_toggle.setToolTip(_("Show the names of the sections") if collapsed
+                                   else _("Narrow the list of sections to their numbers, to give the page more room"))
+        self.nav.setFixedWidth(self._nav_width())
+        self.sidebar.setFixedWidth(max(self._nav_width(), self.nav_toggle.sizeHint().width() if not collapsed else 0))
+
+    def _around_pages(self) -> int:
+        """The window's width besides the sidebar and the page: the line between them, the page's margins."""
+        margins = self.content.layout().contentsMargins()
+        return margins.left() + margins.right() + 2 + 4
+
+    def fit_to_screen(self) -> None:
+        """Narrow the section list when the pages, at this text size, would make the window wider than the
+        screen (at least TARGET_WIDTH); give the names back when there is room again. The user's own
+        choice (the « button, or View menu) always wins."""
+        if isinstance(self._nav_user_choice, str):   # QSettings may give "true"/"false"
+            self._nav_user_choice = self._nav_user_choice == "true"
+        screen = self.screen()
+        room = max(TARGET_WIDTH, screen.availableGeometry().width() if screen is not None else 0)
+        if self._nav_user_choice is not None:
+            if self.nav_collapsed != bool(self._nav_user_choice):
+                self.set_nav_collapsed(bool(self._nav_user_choice))
+        else:
+            # The width the window needs with the names shown, worked out without showing them (no flicker,
+            # and no layout change that would call this again).
+            names = max(self._nav_width(False), self.nav_toggle.sizeHint().width())
+            expanded = names + self._around_pages() + self.stack.pages_width()
+            # Narrowed when the pages would not fit, and when large text makes the names take more than
+            # a fifth of the screen (from two steps larger on a 1366-pixel screen): the tables need it more.
+            narrow = expanded > room or names > NAV_SHARE * room
+            if narrow != self.nav_collapsed:
+                self.set_nav_collapsed(narrow)
+        limit = room - self.sidebar.width() - self._around_pages()
+        if self.stack.limit != limit:
+            self.stack.limit = limit
+            self.stack.updateGeometry()
+        # A window that grew with the text (Qt widens it to its minimum) comes back within the screen.
+        if not (self.isMaximized() or self.isFullScreen()) and self.width() > room \
+                and self.minimumSizeHint().width() <= room:
+            self.resize(room, self.height())
 
     def _build_menus(self) -> None:
         menu = self.menuBar().addMenu(_("&File"))
         self._add(menu, _("Branch details…"), None, self.edit_identity)
+        self._add(menu, _("Open another database…"), None, self.open_other)
         self.file_menu = menu
         self._quit_separator = menu.addSeparator()  # the data-safety actions go above it on attach
         self._add(menu, _("Quit"), "Ctrl+Q", self.close)
@@ -153,6 +255,8 @@ class MainWindow(QtWidgets.QMainWindow):
                   extra=["Ctrl+="])
         self._add(view, _("Smaller text"), QtGui.QKeySequence.StandardKey.ZoomOut, lambda: self.zoom(-1))
         self._add(view, _("Normal text size"), "Ctrl+0", lambda: self.zoom(0))
+        self._add(view, _("Narrow or widen the list of sections"), "Ctrl+B",
+                  lambda: self.set_nav_collapsed(not self.nav_collapsed, by_user=True))
         view.addSeparator()
         for i, (key, _title, _f) in enumerate(PAGES):
             self._add(view, _(_title), f"Ctrl+{i + 1}", lambda _c=False, k=key: self.show_page(k))
@@ -161,6 +265,12 @@ class MainWindow(QtWidgets.QMainWindow):
         self._add(help_menu, _("About Sổ chi bộ"), None, self.show_about)
 
     _insert_before: QtGui.QAction | None = None
+
+    def open_other(self) -> None:
+        """Another data file, or the committee's database on the office's server, in a new window."""
+        from .dialogs.open_dialog import open_other
+
+        open_other(self)
 
     def _add(self, menu, text, keys, slot, extra: list[str] | None = None) -> QtGui.QAction:
         act = QtGui.QAction(text, self)
@@ -202,6 +312,22 @@ class MainWindow(QtWidgets.QMainWindow):
         self.nav.blockSignals(False)
         self.stack.setCurrentIndex(row)
 
+    def event(self, event) -> bool:
+        # A page that filled itself (or changed its text size) may need more room: check the fit once
+        # the layouts have settled.
+        if event.type() == QtCore.QEvent.Type.LayoutRequest and not self._fit_pending:
+            self._fit_pending = True
+            QtCore.QTimer.singleShot(0, self._fit_later)
+        return super().event(event)
+
+    _fit_pending = False
+
+    def _fit_later(self) -> None:
+        if not is_alive(self):      # the window was closed and deleted meanwhile
+            return
+        self._fit_pending = False
+        self.fit_to_screen()
+
     # --- zoom --------------------------------------------------------------------------------
     def zoom(self, step: int) -> None:
         if step == 0:
@@ -219,7 +345,26 @@ class MainWindow(QtWidgets.QMainWindow):
         nav_font = QtGui.QFont(font)
         nav_font.setPointSizeF(font.pointSizeF() * NAV_FONT_SCALE)
         self.nav.setFont(nav_font)
-        self.nav.setFixedWidth(self._nav_width())
+        self._follow_text_size(font)
+        self.set_nav_collapsed(self.nav_collapsed)
+        self.fit_to_screen()
+        QtCore.QTimer.singleShot(0, self._fit_later)   # again once the pages have taken the new size
+
+    def _follow_text_size(self, font: QtGui.QFont) -> None:
+        """Widgets that do not take the new text size by themselves: those with a style sheet (Qt fixes
+        their font when it applies the sheet) and those sized relative to the text (`text_scale`, page
+        headings). Their weight is kept."""
+        from .pages.base import PageHeading
+
+        PageHeading.follow_text_size(self)
+        for widget in self.findChildren(QtWidgets.QWidget):
+            scale = widget.property("text_scale")
+            if widget is self.nav or isinstance(widget, PageHeading) or (scale is None and not widget.styleSheet()):
+                continue
+            new = QtGui.QFont(font)
+            new.setPointSizeF(font.pointSizeF() * float(scale or 1.0))
+            new.setBold(widget.font().bold())
+            widget.setFont(new)
 
     # --- dialogs -----------------------------------------------------------------------------
     def edit_identity(self) -> None:

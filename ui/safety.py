@@ -34,6 +34,9 @@ def recover_at_start(path: Path, error: UserError, parent=None):
     """
     from .dialogs.restore_dialog import RestoreDialog
 
+    if not isinstance(path, Path):  # a server: nothing on this computer to restore at start
+        inform(parent, _("Cannot open the database"), str(error), error=True)
+        return None
     damaged = isinstance(error, integrity.DamagedDatabaseError) or (
         isinstance(error, NotOurDatabaseError) and Path(path).exists() and backup.list_backups(path))
     if not damaged:
@@ -118,7 +121,7 @@ def login(db, parent=None, user: str = "") -> str | None:
         if again.exec() != QtWidgets.QDialog.DialogCode.Accepted:
             return None
         if again.code:
-            RecoveryCodeDialog(again.code, _branch_name(db), db.path, parent).exec()
+            RecoveryCodeDialog(again.code, _branch_name(db), db.display, parent).exec()
     return name
 
 
@@ -129,13 +132,15 @@ def daily_backup(db) -> Path | None:
     try:
         keep_daily, keep_monthly = ops.read(db, lambda s: (settings.get(s, backup.KEEP_DAILY.key),
                                                            settings.get(s, backup.KEEP_MONTHLY.key)))
-        return backup.daily_backup(db.path, keep_daily, keep_monthly)
+        return backup.daily_backup(db.location, keep_daily, keep_monthly)
     except Exception as exc:
-        log.error("Daily backup of %s failed: %s", db.path, exc, exc_info=True)
+        log.error("Daily backup of %s failed: %s", db.display, exc, exc_info=True)
         return None
 
 
 def warn_broken_links(db, parent=None) -> None:
+    if db.path is None:  # a server keeps the links itself; `check` looks at them on demand
+        return
     problems = integrity.foreign_key_problems(db.path)
     if problems:
         log.error("Foreign key problems in %s: %s", db.path, problems[:20])
@@ -164,7 +169,7 @@ def add_file_menu_actions(window, menu: QtWidgets.QMenu) -> None:
     window._add(menu, _("Back up now…"), "Ctrl+Shift+B", lambda: backup_now(window))
     window._add(menu, _("Restore from a backup…"), None, lambda: restore_from_backup(window))
     window._add(menu, _("Check the data"), None, lambda: check_data(window))
-    window._add(menu, _("Open the backups folder"), None, lambda: open_folder(backup.backups_folder(window.ctx.db.path)))
+    window._add(menu, _("Open the backups folder"), None, lambda: open_folder(backup.backups_folder(window.ctx.db.location)))
     window._add(menu, _("Password for opening the program…"), None, lambda: change_password(window))
 
 
@@ -183,8 +188,8 @@ def backup_now(window, target: str | None = None):
     db = window.ctx.db
     if target is None:
         qs = QtCore.QSettings("SoChiBo", "SoChiBo")
-        folder = qs.value("backup/last_folder", "") or str(backup.backups_folder(db.path))
-        name = f"{Path(db.path).stem}-sao-luu-{dt.datetime.now():%Y%m%d-%H%M}.db"
+        folder = qs.value("backup/last_folder", "") or str(backup.backups_folder(db.location))
+        name = f"{db.location.stem}-sao-luu-{dt.datetime.now():%Y%m%d-%H%M}.db"
         target, _filter = QtWidgets.QFileDialog.getSaveFileName(
             window, _("Back up now: choose where (for example a USB stick)"), str(Path(folder) / name),
             _("Sổ chi bộ data (*.db)"))
@@ -192,7 +197,7 @@ def backup_now(window, target: str | None = None):
             return None
         qs.setValue("backup/last_folder", str(Path(target).parent))
     keep = ops.read(db, lambda s: (settings.get(s, backup.KEEP_DAILY.key), settings.get(s, backup.KEEP_MONTHLY.key)))
-    path = db.path
+    path = db.location
 
     def failed(exc: BaseException) -> None:
         if isinstance(exc, UserError | OSError):
@@ -213,7 +218,7 @@ def restore_from_backup(window) -> bool:
     from .dialogs.restore_dialog import RestoreDialog
 
     ctx = window.ctx
-    dlg = RestoreDialog(Path(ctx.db.path), parent=window)
+    dlg = RestoreDialog(ctx.db.location, parent=window)
     if dlg.exec() != QtWidgets.QDialog.DialogCode.Accepted or dlg.chosen is None:
         return False
     return restore_into(window, dlg.chosen.path)
@@ -228,11 +233,12 @@ def restore_into(window, source: Path) -> bool:
         operations.when_idle(lambda: restore_into(window, source))
         return False
     ctx = window.ctx
-    path, user = Path(ctx.db.path), ctx.db.audit.user
+    path, user = ctx.db.location, ctx.db.audit.user
     ctx.db.close()
     ok = True
     try:
-        result = backup.restore(path, source)
+        with _busy():
+            result = backup.restore(path, source)
     except UserError as exc:
         inform(window, _("Restore from a backup"), str(exc), error=True)
         ok = False
@@ -253,6 +259,8 @@ def restore_into(window, source: Path) -> bool:
 def check_data(window) -> integrity.IntegrityReport:
     """The full check on demand; a damaged file is not written to any more and a restore is offered."""
     db = window.ctx.db
+    if db.path is None:
+        return _check_server(window, db)
     with _busy():
         report = integrity.check_file(db.path, full=True, foreign_keys=True)
     if report.clean:
@@ -273,6 +281,27 @@ def check_data(window) -> integrity.IntegrityReport:
     return report
 
 
+def _check_server(window, db) -> integrity.IntegrityReport:
+    """The check of a server database: its version, its tables and the links between records."""
+    from services.server import check_server
+
+    with _busy():
+        report = check_server(db.engine)
+    result = integrity.IntegrityReport(path=Path(db.location.stem), full=True, ok=report.ok,
+                                       problems=list(report.problems) + list(report.trail_problems),
+                                       foreign_key_problems=report.foreign_key_problems)
+    if result.clean:
+        inform(window, _("Check the data"), _("The database on the server passed the check of its structure and "
+                                              "of the links between records."))
+    else:
+        log.error("Check of %s: %s %s", db.display, report.problems, report.foreign_key_problems[:20])
+        inform(window, _("Check the data"), _(
+            "The database on the server does not pass the check ({n} problems). Ask the office's IT person; "
+            "the details are in the log file {path}.").format(
+            n=len(report.problems) + len(report.foreign_key_problems), path=log_dir()), error=True)
+    return result
+
+
 def change_password(window) -> None:
     from .dialogs.password_dialogs import PasswordDialog, RecoveryCodeDialog
 
@@ -281,7 +310,7 @@ def change_password(window) -> None:
     if dlg.exec() != QtWidgets.QDialog.DialogCode.Accepted:
         return
     if dlg.code:
-        RecoveryCodeDialog(dlg.code, _branch_name(db), Path(db.path), window).exec()
+        RecoveryCodeDialog(dlg.code, _branch_name(db), db.display, window).exec()
     elif dlg.removed:
         inform(window, _("Password for opening the program"),
                _("The password is removed: the program opens without a password."))

@@ -3,6 +3,7 @@ asked before unsaved edits are left, the mouse-wheel guard and window-wide short
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from services.i18n import _, format_date, parse_date
 
@@ -59,20 +60,91 @@ def dialog_buttons(dialog: QtWidgets.QDialog, ok_text: str | None = None) -> QtW
 
 
 class ProblemLabel(QtWidgets.QLabel):
-    """Shows the current problems of a form: errors in red, warnings in dark orange."""
+    """Shows the current problems of a form: errors in red, warnings in dark orange, notes in grey.
 
-    def __init__(self, parent=None):
+    `reserve_lines`: in a dialog, room for that many lines is kept even when there is nothing to say, so
+    that the fields never move as problems come and go (see `dialog_body`); 0 (a page): no room taken
+    until there is something to show."""
+
+    def __init__(self, parent=None, reserve_lines: int = 0):
         super().__init__(parent)
         self.setWordWrap(True)
         self.setTextFormat(QtCore.Qt.TextFormat.RichText)
+        self.setAlignment(QtCore.Qt.AlignmentFlag.AlignLeft | QtCore.Qt.AlignmentFlag.AlignTop)
+        self.reserve_lines = reserve_lines
+        self._reserve()
+        self.setVisible(bool(reserve_lines))
 
-    def show_problems(self, errors: list[str], warnings: list[str] = ()) -> None:
+    def _reserve(self) -> None:
+        if self.reserve_lines:
+            self.setMinimumHeight(self.fontMetrics().lineSpacing() * self.reserve_lines + 4)
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QtCore.QEvent.Type.FontChange:
+            self._reserve()
+
+    def show_problems(self, errors: Sequence[str], warnings: Sequence[str] = (), notes: Sequence[str] = ()) -> None:
         import html
 
         lines = [f'<span style="color:#b00020">• {html.escape(e)}</span>' for e in errors]
         lines += [f'<span style="color:#a15c00">• {html.escape(w)}</span>' for w in warnings]
+        lines += [f'<span style="color:#555555">{html.escape(n)}</span>' for n in notes]
         self.setText("<br>".join(lines))
-        self.setVisible(bool(lines))
+        self.setVisible(bool(lines) or bool(self.reserve_lines))
+
+    def plain_text(self) -> str:
+        """What the label says, without its markup (tests, screen readers)."""
+        doc = QtGui.QTextDocument()
+        doc.setHtml(self.text())
+        return doc.toPlainText()
+
+
+def fit_columns(view: QtWidgets.QTableView, keep: int | None = None) -> int:
+    """Columns as wide as their contents and headers. Returns the width the view needs to show them all;
+    with `keep`, the view is never narrower than its first `keep` columns (the rest may then scroll)."""
+    view.resizeColumnsToContents()
+    header = view.horizontalHeader()
+    sizes = [header.sectionSize(c) for c in range(header.count()) if not header.isSectionHidden(c)]
+    vertical = view.verticalHeader()
+    frame = ((vertical.width() if vertical.isVisible() else 0) + 2 * view.frameWidth()
+             + view.verticalScrollBar().sizeHint().width() + 2)
+    if keep is not None:
+        view.setMinimumWidth(sum(sizes[:keep]) + frame)
+    return sum(sizes) + frame
+
+
+def allow_save(button: QtWidgets.QAbstractButton, errors: Sequence[str]) -> bool:
+    """Enable the save button when nothing stops the save; greyed, its tooltip says why ("Chưa lưu được:
+    …", which the dialog also shows beside the fields). Returns whether it may save."""
+    from services.errors import blocked_reason
+
+    button.setEnabled(not errors)
+    button.setToolTip(blocked_reason(errors))
+    return not errors
+
+
+def dialog_body(dialog: QtWidgets.QDialog, *parts: QtWidgets.QWidget | QtWidgets.QLayout,
+                problems: QtWidgets.QWidget, buttons: QtWidgets.QWidget | QtWidgets.QLayout,
+                stretch_last: bool = False) -> QtWidgets.QVBoxLayout:
+    """The layout of an editing dialog, top to bottom: the fields (`parts`), the problems, the buttons.
+    Extra height goes between the problems and the buttons (or to the last part, with `stretch_last`),
+    never above a field: a warning appearing below the fields moves none of them."""
+    lay = QtWidgets.QVBoxLayout(dialog)
+    for i, part in enumerate(parts):
+        grow = 1 if stretch_last and i == len(parts) - 1 else 0
+        if isinstance(part, QtWidgets.QLayout):
+            lay.addLayout(part, grow)
+        else:
+            lay.addWidget(part, grow)
+    lay.addWidget(problems)
+    if not stretch_last:
+        lay.addStretch(1)
+    if isinstance(buttons, QtWidgets.QLayout):
+        lay.addLayout(buttons)
+    else:
+        lay.addWidget(buttons)
+    return lay
 
 
 def shortcut(parent: QtWidgets.QWidget, keys: str | QtGui.QKeySequence, slot,

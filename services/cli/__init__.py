@@ -54,7 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
         description=_("Sổ chi bộ: the Party branch's register, meetings and year-end review. "
                       "Without a subcommand the program window opens."),
     )
-    parser.add_argument("--db", type=Path, help=_("database file to open (default: the one in the user's data folder)"))
+    parser.add_argument("--db", type=db_target, help=_(
+        "database to open: a file, or a server's address postgresql://USER@HOST/DATABASE "
+        "(default: the file in the user's data folder)"))
     parser.add_argument("--version", action=_VersionAction, help=_("show the program's version and exit"))
     # Hidden: quit as soon as the window is shown (installer/smoke_test.py times the start with it).
     parser.add_argument("--exit-after-show", action="store_true", help=argparse.SUPPRESS)
@@ -65,7 +67,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def add_db_argument(parser: argparse.ArgumentParser, required: bool = True) -> None:
-    parser.add_argument("--db", type=Path, required=required, help=_("database file"))
+    parser.add_argument("--db", type=db_target, required=required,
+                        help=_("database: a file, or postgresql://USER@HOST/DATABASE on a server"))
+
+
+def db_target(value: str) -> Path | str:
+    """--db: a file as a Path, a server's address as its text (refused with a password in it)."""
+    from ..location import db_target as parse
+
+    try:
+        return parse(value)
+    except UserError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
 
 
 def dispatch(args: argparse.Namespace) -> int:
@@ -92,16 +105,23 @@ def dispatch(args: argparse.Namespace) -> int:
         return 1
 
 
-def open_existing(path: Path):
-    """Open the database a subcommand works on; it must exist.
+def open_existing(target: Path | str, create: bool = False):
+    """Open the database a subcommand works on; it must exist (unless `create`).
 
-    When the file has a password, say (on standard error) that the command line does not ask for it:
+    A server that asks for a password the password file does not hold gets it typed at the keyboard
+    (never shown, never on the command line); without a keyboard, the message says where to put it.
+    When the data has a password, say (on standard error) that the command line does not ask for it:
     the password locks the program's window only (services/access.py).
     """
     from ..access import is_locked
     from ..db import open_database
+    from ..server import PasswordNeededError
 
-    db = open_database(path, create=False)
+    try:
+        db = open_database(target, create=create)
+    except PasswordNeededError as exc:
+        password = ask_server_password(str(exc))
+        db = open_database(target, create=create, password=password)
     try:
         with db.begin() as session:
             locked = is_locked(session)
@@ -112,3 +132,30 @@ def open_existing(path: Path):
         print(_("Note: this file has a password, but the password only locks the program's window, it does not "
                 "encrypt the file; the command line reads and changes the file without it."), file=sys.stderr)
     return db
+
+
+def ask_server_password(reason: str) -> str:
+    import getpass
+
+    from ..server import PasswordNeededError
+
+    if sys.stdin is None or not sys.stdin.isatty():
+        raise PasswordNeededError(reason + " " + _(
+            "Put it in the PostgreSQL password file (PGPASSFILE) or service file, or run the command "
+            "at a keyboard to type it."))
+    password = getpass.getpass(_("Password for the database server: "))
+    if not password:
+        raise PasswordNeededError(_("No password was given."))
+    return password
+
+
+def database_is_empty(target: Path | str) -> bool:
+    """No data at `target` yet (no file; a server database without tables), asking a server's password
+    once when it wants one."""
+    from ..db import is_empty
+    from ..server import PasswordNeededError
+
+    try:
+        return is_empty(target)
+    except PasswordNeededError as exc:
+        return is_empty(target, password=ask_server_password(str(exc)))

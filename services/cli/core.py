@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from ..i18n import _
-from . import add_db_argument
+from . import add_db_argument, open_existing
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -44,16 +45,30 @@ def cmd_init(args: argparse.Namespace) -> int:
     problems = ident.problems()
     if problems:
         raise ValidationError(problems)
-    if args.db.exists():
-        raise UserError(_("The file {path} already exists; nothing was changed.").format(path=args.db))
-    db = open_database(args.db, create=True)
+    if isinstance(args.db, Path):
+        if args.db.exists():
+            raise UserError(_("The file {path} already exists; nothing was changed.").format(path=args.db))
+        db = open_database(args.db, create=True)
+    else:
+        db = open_existing(args.db, create=True)
+        if _has_identity(db):
+            db.close()
+            raise UserError(_("The database {path} already holds a branch's or a committee's data; nothing was "
+                              "changed.").format(path=db.display))
     try:
         with db.begin() as session:
             set_identity(session, ident)
     finally:
         db.close()
-    print(_("Created {path}.").format(path=args.db))
+    print(_("Created {path}.").format(path=db.display))
     return 0
+
+
+def _has_identity(db) -> bool:
+    from ..branch import get_branch
+
+    with db.begin() as session:
+        return get_branch(session) is not None
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -62,6 +77,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from ..paths import data_dir
 
     path = args.db or data_dir() / "so-chi-bo-demo.db"
+    if not isinstance(path, Path):
+        raise UserError(_("The demo is written to a file, not to a server."))
     if path.exists() and args.db is not None and not args.force:
         raise UserError(_("The file {path} already exists; use --force to replace it.").format(path=path))
     year = args.year or default_demo_year()

@@ -120,7 +120,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_aggregate(args: argparse.Namespace) -> int:
     import sys
 
-    from ..exchange.committee import ReceiveStatus, receive_file, require_committee
+    from ..exchange.committee import ReceiveStatus, receive_files, require_committee
     from ..exchange.container import ExchangeRefused
 
     db = open_existing(args.db)
@@ -128,12 +128,10 @@ def cmd_aggregate(args: argparse.Namespace) -> int:
     try:
         with db.begin() as session:
             require_committee(session)
-        for path in args.files:
-            try:
-                result = receive_file(db, path, replace=args.replace)
-            except ExchangeRefused as exc:
+        for _path, result in receive_files(db, args.files, replace=args.replace):
+            if isinstance(result, ExchangeRefused):
                 failed += 1
-                print(_("Error: {message}").format(message=exc), file=sys.stderr)
+                print(_("Error: {message}").format(message=result), file=sys.stderr)
                 continue
             waiting = result.status in (ReceiveStatus.NEEDS_CONFIRMATION, ReceiveStatus.HELD)
             print(result.message(), file=sys.stderr if waiting else sys.stdout)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..errors import UserError
 from ..i18n import _
-from . import add_db_argument
+from . import add_db_argument, open_existing
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -59,31 +59,39 @@ def register(sub: argparse._SubParsersAction) -> None:
     r.set_defaults(func=cmd_password_remove)
 
 
-def _must_exist(path: Path) -> None:
-    from ..db import NoDatabaseError
+def _must_exist(path: Path | str) -> None:
+    from ..db import NoDatabaseError, no_database_message
 
+    if not isinstance(path, Path):  # a server: reachable, with the program's tables at this version
+        open_existing(path).close()
+        return
     if not path.exists():
-        raise NoDatabaseError(
-            _("There is no database at {path}. Create one with the command 'init'.").format(path=path))
+        raise NoDatabaseError(no_database_message(path))
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from ..backup import backup_now, inspect_backup, rotation_counts
+    from ..backup import backup_now, inspect_database, rotation_counts
     from ..integrity import refuse_if_damaged
+    from ..location import display
 
     _must_exist(args.db)
-    refuse_if_damaged(args.db)
-    current = inspect_backup(args.db)
+    if isinstance(args.db, Path):
+        refuse_if_damaged(args.db)
+    current = inspect_database(args.db)
     if not current.ok:
-        raise UserError(_("The file {path} cannot be backed up: {problem}").format(path=args.db, problem=current.problem))
+        raise UserError(_("The file {path} cannot be backed up: {problem}").format(
+            path=display(args.db), problem=current.problem))
     keep_daily, keep_monthly = rotation_counts(args.db)
     info = backup_now(args.db, args.out, keep_daily, keep_monthly)
-    print(_("Backed up {db} to {path}: {summary}").format(db=args.db, path=info.path, summary=info.summary()))
+    print(_("Backed up {db} to {path}: {summary}").format(db=display(args.db), path=info.path,
+                                                         summary=info.summary()))
     return 0
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from ..backup import inspect_backup, restore
+    from ..backup import inspect_backup, inspect_database, restore
+    from ..location import display
+    from . import database_is_empty
 
     if not args.file.exists():
         raise UserError(_("There is no file {path}.").format(path=args.file))
@@ -91,15 +99,15 @@ def cmd_restore(args: argparse.Namespace) -> int:
     if not info.ok:
         raise UserError(_("The file {path} cannot be restored: {problem}").format(path=args.file, problem=info.problem))
     print(_("Backup: {summary}").format(summary=info.summary()))
-    if args.db.exists():
-        current = inspect_backup(args.db)
+    if not database_is_empty(args.db):
+        current = inspect_database(args.db)
         print(_("Now in {path}: {summary}").format(
-            path=args.db, summary=current.contents() if current.ok else current.problem))
+            path=display(args.db), summary=current.contents() if current.ok else current.problem))
     if not args.yes:
         print(_("Nothing was changed. Add --yes to restore (the current state is backed up first)."))
         return 1
     result = restore(args.db, args.file)
-    print(_("Restored {db} from {file}: {summary}").format(db=args.db, file=args.file,
+    print(_("Restored {db} from {file}: {summary}").format(db=display(args.db), file=args.file,
                                                            summary=result.restored.summary()))
     if result.safety_copy is not None:
         print(_("The state before the restore is kept in {path}.").format(path=result.safety_copy))
@@ -110,6 +118,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     from ..backup import newest_good_backup
     from ..integrity import check_file, damaged_message
 
+    if not isinstance(args.db, Path):
+        return _check_server(args.db)
     _must_exist(args.db)
     report = check_file(args.db, full=not args.quick, foreign_keys=True)
     kind = "quick_check" if args.quick else "integrity_check"
@@ -154,6 +164,44 @@ def cmd_check(args: argparse.Namespace) -> int:
     else:
         print(_("History of changes: whole; no record of a closed year changed since it was closed."))
     return status
+
+
+def _check_server(target: str) -> int:
+    """`check` of a database on a server: the connection, the version, the tables, the links."""
+    from ..server import check_server
+
+    db = open_existing(target)
+    try:
+        report = check_server(db.engine)
+    finally:
+        db.close()
+    if report.tls:
+        print(_("Connection to {server}: encrypted (TLS).").format(server=db.display))
+    else:
+        print(_("Connection to {server}: NOT encrypted; the server does not offer TLS or the address turns it "
+                "off (sslmode).").format(server=db.display))
+    if report.problems:
+        print(_("Structure of the database against this program (version {version}): DOES NOT MATCH:").format(
+            version=report.revision or "?"))
+        for problem in report.problems[:30]:
+            print("  " + problem)
+    else:
+        print(_("Structure of the database against this program (version {version}): passed.").format(
+            version=report.revision))
+    if report.foreign_key_problems:
+        print(_("Links between records: {n} records point at records that do not exist:").format(
+            n=len(report.foreign_key_problems)))
+        for table, row, parent in report.foreign_key_problems[:20]:
+            print(f"  {table} #{row} -> {parent}")
+    elif report.revision is not None:
+        print(_("Links between records: passed."))
+    if report.trail_problems:
+        print(_("History of changes: {n} problems:").format(n=len(report.trail_problems)))
+        for problem in report.trail_problems:
+            print("  " + problem)
+    elif report.trail_checked:
+        print(_("History of changes: whole; no record of a closed year changed since it was closed."))
+    return 0 if report.ok and not report.foreign_key_problems and not report.trail_problems else 1
 
 
 def _read_secret(prompt: str) -> str:

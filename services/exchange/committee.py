@@ -23,12 +23,13 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from models import KnownBranch, ReceivedFile
 
@@ -292,6 +293,52 @@ def receive_file(db: Database, path: Path | str, replace: bool = False,
         return receive(session, container, replace=replace, now=now)
 
 
+RECEIVE_BATCH = 25  # files recorded per transaction by `receive_files`
+
+
+def receive_files(db: Database, paths: Iterable[Path | str], replace: bool = False, now: dt.datetime | None = None,
+                  batch: int = RECEIVE_BATCH) -> Iterator[tuple[Path, ReceiveResult | ExchangeRefused]]:
+    """Receive many files: each checked completely, then recorded, up to `batch` files per transaction.
+
+    Each file is recorded in a savepoint of its own, so a refused file changes nothing and never stops
+    the others. A transaction per batch instead of per file: a large committee's hundreds of files go in
+    at the speed of checking them, not of the disk's (or the server's) commits. The write lock is taken at
+    the start of each batch's transaction (`db.begin(write=True)`), so concurrent receivers take turns.
+    (path, result or refusal) pairs are given only once their batch is committed; an error of the
+    database itself rolls back the batch it happened in and stops, the batches before it staying received.
+    """
+    pending: list[tuple[Path, Container | ExchangeRefused]] = []
+
+    def flush() -> Iterator[tuple[Path, ReceiveResult | ExchangeRefused]]:
+        done: list[tuple[Path, ReceiveResult | ExchangeRefused]] = []
+        if any(not isinstance(item, ExchangeRefused) for _p, item in pending):
+            with db.begin(write=True) as session:
+                for path, item in pending:
+                    if isinstance(item, ExchangeRefused):
+                        done.append((path, item))
+                        continue
+                    try:
+                        with session.begin_nested():
+                            done.append((path, receive(session, item, replace=replace, now=now)))
+                    except ExchangeRefused as exc:
+                        done.append((path, exc))
+        else:
+            done = [(path, item) for path, item in pending if isinstance(item, ExchangeRefused)]
+        pending.clear()
+        yield from done
+
+    for raw_path in paths:
+        path = Path(raw_path)
+        try:
+            pending.append((path, read_received_file(path)))
+        except ExchangeRefused as exc:
+            pending.append((path, exc))
+        if sum(1 for _p, item in pending if not isinstance(item, ExchangeRefused)) >= batch:
+            yield from flush()
+    if pending:
+        yield from flush()
+
+
 def receive_bytes(db: Database, raw: bytes, file_name: str, replace: bool = False,
                   now: dt.datetime | None = None) -> ReceiveResult:
     """The same as `receive_file` for a file already in memory."""
@@ -438,12 +485,6 @@ def refuse_held(session: Session, file_id: int) -> str:
 
 # --- the branches the committee expects ------------------------------------------------------------
 
-def known_branches(session: Session) -> list[KnownBranch]:
-    rows = list(session.scalars(select(KnownBranch).options(selectinload(KnownBranch.files))))
-    rows.sort(key=lambda k: word_key(k.name))
-    return rows
-
-
 def get_known_branch(session: Session, branch_id: int) -> KnownBranch:
     known = session.get(KnownBranch, branch_id)
     if known is None or not known.accepted:
@@ -526,7 +567,7 @@ def decide_level(session: Session, name: str, year: int, level: str | None) -> K
     return known
 
 
-def decided_level(known: KnownBranch, year: int) -> str | None:
+def decided_level(known: Any, year: int) -> str | None:
     """The committee's decision on the branch's level for ``year``, if recorded."""
     return (known.decided_levels or {}).get(str(year))
 
@@ -556,24 +597,36 @@ class BranchStatus:
 def branch_statuses(session: Session, period: Period) -> list[BranchStatus]:
     """Every expected branch, any other that sent a file for the period, and any with a held file."""
     require_committee(session)
-    out = []
-    for k in known_branches(session):
-        files = [f for f in k.files if (f.period_kind, f.period_year, f.period_number)
-                 == (period.kind, period.year, period.number)]
-        active = next((f for f in files if f.active), None)
-        held = [f for f in k.files if f.held]
-        if not k.expected and active is None and not held:
+    # The files' dates and keys only, and two parts of the active files' data: never the files themselves.
+    versions: dict[int, int] = {}
+    active: dict[int, Any] = {}
+    held: dict[int, Any] = {}
+    for row in session.execute(select(
+            ReceivedFile.id, ReceivedFile.branch_id, ReceivedFile.active, ReceivedFile.held, ReceivedFile.created_at,
+            ReceivedFile.received_at, ReceivedFile.key_fingerprint, ReceivedFile.period_kind,
+            ReceivedFile.period_year, ReceivedFile.period_number).order_by(ReceivedFile.id)):
+        if row.held:
+            held[row.branch_id] = row     # the last held file of the branch, of any period
+        if (row.period_kind, row.period_year, row.period_number) != (period.kind, period.year, period.number):
             continue
-        tally = active.data["tally"] if active else None
+        versions[row.branch_id] = versions.get(row.branch_id, 0) + 1
+        if row.active:
+            active[row.branch_id] = row
+    tallies = active_tallies(session, period)
+    out = []
+    for k in _branch_rows(session):
+        f, h = active.get(k.id), held.get(k.id)
+        if not k.expected and f is None and h is None:
+            continue
+        tally, level = tallies.get(k.id, (None, None))
         out.append(BranchStatus(
-            id=k.id, name=k.name, expected=k.expected, sent=active is not None,
-            made_at=active.created_at if active else None, received_at=active.received_at if active else None,
-            versions=len(files), members=tally["members_total"] if tally else None,
-            rated=tally["assessed"] if tally else None,
-            proposed_level=active.data["collective"]["proposed_level"] if active else None,
+            id=k.id, name=k.name, expected=k.expected, sent=f is not None,
+            made_at=f.created_at if f else None, received_at=f.received_at if f else None,
+            versions=versions.get(k.id, 0), members=tally["members_total"] if tally else None,
+            rated=tally["assessed"] if tally else None, proposed_level=level if f else None,
             key_fingerprint=keys.short_fingerprint(k.key_fingerprint) if k.key_fingerprint and k.accepted else "",
-            accepted=k.accepted, held_file_id=held[-1].id if held else None,
-            held_fingerprint=keys.short_fingerprint(held[-1].key_fingerprint or "") if held else ""))
+            accepted=k.accepted, held_file_id=h.id if h else None,
+            held_fingerprint=keys.short_fingerprint(h.key_fingerprint or "") if h else ""))
     return out
 
 
@@ -590,23 +643,52 @@ def file_history_lines(session: Session, branch_id: int) -> list[str]:
         for f in file_history(session, branch_id)]
 
 
+def _of_period(period: Period) -> tuple:
+    return (ReceivedFile.period_kind == period.kind, ReceivedFile.period_year == period.year,
+            ReceivedFile.period_number == period.number)
+
+
+def active_tallies(session: Session, period: Period) -> dict[int, tuple[dict[str, Any], str | None]]:
+    """{branch id: (tally, proposed collective level)} of the active files of a period.
+
+    Only these two parts of each file's data are read (the database extracts them from the stored JSON),
+    not the member lists nor the files themselves: a committee of 1,000 branches adds up in well under a
+    second on either engine (docs/PERFORMANCE.md, "Scale").
+    """
+    rows = session.execute(select(
+        ReceivedFile.branch_id, ReceivedFile.data["tally"],
+        ReceivedFile.data["collective"]["proposed_level"].as_string(),
+    ).where(ReceivedFile.active.is_(True), *_of_period(period)))
+    return {branch_id: (tally, level) for branch_id, tally, level in rows}
+
+
+def _branch_rows(session: Session) -> list[Any]:
+    """The known branches' own columns (not their files), in the order of their names."""
+    rows = session.execute(select(KnownBranch.id, KnownBranch.uid, KnownBranch.name, KnownBranch.expected,
+                                  KnownBranch.accepted, KnownBranch.decided_levels, KnownBranch.key_fingerprint)).all()
+    return sorted(rows, key=lambda k: word_key(k.name))
+
+
 def committee_tally(session: Session, year: int) -> dict[str, Any]:
     """The committee's tally for `year` from the branches' active yearly files."""
     committee = require_committee(session)
     period = Period.of_year(year)
     sent: list[BranchTally] = []
     missing: list[str] = []
+    tallies = active_tallies(session, period)
+    held_by: dict[int, list[str]] = {}
+    for branch_id, name in session.execute(select(
+            ReceivedFile.branch_id, ReceivedFile.manifest["branch"]["name"].as_string())
+            .where(ReceivedFile.held.is_(True), *_of_period(period)).order_by(ReceivedFile.id)):
+        held_by.setdefault(branch_id, []).append(name)
     held: list[str] = []
-    for k in known_branches(session):
-        held.extend(f.manifest["branch"]["name"] for f in k.files if f.held and (
-            f.period_kind, f.period_year, f.period_number) == (period.kind, period.year, period.number))
+    for k in _branch_rows(session):
+        held.extend(held_by.get(k.id, []))
         if not k.accepted:
             continue                      # held until the office accepts it: counted nowhere
-        active = next((f for f in k.files if f.active and (f.period_kind, f.period_year, f.period_number)
-                       == (period.kind, period.year, period.number)), None)
-        if active is not None:
-            sent.append(BranchTally(k.uid or "", k.name, active.data["tally"],
-                                    active.data["collective"]["proposed_level"], decided_level(k, year)))
+        if k.id in tallies:
+            tally, level = tallies[k.id]
+            sent.append(BranchTally(k.uid or "", k.name, tally, level, decided_level(k, year)))
         elif k.expected:
             missing.append(k.name)
     from .source import year_quota

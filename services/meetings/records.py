@@ -149,11 +149,34 @@ def duration_warning(data: MeetingInput) -> str | None:
         minutes=minutes, need=need, source=rules.source)
 
 
-def check_meeting(session: Session, data: MeetingInput, editing_id: int | None = None) -> Check:
-    """Problems with a meeting's details. Warnings (length, a second meeting in the month) never block."""
+# A meeting is entered on its day, afterwards, or planned for the coming weeks. A date further ahead than
+# this is asked about before it is saved; a year after next is a typing mistake (2030 for 2025) and refused.
+CONFIRM_AHEAD_DAYS = 42
+
+
+def date_ahead_problems(day: dt.date, today: dt.date) -> tuple[list[str], list[str]]:
+    """(refusals, to confirm) of a meeting dated `day` entered on `today`."""
+    if day.year > today.year + 1:
+        return [_("The date {date} is in {year}, years from now: check the year (a meeting is entered on its "
+                  "day or planned for the coming weeks).").format(date=format_date(day), year=day.year)], []
+    ahead = (day - today).days
+    if ahead > CONFIRM_AHEAD_DAYS:
+        return [], [_("The date {date} is {days} days from today. Is this meeting really planned that far "
+                      "ahead? Check the month and the year.").format(date=format_date(day), days=ahead)]
+    return [], []
+
+
+def check_meeting(session: Session, data: MeetingInput, editing_id: int | None = None,
+                  today: dt.date | None = None) -> Check:
+    """Problems with a meeting's details. Warnings (length, a second meeting in the month) never block;
+    a date far ahead of `today` is in `confirm`, and refused after next year."""
     d = data.normalised()
     check = Check()
     err, warn = check.errors.append, check.warnings.append
+    if d.date is not None and today is not None:
+        refusals, confirm = date_ahead_problems(d.date, today)
+        check.errors.extend(Problem("date", m) for m in refusals)
+        check.confirm.extend(Problem("date", m) for m in confirm)
     if d.kind not in set(MeetingKind):
         err(Problem("kind", _("Choose the kind of meeting.")))
     if d.date is None:
@@ -333,10 +356,21 @@ def suggested_input(session: Session, kind: str, on: dt.date) -> MeetingInput:
     )
 
 
-def create_meeting(session: Session, data: MeetingInput) -> Meeting:
-    check = check_meeting(session, data)
-    if not check.ok:
-        raise ValidationError([p.message for p in check.errors])
+def _refuse(check: Check, confirmed: bool) -> None:
+    """Raise the errors of `check`, and what needs confirming unless the user `confirmed` it."""
+    problems = [p.message for p in check.errors]
+    if not confirmed:
+        problems += [p.message for p in check.confirm]
+    if problems:
+        raise ValidationError(problems)
+
+
+def create_meeting(session: Session, data: MeetingInput, today: dt.date | None = None,
+                   confirmed: bool = False) -> Meeting:
+    """Record a new meeting. `today` (default: the computer's date) decides whether the date is too far
+    ahead; a date that needs confirming is saved only when `confirmed`."""
+    check = check_meeting(session, data, today=today or dt.date.today())
+    _refuse(check, confirmed)
     d = data.normalised()
     meeting = Meeting(date=d.date, kind=d.kind)
     _apply(meeting, d)
@@ -352,14 +386,14 @@ def _apply(meeting: Meeting, d: MeetingInput) -> None:
         setattr(meeting, attr, getattr(d, attr))
 
 
-def update_meeting(session: Session, meeting_id: int, data: MeetingInput) -> list[str]:
+def update_meeting(session: Session, meeting_id: int, data: MeetingInput, today: dt.date | None = None,
+                   confirmed: bool = False) -> list[str]:
     """Change a meeting's details. Sections still as the template wrote them follow the new details
     (e.g. a new minute-taker's name). Returns the names whose attendance was dropped because they were
-    not members of the branch on a new date."""
+    not members of the branch on a new date. `today`, `confirmed`: as for `create_meeting`."""
     meeting = editable_meeting(session, meeting_id)
-    check = check_meeting(session, data, editing_id=meeting_id)
-    if not check.ok:
-        raise ValidationError([p.message for p in check.errors])
+    check = check_meeting(session, data, editing_id=meeting_id, today=today or dt.date.today())
+    _refuse(check, confirmed)
     d = data.normalised()
     if d.kind != meeting.kind:
         raise ValidationError(_("The kind of a meeting cannot be changed; delete it and create it again."))

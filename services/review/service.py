@@ -796,9 +796,11 @@ def close_year(db, year: int, user: str = "", note: str = "", now: dt.datetime |
         regulation_for(year)
         if is_closed(session, year):
             raise UserError(_("The review of {year} is already closed.").format(year=year))
-    backup = backup_before(db.path, f"truoc-khoa-so-{year}")
+    backup = backup_before(db.location, f"truoc-khoa-so-{year}")
     now = now or dt.datetime.now().replace(microsecond=0)
-    with db.begin() as session:
+    with db.begin(write=True) as session:  # checked again under the write lock: two closings never both log
+        if is_closed(session, year):
+            raise UserError(_("The review of {year} is already closed.").format(year=year))
         row = session.get(ReviewYear, year) or ReviewYear(year=year)
         session.add(row)
         row.closed_at = now
@@ -813,7 +815,7 @@ def reopen_year(db, year: int, reason: str, user: str = "", now: dt.datetime | N
     if not reason:
         raise ValidationError(_("Give the reason for reopening the year; it is kept in the log."))
     now = now or dt.datetime.now().replace(microsecond=0)
-    with db.begin() as session:
+    with db.begin(write=True) as session:
         row = session.get(ReviewYear, year)
         if row is None or row.closed_at is None:
             raise UserError(_("The review of {year} is not closed.").format(year=year))

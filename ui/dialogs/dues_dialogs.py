@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 from services import dues as svc
+from services.errors import blocked_reason
 from services.i18n import _, format_date
 from services.ops import DUES
 
 from ..models.dues import RateHistoryModel
 from ..operations import run_op
 from ..qt import Qt, QtWidgets
-from ..widgets import DateEdit, ProblemLabel, ask, dialog_buttons
+from ..widgets import DateEdit, ProblemLabel, allow_save, ask, dialog_body, dialog_buttons
 from .base import OpDialog
 
 
@@ -71,12 +72,9 @@ class PaymentDialog(OpDialog):
         form.addRow(_("Amount (đồng)"), self.amount)
         form.addRow("", self.amount_hint)
         form.addRow(_("Note"), self.note)
-        self.problems = ProblemLabel()
+        self.problems = ProblemLabel(reserve_lines=2)
         self.buttons = dialog_buttons(self)
-        lay = QtWidgets.QVBoxLayout(self)
-        lay.addLayout(form)
-        lay.addWidget(self.problems)
-        lay.addWidget(self.buttons)
+        dialog_body(self, form, problems=self.problems, buttons=self.buttons)
         self.year.valueChanged.connect(lambda _v: self._load_year())
         self.paid_on.textChanged.connect(lambda _t: self.validate())
         if month is not None and (year, month) not in self.dues.paid and self.dues.owes(year, month):
@@ -114,7 +112,8 @@ class PaymentDialog(OpDialog):
     def _tick_unpaid(self) -> None:
         today = self.ctx.today()
         year = self.year.value()
-        for m in self.dues.unpaid(year, [m for m in range(1, 13) if (year, m) < (today.year, today.month)]):
+        counted = self.ctx.read(lambda s: svc.counted_months(s, year, today))  # from the first month recorded
+        for m in self.dues.unpaid(year, counted):
             self.boxes[m - 1].setChecked(True)
 
     def _amount_edited(self, _text: str) -> None:
@@ -143,9 +142,8 @@ class PaymentDialog(OpDialog):
         else:
             value, today = self.value(), self.ctx.today()
             errors, _total = self.ctx.read(lambda s: svc.check_payment(s, value, today))
-        self.buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Ok).setEnabled(not errors)
         self.problems.show_problems(errors)
-        return not errors
+        return allow_save(self.buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Ok), errors)
 
     def accept(self) -> None:
         if not self.validate():
@@ -192,12 +190,12 @@ class RateDialog(OpDialog):
         form.addRow("", self.salary_hint)
         form.addRow(_("Monthly amount (đồng)"), self.amount)
         form.addRow(_("Note"), self.note)
-        self.problems = ProblemLabel()
+        self.problems = ProblemLabel(reserve_lines=2)
         self.buttons = dialog_buttons(self)
         lay = QtWidgets.QVBoxLayout(self)
         self.title = QtWidgets.QLabel()
         lay.addWidget(self.title)
-        lay.addWidget(self.table)
+        lay.addWidget(self.table, 1)   # the history takes the height to spare: nothing below it moves
         lay.addWidget(delete, 0, Qt.AlignmentFlag.AlignLeft)
         lay.addWidget(QtWidgets.QLabel("<b>" + _("New amount") + "</b>"))
         lay.addLayout(form)
@@ -237,9 +235,11 @@ class RateDialog(OpDialog):
             errors.append(_("The salary must be a positive amount in đồng."))
         if svc.parse_money(self.amount.text()) is None:
             errors.append(_("Enter the monthly amount in đồng (0 if the member pays nothing)."))
-        self.buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Ok).setEnabled(not errors)
-        self.problems.show_problems(errors if self._touched else [])
-        return not errors
+        if self._touched:
+            self.problems.show_problems(errors)
+        else:
+            self.problems.show_problems([], notes=[blocked_reason(errors)] if errors else [])
+        return allow_save(self.buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Ok), errors)
 
     def accept(self) -> None:
         if not self.validate():

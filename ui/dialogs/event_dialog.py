@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 from services import members as svc
+from services.errors import blocked_reason
 from services.i18n import _
 from services.members import DisciplineForm, EventKind
 from services.membership import PERIOD_KINDS
 from services.ops import MEMBERS
 
 from ..qt import QtWidgets
-from ..widgets import DateEdit, ProblemLabel, dialog_buttons
+from ..widgets import DateEdit, ProblemLabel, allow_save, dialog_body, dialog_buttons
 from .base import OpDialog
 
 # The admission is chosen only to say where it took place (its date is edited in the member's details).
@@ -47,12 +48,9 @@ class EventDialog(OpDialog):
         self.form_label = QtWidgets.QLabel(_("Form of discipline"))
         lay.addRow(self.form_label, self.form)
         lay.addRow(_("Reason / note"), self.reason)
-        self.problems = ProblemLabel()
+        self.problems = ProblemLabel(reserve_lines=2)
         self.buttons = dialog_buttons(self)
-        box = QtWidgets.QVBoxLayout(self)
-        box.addLayout(lay)
-        box.addWidget(self.problems)
-        box.addWidget(self.buttons)
+        dialog_body(self, lay, problems=self.problems, buttons=self.buttons)
         self.kind.currentIndexChanged.connect(self._kind_changed)
         for w in (self.date, self.end_date, self.other_org):
             w.textChanged.connect(self.validate)
@@ -105,9 +103,9 @@ class EventDialog(OpDialog):
             errors.append(_("Not a valid date (dd/mm/yyyy)."))
         elif self.date.text().strip():
             errors = svc.check_event(self.member, self.value(), self.ctx.today())
-        ok = not errors and self.date.date() is not None
-        self.buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
-        self.problems.show_problems(errors)
+        missing = [] if errors or self.date.date() is not None else [_("Enter the date of the event.")]
+        ok = allow_save(self.buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Ok), errors + missing)
+        self.problems.show_problems(errors, notes=[blocked_reason(missing)] if missing else [])
         return ok
 
     def accept(self) -> None:

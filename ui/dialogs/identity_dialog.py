@@ -6,7 +6,7 @@ from services.i18n import _
 from services.ops import BRANCH
 
 from ..qt import QtWidgets
-from ..widgets import ProblemLabel, dialog_buttons
+from ..widgets import ProblemLabel, dialog_body, dialog_buttons
 from .base import OpDialog
 
 
@@ -39,14 +39,9 @@ class IdentityDialog(OpDialog):
         form.addRow(_("Place name in dates") + " *", self.place)
         form.addRow(_("Secretary"), self.secretary)
         form.addRow(_("Deputy secretary"), self.deputy)
-        self.problems = ProblemLabel()
-        self.problems.setVisible(False)
+        self.problems = ProblemLabel(reserve_lines=2)
         self.buttons = dialog_buttons(self)
-        lay = QtWidgets.QVBoxLayout(self)
-        lay.addWidget(intro)
-        lay.addLayout(form)
-        lay.addWidget(self.problems)
-        lay.addWidget(self.buttons)
+        dialog_body(self, intro, form, problems=self.problems, buttons=self.buttons)
 
     def value(self) -> BranchIdentity:
         return BranchIdentity(

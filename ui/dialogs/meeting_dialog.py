@@ -6,8 +6,8 @@ from services.i18n import _, format_date
 from services.meetings import views
 from services.ops import MEETINGS, OpResult
 
-from ..qt import QtCore, QtWidgets
-from ..widgets import DateEdit, ProblemLabel, dialog_buttons
+from ..qt import QtCore, QtGui, QtWidgets
+from ..widgets import DateEdit, ProblemLabel, allow_save, ask, dialog_body, dialog_buttons
 from .base import OpDialog
 
 
@@ -18,7 +18,9 @@ class TimeEdit(QtWidgets.QLineEdit):
         super().__init__(parent)
         self.setPlaceholderText(_("hh:mm"))
         self.setMaxLength(8)
-        self.setMaximumWidth(self.fontMetrics().horizontalAdvance("00:00000") + 24)
+        fm = QtGui.QFontMetrics(QtWidgets.QApplication.font())   # the text size chosen (Ctrl+ / Ctrl−)
+        self.setMinimumWidth(fm.horizontalAdvance("00:00") + 28)
+        self.setMaximumWidth(fm.horizontalAdvance("00:00000") + 28)
 
     def set_time(self, value) -> None:
         self.setText(svc.format_time(value))
@@ -57,7 +59,7 @@ class MeetingDialog(OpDialog):
         self.ctx = ctx
         self.meeting_id = meeting_id
         self.setWindowTitle(_("Edit the meeting") if meeting_id else _("New branch meeting"))
-        self.setMinimumWidth(620)
+        self.setMinimumWidth(max(620, self.fontMetrics().averageCharWidth() * 80))   # grows with the text size
         today = ctx.today()
         form_data = ctx.read(lambda s: views.meeting_form(s, meeting_id, year or today.year, today))
         names, data = list(form_data.names), form_data.data
@@ -110,12 +112,10 @@ class MeetingDialog(OpDialog):
         form.addRow(_("Invited guests"), self.guests)
         form.addRow(_("Members attending temporarily"), self.temporary)
         form.addRow(_("Minutes number"), self.number)
-        self.problems = ProblemLabel()
+        self.problems = ProblemLabel(reserve_lines=2)
         self.buttons = dialog_buttons(self)
-        lay = QtWidgets.QVBoxLayout(self)
-        lay.addLayout(form)
-        lay.addWidget(self.problems)
-        lay.addWidget(self.buttons)
+        dialog_body(self, form, problems=self.problems, buttons=self.buttons)
+        self.confirm: list[str] = []   # what the user is asked to confirm before saving (a date far ahead)
 
         self.kind.setCurrentIndex(max(0, self.kind.findData(str(data.kind))))
         self.date.set_date(data.date)
@@ -179,25 +179,33 @@ class MeetingDialog(OpDialog):
         data = self.value()
         minutes = svc.records.duration_minutes(data)
         self.duration.setText(_("({minutes} minutes)").format(minutes=minutes) if minutes and minutes > 0 else "")
-        if not errors:
-            meeting_id = self.meeting_id
-            check = self.ctx.read(lambda s: svc.check_meeting(s, data, editing_id=meeting_id))
+        self.confirm = []
+        if not errors and data.date is None:
+            errors = [_("Enter the date of the meeting.")]
+        elif not errors:
+            meeting_id, today = self.meeting_id, self.ctx.today()
+            check = self.ctx.read(lambda s: svc.check_meeting(s, data, editing_id=meeting_id, today=today))
             errors = [p.message for p in check.errors]
             warnings = [p.message for p in check.warnings]
-        ok = not errors
-        self.buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
-        self.problems.show_problems(errors, warnings)
-        return ok
+            self.confirm = [p.message for p in check.confirm]
+        self.problems.show_problems(errors, warnings + self.confirm)
+        return allow_save(self.buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Ok), errors)
 
     def accept(self) -> None:
         if not self.validate():
             return
-        meeting_id, data = self.meeting_id, self.value()
+        confirmed = False
+        if self.confirm:
+            if not ask(self, self.windowTitle(), "\n\n".join([*self.confirm, _("Save the meeting with this date?")])):
+                self.date.setFocus()
+                return
+            confirmed = True
+        meeting_id, data, today = self.meeting_id, self.value(), self.ctx.today()
 
         def op(session) -> OpResult:
             if meeting_id is None:
-                return OpResult(MEETINGS, (svc.create_meeting(session, data).id, []))
-            return OpResult(MEETINGS, (meeting_id, svc.update_meeting(session, meeting_id, data)))
+                return OpResult(MEETINGS, (svc.create_meeting(session, data, today, confirmed).id, []))
+            return OpResult(MEETINGS, (meeting_id, svc.update_meeting(session, meeting_id, data, today, confirmed)))
 
         def stored(value) -> None:
             self.meeting_id, self.dropped = value
@@ -249,12 +257,9 @@ class ResolutionDialog(OpDialog):
         form.addRow(_("Against"), self.against)
         form.addRow(_("Other opinions"), self.other)
         form.addRow(_("What the other opinions were"), self.other_opinions)
-        self.problems = ProblemLabel()
+        self.problems = ProblemLabel(reserve_lines=2)
         self.buttons = dialog_buttons(self)
-        lay = QtWidgets.QVBoxLayout(self)
-        lay.addLayout(form)
-        lay.addWidget(self.problems)
-        lay.addWidget(self.buttons)
+        dialog_body(self, form, problems=self.problems, buttons=self.buttons)
         self.text.setPlainText(current[0])
         self.in_favour.setValue(current[1])
         self.against.setValue(current[2])
@@ -287,9 +292,9 @@ class ResolutionDialog(OpDialog):
     def validate(self) -> bool:
         self._show_base()
         check = svc.check_resolution(self.value(), self.voters)
-        self.buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Ok).setEnabled(check.ok)
         self.problems.show_problems([p.message for p in check.errors], [p.message for p in check.warnings])
-        return check.ok
+        return allow_save(self.buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Ok),
+                          [p.message for p in check.errors])
 
     def accept(self) -> None:
         if not self.validate():
@@ -329,12 +334,9 @@ class AmendmentDialog(OpDialog):
         form.addRow(_("Reason") + " *", self.reason)
         form.addRow(_("Section"), self.section)
         form.addRow(_("Corrected text"), self.text)
-        self.problems = ProblemLabel()
+        self.problems = ProblemLabel(reserve_lines=2)
         self.buttons = dialog_buttons(self, _("Save the amendment"))
-        lay = QtWidgets.QVBoxLayout(self)
-        lay.addLayout(form, 1)
-        lay.addWidget(self.problems)
-        lay.addWidget(self.buttons)
+        dialog_body(self, form, problems=self.problems, buttons=self.buttons, stretch_last=True)
         self._key = self.section.currentData()
         self.text.setPlainText(self.edited.get(self._key, ""))
         self.section.currentIndexChanged.connect(self._section_changed)

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from services import members as svc
+from services.errors import blocked_reason
 from services.i18n import _
 from services.ops import MEMBERS, OpResult
 
 from ..qt import QtWidgets
-from ..widgets import DateEdit, ProblemLabel, dialog_buttons, inform
+from ..widgets import DateEdit, ProblemLabel, allow_save, dialog_body, dialog_buttons, inform
 from .base import OpDialog
 
 
@@ -61,13 +62,9 @@ class MemberDialog(OpDialog):
         form.addRow(_(svc.ATTRIBUTE_LABELS["holds_leadership_post"]), self.leader)
         form.addRow(_(svc.ATTRIBUTE_LABELS["in_political_system"]), self.in_system)
         form.addRow(_("Note"), self.note)
-        self.problems = ProblemLabel()
+        self.problems = ProblemLabel(reserve_lines=2)
         self.buttons = dialog_buttons(self)
-        layout = QtWidgets.QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.form_hint)
-        layout.addWidget(self.problems)
-        layout.addWidget(self.buttons)
+        dialog_body(self, form, self.form_hint, problems=self.problems, buttons=self.buttons)
 
         if data:
             self.name.setText(data.full_name)
@@ -147,11 +144,13 @@ class MemberDialog(OpDialog):
     def validate(self) -> bool:
         self._update_form_hint()
         errors, warnings = self.current_problems()
-        ok_button = self.buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Ok)
-        ok_button.setEnabled(not errors)
-        # Do not greet an empty form with red text: show errors once the user has typed.
-        shown = errors if self._touched else []
-        self.problems.show_problems(shown, warnings)
+        allow_save(self.buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Ok), errors)
+        # Do not greet an empty form with red text: until the user has typed, what is missing is said
+        # quietly, so that the greyed "Lưu" is never a riddle.
+        if self._touched:
+            self.problems.show_problems(errors, warnings)
+        else:
+            self.problems.show_problems([], warnings, [blocked_reason(errors)] if errors else [])
         return not errors
 
     def accept(self) -> None:

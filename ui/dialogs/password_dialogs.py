@@ -6,9 +6,10 @@ from pathlib import Path
 from services import access, ops
 from services.i18n import _
 
+from ..files import ask_save_path
 from ..operations import run_op
 from ..qt import Qt, QtCore, QtGui, QtWidgets
-from ..widgets import ProblemLabel, ask, inform
+from ..widgets import ProblemLabel, ask, dialog_body, inform
 
 
 def honest_note() -> str:
@@ -39,13 +40,13 @@ class LoginDialog(QtWidgets.QDialog):
         self.setWindowTitle(_("Open Sổ chi bộ"))
         self.setMinimumWidth(480)
         intro = QtWidgets.QLabel(_("This data is protected by a password.") + "\n"
-                                 + _("Data file: {path}").format(path=Path(db.path).name))
+                                 + (_("Data file: {path}").format(path=db.path.name) if db.path is not None
+                                    else _("Database on the server: {address}").format(address=db.display)))
         intro.setWordWrap(True)
         self.user = QtWidgets.QLineEdit(user)
         self.user.setPlaceholderText(_("your name, recorded in the history of changes"))
         self.password = _password_field()
-        self.problems = ProblemLabel()
-        self.problems.setVisible(False)
+        self.problems = ProblemLabel(reserve_lines=1)
         self.forgot = QtWidgets.QPushButton(_("Forgot the password?"))
         self.forgot.setFlat(True)
         self.forgot.clicked.connect(self.show_recovery_help)
@@ -67,12 +68,7 @@ class LoginDialog(QtWidgets.QDialog):
         buttons.addStretch(1)
         buttons.addWidget(self.open_button)
         buttons.addWidget(quit_button)
-        lay = QtWidgets.QVBoxLayout(self)
-        lay.addWidget(intro)
-        lay.addLayout(form)
-        lay.addWidget(self.help)
-        lay.addWidget(self.problems)
-        lay.addLayout(buttons)
+        dialog_body(self, intro, form, self.help, problems=self.problems, buttons=buttons)
         (self.password if user else self.user).setFocus()
 
     def user_name(self) -> str:
@@ -139,8 +135,7 @@ class PasswordDialog(QtWidgets.QDialog):
             form.addRow(_("Current password (or recovery code)"), self.current)
         form.addRow(_("New password"), self.new)
         form.addRow(_("Repeat the new password"), self.repeat)
-        self.problems = ProblemLabel()
-        self.problems.setVisible(False)
+        self.problems = ProblemLabel(reserve_lines=2)
         self.set_button = QtWidgets.QPushButton(_("Change the password") if self.locked else _("Set the password"))
         self.set_button.setDefault(True)
         self.set_button.clicked.connect(self.set_password)
@@ -154,11 +149,7 @@ class PasswordDialog(QtWidgets.QDialog):
         buttons.addStretch(1)
         buttons.addWidget(self.set_button)
         buttons.addWidget(cancel)
-        lay = QtWidgets.QVBoxLayout(self)
-        lay.addWidget(intro)
-        lay.addLayout(form)
-        lay.addWidget(self.problems)
-        lay.addLayout(buttons)
+        dialog_body(self, intro, form, problems=self.problems, buttons=buttons)
 
     def _current(self) -> str | None:
         return self.recovery_code or (self.current.text() if self.locked else None)
@@ -220,7 +211,7 @@ class PasswordDialog(QtWidgets.QDialog):
 class RecoveryCodeDialog(QtWidgets.QDialog):
     """Shows the recovery code once, offers a page to print; closes only after the user says it is kept."""
 
-    def __init__(self, code: str, branch_name: str, db_path: Path, parent=None):
+    def __init__(self, code: str, branch_name: str, db_path: Path | str, parent=None):
         super().__init__(parent)
         self.code = code
         self.branch_name = branch_name
@@ -261,10 +252,9 @@ class RecoveryCodeDialog(QtWidgets.QDialog):
 
     def save_pdf(self, path: str | None = None) -> Path | None:
         if not path:
-            start = str(Path(QtCore.QDir.homePath()) / "ma-khoi-phuc-so-chi-bo.pdf")
-            path, _filter = QtWidgets.QFileDialog.getSaveFileName(self, _("Save the page to print"), start,
-                                                                  _("PDF (*.pdf)"))
-            if not path:
+            path = ask_save_path(self, _("Save the page to print"), "ma-khoi-phuc-so-chi-bo.pdf",
+                                 [(_("PDF (*.pdf)"), ".pdf")])
+            if path is None:
                 return None
         target = Path(path)
         try:

@@ -18,9 +18,9 @@ class RestoreDialog(QtWidgets.QDialog):
     backup first. The restore itself is done by the caller, which must close the database first.
     """
 
-    def __init__(self, db_path: Path, parent=None, damaged: str | None = None):
+    def __init__(self, db_path, parent=None, damaged: str | None = None):
         super().__init__(parent)
-        self.db_path = Path(db_path)
+        self.db_path = db_path  # a file, or services.location.Location of a server database
         self.chosen: backup.BackupInfo | None = None
         self.setWindowTitle(_("Restore from a backup"))
         self.resize(1100, 520)

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from services.i18n import N_, format_date
+from services.i18n import N_, _, format_date
+from services.member_removal import LikelyDuplicate
 from services.members import RegisterFilter, RegisterRow, describe_event
 from services.vntext import fold, word_key
 
@@ -12,6 +13,10 @@ from .base import RowsTableModel
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
+DUPLICATE_ROLE = Qt.ItemDataRole.UserRole + 3   # why the record looks entered twice ("" when it does not)
+# The register's filter that shows only the likely duplicates (not a state of membership).
+DUPLICATES = "duplicates"
+DUPLICATE_BACKGROUND = "#fff1cc"
 
 
 class MemberTableModel(RowsTableModel):
@@ -30,11 +35,29 @@ class MemberTableModel(RowsTableModel):
     ]
     ROW_NUMBERS = True
 
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.duplicates: dict[int, LikelyDuplicate] = {}
+
+    def set_rows(self, rows, duplicates: dict[int, LikelyDuplicate] | None = None) -> None:
+        self.duplicates = dict(duplicates or {})
+        super().set_rows(rows)
+
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         r: RegisterRow | None = self.row_for(index)
         if r is None:
             return None
         key = self.COLUMNS[index.column()][0]
+        dup = self.duplicates.get(r.id)
+        if role == DUPLICATE_ROLE:
+            return dup.reason if dup else ""
+        if dup is not None:
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return QtGui.QBrush(QtGui.QColor(DUPLICATE_BACKGROUND))
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return f"{r.full_name}\n{dup.reason}" if key == "full_name" else dup.reason
+            if role == Qt.ItemDataRole.DisplayRole and key == "status":
+                return " · ".join(t for t in (r.status_text, _("probably entered twice")) if t)
         if role == Qt.ItemDataRole.DisplayRole:
             value = r.status_text if key == "status" else getattr(r, key)
             return format_date(value) if isinstance(value, dt.date) else value
@@ -83,7 +106,10 @@ class MemberFilterProxy(QtCore.QSortFilterProxyModel):
     def filterAcceptsRow(self, source_row: int, source_parent) -> bool:
         model = self.sourceModel()
         row = model.row_at(source_row)
-        if not row.in_filter(self._filter):
+        if self._filter == DUPLICATES:
+            if row.id not in model.duplicates:
+                return False
+        elif not row.in_filter(self._filter):
             return False
         return all(t in row.search_text for t in self._terms)
 

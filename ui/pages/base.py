@@ -6,7 +6,7 @@ from collections.abc import Callable
 from services.i18n import _
 from services.ops import OpChanges
 
-from ..qt import Qt, QtWidgets
+from ..qt import Qt, QtGui, QtWidgets
 from ..widgets import settle
 
 
@@ -93,10 +93,25 @@ class NotYetPage(Page):
         heading.setAlignment(Qt.AlignmentFlag.AlignLeft)
 
 
+class PageHeading(QtWidgets.QLabel):
+    """A page's title: a third larger than the text, bold, and growing with it (Ctrl+ / Ctrl−)."""
+
+    def __init__(self, text: str = "", parent=None):
+        super().__init__(text, parent)
+        self._size()
+
+    def _size(self) -> None:
+        font = QtGui.QFont(QtWidgets.QApplication.font())
+        font.setPointSizeF(font.pointSizeF() * 1.35)
+        font.setBold(True)
+        self.setFont(font)
+
+    @classmethod
+    def follow_text_size(cls, window: QtWidgets.QWidget) -> None:
+        """After Ctrl+ / Ctrl− (the main window calls it): every heading takes the new size."""
+        for heading in window.findChildren(cls):
+            heading._size()
+
+
 def page_heading(text: str) -> QtWidgets.QLabel:
-    label = QtWidgets.QLabel(text)
-    font = label.font()
-    font.setPointSizeF(font.pointSizeF() * 1.35)
-    font.setBold(True)
-    label.setFont(font)
-    return label
+    return PageHeading(text)

@@ -9,10 +9,12 @@ from services.ops import DUES, NOTHING, OpResult
 from services.vntext import fold
 
 from ..dialogs.dues_dialogs import DuesSettingsDialog, PaymentDialog, RateDialog
+from ..files import ask_save_path
+from ..flow import ButtonBar, flow_row
 from ..models.dues import ID_ROLE, DuesMonthModel, PaymentsModel
 from ..operations import run_op
 from ..qt import Qt, QtCore, QtGui, QtWidgets, Signal
-from ..widgets import ask, inform, page_action, shortcut
+from ..widgets import ask, fit_columns, inform, page_action, shortcut
 from .base import Page, page_heading
 
 
@@ -71,8 +73,7 @@ class DuesPage(Page):
         self.table.doubleClicked.connect(lambda _i: self.record_payment())
         self.table.selectionModel().currentRowChanged.connect(lambda *_a: self._show_member())
 
-        self.actions_bar = QtWidgets.QToolBar()
-        self.actions_bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.actions_bar = ButtonBar()   # wraps onto a second line rather than hiding buttons
         self._action(_("Paid / unpaid"), "Space", self.toggle_current, shortcut_too=False)
         self._action(_("Record a payment of several months…"), "Ctrl+N", self.record_payment)
         self._action(_("Monthly amount…"), "Ctrl+M", self.edit_rate)
@@ -87,6 +88,7 @@ class DuesPage(Page):
         more_button.setText(_("Dues book, settings"))
         more_button.setMenu(more)
         more_button.setPopupMode(QtWidgets.QToolButton.ToolButtonPopupMode.InstantPopup)
+        more_button.setAutoRaise(True)
         self.actions_bar.addWidget(more_button)
 
         self.member_title = QtWidgets.QLabel()
@@ -104,7 +106,7 @@ class DuesPage(Page):
         delete_payment = QtWidgets.QPushButton(_("Delete the selected payment"))
         delete_payment.clicked.connect(self.delete_payment)
         side = QtWidgets.QWidget()
-        side.setFixedWidth(300)
+        self.side = side
         side_lay = QtWidgets.QVBoxLayout(side)
         side_lay.setContentsMargins(8, 0, 0, 0)
         side_lay.addWidget(self.member_title)
@@ -118,14 +120,10 @@ class DuesPage(Page):
         self.message = QtWidgets.QLabel()
         self.message.setWordWrap(True)
 
-        top = QtWidgets.QHBoxLayout()
-        top.addWidget(page_heading(_("Party dues")))
-        top.addStretch(1)
-        top.addWidget(month_label)
-        top.addWidget(prev_btn)
-        top.addWidget(self.month)
-        top.addWidget(self.year)
-        top.addWidget(next_btn)
+        month_row = QtWidgets.QHBoxLayout()
+        for w in (month_label, prev_btn, self.month, self.year, next_btn):
+            month_row.addWidget(w)
+        top = flow_row(page_heading(_("Party dues")), None, month_row)
         middle = QtWidgets.QHBoxLayout()
         middle.addWidget(self.table, 1)
         middle.addWidget(side)
@@ -174,7 +172,7 @@ class DuesPage(Page):
         view = self.ctx.read(lambda s: svc.month_view(s, year, month, today))
         sheet, share = view.sheet, view.branch_keeps_share
         self.model.set_lines(year, month, sheet.lines, view.unpaid_limit)
-        self.table.resizeColumnsToContents()
+        self._fit_table()
         t = sheet.totals
         parts = [
             _("Month {month}/{year}: {paid} of {members} members have paid.").format(
@@ -222,9 +220,26 @@ class DuesPage(Page):
                                                           amount=svc.format_money(r.amount)) for r in d.rates)))
         self.rate_text.setText("\n".join(rate_lines))
         self.payments_model.set_payments(payments)
-        self.payments.resizeColumnsToContents()
-        for col in range(3):
-            self.payments.setColumnWidth(col, min(self.payments.columnWidth(col), 100))
+        self._fit_side()
+
+    def _fit_table(self) -> None:
+        """Every column in full at the normal text size: the table gives the side panel only what is left."""
+        width = fit_columns(self.table)
+        self.table.setMinimumWidth(min(width, self.fontMetrics().averageCharWidth() * 40))   # more: it scrolls
+
+    def _fit_side(self) -> None:
+        """The member's payments, every column in full (the note column only when a payment has a note):
+        the side panel as wide as they need, at any text size."""
+        notes = any(self.payments_model.row_at(r).note for r in range(self.payments_model.rowCount()))
+        self.payments.setColumnHidden(3, not notes)
+        need = fit_columns(self.payments)
+        self.side.setFixedWidth(max(self.fontMetrics().averageCharWidth() * 28, need + 8))
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QtCore.QEvent.Type.FontChange and hasattr(self, "side"):
+            self._fit_table()     # Ctrl+ / Ctrl− changed the text size
+            self._fit_side()
 
     def show_problem(self, text: str) -> None:
         self.message.setStyleSheet("color:#b00020")
@@ -319,14 +334,7 @@ class DuesPage(Page):
         DuesSettingsDialog(self.ctx, parent=self).exec()
 
     def _save_path(self, title: str, name: str) -> Path | None:
-        start = str(Path.home() / name)
-        path, chosen = QtWidgets.QFileDialog.getSaveFileName(self, title, start, _("PDF (*.pdf);;Excel (*.xlsx)"))
-        if not path:
-            return None
-        path = Path(path)
-        if path.suffix.lower() not in (".pdf", ".xlsx"):
-            path = path.with_suffix(".xlsx" if "xlsx" in chosen else ".pdf")
-        return path
+        return ask_save_path(self, title, name, [("PDF (*.pdf)", ".pdf"), ("Excel (*.xlsx)", ".xlsx")], kind="dues")
 
     def export_book(self, member_ids: list[int] | None = None) -> Path | None:
         year = self.year.value()

@@ -16,6 +16,7 @@ from services.i18n import N_, _
 from services.ops import EXCHANGE, NOTHING, OpResult
 from services.review.service import default_year
 
+from ..files import ask_save_path
 from ..models.exchange import ID_ROLE, BranchStatusModel, CommitteeTallyModel
 from ..operations import run_op
 from ..qt import Qt, QtWidgets
@@ -117,14 +118,10 @@ class BranchSendView(QtWidgets.QWidget):
         year = self.year.value()
         ident = self.ctx.read(identity)
         name = default_file_name(ident.name if ident else "", year)
-        start = str(Path.home() / name)
-        path, _filter = QtWidgets.QFileDialog.getSaveFileName(
-            self, _("Make the file for the committee"), start, _("Files for the committee (*.scb)"))
-        if not path:
+        path = ask_save_path(self, _("Make the file for the committee"), name,
+                             [(_("Files for the committee (*.scb)"), SUFFIX)], kind="exchange")
+        if path is None:
             return
-        path = Path(path)
-        if path.suffix.lower() != SUFFIX:
-            path = path.with_name(path.name + SUFFIX)
         self.send_button.setEnabled(False)
         self.job = run_op(self, lambda s: OpResult(EXCHANGE, export_year(s, year, path)),
                           title=_("Make the file for the committee"), label=_("Making the file…"),
@@ -489,10 +486,10 @@ class CommitteeView(QtWidgets.QWidget):
         if self.job is not None:
             return
         year = self.year.value()
-        start = str(Path.home() / f"tong-hop-{year}.pdf")
-        path, _filter = QtWidgets.QFileDialog.getSaveFileName(
-            self, _("Print the summary"), start, _("PDF document (*.pdf);;Excel workbook (*.xlsx)"))
-        if not path:
+        path = ask_save_path(self, _("Print the summary"), f"tong-hop-{year}.pdf",
+                             [(_("PDF document (*.pdf)"), ".pdf"), (_("Excel workbook (*.xlsx)"), ".xlsx")],
+                             kind="summary")
+        if path is None:
             return
         today = self.ctx.today()
 

@@ -21,10 +21,12 @@ from services.meetings import printing, views
 from services.ops import MEETINGS, NOTHING, OpResult
 
 from ..dialogs.meeting_dialog import AmendmentDialog, MeetingDialog, ResolutionDialog
+from ..files import ask_save_path
+from ..flow import ButtonBar, flow_row
 from ..models.meetings import ID_ROLE, AmendmentModel, AttendanceModel, MeetingListModel, ResolutionModel
 from ..operations import query_op, run_op
 from ..qt import Qt, QtCore, QtGui, QtWidgets, Signal
-from ..widgets import ask, inform, page_action
+from ..widgets import ask, fit_columns, inform, page_action
 from .base import Page, page_heading
 
 KEY_STATUS = {"c": "present", "p": "excused", "k": "unexcused"}
@@ -254,21 +256,16 @@ class MeetingsPage(Page):
         self.year.setAccelerated(True)
         self.year.valueChanged.connect(lambda _v: self._year_changed())
         self.count = QtWidgets.QLabel()
-        top = QtWidgets.QHBoxLayout()
-        top.addWidget(page_heading(_("Branch meetings")))
-        top.addStretch(1)
-        top.addWidget(self.count)
-        top.addSpacing(12)
         year_label = QtWidgets.QLabel(_("&Year:"))   # Alt+N (Năm) goes to the year; then Up / Down
         year_label.setBuddy(self.year)
-        top.addWidget(year_label)
-        top.addWidget(self.year)
         self.btn_sheet = QtWidgets.QPushButton(_("Attendance sheet of the year… (Ctrl+Shift+D)"))
         self.btn_sheet.clicked.connect(lambda: self.export_sheet())
-        top.addWidget(self.btn_sheet)
+        year_row = QtWidgets.QHBoxLayout()
+        year_row.addWidget(year_label)
+        year_row.addWidget(self.year)
+        top = flow_row(page_heading(_("Branch meetings")), None, self.count, year_row, self.btn_sheet)
 
-        self.bar = QtWidgets.QToolBar()
-        self.bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.bar = ButtonBar()
         self.act_new = self._action(_("New meeting"), "Ctrl+N", self.new_meeting)
         self.act_edit = self._action(_("Edit details"), "F2", self.edit_meeting)
         self.act_finalise = self._action(_("Finalise the minutes"), "Ctrl+Shift+K", self.finalise)
@@ -341,7 +338,7 @@ class MeetingsPage(Page):
         att_tab = QtWidgets.QWidget()
         al = QtWidgets.QVBoxLayout(att_tab)
         row = QtWidgets.QHBoxLayout()
-        row.addWidget(self.btn_all)
+        row.addWidget(self.btn_all, 0, Qt.AlignmentFlag.AlignTop)
         row.addWidget(hint, 1)
         al.addLayout(row)
         al.addWidget(self.att, 1)
@@ -387,11 +384,7 @@ class MeetingsPage(Page):
         brow.addWidget(self.saved_label)
         ml.addLayout(brow)
         ml.addWidget(self.res)
-        brow2 = QtWidgets.QHBoxLayout()
-        for b in (self.btn_res_add, self.btn_res_edit, self.btn_res_del):
-            brow2.addWidget(b)
-        brow2.addStretch(1)
-        ml.addLayout(brow2)
+        ml.addLayout(flow_row(self.btn_res_add, self.btn_res_edit, self.btn_res_del))
 
         # preview tab
         self.preview = QtWidgets.QTextBrowser()
@@ -402,13 +395,12 @@ class MeetingsPage(Page):
         self.preview.document().setDefaultFont(serif)
         pv_tab = QtWidgets.QWidget()
         pl = QtWidgets.QVBoxLayout(pv_tab)
-        prow = QtWidgets.QHBoxLayout()
+        prow = flow_row()
         for text, slot in ((_("Open in the PDF viewer (Ctrl+P)"), self.open_pdf),
                            (_("Save as PDF… (Ctrl+Shift+S)"), lambda: self.save_pdf())):
             b = QtWidgets.QPushButton(text)
             b.clicked.connect(slot)
             prow.addWidget(b)
-        prow.addStretch(1)
         pl.addLayout(prow)
         pl.addWidget(self.preview, 1)
 
@@ -421,7 +413,16 @@ class MeetingsPage(Page):
         self.am.horizontalHeader().setStretchLastSection(True)
         self.am.setWordWrap(True)
 
-        self.tabs.addTab(att_tab, _("Attendance (F6)"))
+        # At a large text size the summary under the grid would leave the grid one row: the grid keeps
+        # room for five members and the tab scrolls instead.
+        self.att.setMinimumHeight((self.att.fontMetrics().height() + 8) * 6)
+        att_scroll = QtWidgets.QScrollArea()
+        att_scroll.setObjectName("attendance_tab")
+        att_scroll.setWidgetResizable(True)
+        att_scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
+        att_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        att_scroll.setWidget(att_tab)
+        self.tabs.addTab(att_scroll, _("Attendance (F6)"))
         self.tabs.addTab(min_tab, _("Minutes (F7)"))
         self.tabs.addTab(pv_tab, _("Preview (F8)"))
         self.tabs.addTab(self.am, _("Amendments (F9)"))
@@ -438,8 +439,8 @@ class MeetingsPage(Page):
         self.right_stack.addWidget(self.empty)
         self.right_stack.addWidget(right)
 
-        self.list.setMinimumWidth(self.fontMetrics().horizontalAdvance("00/00/0000 Chuyên đề 00/00 00 / 00") + 40)
         split = QtWidgets.QSplitter(Qt.Orientation.Horizontal)
+        self.split = split
         split.setChildrenCollapsible(False)
         split.addWidget(self.list)
         split.addWidget(self.right_stack)
@@ -451,6 +452,21 @@ class MeetingsPage(Page):
         lay.addWidget(self.bar)
         lay.addWidget(split, 1)
         self._update_actions()
+
+    def _fit_list(self) -> None:
+        """The year's list as wide as its columns (all of them at the normal text size), but never more
+        than half the page: the meeting itself needs the room. At least the date and kind always show."""
+        if not self.list_model.rowCount():
+            return
+        width = fit_columns(self.list, keep=2)
+        total = sum(self.split.sizes()) or max(self.width() - 30, 2 * width)
+        self.split.setSizes([min(width, total // 2), max(1, total - min(width, total // 2))])
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QtCore.QEvent.Type.FontChange:
+            self._fit_list()      # Ctrl+ / Ctrl− changed the text size
+            self.att.setMinimumHeight((self.att.fontMetrics().height() + 8) * 6)
 
     def _action(self, text: str, keys: str, slot, visible: bool = True) -> QtGui.QAction:
         # Window-wide while this page is shown (a hidden page's actions are inactive), so the keys work
@@ -475,7 +491,7 @@ class MeetingsPage(Page):
         self.list.selectionModel().blockSignals(True)
         self.list_model.set_rows(rows)
         self.list.selectionModel().blockSignals(False)
-        self.list.resizeColumnsToContents()
+        self._fit_list()
         self.count.setText(_("{count} meetings").format(count=len(rows)))
         row = self.list_model.row_of_id(keep) if keep is not None else -1
         if row < 0 and rows:
@@ -900,12 +916,11 @@ class MeetingsPage(Page):
         if self.meeting_id is None:
             return None
         if path is None:
-            start = str(Path(QtCore.QStandardPaths.writableLocation(
-                QtCore.QStandardPaths.StandardLocation.DocumentsLocation)) / self._default_name())
-            chosen, _f = QtWidgets.QFileDialog.getSaveFileName(self, _("Save the minutes as PDF"), start, "PDF (*.pdf)")
-            if not chosen:
+            # In the user's Documents folder (or where the last minutes were saved), never the program's.
+            path = ask_save_path(self, _("Save the minutes as PDF"), self._default_name(),
+                                 [("PDF (*.pdf)", ".pdf")], kind="minutes")
+            if path is None:
                 return None
-            path = chosen if chosen.lower().endswith(".pdf") else chosen + ".pdf"
         path = Path(path)
         return path if self.write_pdf(path) else None
 
@@ -913,13 +928,10 @@ class MeetingsPage(Page):
         """The year's attendance sheet (members x meetings) as PDF or .xlsx."""
         year = self.year.value()
         if path is None:
-            start = str(Path(QtCore.QStandardPaths.writableLocation(
-                QtCore.QStandardPaths.StandardLocation.DocumentsLocation)) / f"diem-danh-{year}.pdf")
-            chosen, _f = QtWidgets.QFileDialog.getSaveFileName(
-                self, _("Attendance sheet of {year}").format(year=year), start, "PDF (*.pdf);;Excel (*.xlsx)")
-            if not chosen:
+            path = ask_save_path(self, _("Attendance sheet of {year}").format(year=year), f"diem-danh-{year}.pdf",
+                                 [("PDF (*.pdf)", ".pdf"), ("Excel (*.xlsx)", ".xlsx")], kind="minutes")
+            if path is None:
                 return None
-            path = chosen
         path = Path(path)
         if path.suffix.lower() not in (".pdf", ".xlsx"):
             path = path.with_suffix(".pdf")

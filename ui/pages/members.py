@@ -5,11 +5,20 @@ from pathlib import Path
 
 from services import members as svc
 from services.i18n import N_, _
+from services.member_removal import delete_entered_by_mistake, likely_duplicates, member_references
 from services.ops import MEMBERS, NOTHING, OpChanges, OpResult
 
 from ..dialogs.event_dialog import EventDialog
 from ..dialogs.member_dialog import MemberDialog
-from ..models.members import ID_ROLE, HistoryModel, MemberFilterProxy, MemberTableModel
+from ..flow import ButtonBar
+from ..models.members import (
+    DUPLICATE_BACKGROUND,
+    DUPLICATES,
+    ID_ROLE,
+    HistoryModel,
+    MemberFilterProxy,
+    MemberTableModel,
+)
 from ..operations import run_op
 from ..qt import Qt, QtCore, QtGui, QtWidgets
 from ..widgets import ask, inform, page_action, shortcut
@@ -45,9 +54,23 @@ class MembersPage(Page):
         self.filter = QtWidgets.QComboBox()
         for key, label in svc.FILTER_LABELS.items():
             self.filter.addItem(_(label), key)
+        self.filter.addItem(_("Probably entered twice"), DUPLICATES)
         self.filter.currentIndexChanged.connect(
             lambda: self.proxy.set_status_filter(self.filter.currentData()) or self._update_count())
         self.count = QtWidgets.QLabel()
+        # Likely duplicates (same name and date of birth, or same card number): said, and one click shows them.
+        self.duplicates_notice = QtWidgets.QPushButton()
+        self.duplicates_notice.setObjectName("duplicates_notice")
+        self.duplicates_notice.setFlat(True)
+        self.duplicates_notice.setAutoFillBackground(True)   # the palette, not a style sheet: the text grows with Ctrl+
+        palette = self.duplicates_notice.palette()
+        palette.setColor(QtGui.QPalette.ColorRole.Button, QtGui.QColor(DUPLICATE_BACKGROUND))
+        palette.setColor(QtGui.QPalette.ColorRole.Window, QtGui.QColor(DUPLICATE_BACKGROUND))
+        palette.setColor(QtGui.QPalette.ColorRole.ButtonText, QtGui.QColor("#8a5a00"))
+        self.duplicates_notice.setPalette(palette)
+        self.duplicates_notice.clicked.connect(
+            lambda: self.filter.setCurrentIndex(self.filter.findData(DUPLICATES)))
+        self.duplicates_notice.setVisible(False)
 
         self.table = QtWidgets.QTableView()
         self.table.setModel(self.proxy)
@@ -76,12 +99,14 @@ class MembersPage(Page):
         self.history.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
         self.history_title = QtWidgets.QLabel(_("Party life history"))
 
-        self.actions_bar = QtWidgets.QToolBar()
-        self.actions_bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.actions_bar = ButtonBar()   # wraps onto a second line rather than hiding buttons
         self.act_add = self._action(_("Add member"), "Ctrl+N", self.add_member)
         self.act_edit = self._action(_("Edit"), "F2", self.edit_member)
         self.act_event = self._action(_("Record an event"), "Ctrl+E", self.add_event)
         self.act_del_event = self._action(_("Delete the selected event"), None, self.delete_event)
+        self.act_delete = self._action(_("Delete the member…"), "Ctrl+Del", self.delete_member)
+        self.act_delete.setToolTip(_("Only for a record entered by mistake (twice, or by a wrong import). A member "
+                                     "who leaves gets an event: transfer, death, removal from the rolls."))
         self.act_audit = self._action(_("Change history"), None, self.show_audit)  # data safety
         self.actions_bar.addSeparator()
         self.extra_actions()
@@ -89,6 +114,7 @@ class MembersPage(Page):
         top = QtWidgets.QHBoxLayout()
         top.addWidget(page_heading(_("Party members")))
         top.addStretch(1)
+        top.addWidget(self.duplicates_notice)
         top.addWidget(self.count)
         bar = QtWidgets.QHBoxLayout()
         bar.addWidget(self.search, 3)
@@ -118,7 +144,7 @@ class MembersPage(Page):
         self.import_dialog = None
         self.act_import = self._action(_("Import from Excel…"), "Ctrl+I", self.import_members)
         self.act_export = self._action(_("Export the list…"), "Ctrl+Shift+S", self.export_members)
-        for act in (self.act_import, self.act_export):  # the keys go in the tooltip, so the bar fits 1366 px
+        for act in (self.act_import, self.act_export):  # the keys go in the tooltip: a shorter bar
             act.setToolTip(act.text())
             act.setText(act.text().rsplit(" (", 1)[0])
 
@@ -130,7 +156,10 @@ class MembersPage(Page):
         selected = self.selected_id()
         today = self.ctx.today()
         rows = self.ctx.read(lambda s: svc.register(s, today))
-        self.model.set_rows(rows)
+        duplicates = likely_duplicates(rows)
+        self.model.set_rows(rows, duplicates)
+        self.duplicates_notice.setText(_("{n} records look entered twice: show them").format(n=len(duplicates)))
+        self.duplicates_notice.setVisible(bool(duplicates))
         self._update_count()
         if not self._columns_sized and rows:
             self.size_columns()
@@ -220,6 +249,43 @@ class MembersPage(Page):
         if member_id is None:
             return
         MemberDialog(self.ctx, member_id, parent=self).exec()
+
+    def delete_member(self) -> None:
+        """Delete a record entered by mistake, after a question; when anything refers to the member,
+        say what does instead (a member who leaves gets an event, never a deletion)."""
+        member_id = self.selected_id()
+        title = _("Delete the member")
+        if member_id is None:
+            inform(self, title, _("Select a member first."))
+            return
+        refs = self.ctx.read(lambda s: member_references(s, member_id))
+        if refs is None:
+            self.refresh()
+            return
+        if not refs.deletable:
+            inform(self, title, "\n".join(refs.refusal()))
+            return
+        dup = self.model.duplicates.get(member_id)
+        text = _("Delete {name} from the register for good? Only for a record entered by mistake: twice, or by "
+                 "a wrong import. The deletion is written in the history of changes.").format(name=refs.full_name)
+        if dup is not None:
+            text += "\n\n" + dup.reason
+        if not ask(self, title, text):
+            return
+        version = refs.version
+
+        def op(session) -> OpResult:
+            return OpResult(MEMBERS, delete_entered_by_mistake(session, member_id, seen_version=version))
+
+        run_op(self, op, title=title, write=True,
+               on_success=lambda name: self._say(_("Deleted {name} from the register.").format(name=name)),
+               on_refused=lambda problems: inform(self, title, "\n".join(problems), error=True))
+
+    def _say(self, text: str) -> None:
+        """A short note in the window's status bar (what was just done)."""
+        window = self.window()
+        if isinstance(window, QtWidgets.QMainWindow):
+            window.statusBar().showMessage(text, 15000)
 
     def add_event(self) -> None:
         member_id = self.selected_id()

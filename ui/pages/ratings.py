@@ -8,6 +8,7 @@ from services.i18n import N_, _
 from services.ops import RATINGS, OpResult
 from services.ratings import Cell, MonthStatus
 
+from ..flow import ButtonBar
 from ..models.ratings import (
     ATTENDANCE_ALERT_ROLE,
     ATTENDANCE_ROLE,
@@ -191,8 +192,7 @@ class RatingsPage(Page):
         self.table.refused.connect(self.show_problem)
         self.table.selectionModel().currentChanged.connect(lambda *_a: self._show_cell())
 
-        self.actions_bar = QtWidgets.QToolBar()
-        self.actions_bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.actions_bar = ButtonBar()   # wraps onto a second line rather than hiding buttons
         self.act_copy = self._action(_("Copy last month's ratings"), "Ctrl+D", self.copy_previous)
         self.act_undo = self._action(_("Undo"), "Ctrl+Z", self.undo)
         self.act_comment = self._action(_("Comment"), "F2", self.edit_comment, shortcut_too=False)
@@ -285,13 +285,19 @@ class RatingsPage(Page):
         fm = self.table.fontMetrics()
         header.setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.Fixed)
         names = [r.full_name for r in self.model.rows] or [""]
-        self.table.verticalHeader().setFixedWidth(min(220, max(fm.horizontalAdvance(n) for n in names) + 16))
+        self.table.verticalHeader().setFixedWidth(min(fm.averageCharWidth() * 30,
+                                                      max(fm.horizontalAdvance(n) for n in names) + 16))
         widest = max([fm.horizontalAdvance(lv.short) for lv in self.model.levels] + [fm.horizontalAdvance("T12")])
         for c in range(12):
             self.table.setColumnWidth(c, widest + 14)
         for c in range(12, self.model.columnCount()):
             self.table.setColumnWidth(c, max(fm.horizontalAdvance(self.model.levels[c - 12].short) + 10, 30))
         self.table.verticalHeader().setDefaultSectionSize(int(fm.height() * 1.7))
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QtCore.QEvent.Type.FontChange and self.model.rowCount():
+            self._layout_columns()     # Ctrl+ / Ctrl− changed the text size: the cells follow it
 
     def _legend_html(self) -> str:
         if not self.model.grid:

@@ -13,9 +13,11 @@ from services.review import service as svc
 from services.review.forms import FORM_TITLES, write_year_end
 from services.review.tally import LEVEL_KEYS, tally_text
 
+from ..files import ask_save_path
+from ..flow import flow_row
 from ..models.review import ID_ROLE, CriteriaModel, ReviewTableModel, TallyModel
 from ..operations import run_op, when_idle
-from ..qt import Qt, QtWidgets, is_alive
+from ..qt import Qt, QtCore, QtWidgets, is_alive
 from ..widgets import ProblemLabel, ask, inform, page_action, settle
 from .base import Page, page_heading
 from .review_sheet import (
@@ -110,15 +112,12 @@ class ReviewPage(Page):
         menu.addAction(_("Personal self-review of the selected member"), lambda: self.print_forms("ban-kiem-diem", True))
         self.btn_print.setMenu(menu)
 
-        top = QtWidgets.QHBoxLayout()
-        top.addWidget(page_heading(_("Year-end review")))
-        top.addWidget(QtWidgets.QLabel(_("Year:")))
-        top.addWidget(self.year)
-        top.addWidget(self.regulation, 1)
-        top.addWidget(self.btn_date)
-        top.addWidget(self.btn_print)
-        top.addWidget(self.btn_close)
-        top.addWidget(self.btn_reopen)
+        year_row = QtWidgets.QHBoxLayout()
+        year_row.addWidget(QtWidgets.QLabel(_("Year:")))
+        year_row.addWidget(self.year)
+        # The title row wraps at a large text size; the regulation in force has a line of its own.
+        top = flow_row(page_heading(_("Year-end review")), year_row, None, self.btn_date, self.btn_print,
+                       self.btn_close, self.btn_reopen)
         status = QtWidgets.QHBoxLayout()
         status.addWidget(self.quota, 1)
         status.addWidget(self.closed_label)
@@ -137,10 +136,36 @@ class ReviewPage(Page):
 
         lay = QtWidgets.QVBoxLayout(self)
         lay.addLayout(top)
+        lay.addWidget(self.regulation)
         lay.addLayout(status)
         lay.addLayout(rules_row)
         lay.addWidget(self.tabs, 1)
         self.act_save = page_action(self, _("Save"), "Ctrl+S", self.save_visible)
+
+    def _fit_table(self) -> None:
+        """Columns as wide as their contents (the reason a member is not rated is cut at about eleven
+        letters; the tooltip has it), and the table's side of the splitter wide enough to show them all
+        when the sheet keeps its own minimum."""
+        for col in range(self.model.columnCount() - 1):
+            self.table.resizeColumnToContents(col)
+        fm = self.table.fontMetrics()
+        self.table.setColumnWidth(1, min(self.table.columnWidth(1), fm.horizontalAdvance("M") * 11))
+        header = self.table.horizontalHeader()
+        last = self.model.columnCount() - 1
+        need = (sum(header.sectionSize(c) for c in range(last))
+                + max(header.sectionSizeHint(last), header.defaultSectionSize())   # what a stretched last column keeps
+                + self.table.verticalHeader().width() + 2 * self.table.frameWidth()
+                + self.table.verticalScrollBar().sizeHint().width() + 4)
+        sizes = self.members_split.sizes()
+        total = sum(sizes)
+        room = total - self.sheet.minimumSizeHint().width()
+        if total and sizes[0] < need <= room:
+            self.members_split.setSizes([need, total - need])
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QtCore.QEvent.Type.FontChange and self.model.rowCount():
+            self._fit_table()
 
     # --- tabs ------------------------------------------------------------------------------------
     def _members_tab(self) -> QtWidgets.QWidget:
@@ -156,7 +181,8 @@ class ReviewPage(Page):
         self.table.selectionModel().currentRowChanged.connect(self._member_chosen)
         self.counts = QtWidgets.QLabel()
         self.counts.setWordWrap(True)
-        self.btn_accept = QtWidgets.QPushButton(_("Record the suggested level for members without one"))
+        self.btn_accept = QtWidgets.QPushButton(_("Record the suggested levels"))
+        self.btn_accept.setToolTip(_("Record the suggested level for members without one"))
         self.btn_accept.clicked.connect(self.accept_proposals)
         left = QtWidgets.QWidget()
         left_lay = QtWidgets.QVBoxLayout(left)
@@ -168,6 +194,7 @@ class ReviewPage(Page):
         self.sheet.save_requested.connect(lambda: self.save_current())
         self.sheet.use_proposal_requested.connect(self.use_proposal)
         split = QtWidgets.QSplitter(Qt.Orientation.Horizontal)
+        self.members_split = split
         split.addWidget(left)
         split.addWidget(self.sheet)
         split.setStretchFactor(0, 3)
@@ -325,10 +352,7 @@ class ReviewPage(Page):
         self.table.selectionModel().blockSignals(True)    # reloading is not the user choosing a member
         self.model.set_rows(review.rows)
         self.table.selectionModel().blockSignals(False)
-        for col in range(self.model.columnCount() - 1):
-            self.table.resizeColumnToContents(col)
-        fm = self.table.fontMetrics()
-        self.table.setColumnWidth(1, min(self.table.columnWidth(1), fm.horizontalAdvance("M") * 11))
+        self._fit_table()
         self._update_quota()
         self.counts.setText(_("{total} members at the review date: {rated} rated, {not_rated} not rated; "
                               "{unrated} still without a level.").format(
@@ -763,13 +787,11 @@ class ReviewPage(Page):
                 inform(self, _("Print forms"), _("Select a member first."))
                 return
             member_ids = [member_id]
-        suggested = Path.home() / f"kiem-diem-{year}{'-' + form if form else ''}.pdf"
-        path, _filter = QtWidgets.QFileDialog.getSaveFileName(self, _("Save the PDF"), str(suggested), _("PDF files (*.pdf)"))
-        if not path:
+        path = ask_save_path(self, _("Save the PDF"), f"kiem-diem-{year}{'-' + form if form else ''}.pdf",
+                             [(_("PDF files (*.pdf)"), ".pdf")], kind="review")
+        if path is None:
             return
-        if not path.lower().endswith(".pdf"):
-            path += ".pdf"
-        self.write_forms(Path(path), form, member_ids)
+        self.write_forms(path, form, member_ids)
 
     def write_forms(self, path: Path, form: str | None, member_ids=None) -> None:
         """Write the forms off the GUI thread (after the edits asked to be saved before), then say where.

@@ -126,6 +126,7 @@ class ReviewSheet(QtWidgets.QWidget):
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.15)
         self.title.setFont(font)
+        self.title.setProperty("text_scale", 1.15)     # follows Ctrl+ / Ctrl− (MainWindow._follow_text_size)
         self.status = QtWidgets.QLabel()
         self.status.setWordWrap(True)
         self.facts = QtWidgets.QLabel()
