@@ -169,7 +169,7 @@ class MainWindow(QtWidgets.QMainWindow):
             return self.pages[key]
         if self.ctx is None:
             return None
-        page = page_class(ref)(self.ctx)
+        page = page_class(ref)(self.ctx, self.stack)   # a child from the start: never a window of its own
         page.setObjectName(f"page_{key}")
         dict.__setitem__(self.pages, key, page)
         old = self.stack.widget(index)
@@ -179,6 +179,8 @@ class MainWindow(QtWidgets.QMainWindow):
         old.deleteLater()
         if shown:
             self.stack.setCurrentIndex(index)
+        # Built after a Ctrl+ / Ctrl−: its headings and styled labels take the text size as the others did.
+        self._follow_text_size(QtWidgets.QApplication.instance().font())
         self.fit_to_screen()   # the new page may need the room of the section list
         return page
 
