@@ -27,7 +27,8 @@ OUT = ROOT / "docs" / "PERFORMANCE.md"
 # Sections written by hand or by other tools, kept as they are when the file is rewritten.
 KEPT = ("## Speed fixes", "## Bundle")
 BENCHMARKS = [
-    "bench.startup", "bench.search", "bench.tally", "bench.printing", "bench.aggregate", "bench.scale",
+    "bench.startup", "bench.search", "bench.importing", "bench.tally", "bench.printing", "bench.aggregate",
+    "bench.scale",
     "bench.setup",
 ]
 
@@ -99,6 +100,35 @@ class Ctx:
             make_branch_db(path, members=members, years=years, seed=seed, records=records)
             self.made(path, f"{fmt_int(members)} members, {years} years, records: {records}", time.perf_counter() - t0)
         return self.cache[key]
+
+
+class Load:
+    """The machine's load while a section ran: the machine is shared (other engineers run their tests on
+    it), and a figure measured while other processes took the cores is slower than the code is."""
+
+    def __init__(self) -> None:
+        self.samples = [os.getloadavg()[0]]
+        self.cpu0 = self._busy()
+
+    @staticmethod
+    def _busy() -> tuple[float, float] | None:
+        """(busy, total) CPU time of the whole machine so far (/proc/stat), or None."""
+        try:
+            fields = [float(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+        except (OSError, ValueError, IndexError):
+            return None
+        idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+        return sum(fields) - idle, sum(fields)
+
+    def note(self) -> str:
+        self.samples.append(os.getloadavg()[0])
+        cpu1 = self._busy()
+        busy = ""
+        if self.cpu0 and cpu1 and cpu1[1] > self.cpu0[1]:
+            share = (cpu1[0] - self.cpu0[0]) / (cpu1[1] - self.cpu0[1])
+            busy = f", the cores busy {share:.0%} of the time (this benchmark's own work included)"
+        return (f"Machine load while this section ran: load average {self.samples[0]:.1f} at the start and "
+                f"{self.samples[-1]:.1f} at the end on {os.cpu_count()} cores{busy}.")
 
 
 def machine_lines() -> list[str]:
@@ -183,8 +213,10 @@ def main(argv: list[str] | None = None) -> int:
             module = importlib.import_module(name)
             print(f"== {name}", file=sys.stderr)
             t0 = time.perf_counter()
-            sections.append(module.run(ctx))
-            print(f"   {name} took {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+            load = Load()
+            text = module.run(ctx)
+            sections.append(text if name == "bench.setup" else text.rstrip() + "\n\n" + load.note() + "\n")
+            print(f"   {name} took {time.perf_counter() - t0:.0f} s; {load.note()}", file=sys.stderr)
     previous = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
     if args.only:   # the named sections are replaced where they were; the others stay as they were
         new = dict(section for text in sections for section in sections_of(text))
@@ -198,8 +230,10 @@ def main(argv: list[str] | None = None) -> int:
         "# Performance",
         "",
         "Written by `python -m bench` (medians of several runs; each baseline measured in the same run). "
-        "Sections: start-up, search as you type, the year-end tally, printing the year-end forms, aggregating "
-        "branch files, a committee of 1,000 files on SQLite and PostgreSQL, the synthetic data; then the speed fixes made, and the installer's bundle.",
+        "Sections: start-up, search as you type, importing a member list, the year-end tally, printing the year-end "
+        "forms, aggregating branch files, a committee of 1,000 files on SQLite and PostgreSQL, the synthetic data; "
+        "then the speed fixes made, and the installer's bundle. "
+        "The machine is shared with other engineers' test runs: each section ends with the load while it ran.",
         "",
         *(_previous_machine_lines(previous) if args.only else machine_lines()),
         "",

@@ -141,37 +141,145 @@ def job_receive(template: str, workdir: str, runs: str, *files: str) -> dict:
     return {"times": totals, "per_file": per_file, "rss_before_kb": before, "peak_kb": peak_kb()}
 
 
-def job_forms(db_path: str, year: str, form: str, out: str, runs: str) -> dict:
+def job_forms(db_path: str, year: str, form: str, out: str, runs: str, handed: str = "") -> dict:
     """services.review.forms.write_year_end inside a running process: the first call (fonts loaded
-    and rule files read on first use) and the following ones."""
+    and rule files read on first use) and the following ones. With `handed` ("1"), the year's review and
+    tally are computed once before (as the review page shows them) and handed over to every call."""
     from services.db import open_database
     from services.review.forms import write_year_end
 
     db = open_database(db_path)
+    given: dict = {}
+    if handed:
+        from services.review.service import year_review
+        from services.review.tally import tally
+
+        with db.begin() as session:
+            given = {"review": year_review(session, int(year)), "year_tally": tally(session, int(year))}
     before = peak_kb()
-    times = _timed_runs(db, lambda s: write_year_end(s, int(year), out, form=form or None), int(runs) + 1)
+    times = _timed_runs(db, lambda s: write_year_end(s, int(year), out, form=form or None, **given), int(runs) + 1)
     db.close()
     return {"first": times[0], "times": times[1:], "rss_before_kb": before, "peak_kb": peak_kb()}
 
 
-def job_forms_parts(db_path: str, year: str, form: str, out: str, runs: str) -> dict:
-    """The two halves of write_year_end, after a first call: gathering the forms' data
-    (services.review.forms.forms_for) and laying out and writing the PDF (services.review.forms.build)."""
+def job_modules(*argv: str) -> dict:
+    """The modules `main.main(argv)` imports (run in this process), for timing their import alone."""
+    import sys
+
+    before = set(sys.modules)
+    import main
+
+    code = main.main(list(argv))
+    return {"code": code, "modules": sorted(set(sys.modules) - before)}
+
+
+def job_register(db_path: str, runs: str) -> dict:
+    """services.members.register (every member with their state on a date), and, the floor, the same two
+    tables' rows read with Python's sqlite3 alone (no SQLAlchemy, nothing computed)."""
+    import sqlite3
+
     from services.db import open_database
-    from services.review.forms import build, forms_for
+    from services.members import register
 
     db = open_database(db_path)
+    times = _timed_runs(db, lambda s: register(s), int(runs))
+    db.close()
+    floor = []
+    for _ in range(int(runs)):
+        con = sqlite3.connect(db_path)
+        t0 = time.perf_counter()
+        con.execute("SELECT id, full_name, birth_date, gender, ethnicity, card_number, position FROM member").fetchall()
+        con.execute("SELECT member_id, id, kind, date, end_date, form FROM member_event "
+                    "ORDER BY member_id, date, id").fetchall()
+        floor.append(time.perf_counter() - t0)
+        con.close()
+    return {"times": times, "floor": floor}
+
+
+def job_forms_parts(db_path: str, year: str, form: str, out: str, runs: str) -> dict:
+    """The two halves of write_year_end with the review and tally handed over, after a first call:
+    preparing the forms' paragraphs and tables (services.review.forms.forms_for) and laying out and
+    writing the PDF (services.review.forms.build)."""
+    from services.db import open_database
+    from services.review.forms import build, forms_for
+    from services.review.service import year_review
+    from services.review.tally import tally
+
+    db = open_database(db_path)
+    with db.begin() as session:
+        given = {"review": year_review(session, int(year)), "year_tally": tally(session, int(year))}
     gather, render = [], []
     for _ in range(int(runs) + 1):
         with db.begin() as session:
             t0 = time.perf_counter()
-            docs = [d for _name, ds in forms_for(session, int(year), form or None) for d in ds]
+            docs = [d for _name, ds in forms_for(session, int(year), form or None, **given) for d in ds]
             t1 = time.perf_counter()
             build(docs, out)
             gather.append(t1 - t0)
             render.append(time.perf_counter() - t1)
     db.close()
     return {"gather": gather[1:], "render": render[1:]}
+
+
+def job_import(template: str, workdir: str, sheet: str, runs: str) -> dict:
+    """Importing a member list as the program does, each run into a fresh copy of the same database: the
+    file read and every row checked (the preview, `services.member_import.preview_import`), then every row
+    written in one transaction (`apply_import`). Also, each run: reading the workbook's cells alone
+    (`read_rows`, part of the preview) and, the baseline, openpyxl reading them (read-only, values only:
+    what the importer did before, and what any Python program reading the file with it pays). Counts the
+    calls of `vntext.fold` in the last run."""
+    import services.member_import as mi
+    import services.members as members
+    from services import vntext
+    from services.db import open_database
+
+    calls = [0]
+    fold = vntext.fold
+    openpyxl_read = getattr(mi, "_read_xlsx_openpyxl", mi._read_xlsx)   # older code: openpyxl only
+    # The program refuses a sheet with values past MAX_SHEET_ROWS rows (issue 15): lifted here, to time
+    # the importer on longer lists.
+    if hasattr(mi, "MAX_SHEET_ROWS"):
+        mi.MAX_SHEET_ROWS = max(mi.MAX_SHEET_ROWS, 1_000_000)
+
+    def counted(text):
+        calls[0] += 1
+        return fold(text)
+
+    before = peak_kb()
+    baselines, reads, previews, writes = [], [], [], []
+    rows = 0
+    for i in range(int(runs)):
+        t0 = time.perf_counter()
+        openpyxl_read(Path(sheet), None)
+        baselines.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        mi.read_rows(sheet)
+        reads.append(time.perf_counter() - t0)
+        path = Path(workdir) / f"import-run{i}.db"
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+        shutil.copyfile(template, path)
+        db = open_database(path)
+        if i == int(runs) - 1:
+            members.fold = mi.fold = counted
+        try:
+            with db.begin() as session:
+                t0 = time.perf_counter()
+                preview = mi.preview_import(session, sheet)
+                t1 = time.perf_counter()
+                if not preview.ok:
+                    raise SystemExit(preview.problem_lines()[:5])
+                rows = len(mi.apply_import(session, preview))
+                t2 = time.perf_counter()
+        finally:
+            members.fold = mi.fold = fold
+            db.close()
+        previews.append(t1 - t0)
+        writes.append(t2 - t1)
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+    return {"baseline": baselines, "read": reads, "preview": previews, "write": writes, "rows": rows,
+            "fold_calls": calls[0], "rss_before_kb": before, "peak_kb": peak_kb()}
 
 
 JOBS = {name[4:]: fn for name, fn in globals().items() if name.startswith("job_")}

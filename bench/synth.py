@@ -54,6 +54,7 @@ RATES = {
 NEW_ADMISSIONS = 0.03   # admissions per year, as a share of the branch
 EXEMPT = 0.03           # share of the members exempt from Party work (older, poor health), for good
 RETIRED = "Nguyên {position} (đã nghỉ hưu)"
+LEADING_POSITIONS = {"Trưởng phòng", "Phó Trưởng phòng", "Phó Chánh Văn phòng"}
 
 
 def _date(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
@@ -76,7 +77,13 @@ def synth_register(rng: random.Random, count: int, first_year: int, last_year: i
     while staying < count:
         member, events = _person(rng, len(out), first_year, last_year, card_base, plain=len(out) < 2)
         if len(out) < 2:
-            member["position"] = ("Bí thư chi bộ", "Phó Bí thư chi bộ")[len(out)]
+            member["position"] = member["party_post"] = ("Bí thư chi bộ", "Phó Bí thư chi bộ")[len(out)]
+        # What the secretary states on each card (as the demo does; no random draw, so the same register):
+        # the retired do not work in the political system, the heads of units and the two secretaries lead.
+        # The year-end personal forms (Mẫu 2A/2B/2C) are chosen by these, never guessed.
+        member["in_political_system"] = not member["position"].startswith("Nguyên")
+        member["holds_leadership_post"] = member["in_political_system"] and (
+            len(out) < 2 or member["position"] in LEADING_POSITIONS)
         staying += not any(e["kind"] in (EventKind.TRANSFER_OUT, EventKind.DIED) for e in events)
         out.append((member, events))
     return out
@@ -100,7 +107,7 @@ def _person(rng: random.Random, i: int, first_year: int, last_year: int, card_ba
     member = {"uid": str(uuid.UUID(int=rng.getrandbits(128), version=4)), "full_name": _name(rng, female),
               "birth_date": birth, "gender": "Nữ" if female else "Nam",
               "ethnicity": "Khmer" if rng.random() < 0.03 else "Kinh",
-              "card_number": str(card_base + i), "position": position, "note": ""}
+              "card_number": str(card_base + i), "position": position, "party_post": "", "note": ""}
     events = [_event(EventKind.ADMITTED, admitted)]
     full = add_months(admitted, 12) + dt.timedelta(days=rng.randint(0, 30))
     if full <= end:
@@ -217,7 +224,7 @@ def populate_review(session, rng: random.Random, year: int) -> Counter:
     checked with the review engine's own rule check for the member, so the database holds no level
     the program would refuse. Returns the count of each decided level.
     """
-    from services.review.engine import CONDITION_PREFIX, level_conditions, level_problems, limit
+    from services.review.engine import CONDITION_PREFIX, framework_of, level_conditions, level_problems, limit
     from services.review.service import (
         BranchReview,
         branch_level_conditions,
@@ -247,7 +254,7 @@ def populate_review(session, rng: random.Random, year: int) -> Counter:
         cap = limit(reg, r.facts).level          # discipline, long sick leave...
         if reg.rank(level) > reg.rank(cap):
             level = cap
-        flags = {CONDITION_PREFIX + c.code: True for c in level_conditions(reg, level)}
+        flags = {CONDITION_PREFIX + c.code: True for c in level_conditions(reg, level, framework_of(reg, r.facts))}
         criteria: dict = {}
         total = None
         if scored:
@@ -277,3 +284,57 @@ def populate_review(session, rng: random.Random, year: int) -> Counter:
     session.flush()
     return decided
 
+
+
+# --- a member list to import, as offices keep it in Excel ----------------------------------------------
+
+IMPORT_HEADER = ["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Dân tộc", "Ngày vào Đảng", "Ngày chính thức",
+                 "Số thẻ đảng viên", "Chức vụ", "Ngày chuyển đến", "Chuyển đến từ", "Ghi chú"]
+
+
+def write_import_sheet(path: Path, rows: int, seed: int = 2, last_year: int = 2025) -> Path:
+    """An .xlsx member list of `rows` members as an office keeps it: a title above the table, the header,
+    the "(1) (2) …" numbering row, then one row per member (dates as Excel dates or dd/mm/yyyy text, about
+    one in forty joined by transfer, with the date and the organisation), and a signature below. Every row
+    is a member the register would accept; a few share a name and date of birth with another row (the
+    preview warns about them). Card numbers start at 90,000,000, apart from the synthetic branches' own."""
+    from openpyxl import Workbook
+
+    rng = random.Random(seed)
+    wb = Workbook()            # not write-only: shared strings and the sheet's dimension, as Excel writes them
+    ws = wb.active
+    ws.title = "Danh sách"
+    ws.append(["ĐẢNG BỘ SỞ TỔNG HỢP", None, None, None, None, None, "ĐẢNG CỘNG SẢN VIỆT NAM"])
+    ws.append(["CHI BỘ TỔNG HỢP"])
+    ws.append([])
+    ws.append([None, "DANH SÁCH ĐẢNG VIÊN"])
+    ws.append(IMPORT_HEADER)
+    ws.append([f"({i})" for i in range(1, len(IMPORT_HEADER) + 1)])
+    end = dt.date(last_year, 12, 31)
+    previous: list = []
+    for i in range(rows):
+        female = rng.random() < 0.42
+        birth = _date(rng, dt.date(1960, 1, 1), dt.date(2001, 12, 31))
+        admitted = _date(rng, add_months(birth, 12 * 19), min(add_months(birth, 12 * 45), dt.date(last_year, 6, 30)))
+        full = add_months(admitted, 12) + dt.timedelta(days=rng.randint(0, 30))
+        name = _name(rng, female)
+        if previous and rng.random() < 0.002:      # the same person typed twice
+            name, birth, admitted, full = previous
+        previous = [name, birth, admitted, full]
+        as_text = rng.random() < 0.3                # dates typed as text in some offices' sheets
+
+        def cell(d: dt.date | None, as_text: bool = as_text):
+            if d is None:
+                return None
+            return d.strftime("%d/%m/%Y") if as_text else dt.datetime(d.year, d.month, d.day)
+
+        moved = admitted < dt.date(last_year - 1, 1, 1) and rng.random() < 0.025
+        moved_on = _date(rng, max(full, dt.date(last_year - 4, 1, 1)), end) if moved else None
+        ws.append([i + 1, name, cell(birth), "Nữ" if female else "Nam", "Khmer" if rng.random() < 0.03 else "Kinh",
+                   cell(admitted), cell(full if full <= end else None), str(90_000_000 + i), rng.choice(POSITIONS),
+                   cell(moved_on), "Chi bộ Trung tâm Dịch vụ việc làm" if moved else None, None])
+    ws.append([])
+    ws.append([None, None, None, None, None, None, "T/M CHI BỘ"])
+    ws.append([None, None, None, None, None, None, "BÍ THƯ"])
+    wb.save(path)
+    return path

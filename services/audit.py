@@ -34,12 +34,12 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Connection, Table, event, insert, select
+from sqlalchemy import Connection, Table, event, select
 from sqlalchemy.orm import Session
 
 from models import AuditEntry
@@ -238,24 +238,12 @@ def _entries_for(state, obj, is_delete: bool, user: str, now: dt.datetime) -> li
             return None
         return value if isinstance(value, int) else None
 
-    label = ""
-    if info is not None and info.row_label is not None:
-        try:
-            # Only the values already loaded: no SQL in the middle of a flush.
-            label = str(info.row_label(SimpleNamespace(**loaded)) or "")[:200]
-        except Exception:  # a label is a nicety; never let it stop a change
-            label = ""
-    base = {
-        "at": now, "user": user, "table_name": table, "row_id": row_id, "row_label": label,
-        "member_id": link(bool(info and info.member_table), "member_id"),
-        "meeting_id": link(bool(info and info.meeting_table), "meeting_id"),
-        "field": "", "old": None, "new": None,
-    }
+    base = _base_entry(info, table, row_id, loaded, user, now, link(bool(info and info.member_table), "member_id"),
+                       link(bool(info and info.meeting_table), "meeting_id"))
     redact = bool(info and info.redact)
     shown = [k for k in keys if k not in pk_keys and k not in NOISE_FIELDS]
     if is_delete or state.key is None:
-        values = {k: _text(loaded[k]) for k in shown if k in loaded and loaded[k] not in (None, "")}
-        text = None if redact else json.dumps(values, ensure_ascii=False, sort_keys=True)
+        text = _values_text(info, shown, loaded)
         if is_delete:
             return [{**base, "action": DELETE, "old": text}]
         return [{**base, "action": INSERT, "new": text}]
@@ -272,6 +260,57 @@ def _entries_for(state, obj, is_delete: bool, user: str, now: dt.datetime) -> li
             return [{**base, "action": UPDATE}]
         out.append({**base, "action": UPDATE, "field": key, "old": old, "new": new})
     return out
+
+
+def _base_entry(info: TableInfo | None, table: str, row_id: str, loaded: dict, user: str, now: dt.datetime,
+                member_id: int | None, meeting_id: int | None) -> dict:
+    label = ""
+    if info is not None and info.row_label is not None:
+        try:
+            # Only the values already loaded: no SQL in the middle of a flush.
+            label = str(info.row_label(SimpleNamespace(**loaded)) or "")[:200]
+        except Exception:  # a label is a nicety; never let it stop a change
+            label = ""
+    return {
+        "at": now, "user": user, "table_name": table, "row_id": row_id, "row_label": label,
+        "member_id": member_id, "meeting_id": meeting_id, "field": "", "old": None, "new": None,
+    }
+
+
+_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
+
+
+def _values_text(info: TableInfo | None, shown: list[str], loaded: dict) -> str | None:
+    """The values of an inserted or deleted row, as JSON (None for a redacted table)."""
+    if info is not None and info.redact:
+        return None
+    values = {k: _text(loaded[k]) for k in shown if k in loaded and loaded[k] not in (None, "")}
+    return _JSON.encode(values)
+
+
+def record_inserts(session: Session, table: str, rows: Sequence[dict]) -> None:
+    """The entries of rows inserted in bulk (`db.insert_many`, which the flush does not see), the same as a
+    flush writes for rows added one by one, at the end of the chain. Each row holds every column written,
+    its key (`id`) included."""
+    user = _user_of(session)
+    if user is None or not rows:
+        return
+    info = TABLES.get(table)
+    if info is not None and info.skip:
+        return
+    columns = [c.name for c in AuditEntry.metadata.tables[table].columns]
+    shown = [c for c in columns if c != "id" and c not in NOISE_FIELDS]
+    member_col = "id" if info and info.member_table else ("member_id" if "member_id" in columns else None)
+    meeting_col = "id" if info and info.meeting_table else ("meeting_id" if "meeting_id" in columns else None)
+    now = dt.datetime.now()
+    entries = []
+    for row in rows:
+        entries.append({
+            **_base_entry(info, table, str(row["id"]), row, user, now,
+                          row.get(member_col) if member_col else None,
+                          row.get(meeting_col) if meeting_col else None),
+            "action": INSERT, "new": _values_text(info, shown, row)})
+    append_entries(session.connection(), entries)
 
 
 def record(session: Session, action: str, table: str, row_id: object = "", *, member_id: int | None = None,
@@ -309,7 +348,7 @@ AUDIT_TABLE: Table = AuditEntry.__table__  # type: ignore[assignment]
 
 def append_entries(conn: Connection, rows: list[dict[str, Any]]) -> None:
     """Insert entries at the end of the chain, under the write lock (ids given here, in order)."""
-    from .db import take_write_lock
+    from .db import insert_many, take_write_lock
 
     take_write_lock(conn)
     table = AUDIT_TABLE
@@ -321,7 +360,7 @@ def append_entries(conn: Connection, rows: list[dict[str, Any]]) -> None:
         next_id += 1
         row["chain_prev"] = prev
         row["chain_hash"] = prev = chain_digest(prev, row)
-    conn.execute(insert(table), rows)
+    insert_many(conn, table, rows)   # one executemany, thousands of entries for an import
 
 
 MAX_REPORTED = 50

@@ -293,6 +293,12 @@ def block_writes(db) -> None:
         raise WritesBlockedError(_("The data file is damaged, so changes are not saved. "
                                    "Restore a backup (File menu, Restore from a backup)."))
 
+    def refuse_statement(_conn, _cursor, statement: str, _parameters, _context, _executemany):
+        # Statements that bypass the flush: an import's rows written in bulk (`db.insert_many`).
+        if statement.lstrip()[:7].upper() in ("INSERT ", "UPDATE ", "DELETE ", "REPLACE"):
+            refuse(None, None, None)
+
     if not getattr(db, "writes_blocked", False):
         db.writes_blocked = True
         event.listen(db.Session, "before_flush", refuse)
+        event.listen(db.engine, "before_cursor_execute", refuse_statement)

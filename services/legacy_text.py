@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -543,7 +543,10 @@ def fix_legacy(text: str, *, hint: str | None = None) -> tuple[str, str | None]:
     ``hint`` is the encoding of the text's column (see ``detect_legacy_column``): it decides
     cells that read well both in it and otherwise, never one that reads badly in it."""
     _check_encoding(hint)
-    analysis = _analyse(text)
+    return _fix(_analyse(text), hint)
+
+
+def _fix(analysis: _Analysis, hint: str | None) -> tuple[str, str | None]:
     if analysis.kind != "latin":
         return analysis.text, None
     encoding = hint if hint in analysis.readings else analysis.best
@@ -558,17 +561,27 @@ def detect_legacy_column(values: Iterable[str]) -> str | None:
     A cell that is clearly one thing votes for it; a cell that reads well several ways splits
     its vote; cells that read as nothing (foreign words, junk) and ASCII cells do not vote.
     Returns "TCVN3" or "VNI" only when it beats both Unicode and the other encoding."""
+    return _vote(_analyse(value) for value in values if isinstance(value, str))
+
+
+def _vote(analyses: Iterable[_Analysis]) -> str | None:
     totals: dict[str | None, float] = {None: 0.0, TCVN3: 0.0, VNI: 0.0}
-    for value in values:
-        if not isinstance(value, str):
-            continue
-        for option, weight in _analyse(value).votes().items():
+    for analysis in analyses:
+        for option, weight in analysis.votes().items():
             totals[option] += weight
     winner = max(_ENCODINGS, key=lambda enc: totals[enc])
     loser = VNI if winner == TCVN3 else TCVN3
     if totals[winner] > totals[None] and totals[winner] > totals[loser]:
         return winner
     return None
+
+
+def fix_legacy_cells(values: Sequence[str]) -> tuple[list[tuple[str, str | None]], str | None]:
+    """`fix_legacy` of every cell of a column with the column's encoding as the hint (`detect_legacy_column`),
+    each cell analysed once: ([(text, encoding it was converted from or None)], the column's encoding)."""
+    analyses = [_analyse(v) for v in values]
+    encoding = _vote(analyses)
+    return [_fix(a, encoding) for a in analyses], encoding
 
 
 def fix_legacy_column(values: list[str]) -> tuple[list[str], str | None]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import re
 import unicodedata
@@ -27,7 +28,16 @@ from models.member import DisciplineForm
 from . import legacy_text
 from .errors import UserError, ValidationError
 from .i18n import _, format_date, parse_date
-from .members import EventInput, MemberInput, add_event, add_member, all_members, check_event, check_member
+from .members import (
+    EventInput,
+    MemberInput,
+    NewMember,
+    NewPerson,
+    RegisterIndex,
+    check_event,
+    check_member,
+    insert_members,
+)
 from .vntext import fold, nfc
 
 Progress = Callable[[int, int], None]
@@ -105,13 +115,17 @@ _NEEDS = {"exempt_to": "exempt_from", "discipline_reason": "discipline_form", "g
 
 _PAREN = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
-_NUMBERING = re.compile(r"^\(?\s*\d{1,3}\s*\)?$")
+_NUMBERING = re.compile(r"^\(?\s*\d{1,3}\s*\)?$")      # "(1) (2) (3)" under a header
+_ROW_NUMBER = re.compile(r"^\(?\s*\d{1,6}\s*\)?$")     # a member's number in the STT column
 _DATE_LIKE = re.compile(r"^(\d{1,4})\s*([/.\-])\s*(\d{1,2})\s*\2\s*(\d{1,4})$")
 _MONTH_YEAR = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{4})$")
 _TIME_TAIL = re.compile(r"\s+\d{1,2}:\d{2}(:\d{2})?(\.\d+)?$")
 
 
+@functools.lru_cache(maxsize=1024)
 def _header_key(text: Any) -> str:
+    """A header (or a short code such as a gender) without diacritics, punctuation and notes. Cached: the
+    same few texts come back on every row ("Nam", "Nữ", "x")."""
     if text is None:
         return ""
     key = fold(nfc(str(text)))
@@ -176,6 +190,7 @@ class ImportRow:
     events: list[EventInput] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
     converted: dict[str, str] = field(default_factory=dict)  # field -> legacy encoding it was converted from
+    name_key: str = field(default="", repr=False)  # the name folded, for duplicates within the file
 
     @property
     def errors(self) -> list[RowProblem]:
@@ -313,6 +328,25 @@ def _open_error(path: Path, exc: OSError) -> UserError:
 
 
 def _read_xlsx(path: Path, progress: Progress | None) -> list[_Sheet]:
+    from . import xlsx_values
+
+    try:
+        fast = xlsx_values.read_workbook(path, progress, max_rows=MAX_SHEET_ROWS, max_columns=MAX_SHEET_COLUMNS)
+    except xlsx_values.TooManyRows as exc:
+        raise UserError(_too_many_rows(path.name, str(exc))) from exc
+    except Exception:  # noqa: BLE001 — anything unexpected: openpyxl reads it, or says what is wrong
+        return _read_xlsx_openpyxl(path, progress)
+    sheets = []
+    for sheet in fast:
+        rows = sheet.rows
+        while rows and all(_is_blank(v) for v in rows[-1]):
+            rows.pop()
+        sheets.append(_Sheet(sheet.name, rows, sheet.epoch))
+    return sheets
+
+
+def _read_xlsx_openpyxl(path: Path, progress: Progress | None) -> list[_Sheet]:
+    """openpyxl's reading (read-only, values only): slower, and the reference for `xlsx_values`."""
     import zipfile
 
     from openpyxl import load_workbook
@@ -350,6 +384,12 @@ MAX_SHEET_ROWS = 20_000
 MAX_SHEET_COLUMNS = 200
 
 
+def _too_many_rows(file_name: str, sheet: str) -> str:
+    return _("{name} has more than {n} rows with values in the sheet \"{sheet}\"; a register "
+             "is never that long. Import the list in a file of its own.").format(
+        name=file_name, n=f"{MAX_SHEET_ROWS:,}".replace(",", "."), sheet=sheet)
+
+
 def sheet_rows(ws, file_name: str, tick=None) -> list[list[Any]]:
     """The rows of an openpyxl (read-only) sheet within its used cells, whatever size it declares.
 
@@ -373,9 +413,7 @@ def sheet_rows(ws, file_name: str, tick=None) -> list[list[Any]]:
             filler = values
         if len(rows) >= MAX_SHEET_ROWS:
             if row:
-                raise UserError(_("{name} has more than {n} rows with values in the sheet \"{sheet}\"; a register "
-                                  "is never that long. Import the list in a file of its own.").format(
-                    name=file_name, n=f"{MAX_SHEET_ROWS:,}".replace(",", "."), sheet=ws.title))
+                raise UserError(_too_many_rows(file_name, ws.title))
             continue
         width = max(width, len(row))
         rows.append(row)
@@ -636,9 +674,11 @@ _MARKS = {"x", "v", "1", "co", "✓", "✔", "+", "*"}
 
 # --- building the preview --------------------------------------------------------------------
 
-def read_import(path: Path | str, existing: Sequence[Member] = (), today: dt.date | None = None,
+def read_import(path: Path | str, existing: Sequence[Member] | RegisterIndex = (), today: dt.date | None = None,
                 progress: Progress | None = None) -> ImportPreview:
     """Read `path` (.xlsx or .csv) into a preview. `existing`: the register's members, for duplicates.
+
+    Time in proportion to the rows: the register is indexed once, each row's name is folded once.
 
     Raises UserError when the file cannot be read at all; every other problem is in the preview."""
     today = today or dt.date.today()
@@ -666,10 +706,11 @@ def read_import(path: Path | str, existing: Sequence[Member] = (), today: dt.dat
 
     data = _data_rows(sheet, start, by_field, preview)
     _fix_legacy_columns(data, columns, preview)
+    register = existing if isinstance(existing, RegisterIndex) else RegisterIndex(existing)
     seen_names: dict[tuple[str, dt.date | None], int] = {}
     seen_cards: dict[str, int] = {}
     for i, (rownum, cells) in enumerate(data):
-        row = _build_row(rownum, cells, by_field, sheet.epoch, today, existing)
+        row = _build_row(rownum, cells, by_field, sheet.epoch, today, register)
         _check_within_file(row, by_field, seen_names, seen_cards)
         preview.rows.append(row)
         if progress and i % 50 == 0:
@@ -682,7 +723,7 @@ def read_import(path: Path | str, existing: Sequence[Member] = (), today: dt.dat
 def preview_import(session: Session, path: Path | str, today: dt.date | None = None,
                    progress: Progress | None = None) -> ImportPreview:
     """`read_import` against the members already in the register."""
-    return read_import(path, all_members(session), today, progress)
+    return read_import(path, RegisterIndex.of_session(session), today, progress)
 
 
 def _cell(row: list[Any], col: ImportColumn | None) -> Any:
@@ -709,16 +750,21 @@ def _data_rows(sheet: _Sheet, start: int, by_field: dict[str, ImportColumn],
         values = [v for v in cells.values() if v is not None]
         if not out and all(_NUMBERING.match(_show(v)) for v in values) and len(values) >= 2:
             continue  # the "(1) (2) (3)" row under a header
-        has_date = any(cells.get(f) is not None and parse_cell_date(cells[f], sheet.epoch).value
-                       for f in DATE_FIELDS)
-        numbered = number is not None and _NUMBERING.match(_show(number)) is not None
-        total_row = any(isinstance(v, str) and fold(v).startswith(("tong cong", "tong so", "cong:", "cong "))
-                        for v in row)
-        if not has_date and not numbered and (gap or total_row):
+        numbered = number is not None and _ROW_NUMBER.match(_show(number)) is not None
+        if not numbered and not _has_date(cells, sheet.epoch) and (gap or _total_row(row)):
             preview.skipped.append(rownum)
             continue
         out.append((rownum, cells))
     return out
+
+
+def _has_date(cells: dict[str, Any], epoch: dt.datetime | None) -> bool:
+    return any(cells.get(f) is not None and parse_cell_date(cells[f], epoch).value for f in DATE_FIELDS)
+
+
+def _total_row(row: list[Any]) -> bool:
+    """A "Tổng cộng: 25 đồng chí" row under the table."""
+    return any(isinstance(v, str) and fold(v).startswith(("tong cong", "tong so", "cong:", "cong ")) for v in row)
 
 
 def _stt_column(sheet: _Sheet, start: int) -> int | None:
@@ -736,20 +782,14 @@ def _fix_legacy_columns(data: list[tuple[int, dict[str, Any]]], columns: list[Im
     for col in columns:
         if col.field in DATE_FIELDS:
             continue
-        values = [cells[col.field] for _r, cells in data if isinstance(cells.get(col.field), str)]
-        encoding = legacy_text.detect_legacy_column(values)
+        texts = [cells for _r, cells in data if isinstance(cells.get(col.field), str)]
+        results, encoding = legacy_text.fix_legacy_cells([cells[col.field] for cells in texts])
         converted = 0
-        for _rownum, cells in data:
-            value = cells.get(col.field)
-            if not isinstance(value, str):
-                continue
-            fixed, used = legacy_text.fix_legacy(value, hint=encoding)
+        for cells, (fixed, used) in zip(texts, results, strict=True):
             if used:
                 converted += 1
-                cells[col.field] = fixed
-                cells.setdefault("_converted", {})[col.field] = (used, value)
-            else:
-                cells[col.field] = unicodedata.normalize("NFC", value)
+                cells.setdefault("_converted", {})[col.field] = (used, cells[col.field])
+            cells[col.field] = fixed
         if converted:
             preview.legacy[col.header] = encoding or _majority(data, col.field)
 
@@ -774,7 +814,7 @@ def _text(value: Any) -> str:
 
 
 def _build_row(rownum: int, cells: dict[str, Any], by_field: dict[str, ImportColumn],
-               epoch: dt.datetime | None, today: dt.date, existing: Sequence[Member]) -> ImportRow:
+               epoch: dt.datetime | None, today: dt.date, existing: RegisterIndex) -> ImportRow:
     header = {f: c.header for f, c in by_field.items()}
     problems: list[RowProblem] = []
 
@@ -782,6 +822,7 @@ def _build_row(rownum: int, cells: dict[str, Any], by_field: dict[str, ImportCol
         problems.append(RowProblem(rownum, header.get(field_name, ""), message, level))
 
     shown = {f: _show(cells.get(f)) for f in by_field}
+    text = shown.get   # a text cell as shown is its text (`_text`): read once
     converted = {f: used for f, (used, _old) in cells.get("_converted", {}).items()}
     for f, (used, old) in cells.get("_converted", {}).items():
         problem(f, _("converted from {encoding}: «{old}» → «{new}».").format(
@@ -814,13 +855,13 @@ def _build_row(rownum: int, cells: dict[str, Any], by_field: dict[str, ImportCol
 
     # Name: one column, or "Họ (và tên đệm)" + "Tên".
     if "family" in by_field:
-        name = " ".join(p for p in (_text(cells.get("family")), _text(cells.get("given"))) if p)
+        name = " ".join(p for p in (text("family", ""), text("given", "")) if p)
         name_field = "given" if not cells.get("given") else "family"
     else:
-        name = _text(cells.get("full_name"))
+        name = text("full_name", "")
         name_field = "full_name"
 
-    gender = _text(cells.get("gender"))
+    gender = text("gender", "")
     if gender:
         gender = _GENDERS.get(_header_key(gender), gender)
     for mark_field, value in (("male", "Nam"), ("female", "Nữ")):
@@ -846,14 +887,15 @@ def _build_row(rownum: int, cells: dict[str, Any], by_field: dict[str, ImportCol
                 shown[mark_field] = format_date(parsed.value)
 
     attributes = _attributes(cells, header, problem)
-    note = _text(cells.get("note"))
+    note = text("note", "")
     if note_extra:
         note = f"{note}; {note_extra}" if note else note_extra
     member = MemberInput(
         full_name=name, admitted=dates.get("admitted"), made_full=dates.get("made_full"),
-        birth_date=dates.get("birth_date"), gender=gender, ethnicity=_text(cells.get("ethnicity")) or "Kinh",
-        card_number=_text(cells.get("card_number")), position=_text(cells.get("position")), note=note,
-        party_post=_text(cells.get("party_post")), **attributes,
+        birth_date=dates.get("birth_date"), gender=gender, ethnicity=text("ethnicity", "") or "Kinh",
+        card_number=text("card_number", ""), position=text("position", ""), note=note,
+        party_post=text("party_post", ""), holds_leadership_post=attributes["holds_leadership_post"],
+        in_political_system=attributes["in_political_system"],
     ).normalised()
 
     # The register's rules, from the same function the member dialog uses.
@@ -871,7 +913,7 @@ def _build_row(rownum: int, cells: dict[str, Any], by_field: dict[str, ImportCol
         problem(field_of.get(p.field, name_field), p.message, WARNING)
         problems[-1].duplicate = p.field == "full_name"
 
-    row = ImportRow(rownum, shown, member, problems=problems, converted=converted)
+    row = ImportRow(rownum, shown, member, problems=problems, converted=converted, name_key=check.name_key)
     if member.admitted is not None and not (set(EVENT_FIELDS) & bad_fields):
         _build_events(row, cells, dates, by_field, today, problem)
     return row
@@ -937,6 +979,8 @@ def _build_events(row: ImportRow, cells: dict[str, Any], dates: dict[str, dt.dat
     A detail the row leaves out never refuses the file: a transfer without the other organisation is
     recorded without it; an event whose date (or form of discipline) is missing is left out, and what the
     row says about it is kept in the member's note. Each case is a warning naming what to complete."""
+    if all(cells.get(f) is None for f in EVENT_FIELDS):
+        return   # most rows: nothing more than the admission
     m = row.member
     person = Member(full_name=m.full_name)
     person.events.append(MemberEvent(kind=EventKind.ADMITTED, date=m.admitted))
@@ -1003,7 +1047,7 @@ def _build_events(row: ImportRow, cells: dict[str, Any], dates: dict[str, dt.dat
                             "exempt_from", {end_msg: "exempt_to"}))
     if present("discipline_form", "discipline_date", "discipline_reason"):
         raw_form = _text(cells.get("discipline_form"))
-        form = next((f.value for f in DisciplineForm if fold(f.value) == fold(raw_form)), "")
+        form = _discipline_forms().get(fold(raw_form), "") if raw_form else ""
         group = ("discipline_form", "discipline_date", "discipline_reason")
         if raw_form and not form:
             problem("discipline_form", _("«{text}» is not a form of discipline (khiển trách, cảnh cáo, cách chức, "
@@ -1041,13 +1085,19 @@ def _build_events(row: ImportRow, cells: dict[str, Any], dates: dict[str, dt.dat
         row.member.note = nfc(note)
 
 
+@functools.cache
+def _discipline_forms() -> dict[str, str]:
+    """Each form of discipline by its folded name ("khien trach" -> "khiển trách")."""
+    return {fold(f.value): f.value for f in DisciplineForm}
+
+
 def _check_within_file(row: ImportRow, by_field: dict[str, ImportColumn],
                        seen_names: dict[tuple[str, dt.date | None], int], seen_cards: dict[str, int]) -> None:
     m = row.member
     name_col = by_field.get("full_name") or by_field.get("family") or by_field.get("given")
     name_header = name_col.header if name_col else ""
     if m.full_name:
-        key = (fold(m.full_name), m.birth_date)
+        key = (row.name_key, m.birth_date)
         if key in seen_names:
             row.problems.append(RowProblem(row.row, name_header, _(
                 "Probably a duplicate: row {other} has the same name and date of birth.").format(
@@ -1069,25 +1119,29 @@ def apply_import(session: Session, preview: ImportPreview, today: dt.date | None
                  progress: Progress | None = None) -> list[int]:
     """Write every row of a good preview in the caller's transaction (all or nothing). Returns the new ids.
 
-    The rows go through `members.add_member` / `add_event`, which check the rules again against the
-    register as it is now; any problem raises ValidationError naming the row, and the caller's
-    transaction is rolled back."""
+    Each row is checked again against the register as it is now with `members.check_member` (the register
+    indexed once: time in proportion to the rows); any problem raises ValidationError naming the row, and the
+    caller's transaction is rolled back. A row's later events were checked against the row's own history
+    when the preview was made (`check_event`), which the register cannot change. Then every row is written
+    in one statement per table (`members.insert_members`)."""
     if not preview.ok:
         raise ValidationError(preview.problem_lines() or [_("There are no members to import.")])
+    from .db import take_write_lock
+
     today = today or dt.date.today()
-    ids = []
-    register = all_members(session)
+    take_write_lock(session)   # the register read next is what the rows are checked against until the commit
+    register = RegisterIndex.of_session(session)
+    batch: list[NewMember] = []
     for i, row in enumerate(preview.rows):
-        try:
-            member = add_member(session, row.member, today, admitted_elsewhere=row.transfer_in, others=register)
-            for ev in row.events:
-                add_event(session, member.id, ev, today, org_optional=True)
-        except ValidationError as exc:
-            raise ValidationError([RowProblem(row.row, "", p).text() for p in exc.problems]) from exc
-        ids.append(member.id)
-        if progress and i % 20 == 0:
+        check = check_member(row.member, today, register, name_key=row.name_key or None)
+        if not check.ok:
+            raise ValidationError([RowProblem(row.row, "", p.message).text() for p in check.errors])
+        m = row.member
+        register.add(NewPerson(0, m.full_name, m.birth_date, m.card_number), check.name_key)
+        batch.append(NewMember(m, row.transfer_in, row.events))
+        if progress and i % 50 == 0:
             progress(i, len(preview.rows))
-    return ids
+    return insert_members(session, batch)
 
 
 def import_members(db: Database, preview: ImportPreview, today: dt.date | None = None,

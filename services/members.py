@@ -4,9 +4,10 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from operator import attrgetter
+from typing import NamedTuple, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -28,6 +29,7 @@ from .membership import (
     event_view,
     full_date,
     state_on,
+    states_on,
 )
 from .vntext import clean_name, fold, hidden_characters, name_key, nfc
 
@@ -110,8 +112,13 @@ class MemberInput:
     holds_leadership_post: bool | None = None   # giữ chức vụ lãnh đạo, quản lý
     in_political_system: bool | None = None     # công tác trong hệ thống chính trị
     party_post: str = ""                        # chức vụ đảng: "Bí thư chi bộ", "Chi ủy viên"…
+    _normal: bool = field(default=False, repr=False, compare=False)  # made by `normalised`
 
     def normalised(self) -> MemberInput:
+        """The input as stored: NFC, names capitalised (`vntext.clean_name`). Normalising it again gives it back
+        as it is (an import checks each row several times)."""
+        if self._normal:
+            return self
         return MemberInput(
             full_name=clean_name(self.full_name),
             admitted=self.admitted,
@@ -125,6 +132,7 @@ class MemberInput:
             holds_leadership_post=self.holds_leadership_post,
             in_political_system=self.in_political_system,
             party_post=" ".join(nfc(self.party_post).split()),
+            _normal=True,
         )
 
 
@@ -138,6 +146,7 @@ class Problem:
 class Check:
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    name_key: str = ""   # the name folded (`vntext.fold`), as compared with the register's
     # Not wrong, but unusual enough that the user confirms before it is saved (a meeting far ahead).
     confirm: list[Problem] = field(default_factory=list)
 
@@ -190,9 +199,46 @@ class MemberLike(Protocol):
     def card_number(self) -> str: ...
 
 
-def check_member(data: MemberInput, today: dt.date, others: Sequence[MemberLike] = (),
-                 editing_id: int | None = None) -> Check:
-    """Validate a member's details; warnings do not block saving."""
+class RegisterIndex:
+    """The register's members by folded name with date of birth, and by Party card number.
+
+    Built once for a batch (an import of thousands of rows), so that each row is checked against the
+    register by two look-ups instead of folding every member's name again: each name is folded once,
+    when its member is added to the index."""
+
+    def __init__(self, members: Iterable[MemberLike] = ()) -> None:
+        self._by_person: dict[tuple[str, dt.date | None], list[MemberLike]] = {}
+        self._by_card: dict[str, list[MemberLike]] = {}
+        for member in members:
+            self.add(member)
+
+    @classmethod
+    def of_session(cls, session: Session) -> RegisterIndex:
+        """The whole register, reading only the columns the check compares (not the members' events)."""
+        return cls(session.execute(select(Member.id, Member.full_name, Member.birth_date, Member.card_number)))
+
+    def add(self, member: MemberLike, folded_name: str | None = None) -> None:
+        """Index `member`; `folded_name`: its name already folded, when the caller has it."""
+        key = fold(member.full_name) if folded_name is None else folded_name
+        self._by_person.setdefault((key, member.birth_date), []).append(member)
+        if member.card_number:
+            self._by_card.setdefault(member.card_number, []).append(member)
+
+    def same_person(self, folded_name: str, birth_date: dt.date | None) -> list[MemberLike]:
+        """Members whose folded name (`vntext.fold`) and date of birth are these, in the order added."""
+        return self._by_person.get((folded_name, birth_date), [])
+
+    def with_card(self, card_number: str) -> list[MemberLike]:
+        return self._by_card.get(card_number, []) if card_number else []
+
+
+def check_member(data: MemberInput, today: dt.date, others: Sequence[MemberLike] | RegisterIndex = (),
+                 editing_id: int | None = None, name_key: str | None = None) -> Check:
+    """Validate a member's details; warnings do not block saving.
+
+    `others`: the register (a `RegisterIndex` when checking many members against it). The result's
+    `name_key` is the name as folded for the duplicate check (`vntext.fold`), for a caller comparing rows
+    among themselves; a caller checking the same input again passes it back as `name_key`."""
     d = data.normalised()
     check = Check()
     err = check.errors.append
@@ -219,12 +265,12 @@ def check_member(data: MemberInput, today: dt.date, others: Sequence[MemberLike]
     if d.admitted is None:
         err(Problem("admitted", _("Enter the date of admission to the Party.")))
     for name, value, label in (
-        ("birth_date", d.birth_date, _("Date of birth")),
-        ("admitted", d.admitted, _("Date of admission")),
-        ("made_full", d.made_full, _("Date made full member")),
+        ("birth_date", d.birth_date, N_("Date of birth")),
+        ("admitted", d.admitted, N_("Date of admission")),
+        ("made_full", d.made_full, N_("Date made full member")),
     ):
         if value is not None and value > today:
-            err(Problem(name, _("{label} cannot be in the future.").format(label=label)))
+            err(Problem(name, _("{label} cannot be in the future.").format(label=_(label))))
     if d.admitted and d.made_full and d.made_full < add_months(d.admitted, PROBATION_MONTHS):
         err(Problem("made_full", _(
             "The date made full member must be at least 12 months after admission (from {date})."
@@ -236,15 +282,15 @@ def check_member(data: MemberInput, today: dt.date, others: Sequence[MemberLike]
     if len(d.party_post) > PARTY_POST_MAX:
         err(Problem("party_post", _("The Party post is too long (at most {n} characters).").format(n=PARTY_POST_MAX)))
     if d.full_name:
-        key = fold(d.full_name)
-        for other in others:
-            if other.id == editing_id:
-                continue
-            if fold(other.full_name) == key and other.birth_date == d.birth_date:
+        index = others if isinstance(others, RegisterIndex) else RegisterIndex(others)
+        check.name_key = fold(d.full_name) if name_key is None else name_key
+        for other in index.same_person(check.name_key, d.birth_date):
+            if editing_id is None or other.id != editing_id:
                 check.warnings.append(Problem("full_name", _(
                     "A member with the same name and date of birth is already in the register: {name} ({date})."
                 ).format(name=other.full_name, date=format_date(other.birth_date) or "?")))
-            if d.card_number and other.card_number == d.card_number:
+        for other in index.with_card(d.card_number):
+            if editing_id is None or other.id != editing_id:
                 err(Problem("card_number", _("Party card number {number} already belongs to {name}.").format(
                     number=d.card_number, name=other.full_name)))
     return check
@@ -284,14 +330,27 @@ def all_members(session: Session) -> list[Member]:
     return list(session.scalars(select(Member).options(selectinload(Member.events))))
 
 
+def initial_events(d: MemberInput, admitted_elsewhere: tuple[dt.date, str] | None = None) -> list[EventInput]:
+    """The events a new member starts with: the admission, being made full (if given) and the transfer in
+    (`admitted_elsewhere`: date and organisation, for a member who joined the branch by transfer)."""
+    assert d.admitted is not None
+    events = [EventInput(EventKind.ADMITTED, d.admitted)]
+    if d.made_full:
+        events.append(EventInput(EventKind.MADE_FULL, d.made_full))
+    if admitted_elsewhere:
+        when, org = admitted_elsewhere
+        events.append(EventInput(EventKind.TRANSFER_IN, when, other_org=org))
+    return events
+
+
 def add_member(session: Session, data: MemberInput, today: dt.date | None = None,
                admitted_elsewhere: tuple[dt.date, str] | None = None,
-               others: list[Member] | None = None) -> Member:
+               others: list[Member] | RegisterIndex | None = None) -> Member:
     """Add a member with the admission (and, if given, made-full) events.
 
     `admitted_elsewhere`: (transfer-in date, organisation) for a member who joined the branch by transfer.
-    `others`: the register as already loaded by a caller adding many members (the new member is
-    appended to it), so a batch does not reload the register for every row.
+    `others`: the register as already loaded by a caller adding several members (the new member is
+    added to it), so that they do not reload it each time. Thousands at once: `insert_members`.
     """
     from .db import take_write_lock
 
@@ -309,22 +368,67 @@ def add_member(session: Session, data: MemberInput, today: dt.date | None = None
         holds_leadership_post=d.holds_leadership_post, in_political_system=d.in_political_system,
         party_post=d.party_post,
     )
-    assert d.admitted is not None
-    member.events.append(MemberEvent(kind=EventKind.ADMITTED, date=d.admitted))
-    if d.made_full:
-        member.events.append(MemberEvent(kind=EventKind.MADE_FULL, date=d.made_full))
-    if admitted_elsewhere:
-        when, org = admitted_elsewhere
-        member.events.append(MemberEvent(kind=EventKind.TRANSFER_IN, date=when, other_org=nfc(org)))
+    for ev in initial_events(d, admitted_elsewhere):
+        member.events.append(MemberEvent(kind=ev.kind, date=ev.date, other_org=nfc(ev.other_org)))
     session.add(member)
     session.flush()
-    others.append(member)
+    if isinstance(others, RegisterIndex):
+        others.add(member, check.name_key)
+    else:
+        others.append(member)
     return member
 
 
 # The member's own columns a MemberInput sets (the dates are events).
 MEMBER_FIELDS = ("full_name", "birth_date", "gender", "ethnicity", "card_number", "position", "note",
                  "holds_leadership_post", "in_political_system", "party_post")
+
+
+class NewPerson(NamedTuple):
+    """A member about to be written, as the duplicate check sees it (`RegisterIndex.add`); `id` 0: no key yet."""
+
+    id: int
+    full_name: str
+    birth_date: dt.date | None
+    card_number: str
+
+
+@dataclass
+class NewMember:
+    """One member of a batch for `insert_members`: details, the transfer in if they joined by transfer,
+    and later events (in date order)."""
+
+    data: MemberInput
+    admitted_elsewhere: tuple[dt.date, str] | None = None
+    events: Sequence[EventInput] = ()
+
+
+def insert_members(session: Session, batch: Sequence[NewMember]) -> list[int]:
+    """Write a batch of members, already checked, with their events, in one statement per table, with the
+    audit trail's entries as a flush would write them. Returns the members' ids in order.
+
+    The caller has checked each member with `check_member` against the register and the batch before it
+    (a `RegisterIndex`), and each later event with `check_event` against the member's history. For an
+    import of thousands: the ORM's unit of work costs a fraction of a millisecond per row, this a few
+    microseconds."""
+    from . import audit
+    from .db import insert_keyed, table_of
+
+    if not batch:
+        return []
+    members = [{f: getattr(new.data.normalised(), f) for f in MEMBER_FIELDS} for new in batch]
+    members = insert_keyed(session, table_of(Member), members)
+    events = []
+    for row, new in zip(members, batch, strict=True):
+        d = new.data.normalised()
+        for ev in [*initial_events(d, new.admitted_elsewhere), *new.events]:
+            assert ev.date is not None
+            events.append({"member_id": row["id"], "kind": str(ev.kind), "date": ev.date, "end_date": ev.end_date,
+                           "other_org": nfc(ev.other_org), "form": nfc(ev.form), "reason": nfc(ev.reason)})
+    events = insert_keyed(session, table_of(MemberEvent), events)
+    audit.record_inserts(session, Member.__tablename__, members)
+    audit.record_inserts(session, MemberEvent.__tablename__, events)
+    return [row["id"] for row in members]
 
 
 def update_member(session: Session, member_id: int, data: MemberInput, today: dt.date | None = None,
@@ -573,11 +677,24 @@ class RegisterRow:
 
 
 def register(session: Session, on: dt.date | None = None) -> list[RegisterRow]:
-    """Every member ever recorded, with their state on `on`, in Vietnamese name order."""
+    """Every member ever recorded, with their state on `on`, in Vietnamese name order.
+
+    Two queries (the members' columns, then every event ordered by member and date) and the states in one
+    pass over the events (`membership.states_on`): no ORM object is built, which was most of the time of
+    loading a register of thousands."""
     on = on or dt.date.today()
+    members = session.execute(select(Member.id, Member.full_name, Member.birth_date, Member.gender,
+                                     Member.ethnicity, Member.card_number, Member.position,
+                                     Member.holds_leadership_post, Member.in_political_system,
+                                     Member.party_post)).all()
+    events = session.execute(select(MemberEvent.member_id, MemberEvent.id, MemberEvent.kind, MemberEvent.date,
+                                    MemberEvent.end_date, MemberEvent.form)
+                             .order_by(MemberEvent.member_id, MemberEvent.date, MemberEvent.id))
+    states = states_on(events, attrgetter("member_id"), on)
+    no_events = state_on([], on)
     rows = []
-    for m in all_members(session):
-        st = state_on(m.events, on)
+    for m in members:
+        st = states.get(m.id, no_events)
         rows.append(RegisterRow(
             id=m.id, full_name=m.full_name, birth_date=m.birth_date, gender=m.gender,
             ethnicity=m.ethnicity, admitted=st.admitted, made_full=st.made_full,

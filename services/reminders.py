@@ -90,7 +90,9 @@ class Overview:
     reminders: tuple[Reminder, ...]
 
 
-def overview(session: Session, today: dt.date) -> Overview:
+def overview(session: Session, today: dt.date, with_reminders: bool = True) -> Overview:
+    """The branch at a glance; `with_reminders=False`: the figures alone (the window shows them at once
+    and the reminders, which read every area, just after)."""
     from .branch import get_branch
     from .members import register
     from .membership import Status
@@ -101,4 +103,5 @@ def overview(session: Session, today: dt.date) -> Overview:
     return Overview(
         branch_name=branch.name if branch else "", today=today, members=len(rows),
         full=len(rows) - probationary, probationary=probationary,
-        exempt=sum(1 for r in rows if r.state.exempt), reminders=tuple(reminders(session, today)))
+        exempt=sum(1 for r in rows if r.state.exempt),
+        reminders=tuple(reminders(session, today)) if with_reminders else ())

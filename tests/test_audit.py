@@ -148,3 +148,36 @@ def test_limit_and_order_newest_first(db):
         entries = audit.audit_entries(s, table="member", limit=2)
     assert len(entries) == 2 and entries[0].id > entries[1].id
     assert "Trần Văn Cường" in entries[0].new
+
+
+def test_members_written_in_bulk_leave_the_history_of_members_added_one_by_one(tmp_path):
+    """An import writes its rows in one statement per table (members.insert_members), past the flush that
+    logs changes: the history it leaves is entry for entry the one adding the same members one by one
+    leaves, in the chain, which stays whole."""
+    from sqlalchemy import select
+
+    from services.db import open_database
+
+    data = svc.MemberInput("nguyễn văn an", dt.date(2010, 1, 1), made_full=dt.date(2011, 2, 1),
+                           birth_date=dt.date(1980, 1, 2), card_number="12", gender="Nam", party_post="Chi ủy viên",
+                           holds_leadership_post=True)
+    later = svc.EventInput("discipline", dt.date(2016, 1, 1), form="khiển trách", reason="Vi phạm")
+    histories = []
+    for how in ("one by one", "in bulk"):
+        db = open_database(tmp_path / f"{how}.db", create=True)
+        with db.begin() as s:
+            set_identity(s, BranchIdentity(name="Chi bộ A", parents=["ĐẢNG ỦY B"], place="Trà Vinh"))
+        with db.begin() as s:
+            if how == "one by one":
+                m = svc.add_member(s, data, TODAY, admitted_elsewhere=(dt.date(2015, 1, 1), "Chi bộ X"))
+                svc.add_event(s, m.id, later, TODAY)
+            else:
+                svc.insert_members(s, [svc.NewMember(data, (dt.date(2015, 1, 1), "Chi bộ X"), [later])])
+        with db.begin() as s:
+            histories.append(sorted((e.action, e.table_name, e.row_id, e.row_label, e.member_id, e.field, e.old, e.new)
+                                    for e in audit.audit_entries(s) if e.table_name in ("member", "member_event")))
+            assert audit.chain_problems(s.connection()) == []
+            version = s.scalar(select(Member.version))
+        db.close()
+        assert version == 1
+    assert len(histories[0]) == 5 and histories[1] == histories[0]

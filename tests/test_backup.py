@@ -306,6 +306,19 @@ def test_a_database_found_damaged_while_open_refuses_writes(db):
     assert names(db.path) == []
 
 
+def test_a_database_found_damaged_while_open_refuses_an_import(db, tmp_path):
+    """An import writes its rows in bulk statements, not through the flush: refused all the same."""
+    from services.member_import import apply_import, read_import
+
+    sheet = tmp_path / "ds.csv"
+    sheet.write_text("Họ và tên;Ngày vào Đảng\nNguyễn Văn An;01/01/2010\n", encoding="utf-8")
+    preview = read_import(sheet, today=dt.date(2025, 1, 1))
+    integrity.block_writes(db)
+    with pytest.raises(integrity.WritesBlockedError), db.begin() as s:
+        apply_import(s, preview, dt.date(2025, 1, 1))
+    assert names(db.path) == []
+
+
 def test_busy_or_missing_is_not_called_damage(tmp_path):
     assert not integrity.is_damage(sqlite3.OperationalError("database is locked"))
     with pytest.raises(integrity.UnreadableDatabaseError):

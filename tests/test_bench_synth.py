@@ -1,6 +1,7 @@
 """The benchmark's data generators: deterministic, and they make what they say (at a tiny size)."""
 from __future__ import annotations
 
+import datetime as dt
 import zipfile
 from collections import Counter
 from xml.etree import ElementTree
@@ -98,6 +99,18 @@ def test_docx_holds_the_table(tmp_path):
     rows = root.findall(f".//{{{W}}}tr")
     assert len(rows) == 3
     assert "".join(t.text for t in rows[2].iter(f"{{{W}}}t")) == "2Lê Thị Ý"
+
+
+def test_import_sheet_is_a_good_member_list(tmp_path):
+    """Every row of the benchmark's member list is a member the register accepts; same rows every time."""
+    from bench.synth import write_import_sheet
+    from services.member_import import read_import
+
+    first = read_import(write_import_sheet(tmp_path / "a.xlsx", 120), today=dt.date(2025, 12, 31))
+    again = read_import(write_import_sheet(tmp_path / "b.xlsx", 120), today=dt.date(2025, 12, 31))
+    assert first.ok and len(first.rows) == 120 and first.skipped == [8 + 120, 8 + 121]
+    assert [r.member for r in first.rows] == [r.member for r in again.rows]
+    assert any(r.transfer_in for r in first.rows)
 
 
 def test_the_scale_benchmark_s_files_are_received_and_counted(tmp_path, engine_name, request):

@@ -133,6 +133,7 @@ def test_home_shows_reminder_for_due_probation(qtbot, db):
     win = MainWindow(FixedContext(db))
     qtbot.addWidget(win)
     win.show()
+    qtbot.waitUntil(lambda: not win.pages["home"].loading)   # reminders come after the figures
     text = win.pages["home"].list.toPlainText()
     assert "Võ Thị Yến" in text and "10/01/2026" in text
 
@@ -207,3 +208,34 @@ def test_the_empty_window_needs_no_database_layer():
                          env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"
+
+
+def test_opening_builds_the_page_shown_and_the_others_when_first_shown(qtbot, filled):
+    """Issue 17: the window with the data is up after one page, not seven with their services."""
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.show()
+    win.attach(FixedContext(filled))
+    assert set(win.pages) == {"home"} and win.stack.currentWidget() is win.pages["home"]
+    waiting = win.stack.widget(PAGES.index(next(p for p in PAGES if p[0] == "dues")))
+    assert waiting.text() == "Đang mở dữ liệu…"
+    page = win.show_page("members")
+    assert set(win.pages) == {"home", "members"} and win.stack.currentWidget() is page
+    assert "Phạm Minh Đức" in [page.proxy.index(r, 0).data() for r in range(page.proxy.rowCount())]
+    assert win.pages["dues"] is win.stack.widget(4)            # asked for: built, not shown
+
+
+def test_the_overview_shows_its_figures_before_its_reminders(qtbot, db):
+    """The branch's figures are painted first; the reminders, which read every area, come just after."""
+    with db.begin() as s:
+        svc.add_member(s, svc.MemberInput("Võ Thị Yến", dt.date(2025, 1, 10), None, dt.date(1995, 1, 1)),
+                       dt.date(2025, 12, 15))
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.show()
+    win.attach(FixedContext(db))
+    home = win.pages["home"]
+    assert "1 đảng viên" in home.summary.text() and home.loading
+    assert "Võ Thị Yến" not in home.list.toPlainText()
+    qtbot.waitUntil(lambda: not home.loading)
+    assert "Võ Thị Yến" in home.list.toPlainText()

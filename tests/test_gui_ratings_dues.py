@@ -288,6 +288,7 @@ def test_home_shows_the_unpaid_dues_reminder(qtbot, filled):
     win = MainWindow(FixedContext(db))
     qtbot.addWidget(win)
     win.show()
+    qtbot.waitUntil(lambda: not win.pages["home"].loading)   # reminders come after the figures
     text = win.pages["home"].list.toPlainText()
     # Dũng has paid nothing this year; An paid January and February only.
     assert "Trần Văn Dũng" in text and "Nguyễn Văn An" in text and "Lê Thị Đào" in text

@@ -83,3 +83,46 @@ def test_a_new_empty_branch_overview_says_where_to_start(qtbot, db):
         mt.create_meeting(s, mt.MeetingInput(kind="regular", date=dt.date(2025, 12, 5)), today=today)
     win.ctx.notify_changed("meetings")
     assert not home.first_steps.isVisible()                # the branch has started: out of the way
+
+
+def test_opening_every_section_shows_no_window_but_the_main_one(qtbot, tmp_path):
+    """Building a page (the sections are built when first opened) never shows one of its buttons as a window
+    of its own: a flash on the screen that takes the keyboard from the program (its shortcuts then do
+    nothing until a click)."""
+    import datetime as dt
+
+    from services.db import open_database
+    from services.demo import write_demo
+    from tests.gui_support import wait_ops
+    from ui.context import AppContext
+    from ui.main_window import PAGES, MainWindow
+    from ui.qt import QtCore
+
+    write_demo(tmp_path / "demo.db", seed=1, year=2025, today=dt.date(2025, 12, 15))
+    demo_db = open_database(tmp_path / "demo.db")
+    shown: list[str] = []
+
+    class Spy(QtCore.QObject):
+        def eventFilter(self, obj, event):  # noqa: N802 - Qt's name
+            if event.type() == QtCore.QEvent.Type.Show and isinstance(obj, QtWidgets.QWidget) and obj.isWindow() \
+                    and not isinstance(obj, (MainWindow, QtWidgets.QMenu)):
+                shown.append(type(obj).__name__)
+            return False
+
+    win = MainWindow(AppContext(demo_db))
+    qtbot.addWidget(win)
+    win.show()
+    win.activateWindow()
+    qtbot.waitUntil(win.isActiveWindow)
+    spy = Spy()
+    QtWidgets.QApplication.instance().installEventFilter(spy)
+    try:
+        for key, _title, _ref in PAGES:
+            win.show_page(key)
+            wait_ops(qtbot)
+            QtWidgets.QApplication.processEvents()
+    finally:
+        QtWidgets.QApplication.instance().removeEventFilter(spy)
+    assert shown == []
+    assert win.isActiveWindow()
+    demo_db.close()

@@ -501,3 +501,64 @@ def test_a_first_row_under_the_header_is_data_not_a_second_header(tmp_path):
     assert "full_name" in {c.field for c in preview.columns}
     assert not preview.ok
     assert [r.member.full_name for r in preview.rows][-1] == "Nguyễn Văn An"
+
+
+def _numbered_members(path, count, first_card=50_000):
+    rows = [["STT", "Họ và tên", "Ngày sinh", "Ngày vào Đảng", "Số thẻ đảng viên"]]
+    family, middle, given = ["Nguyễn", "Trần", "Lê", "Đặng"], ["Văn", "Thị", "Minh"], ["An", "Đào", "Hùng", "Mai", "Tú"]
+    for i in range(count):
+        name = f"{family[i % 4]} {middle[i // 4 % 3]} {given[i // 12 % 5]}"
+        rows.append([i + 1, name, dt.datetime(1950 + i % 30, 1 + i % 12, 1 + i % 28),
+                     dt.datetime(1995 + i % 25, 1 + i % 12, 1 + i % 28), str(first_card + i)])
+    return xlsx(path, rows)
+
+
+def test_import_time_grows_with_the_rows_only(tmp_path, db, monkeypatch):
+    """Issue 17: each row used to be compared with every member by folding every name again (4.5 million
+    folds for 3,000 rows). Now the register is indexed once and each name folded once, and the rows are
+    written in a few statements: twice the rows, twice the folds and the same number of statements."""
+    import services.member_import as importer
+
+    with db.begin() as s:
+        for i in range(40):
+            svc.add_member(s, svc.MemberInput(f"Phạm Văn {chr(65 + i % 26)}{i}", dt.date(2000, 1, 1),
+                                              birth_date=dt.date(1970, 1, 1), card_number=str(i)), TODAY)
+    folds = [0]
+    real = svc.fold
+
+    def counted(text):
+        folds[0] += 1
+        return real(text)
+
+    monkeypatch.setattr(svc, "fold", counted)
+    monkeypatch.setattr(importer, "fold", counted)
+    statements = [0]
+
+    def count_statement(*_args):
+        statements[0] += 1
+
+    from sqlalchemy import event
+
+    def run(rows: int) -> tuple[int, int]:
+        path = _numbered_members(tmp_path / f"{rows}.xlsx", rows)
+        folds[0] = statements[0] = 0
+        with db.Session() as s:
+            preview = preview_import(s, path, TODAY)
+            assert preview.ok and len(preview.rows) == rows
+            read_folds = folds[0]
+            event.listen(db.engine, "before_cursor_execute", count_statement)
+            try:
+                assert len(apply_import(s, preview, TODAY)) == rows
+            finally:
+                event.remove(db.engine, "before_cursor_execute", count_statement)
+            s.rollback()
+        return read_folds, folds[0], statements[0]
+
+    _first, first_folds, _sql = run(30)         # headers read for the first time (their keys are cached)
+    read_300, all_300, sql_300 = run(300)
+    read_600, all_600, sql_600 = run(600)
+    assert first_folds <= 30 + 2 * 40 + 60      # the rows, the register indexed twice (preview, writing), headers
+    assert read_600 - read_300 == 300           # one fold for each row more
+    assert all_600 - all_300 == 300             # and none more when writing
+    assert sql_600 == sql_300 <= 10
+    assert count(db) == 40

@@ -67,6 +67,34 @@ def test_register_sorted_vietnamese_way_and_filters(db):
     assert rows[0].state.status == Status.PROBATIONARY
 
 
+def test_register_reads_the_states_in_two_queries_however_many_members(db):
+    """Issue 17: the register of thousands of members reads every member and every event once (two
+    queries) and computes the states in one pass, not a query or an object per member."""
+    from sqlalchemy import event
+
+    statements = []
+
+    def count(*_args):
+        statements.append(1)
+
+    def queries() -> int:
+        statements.clear()
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            with db.begin() as s:
+                rows = svc.register(s, TODAY)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+        assert all(r.state.in_branch for r in rows)
+        return len(statements)
+
+    add(db, "Trần Văn Đức")
+    few = queries()
+    for i in range(30):
+        add(db, f"Lê Thị {chr(65 + i % 26)}{i}", card_number=str(i))
+    assert queries() == few == 2
+
+
 def test_events_never_overwrite_and_are_validated(db):
     m = add(db)
     with db.begin() as s:

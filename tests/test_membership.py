@@ -58,3 +58,28 @@ def test_expulsion_death_and_removal_end_membership():
 def test_probation_due_twelve_months_after_admission():
     assert probation_due([ev(EventKind.ADMITTED, D(2024, 2, 29))]) == D(2025, 2, 28)
     assert probation_due([ev(EventKind.ADMITTED, D(2024, 2, 1)), ev(EventKind.MADE_FULL, D(2025, 2, 2))]) is None
+
+
+def test_states_of_many_members_in_one_pass_are_each_members_state():
+    """`states_on` (the register: every member's state on a date from one query of all events) gives for
+    each member what `state_on` gives for their events alone, whatever order the events were entered in."""
+    from operator import attrgetter
+
+    from services.membership import states_on
+
+    histories = {
+        1: [ev(EventKind.ADMITTED, D(2024, 3, 1)), ev(EventKind.MADE_FULL, D(2025, 3, 5))],
+        2: [ev(EventKind.TRANSFER_IN, D(2025, 4, 15), other_org="Chi bộ X"), ev(EventKind.ADMITTED, D(2010, 1, 1))],
+        3: [ev(EventKind.ADMITTED, D(2000, 1, 1)), ev(EventKind.EXEMPT, D(2024, 11, 5), end_date=D(2025, 6, 30)),
+            ev(EventKind.TRANSFER_OUT, D(2025, 9, 1), other_org="Đảng bộ huyện")],
+        4: [ev(EventKind.ADMITTED, D(2000, 1, 1)), ev(EventKind.DIED, D(2025, 5, 1))],
+    }
+    for member_id, events in histories.items():
+        for i, e in enumerate(events):
+            e.member_id, e.id = member_id, 10 * member_id + i
+    flat = [e for events in histories.values() for e in events]
+    for on in (D(2009, 12, 31), D(2024, 12, 1), D(2025, 5, 1), D(2025, 6, 30), D(2025, 7, 1), D(2025, 12, 31)):
+        states = states_on(flat, attrgetter("member_id"), on)
+        assert states == {m: state_on(events, on) for m, events in histories.items()}
+    assert states[2].joined_branch == D(2025, 4, 15) and states[3].gone == Gone.TRANSFERRED
+    assert states_on([], attrgetter("member_id"), D(2025, 1, 1)) == {}

@@ -333,3 +333,74 @@ def test_landscape_and_header_without_number(tmp_path: Path):
     text = _text(path)
     assert "CHI BỘ VĂN PHÒNG SỞ" in text
     assert "Trà Vinh, ngày 05 tháng 01 năm 2021" in text
+
+
+# ----------------------------------------------------------------------------------------------
+# One-line texts drawn as strings look exactly like Paragraphs
+# ----------------------------------------------------------------------------------------------
+
+needs_pdftoppm = pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler's pdftoppm is not installed")
+
+
+def _as_paragraphs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The layout as it was before issue 17: every text a Paragraph, every table cell too."""
+    from reportlab.platypus import Paragraph
+
+    from services.pdf import layout
+
+    monkeypatch.setattr(layout, "_text", lambda text, style: Paragraph(layout._markup(text, False), style))
+    monkeypatch.setattr(layout, "_lines", lambda text, style: [Paragraph(layout._markup(text, False), style)])
+    monkeypatch.setattr(layout, "_fits", lambda *_args: False)
+    monkeypatch.setattr(layout, "_marked", lambda text, style: Paragraph(layout._markup(text, True), style))
+    monkeypatch.setattr(layout, "_blank", lambda cells: Paragraph("", layout._styles()["cell"]))
+
+
+def _pixels(pdf: Path, folder: Path) -> list[bytes]:
+    folder.mkdir()
+    subprocess.run(["pdftoppm", "-r", "90", "-png", str(pdf), str(folder / "p")], check=True)
+    return [p.read_bytes() for p in sorted(folder.glob("p-*.png"))]
+
+
+@needs_pdftoppm
+def test_lines_and_cells_drawn_as_strings_look_exactly_like_paragraphs(tmp_path: Path, monkeypatch):
+    """Headings, the header, one-line paragraphs, signatures and table cells that fit on one line are drawn
+    as strings (issue 17, printing in a blink); the pages are the same, pixel for pixel, as when every one
+    of them was a Paragraph (wrapped cells, justified and centred text, indents, NFD input included)."""
+    fast, slow = tmp_path / "fast.pdf", tmp_path / "slow.pdf"
+    build_sample_minutes(fast)
+    build_sample_report(tmp_path / "fast-report.pdf")
+    _as_paragraphs(monkeypatch)
+    build_sample_minutes(slow)
+    build_sample_report(tmp_path / "slow-report.pdf")
+    monkeypatch.undo()
+    assert _pixels(fast, tmp_path / "a") == _pixels(slow, tmp_path / "b")
+    assert _pixels(tmp_path / "fast-report.pdf", tmp_path / "c") == _pixels(tmp_path / "slow-report.pdf", tmp_path / "d")
+
+
+@needs_pdftoppm
+def test_empty_cells_and_entity_markup_drawn_as_strings_look_exactly_like_paragraphs(tmp_path: Path, monkeypatch):
+    """Empty table cells (a box to tick, a score to write by hand, a whole blank row) and markup that is only
+    entities ("□&nbsp;&nbsp;Hoàn thành tốt nhiệm vụ") print as they did when each was a Paragraph: rows no
+    higher, a blank row as low as before, the spaces kept."""
+    def build(path: Path) -> None:
+        header = DocumentHeader(parents=["Đảng bộ Sở"], issuer="Chi bộ Văn phòng", number=None, place="Trà Vinh",
+                                date=datetime.date(2025, 12, 22))
+        rows = [["STT", "Nhóm tiêu chí", "Điểm tối đa", "Tự chấm"],
+                [1, "Nhóm tiêu chí chung", 30, None],
+                [2, "Nhóm tiêu chí về kết quả thực hiện nhiệm vụ, dài hơn một dòng của ô này", 70, ""],
+                [None, "", " ", None],
+                ["", " ", "", ""],
+                ["", "Cộng", 100, ""]]
+        body = [table(rows, [12, 80, 30, 30], center_cols=[0]),
+                para("□&nbsp;&nbsp;Hoàn thành tốt nhiệm vụ", markup=True, align="left"),
+                heading("A &amp; B&nbsp;&lt;C&gt;", markup=True),
+                bullet("Quy định số 366-QĐ/TW ngày 30/8/2025&nbsp;đã có", markup=True),
+                para("dòng một\ndòng hai, &nbsp;cách", markup=True)]
+        build_document(path, header, "Phiếu", None, body)
+
+    build(tmp_path / "fast.pdf")
+    _as_paragraphs(monkeypatch)
+    build(tmp_path / "slow.pdf")
+    monkeypatch.undo()
+    assert "Hoàn thành tốt nhiệm vụ" in _text(tmp_path / "fast.pdf")
+    assert _pixels(tmp_path / "fast.pdf", tmp_path / "a") == _pixels(tmp_path / "slow.pdf", tmp_path / "b")

@@ -83,3 +83,55 @@ def test_forms_refuse_a_wrong_output_or_form(demo_2025, tmp_path, capsys):
     assert main.main(["report", "year-end", "--db", str(demo_2025), "--year", "2025", "--out",
                       str(tmp_path / "x.docx")]) == 1
     assert ".pdf" in capsys.readouterr().err
+
+
+def test_forms_printed_from_the_review_already_shown_are_the_same_and_not_recomputed(demo_2025, tmp_path, monkeypatch):
+    """The review page hands the review and the tally it shows to the printing (issue 17): the same PDF,
+    byte for byte, without computing the year's review or tally again."""
+    from services.review import forms
+    from services.review.service import year_review
+    from services.review.tally import tally
+
+    database = open_database(demo_2025)
+    with database.begin() as s:
+        computed = write_year_end(s, 2025, tmp_path / "computed.pdf")[0]
+        review, shown_tally = year_review(s, 2025), tally(s, 2025)
+
+    def not_again(*_args, **_kwargs):
+        raise AssertionError("computed again")
+
+    monkeypatch.setattr(forms, "year_review", not_again)
+    monkeypatch.setattr(forms, "tally", not_again)
+    with database.begin() as s:
+        handed = write_year_end(s, 2025, tmp_path / "handed.pdf", review=review, year_tally=shown_tally)[0]
+        with pytest.raises(ValueError):
+            write_year_end(s, 2024, tmp_path / "wrong.pdf", review=review)
+    database.close()
+    assert handed.read_bytes() == computed.read_bytes()
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler's pdftoppm is not installed")
+def test_year_end_forms_look_exactly_as_when_every_text_was_a_paragraph(demo_2025, tmp_path, monkeypatch):
+    """Every form of the year (tables, the personal forms' lines and headings, headers and signatures) is the
+    same, pixel for pixel, whether its one-line texts are drawn as strings or as Paragraphs."""
+    from reportlab.platypus import Paragraph
+
+    from services.pdf import layout
+
+    database = open_database(demo_2025)
+    with database.begin() as s:
+        fast = write_year_end(s, 2025, tmp_path / "fast.pdf")[0]
+        monkeypatch.setattr(layout, "_text", lambda text, style: Paragraph(layout._markup(text, False), style))
+        monkeypatch.setattr(layout, "_lines", lambda text, style: [Paragraph(layout._markup(text, False), style)])
+        monkeypatch.setattr(layout, "_fits", lambda *_args: False)
+        monkeypatch.setattr(layout, "_marked", lambda text, style: Paragraph(layout._markup(text, True), style))
+        monkeypatch.setattr(layout, "_blank", lambda cells: Paragraph("", layout._styles()["cell"]))
+        slow = write_year_end(s, 2025, tmp_path / "slow.pdf")[0]
+    database.close()
+
+    def pages(pdf, name):
+        subprocess.run(["pdftoppm", "-r", "50", "-png", str(pdf), str(tmp_path / name)], check=True)
+        return [p.read_bytes() for p in sorted(tmp_path.glob(f"{name}-*.png"))]
+
+    fast_pages = pages(fast, "fast")
+    assert len(fast_pages) > 10 and fast_pages == pages(slow, "slow")

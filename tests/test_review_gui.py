@@ -288,3 +288,22 @@ def test_event_dialog_records_discipline_at_the_previous_organisation(qtbot, db)
     again.kind.setCurrentIndex(again.kind.findData(EventKind.ADMITTED))
     assert again.elsewhere.isChecked() and not again.elsewhere.isEnabled()
     assert again.date.date() == dt.date(2008, 8, 8)
+
+
+def test_printing_hands_over_the_review_the_page_shows_when_it_is_current(page, qtbot, tmp_path, monkeypatch):
+    """Issue 17: the forms printed from the page are made from the review and tally it shows, not computed
+    again; a page that has not reloaded what changed (hidden when it changed) lets the printing compute."""
+    import ui.pages.review as review_page
+    from services.review import forms
+
+    monkeypatch.setattr(review_page, "inform", lambda *a, **k: None)
+    computed = []
+    real = forms.year_review
+    monkeypatch.setattr(forms, "year_review", lambda *a, **k: computed.append(1) or real(*a, **k))
+    page.write_forms(tmp_path / "shown.pdf", "bieu-tong-hop")
+    wait_ops(qtbot)
+    assert (tmp_path / "shown.pdf").exists() and computed == []
+    page._stale = True                      # as after a change made while the page was hidden
+    page.write_forms(tmp_path / "stale.pdf", "danh-sach")
+    wait_ops(qtbot)
+    assert (tmp_path / "stale.pdf").exists() and computed == [1]

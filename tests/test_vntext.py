@@ -1,3 +1,7 @@
+import random
+import re
+import unicodedata
+
 from services.vntext import clean_name, fold, matches, name_key, nfc, split_name
 
 
@@ -50,3 +54,25 @@ def test_names_are_cleaned_and_split():
     assert clean_name("  nguyễn   văn  a ") == "Nguyễn Văn A"
     assert split_name("Nguyễn Thị Minh Khai") == ("Nguyễn", "Thị Minh", "Khai")
     assert nfc("Nguye\u0302\u0303n") == "Nguyễn"
+
+
+def _fold_by_definition(text):
+    """What `fold` means: decompose, drop every combining mark, đ as d, lower case, single spaces."""
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return re.sub(r"\s+", " ", stripped.replace("đ", "d").replace("Đ", "D").lower()).strip()
+
+
+def test_fold_is_its_definition_for_every_letter_and_mixed_text():
+    """`fold` folds character by character from a table; the result is the definition's, in NFC and NFD,
+    for every character of the first planes used in names and for words mixing letters and loose marks."""
+    for code in range(0x3000):
+        for text in (chr(code) + "x", "Ab " + chr(code) + chr(code)):
+            assert fold(text) == _fold_by_definition(text), hex(code)
+    rng = random.Random(5)
+    letters = "aăâbdđeêioôơuưyAĂÂĐÊÔƠƯ ΣΑ\u0300\u0301\u0303\u0309\u0323\u0306\u0302\u031b" + "àảãạằắẳẵặầấẩẫậềếểễệờớởỡợừứửữựỳýỷỹỵ"
+    for _ in range(5000):
+        text = "".join(rng.choice(letters) for _ in range(rng.randint(0, 12)))
+        for form in ("NFC", "NFD"):
+            t = unicodedata.normalize(form, text)
+            assert fold(t) == _fold_by_definition(t), t

@@ -112,7 +112,7 @@ def run_gui(db_path: Path | str | None = None, exit_after_show: bool = False) ->
     """Show the window at once, then open the database in the first turn of the event loop.
 
     With `exit_after_show` (hidden --exit-after-show, used to time the start) the program quits as
-    soon as the pages are filled with the data.
+    soon as the page shown is filled with the data (the overview with its reminders).
     """
     from services.logs import install_logging
 
@@ -137,7 +137,16 @@ def run_gui(db_path: Path | str | None = None, exit_after_show: bool = False) ->
             return
         window.attach(ctx)
         if exit_after_show:
-            QtCore.QTimer.singleShot(0, app.quit)
+            QtCore.QTimer.singleShot(0, quit_when_shown)
+
+    def quit_when_shown() -> None:
+        """The page shown is filled (the overview's reminders too) and no operation is running."""
+        from . import operations
+
+        if getattr(window.stack.currentWidget(), "loading", False) or not operations.idle():
+            QtCore.QTimer.singleShot(5, quit_when_shown)
+            return
+        app.quit()
 
     QtCore.QTimer.singleShot(0, load)
     code = app.exec()

@@ -157,18 +157,21 @@ class ButtonBar(QtWidgets.QWidget):
         act = event.action()
         kind = event.type()
         if kind == QtCore.QEvent.Type.ActionAdded:
+            # Children of the bar from the start: a widget without a parent that is shown becomes a window
+            # of its own for a moment (a flash on screen, and the main window loses the keyboard).
             if act.isSeparator():
-                line = QtWidgets.QFrame()
+                line = QtWidgets.QFrame(self)
                 line.setFrameShape(QtWidgets.QFrame.Shape.VLine)
                 line.setFrameShadow(QtWidgets.QFrame.Shadow.Sunken)
                 widget: QtWidgets.QWidget = line
             else:
-                button = QtWidgets.QToolButton()
+                button = QtWidgets.QToolButton(self)
                 button.setDefaultAction(act)
                 button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
                 button.setAutoRaise(True)
                 widget = button
-            widget.setVisible(act.isVisible())
+            if not act.isVisible():
+                widget.hide()   # the others are shown with the bar (or at once, by the layout, if it is shown)
             self._buttons[act] = widget
             self.flow.addWidget(widget)
         elif kind == QtCore.QEvent.Type.ActionRemoved:

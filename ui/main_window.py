@@ -25,6 +25,21 @@ def page_class(ref: str):
     module, name = ref.split(":")
     return getattr(importlib.import_module(module), name)
 
+class _Pages(dict):
+    """The window's pages by key; a page not built yet is built when asked for (`window.pages["dues"]`)."""
+
+    def __init__(self, window: MainWindow):
+        super().__init__()
+        self.window = window
+
+    def __missing__(self, key: str) -> QtWidgets.QWidget:
+        keys = [k for k, _t, _f in PAGES]
+        page = self.window.build_page(keys.index(key)) if key in keys else None
+        if page is None:
+            raise KeyError(key)
+        return page
+
+
 BASE_POINT_SIZE = 11.0
 NAV_FONT_SCALE = 1.1  # the section list reads as a sidebar
 ZOOM_STEPS = (0.8, 0.9, 1.0, 1.15, 1.3, 1.5, 1.75, 2.0)
@@ -77,7 +92,7 @@ class MainWindow(QtWidgets.QMainWindow):
             " color: palette(highlighted-text); }"
             "QListWidget#navigation::item:hover:!selected { background: palette(alternate-base); }")
         self.stack = PageStack()
-        self.pages: dict[str, QtWidgets.QWidget] = {}
+        self.pages: dict[str, QtWidgets.QWidget] = _Pages(self)   # the pages built so far
         for i, (_key, title, _ref) in enumerate(PAGES):
             waiting = QtWidgets.QLabel(_("Opening the data…"))
             waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -131,18 +146,13 @@ class MainWindow(QtWidgets.QMainWindow):
             self.attach(ctx)
 
     def attach(self, ctx) -> None:
-        """Build every page on the open database `ctx.db`, in place of the waiting labels."""
+        """Build the page shown on the open database `ctx.db`, in place of its waiting label. The other
+        pages are built when first shown (or asked for in `pages`): opening the program costs one page,
+        not seven, with their modules and services."""
         self.ctx = ctx
-        current = self.nav.currentRow()
-        for i, (key, _title, ref) in enumerate(PAGES):
-            page = page_class(ref)(ctx)
-            page.setObjectName(f"page_{key}")
-            self.pages[key] = page
-            old = self.stack.widget(i)
-            self.stack.insertWidget(i, page)
-            self.stack.removeWidget(old)
-            old.deleteLater()
-        self.stack.setCurrentIndex(max(current, 0))
+        current = max(self.nav.currentRow(), 0)
+        self.build_page(current)
+        self.stack.setCurrentIndex(current)
         self.fit_to_screen()
         self.statusBar().showMessage(_("Database: {path}").format(path=ctx.db.display))
         # Data safety: backup, restore, check, password (ui/safety.py, which loads the database layer).
@@ -151,6 +161,28 @@ class MainWindow(QtWidgets.QMainWindow):
         self._insert_before = self._quit_separator
         add_file_menu_actions(self, self.file_menu)
         self._insert_before = None
+
+    def build_page(self, index: int) -> QtWidgets.QWidget | None:
+        """The page of section `index`, built now if it was not yet (None before the data is attached)."""
+        key, _title, ref = PAGES[index]
+        if key in self.pages:
+            return self.pages[key]
+        if self.ctx is None:
+            return None
+        page = page_class(ref)(self.ctx, self.stack)   # a child from the start: never a window of its own
+        page.setObjectName(f"page_{key}")
+        dict.__setitem__(self.pages, key, page)
+        old = self.stack.widget(index)
+        shown = self.stack.currentIndex() == index
+        self.stack.insertWidget(index, page)
+        self.stack.removeWidget(old)
+        old.deleteLater()
+        if shown:
+            self.stack.setCurrentIndex(index)
+        # Built after a Ctrl+ / Ctrl−: its headings and styled labels take the text size as the others did.
+        self._follow_text_size(QtWidgets.QApplication.instance().font())
+        self.fit_to_screen()   # the new page may need the room of the section list
+        return page
 
     def _nav_width(self, collapsed: bool | None = None) -> int:
         fm = self.nav.fontMetrics()
@@ -260,7 +292,7 @@ class MainWindow(QtWidgets.QMainWindow):
         """Show the section `key` (after the shown page's edits are made safe) and return its page."""
         index = [k for k, _t, _f in PAGES].index(key)
         self.nav.setCurrentRow(index)
-        return self.pages.get(key)
+        return self.build_page(index)
 
     def _section_chosen(self, row: int) -> None:
         """The navigation moved (click, arrow keys, Ctrl+1…7): the page shown so far settles its edits
@@ -276,6 +308,7 @@ class MainWindow(QtWidgets.QMainWindow):
         leave(lambda: self._show_index(row))
 
     def _show_index(self, row: int) -> None:
+        self.build_page(row)
         self.nav.blockSignals(True)
         self.nav.setCurrentRow(row)
         self.nav.blockSignals(False)

@@ -35,6 +35,18 @@ def version_string() -> str:
     return app_version()
 
 
+class _VersionAction(argparse.Action):
+    """--version: reads the version only when asked (argparse's own action needs it when the parser is built,
+    which every command pays: pyproject.toml parsed for nothing)."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, help=None):
+        super().__init__(option_strings=option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(f"Sổ chi bộ {version_string()}")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     _translate_argparse()
     parser = argparse.ArgumentParser(
@@ -45,8 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--db", type=db_target, help=_(
         "database to open: a file, or a server's address postgresql://USER@HOST/DATABASE "
         "(default: the file in the user's data folder)"))
-    parser.add_argument("--version", action="version", version=f"Sổ chi bộ {version_string()}",
-                        help=_("show the program's version and exit"))
+    parser.add_argument("--version", action=_VersionAction, help=_("show the program's version and exit"))
     # Hidden: quit as soon as the window is shown (installer/smoke_test.py times the start with it).
     parser.add_argument("--exit-after-show", action="store_true", help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", metavar=_("SUBCOMMAND"))

@@ -34,17 +34,16 @@ import datetime
 import functools
 import math
 import re
+import sys
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from os import PathLike
-from typing import IO, Any
-from xml.sax.saxutils import escape
+from typing import IO, TYPE_CHECKING, Any
 
 from babel.numbers import format_decimal
-from reportlab.graphics.charts.barcharts import VerticalBarChart
-from reportlab.graphics.shapes import Drawing
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
@@ -65,9 +64,19 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from reportlab.platypus.paragraph import cleanBlockQuotedText
+from reportlab.rl_config import paraFontSizeHeightOffset
 
 from ..i18n import long_date
 from .fonts import FAMILY, register_fonts
+
+# Compressed streams are written as binary, not also encoded in ASCII85 (ReportLab's default, meant for
+# channels that are not 8-bit clean): the same pages a quarter smaller, and ReportLab encodes ASCII85 in
+# pure Python, about a tenth of the time of writing the year-end forms.
+rl_config.useA85 = 0
+
+if TYPE_CHECKING:
+    from reportlab.graphics.shapes import Drawing
 
 NATIONAL_TITLE = "ĐẢNG CỘNG SẢN VIỆT NAM"
 """The title "Đảng Cộng sản Việt Nam", printed top right on the first page."""
@@ -80,6 +89,12 @@ CREATOR = "Sổ chi bộ"
 # --------------------------------------------------------------------------------------------
 # Text and number helpers
 # --------------------------------------------------------------------------------------------
+
+
+def escape(text: str) -> str:
+    """& < > written as entities, so that text is never read as Paragraph markup (as
+    xml.sax.saxutils.escape, which imports urllib and http for nothing here)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def nfc(text: str) -> str:
@@ -136,6 +151,8 @@ def format_number_vi(value: float | int | Decimal, decimals: int | None = None) 
     With ``decimals``, exactly that many decimals are printed, rounded half up
     (``format_number_vi(2.25, 1)`` -> "2,3"). Without it, up to 3 decimals are printed.
     """
+    if decimals is None and type(value) is int and 0 <= value < 1000:
+        return str(value)   # what Babel writes for these, at a fraction of the cost (table numbers, counts)
     number = _decimal(value)
     if decimals is None:
         number = number.quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
@@ -217,6 +234,148 @@ def _styles() -> dict[str, ParagraphStyle]:
 _ALIGNS = {"justify": "body", "center": "body_center", "left": "body_left", "right": "body_right"}
 
 
+class _Line(Paragraph):
+    """A Paragraph of plain text that, while it fits on one line, is measured and drawn as one string.
+
+    ReportLab parses a Paragraph's text as markup when it is made, then breaks it into lines and draws it
+    word by word; most texts of the forms are one line (headings, the header, names, "□ level"). This one
+    draws such a line where a Paragraph of the same style draws it: the same font, baseline, indents and
+    alignment (a single line is never stretched when justified). When the text does not fit, or ReportLab
+    needs the Paragraph's own workings (splitting, `frags`), it parses the text and is that Paragraph."""
+
+    def __init__(self, text, style=None, bulletText=None, frags=None, caseSensitive=1, encoding="utf8",
+                 line: str | None = None):
+        self._one: float | None = None   # the space left on the line while drawn as one string
+        if line is None:   # made by Paragraph.split, or by ReportLab from markup: an ordinary Paragraph
+            self._line = None
+            super().__init__(text, style, bulletText, frags, caseSensitive, encoding)
+            return
+        self._line = line
+        self._width = _width(line, style.fontName, style.fontSize)
+        self.caseSensitive, self.encoding = caseSensitive, encoding
+        self.text, self.style, self.bulletText, self.debug = escape(line), style, None, 0
+
+    @property
+    def frags(self):
+        frags = self.__dict__.get("_frags")
+        if frags is None:
+            self._setup(self.text, self.style, None, None, cleanBlockQuotedText)  # type: ignore[attr-defined]
+            frags = self.__dict__["_frags"]
+        return frags
+
+    @frags.setter
+    def frags(self, value) -> None:
+        self.__dict__["_frags"] = value
+
+    def wrap(self, availWidth, availHeight):
+        st = self.style
+        if self._line is not None and availWidth >= _FUZZ:
+            room = availWidth - st.leftIndent - st.rightIndent - st.firstLineIndent
+            if self._width <= room:
+                self._one = room - self._width
+                self.width, self.height = availWidth, st.leading
+                return self.width, self.height
+        self._one = None
+        return super().wrap(availWidth, availHeight)
+
+    def split(self, availWidth, availHeight):
+        if self._one is None or availWidth < _FUZZ or availHeight < _FUZZ:
+            self._one = None
+            if not hasattr(self, "blPara"):
+                super().wrap(availWidth, availHeight)
+            return super().split(availWidth, availHeight)
+        lines = int(availHeight / float(self.style.leading))   # as Paragraph.split, for one line
+        if (not getattr(self.style, "allowOrphans", 0) and lines <= 1) or lines == 0:
+            return []
+        return [self]
+
+    def draw(self):
+        if self._one is None:
+            return super().draw()
+        st, canvas = self.style, self.canv
+        x = st.firstLineIndent
+        if st.alignment == TA_CENTER:
+            x += 0.5 * self._one
+        elif st.alignment == TA_RIGHT:
+            x += self._one
+        # drawOn has saved the canvas's state and restores it after: no need to do it again here.
+        canvas.setFillColor(st.textColor)
+        tx = canvas.beginText(st.leftIndent, self.height - (st.fontSize if paraFontSizeHeightOffset else
+                                                           getattr(st, "ascent", st.fontSize)))
+        tx.setFont(st.fontName, st.fontSize, st.leading)
+        if x > 1e-6 or x < -1e-6:
+            tx.setXPos(x)
+        tx._textOut(self._line, 1)  # type: ignore[attr-defined]  # as Paragraph draws a line
+        canvas.drawText(tx)
+
+
+_FUZZ = 1e-6   # reportlab.platypus.paragraph's: narrower than this, nothing fits
+_PLAIN_STYLE = {"bulletText": None, "textTransform": None, "backColor": None, "borderWidth": 0,
+                "justifyLastLine": 0, "autoLeading": "", "wordWrap": None, "underline": 0, "strike": 0}
+
+
+def _lines(text: str, style: ParagraphStyle) -> list[Paragraph]:
+    """`text` with line breaks as one paragraph per line, as a Paragraph prints its forced line breaks
+    (each line wrapped on its own, one leading apart) when the style adds no space around paragraphs;
+    else one Paragraph."""
+    lines = nfc(text).replace("\r\n", "\n").split("\n")
+    if len(lines) > 1 and not style.spaceBefore and not style.spaceAfter and all(line.strip() for line in lines):
+        return [_text(line, style) for line in lines]
+    return [_text(text, style)]
+
+
+@functools.lru_cache(maxsize=64)
+def _plain(style: ParagraphStyle) -> bool:
+    """Whether a style draws a line of words as they are (no bullet, case change, border, stretching...)."""
+    return all(getattr(style, k, v) in (v, None, "", 0, "off", "none") for k, v in _PLAIN_STYLE.items())
+
+
+@functools.lru_cache(maxsize=8192)
+def _width(text: str, font: str, size: float) -> float:
+    """`stringWidth`, remembered: the same names, levels and labels come back on every form of the year."""
+    return stringWidth(text, font, size)
+
+
+def _text(text: str, style: ParagraphStyle) -> Paragraph:
+    """A Paragraph of plain `text` (not markup): a `_Line` when it is one run of words in a plain style.
+
+    The line is the text as a Paragraph prints it: citations kept whole (`keep_citations`), words apart by
+    one space. Texts with other kinds of white space than spaces go to ReportLab as they are."""
+    text = keep_citations(nfc(text))
+    line = _as_line(text)
+    if line is not None and _plain(style):
+        return _Line(None, style, line=line)
+    return Paragraph(_markup(text, False), style)
+
+
+# The entities a text written by the program may hold without any tag ("□&nbsp;&nbsp;Hoàn thành tốt").
+_ENTITIES = {"&nbsp;": "\xa0", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&amp;": "&"}
+_OTHER_ENTITY = re.compile(r"&(?!(?:nbsp|lt|gt|quot|amp);)")
+
+
+def _marked(text: str, style: ParagraphStyle) -> Paragraph:
+    """A Paragraph of markup `text` (citations kept whole): when the markup is only entities, no tag, the
+    plain text they stand for (`_text`, drawn as one string when it is one line)."""
+    if "<" not in text and not _OTHER_ENTITY.search(text):
+        plain = text
+        for entity, char in _ENTITIES.items():   # &amp; last: "&amp;lt;" is the text "&lt;"
+            plain = plain.replace(entity, char)
+        if _as_line(plain) is not None:   # a line break in markup is a space: left to ReportLab
+            return _text(plain, style)
+    return Paragraph(_markup(text, True), style)
+
+
+def _as_line(text: str) -> str | None:
+    """The words of `text` one space apart, as a Paragraph prints them on a line, or None when the text has
+    line breaks or white space other than spaces (left to ReportLab), or nothing printable."""
+    if not all(ch in " \xa0" or not ch.isspace() for ch in text):
+        return None
+    words = [w for w in text.split(" ") if w]
+    if not words or not all(w.replace("\xa0", " ").isprintable() for w in words):
+        return None
+    return " ".join(words)
+
+
 # --------------------------------------------------------------------------------------------
 # Body flowables
 # --------------------------------------------------------------------------------------------
@@ -229,12 +388,12 @@ def para(text: str, markup: bool = False, *, align: str = "justify") -> Paragrap
     text the program writes itself. ``align`` is "justify", "center", "left" or "right" (only
     "justify" indents the first line).
     """
-    return Paragraph(_markup(text, markup), _styles()[_ALIGNS[align]])
+    return _marked(text, _styles()[_ALIGNS[align]]) if markup else _text(text, _styles()[_ALIGNS[align]])
 
 
 def heading(text: str, markup: bool = False) -> Paragraph:
     """A section heading, e.g. "I. TÌNH HÌNH CHUNG": 14 bold, kept on the page of what follows."""
-    return Paragraph(_markup(text, markup), _styles()["heading"])
+    return _marked(text, _styles()["heading"]) if markup else _text(text, _styles()["heading"])
 
 
 def bullet(text: str, markup: bool = False, *, symbol: str = "-") -> Paragraph:
@@ -243,26 +402,55 @@ def bullet(text: str, markup: bool = False, *, symbol: str = "-") -> Paragraph:
     Later lines start at the left margin, as in the documents typed in Word. ``symbol`` may be
     "+" for a second level.
     """
-    return Paragraph(escape(nfc(symbol)) + " " + _markup(text, markup), _styles()["body"])
+    if markup:
+        return _marked(escape(nfc(symbol)) + " " + text, _styles()["body"])
+    return _text(nfc(symbol) + " " + text, _styles()["body"])
 
 
-def _cell(value: Any, style: ParagraphStyle, align: str | None) -> Flowable | str:
-    """A table cell: ``align`` is "right", "center" or None (left for text, right for numbers)."""
+_CELL_PADDING = (3, 3, 2, 3)   # left, right, top, bottom (points)
+_CELL_LEADING = 14
+
+
+def _fits(line: str, font: str, size: float, room: float) -> bool:
+    return _width(line, font, size) <= room
+
+
+def _cell(value: Any, face: str, align: str, width: float) -> tuple[Flowable | str | None, str]:
+    """A table cell and its alignment ("LEFT", "RIGHT", "CENTER"): ``align`` "right", "center" or None (left
+    for text, right for numbers).
+
+    Text that fits on one line is a plain string, which the table draws itself in its font (set for the
+    cell by `table`): placed exactly where a one-line Paragraph of the same style puts it, at a fraction
+    of the cost (a Paragraph parses its text as markup, then breaks it into lines, for each cell). Longer
+    text, or text with line breaks, is a Paragraph that wraps. Empty text is None."""
     if isinstance(value, Flowable):
-        return value
+        return value, "LEFT"
     if value is None:
-        return ""
-    st = _styles()
+        return "", "LEFT"
     if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
         text = format_number_vi(value)
         align = align or "right"
     else:
-        text = str(value)
-    if align == "right":
-        style = st["cell_right"]
-    elif align == "center" and style is st["cell"]:
-        style = st["cell_center"]
-    return Paragraph(_markup(text, False), style)
+        text = keep_citations(nfc(str(value)))
+    just = {"right": "RIGHT", "center": "CENTER"}.get(align or "", "LEFT")
+    if not text.strip(" "):
+        return None, just   # `table` decides (see there)
+    line = _as_line(text)
+    if line is not None and _fits(line, FAMILY + face, TABLE_SIZE, width - _CELL_PADDING[0] - _CELL_PADDING[1]):
+        return line, just
+    st = _styles()
+    style = st["cell_head"] if face else st["cell_right"] if just == "RIGHT" else \
+        st["cell_center"] if just == "CENTER" else st["cell"]
+    return Paragraph(_markup(text, False), style), just
+
+
+def _blank(cells: Sequence[Flowable | str | None]) -> Flowable | str:
+    """The empty cells of a row: an empty string (one line high, as the table draws strings) when the row has
+    text of at least one line in another cell, so that the row is no higher; else an empty Paragraph, which
+    lets the row be as low as its other cells (an empty row: only its padding)."""
+    if any(isinstance(cell, Paragraph) or (isinstance(cell, str) and cell) for cell in cells):
+        return ""
+    return Paragraph("", _styles()["cell"])
 
 
 def table(
@@ -282,33 +470,56 @@ def table(
     cells of ``numeric_cols`` are right-aligned even when they are text ("67,5%"), those of
     ``center_cols`` centred (e.g. the "STT" column). A cell may also be any flowable.
     """
-    st = _styles()
-    data = []
+    register_fonts()
+    widths = [w * mm for w in col_widths]
+    data: list[list[Flowable | str | None]] = []
+    aligns: list[tuple[int, int, str]] = []   # (column, row, alignment) of every text cell
     for r, row in enumerate(rows):
         if len(row) != len(col_widths):
             raise ValueError(f"Dòng {r + 1} của bảng có {len(row)} ô, cần {len(col_widths)} ô")
-        if r < header_rows:
-            data.append([_cell(v, st["cell_head"], "center") for v in row])
+        cells: list[Flowable | str | None] = []
+        for c, v in enumerate(row):
+            if r < header_rows:
+                cell, just = _cell(v, "-Bold", "center", widths[c])
+            else:
+                cell, just = _cell(v, "", "right" if c in numeric_cols else "center" if c in center_cols else "",
+                                   widths[c])
+            cells.append(cell)
+            if just != "LEFT":
+                aligns.append((c, r, just))
+        if None in cells:
+            empty = _blank(cells)
+            data.append([empty if cell is None else cell for cell in cells])
         else:
-            data.append([
-                _cell(v, st["cell"], "right" if c in numeric_cols else "center" if c in center_cols else None)
-                for c, v in enumerate(row)
-            ])
+            data.append(cells)
     result = Table(
         data,
-        colWidths=[w * mm for w in col_widths],
+        colWidths=widths,
         repeatRows=header_rows if repeat_header else 0,
         hAlign="CENTER",
     )
-    result.setStyle(TableStyle([
+    left, right, top, bottom = _CELL_PADDING
+    commands: list[tuple] = [
         ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
         ("FONTNAME", (0, 0), (-1, -1), FAMILY),
+        ("FONTSIZE", (0, 0), (-1, -1), TABLE_SIZE),
+        ("LEADING", (0, 0), (-1, -1), _CELL_LEADING),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-    ]))
+        ("LEFTPADDING", (0, 0), (-1, -1), left),
+        ("RIGHTPADDING", (0, 0), (-1, -1), right),
+        ("TOPPADDING", (0, 0), (-1, -1), top),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), bottom),
+    ]
+    if header_rows:
+        commands.append(("FONTNAME", (0, 0), (-1, header_rows - 1), FAMILY + "-Bold"))
+    runs: list[list] = []   # one ALIGN command for each run of cells aligned alike down a column
+    for c, r, just in sorted(aligns):
+        if runs and runs[-1][0] == c and runs[-1][2] == r - 1 and runs[-1][3] == just:
+            runs[-1][2] = r
+        else:
+            runs.append([c, r, r, just])
+    commands += [("ALIGN", (c, first), (c, last), just) for c, first, last, just in runs]
+    result.setStyle(TableStyle(commands))
     return result
 
 
@@ -354,6 +565,9 @@ def bar_chart(
     texts = [nfc(t) for t in labels]
     lines = max((len(simpleSplit(t, FAMILY, label_size, slot - 4)) for t in texts), default=1)
     bottom_pad = lines * label_size * 1.2 + 8
+
+    from reportlab.graphics.charts.barcharts import VerticalBarChart  # only the forms with a chart need it
+    from reportlab.graphics.shapes import Drawing
 
     chart = VerticalBarChart()
     # the stubs declare ints; ReportLab takes any number of points
@@ -522,15 +736,15 @@ def _header_table(header: DocumentHeader, width: float) -> Table:
     left: list[Flowable] = []
     if header.issuer:
         if header.parents:
-            left.append(Paragraph(escape(upper_vi(header.parents[-1])), st["parent"]))
-        left.append(Paragraph(escape(upper_vi(header.issuer)), st["issuer"]))
-        left.append(Paragraph("*", st["star"]))
+            left.append(_text(upper_vi(header.parents[-1]), st["parent"]))
+        left.append(_text(upper_vi(header.issuer), st["issuer"]))
+        left.append(_text("*", st["star"]))
         if header.number:
-            left.append(Paragraph(_markup(header.number, False), st["number"]))
+            left.append(_text(header.number, st["number"]))
 
-    national = Paragraph(NATIONAL_TITLE, st["national"])
+    national = _text(NATIONAL_TITLE, st["national"])
     rule = _Rule(stringWidth(NATIONAL_TITLE, FAMILY + "-Bold", 15))
-    date = Paragraph(escape(_date_text(header)), st["date"])
+    date = _text(_date_text(header), st["date"])
 
     # The date sits on the line of the number (or of the "*"), below the title and its rule.
     date_row = max(len(left) - 1, 1)
@@ -560,11 +774,12 @@ def _signature_cell(block: SignatureBlock, n_lines: int) -> list[Flowable]:
     lines = [upper_vi(t) for t in block.title_lines]
     # Pad so that the names of blocks side by side print on the same line.
     lines += [""] * (n_lines - len(lines))
-    cell: list[Flowable] = [Paragraph(escape(t) or "&nbsp;", st["sig_title"]) for t in lines]
+    cell: list[Flowable] = [_text(t, st["sig_title"]) if t else Paragraph("&nbsp;", st["sig_title"]) for t in lines]
     if block.note:
-        cell.append(Paragraph(escape(nfc(block.note)), st["sig_note"]))
+        cell.append(_text(block.note, st["sig_note"]))
     cell.append(Spacer(1, block.space_mm * mm))
-    cell.append(Paragraph(escape(nfc(block.name)) or "&nbsp;", st["sig_name"]))
+    name = nfc(block.name)
+    cell.append(_text(name, st["sig_name"]) if name else Paragraph("&nbsp;", st["sig_name"]))
     return cell
 
 
@@ -584,7 +799,7 @@ def recipient_lines(recipients: Sequence[str]) -> list[str]:
 def _recipients_cell(recipients: Sequence[str]) -> list[Flowable]:
     st = _styles()
     cell: list[Flowable] = [Paragraph("<u>Nơi nhận:</u>", st["recipients_head"])]
-    cell += [Paragraph(escape(line), st["recipients_item"]) for line in recipient_lines(recipients)]
+    cell += [_text(line, st["recipients_item"]) for line in recipient_lines(recipients)]
     return cell
 
 
@@ -668,6 +883,12 @@ PORTRAIT_MARGINS = (20.0, 15.0, 20.0, 30.0)
 LANDSCAPE_ANNEX_MARGINS = (20.0, 15.0, 15.0, 20.0)
 
 
+def _is_drawing(item: Any) -> bool:
+    """Whether `item` is a chart (ReportLab's graphics are imported only when a chart is drawn)."""
+    shapes = sys.modules.get("reportlab.graphics.shapes")
+    return shapes is not None and isinstance(item, shapes.Drawing)
+
+
 def _keep_with_closing(body: list[Flowable]) -> None:
     """The signatures never stand alone on a page: the last lines of text go with them.
 
@@ -678,10 +899,11 @@ def _keep_with_closing(body: list[Flowable]) -> None:
         if isinstance(item, Spacer):
             item.keepWithNext = 1
             continue
-        if isinstance(item, Paragraph) or isinstance(item, Drawing):
+        drawing = _is_drawing(item)
+        if isinstance(item, Paragraph) or drawing:
             item.keepWithNext = 1
             kept += 1
-            if kept >= 2 or isinstance(item, Drawing):
+            if kept >= 2 or drawing:
                 break
             continue
         break
@@ -693,9 +915,9 @@ def _story(doc: Document, width_for: Callable[[bool], float]) -> list[Flowable]:
     if doc.header.draft:
         story.append(_TopMark("DỰ THẢO"))
     story.append(_header_table(doc.header, width_for(doc.landscape)))
-    story.append(Paragraph(escape(upper_vi(doc.title)), st["title"]))
+    story.append(_text(upper_vi(doc.title), st["title"]))
     if doc.subtitle:
-        story.append(Paragraph(_markup(doc.subtitle, False), st["subtitle"]))
+        story.extend(_lines(doc.subtitle, st["subtitle"]))
     story.append(Spacer(1, 8 * mm))
     body = list(doc.body)
     if doc.signatures or doc.recipients:
@@ -706,11 +928,11 @@ def _story(doc: Document, width_for: Callable[[bool], float]) -> list[Flowable]:
     for annex in doc.annexes:
         story.append(NextPageTemplate("annex_landscape" if annex.landscape else main))
         story.append(PageBreak())
-        story.append(Paragraph(escape(upper_vi(annex.title)), st["annex_title"]))
+        story.append(_text(upper_vi(annex.title), st["annex_title"]))
         if annex.subtitle:
-            story.append(Paragraph(escape(upper_vi(annex.subtitle)), st["annex_subtitle"]))
+            story.append(_text(upper_vi(annex.subtitle), st["annex_subtitle"]))
         if annex.note:
-            story.append(Paragraph(_markup(annex.note, False), st["annex_note"]))
+            story.append(_text(annex.note, st["annex_note"]))
         story.append(Spacer(1, 4 * mm))
         story.extend(annex.body)
     return story

@@ -22,7 +22,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, cast
-from xml.sax.saxutils import escape
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -48,6 +47,7 @@ from ..pdf import (
     table,
 )
 from ..pdf.fonts import FAMILY, register_fonts
+from ..pdf.layout import escape
 from .eligibility import review_date
 from .frameworks import PersonalForm, personal_form_for
 from .meeting import ReviewMeeting, collective_votes, review_meeting, vote_problems
@@ -216,11 +216,14 @@ class _Context:
     words: Wording
     session: Any = field(default=None, repr=False)
     full_review: YearReview | None = field(default=None, repr=False)  # with the members who left
+    given_tally: Tally | None = field(default=None, repr=False)       # the caller's, when it has one
 
     @functools.cached_property
     def tally(self) -> Tally:
-        """The year's tally (with last year's), computed when a form first needs it, from the review
-        already loaded."""
+        """The year's tally (with last year's): the caller's, or computed when a form first needs it, from
+        the review already loaded."""
+        if self.given_tally is not None:
+            return self.given_tally
         return tally(self.session, self.year, review=self.full_review)
 
     @functools.cached_property
@@ -244,11 +247,13 @@ class _Context:
         return list(self.recipients_list)
 
 
-def _context(session, year: int) -> _Context:
+def _context(session, year: int, review: YearReview | None = None, year_tally: Tally | None = None) -> _Context:
     branch = get_branch(session)
     if branch is None:
         raise UserError(_("Enter the branch's details first (File, Branch details)."))
-    full = year_review(session, year)
+    if review is not None and review.year != year or year_tally is not None and year_tally.year != year:
+        raise ValueError(f"the review or tally given is not of {year}")
+    full = review if review is not None else year_review(session, year)
     counted = YearReview(full.year, full.regulation, full.review_date, full.closed_at,
                          [r for r in full.rows if r.elig.counted], full.quota)
     reg = regulation_for(year)
@@ -257,7 +262,7 @@ def _context(session, year: int) -> _Context:
         parents=header_parents(branch), place=branch.place, secretary=branch.secretary,
         symbol=settings_mod.get(session, settings_mod.DOCUMENT_SYMBOL.key), on=review_date(session, year),
         recipients_list=report_recipients(session, branch), words=wording(reg),
-        session=session, full_review=full,
+        session=session, full_review=full, given_tally=year_tally,
     )
 
 
@@ -775,12 +780,17 @@ SUBMITTED_FORMS = ("bieu-tong-hop", "danh-sach", "bao-cao", "bien-ban")
 
 
 def forms_for(session, year: int, form: str | None = None, member_ids: Sequence[int] | None = None,
-              audience: str | None = None, forms: Sequence[str] | None = None) -> list[tuple[str, list[FormDoc]]]:
-    """(name, documents) of one form, of the ``forms`` named, or of all of them (the personal forms last)."""
+              audience: str | None = None, forms: Sequence[str] | None = None, review: YearReview | None = None,
+              year_tally: Tally | None = None) -> list[tuple[str, list[FormDoc]]]:
+    """(name, documents) of one form, of the ``forms`` named, or of all of them (the personal forms last).
+
+    ``review``: the year's ``year_review(session, year)`` (with the members who left) and ``year_tally``
+    its ``tally(session, year)``, when the caller already has them (the review page shows both), so that
+    they are not computed again; they must be of the data as it is now."""
     for name in [form] if form is not None else list(forms or ()):
         if name not in FORMS:
             raise UserError(_("Unknown form {name}; the forms are: {names}.").format(name=name, names=", ".join(FORMS)))
-    c = _context(session, year)
+    c = _context(session, year, review, year_tally)
     names = [form] if form else [n for n in FORMS if forms is None or n in forms]
     out = []
     for name in names:
@@ -793,15 +803,17 @@ def forms_for(session, year: int, form: str | None = None, member_ids: Sequence[
 
 def write_year_end(session, year: int, out: str | Path, form: str | None = None,
                    member_ids: Sequence[int] | None = None, xlsx: bool = False,
-                   audience: str | None = None, forms: Sequence[str] | None = None) -> list[Path]:
+                   audience: str | None = None, forms: Sequence[str] | None = None, review: YearReview | None = None,
+                   year_tally: Tally | None = None) -> list[Path]:
     """Write the year-end forms to ``out`` (PDF); with ``xlsx``, the table forms also as workbooks
-    beside it. Returns the files written."""
+    beside it. Returns the files written. ``review``, ``year_tally``: see `forms_for` (the review page
+    hands over the review and tally it shows instead of having them computed again)."""
     from ..member_export import write_xlsx
 
     out = Path(out)
     if out.suffix.lower() != ".pdf":
         raise UserError(_("The output file must end in .pdf."))
-    parts = forms_for(session, year, form, member_ids, audience, forms)
+    parts = forms_for(session, year, form, member_ids, audience, forms, review, year_tally)
     docs = [d for _name, ds in parts for d in ds]
     if not docs:
         raise UserError(_("There is nothing to print."))

@@ -7,10 +7,11 @@ from services import reminders as svc
 from services.first_steps import FirstSteps, first_steps
 from services.i18n import N_, _, long_date
 
-from ..qt import Qt, QtGui, QtWidgets
+from ..qt import Qt, QtCore, QtGui, QtWidgets, is_alive
 from .base import Page, page_heading
 
 PAGE_LINK = "page:"
+PAINT_WAIT_MS = 100   # the reminders wait for the figures to be painted at most this long
 
 
 class HomePage(Page):
@@ -46,11 +47,15 @@ class HomePage(Page):
         lay.addWidget(self.first_steps)
         lay.addWidget(QtWidgets.QLabel("<b>" + html.escape(_("Reminders")) + "</b>"))
         lay.addWidget(self.list, 1)
+        self.loading = False   # the figures are shown, the reminders not yet
+        self._today = None
+        self.summary.installEventFilter(self)
 
     def refresh(self) -> None:
+        """The branch's figures at once; the reminders, which read every area, once the figures are painted
+        (issue 17: the window with the data appears without waiting for them)."""
         today = self.ctx.today()
-        o = self.ctx.read(lambda s: svc.overview(s, today))
-        items = o.reminders
+        o = self.ctx.read(lambda s: svc.overview(s, today, with_reminders=False))
         self.heading.setText(o.branch_name)
         self.summary.setText(_(
             "Today is {date}. The branch has {total} members: {full} full, {prob} probationary; "
@@ -60,6 +65,23 @@ class HomePage(Page):
         self.first_steps.setVisible(steps.shown)
         if steps.shown:
             self.first_steps.setText(self.steps_html(steps))
+        self.list.setHtml("<p>" + html.escape(_("Looking for what needs attention…")) + "</p>")
+        self.loading = True
+        self._today = today
+        # After the next paint of the figures (or a moment, if the page is not painted: hidden window).
+        QtCore.QTimer.singleShot(PAINT_WAIT_MS, self._show_reminders)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt's name
+        if obj is self.summary and event.type() == QtCore.QEvent.Type.Paint and self.loading:
+            QtCore.QTimer.singleShot(0, self._show_reminders)
+        return False
+
+    def _show_reminders(self) -> None:
+        if not self.loading or not is_alive(self):
+            return
+        self.loading = False
+        today = self._today
+        items = self.ctx.read(lambda s: svc.reminders(s, today))
         if not items:
             self.list.setHtml("<p>" + html.escape(_("Nothing needs attention.")) + "</p>")
             return

@@ -8,7 +8,7 @@ from services.i18n import N_, _
 from services.ops import RATINGS, OpResult
 from services.ratings import Cell, MonthStatus
 
-from ..flow import ButtonBar
+from ..flow import ButtonBar, flow_row
 from ..models.ratings import (
     ATTENDANCE_ALERT_ROLE,
     ATTENDANCE_ROLE,
@@ -230,14 +230,14 @@ class RatingsPage(Page):
         self.message = QtWidgets.QLabel()
         self.message.setWordWrap(True)
 
-        top = QtWidgets.QHBoxLayout()
-        top.addWidget(page_heading(_("Monthly member ratings")))
-        top.addStretch(1)
-        top.addWidget(year_label)
-        top.addWidget(self.year)
-        top.addSpacing(12)
-        top.addWidget(scale_label)
-        top.addWidget(self.scale_box)
+        year_row = QtWidgets.QHBoxLayout()
+        year_row.addWidget(year_label)
+        year_row.addWidget(self.year)
+        scale_row = QtWidgets.QHBoxLayout()
+        scale_row.addWidget(scale_label)
+        scale_row.addWidget(self.scale_box)
+        # Wraps under the title when the text is large (the scale's name grows with it).
+        top = flow_row(page_heading(_("Monthly member ratings")), None, year_row, scale_row, spacing=12)
         lay = QtWidgets.QVBoxLayout(self)
         lay.addLayout(top)
         lay.addWidget(self.actions_bar)

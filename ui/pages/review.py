@@ -16,8 +16,8 @@ from services.review.tally import LEVEL_KEYS, tally_text
 from ..files import ask_save_path
 from ..flow import flow_row
 from ..models.review import ID_ROLE, CriteriaModel, ReviewTableModel, TallyModel
-from ..operations import run_op
-from ..qt import Qt, QtCore, QtWidgets
+from ..operations import run_op, when_idle
+from ..qt import Qt, QtCore, QtWidgets, is_alive
 from ..widgets import ProblemLabel, ask, inform, page_action, settle
 from .base import Page, page_heading
 from .review_sheet import (
@@ -794,13 +794,27 @@ class ReviewPage(Page):
         self.write_forms(path, form, member_ids)
 
     def write_forms(self, path: Path, form: str | None, member_ids=None) -> None:
-        """Write the forms off the GUI thread (after the edits asked to be saved before), then say where."""
+        """Write the forms off the GUI thread (after the edits asked to be saved before), then say where.
+
+        The review and tally the page shows are handed to the printing instead of being computed again
+        (issue 17), when they are those of the data as it is: once every operation asked before has finished
+        and the page has reloaded what they changed."""
         year = self.year_value
-        run_op(self, lambda s: OpResult(NOTHING, write_year_end(s, year, path, form=form, member_ids=member_ids,
-                                                                 xlsx=True)),
-               title=_("Print forms"), label=_("Writing {name}…").format(name=path.name), cancellable=False,
-               on_success=lambda written: inform(self, _("Print forms"), _("Written:") + "\n" + "\n".join(
-                   str(p) for p in written)))
+
+        def start() -> None:
+            if not is_alive(self):
+                return
+            shown = {}
+            if not self.stale and self.review is not None and self.review.year == year \
+                    and self.current_tally is not None and self.current_tally.year == year:
+                shown = {"review": self.review, "year_tally": self.current_tally}
+            run_op(self, lambda s: OpResult(NOTHING, write_year_end(s, year, path, form=form, member_ids=member_ids,
+                                                                     xlsx=True, **shown)),
+                   title=_("Print forms"), label=_("Writing {name}…").format(name=path.name), cancellable=False,
+                   on_success=lambda written: inform(self, _("Print forms"), _("Written:") + "\n" + "\n".join(
+                       str(p) for p in written)))
+
+        when_idle(start)
 
     def change_review_date(self) -> None:
         """The day membership is counted this year (default: the setting, 31/12)."""
