@@ -141,3 +141,15 @@ def test_every_text_grows_with_ctrl_plus(window, qtbot):
         small = [(type(w).__name__, w.text()[:30]) for w in window.pages[key].findChildren(QtWidgets.QLabel)
                  if w.isVisibleTo(window) and w.text() and w.font().pointSizeF() < size - 0.01]
         assert small == [], key
+
+
+@pytest.mark.parametrize("steps", [0, 3])
+def test_the_dates_of_a_member_s_history_show_whole_at_any_text_size(window, qtbot, steps):
+    zoom_to(window, qtbot, steps)
+    page = window.show_page("members")
+    settle(qtbot)
+    history = page.history
+    assert history.model().rowCount() > 0
+    dates = [history.model().index(r, 0).data() for r in range(history.model().rowCount())]
+    needed = max(history.fontMetrics().horizontalAdvance(d) for d in dates)
+    assert history.columnWidth(0) >= needed, (history.columnWidth(0), needed, dates)

@@ -95,6 +95,8 @@ class MembersPage(Page):
         self.history.setModel(self.history_model)
         self.history.verticalHeader().setVisible(False)
         self.history.horizontalHeader().setStretchLastSection(True)
+        # The date always whole, at any text size (a handful of rows: measuring them costs nothing).
+        self.history.horizontalHeader().setSectionResizeMode(0, QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
         self.history.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
         self.history.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
         self.history_title = QtWidgets.QLabel(_("Party life history"))
