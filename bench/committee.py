@@ -105,10 +105,10 @@ def _make(ctx) -> Committee:
     db = open_database(received)
     try:
         for f in files:
-            result = receive_file(db, f)
-            if result.status == "held":  # first files are held until the office accepts the branch's key
+            got = receive_file(db, f)
+            if got.status == "held":  # first files are held until the office accepts the branch's key
                 with db.begin() as s:
-                    accept_held(s, result.file_id, result.fingerprint[:16])
+                    accept_held(s, got.file_id, got.fingerprint[:16])
     finally:
         db.close()
     ctx.setup_seconds[f"{count} branches, {fmt_int(total)} members, 1 year, records: full"] = made - t0

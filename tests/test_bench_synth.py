@@ -128,3 +128,25 @@ def test_the_scale_benchmark_s_files_are_received_and_counted(tmp_path, engine_n
         engine = scale.PostgresEngine(request.getfixturevalue("pg_server").target("postgres"))
     result = scale.measure(engine, files, members, 1, tmp_path)
     assert (result.files, result.members) == (3, members) and (tmp_path / "tong-hop-3.pdf").exists()
+
+
+def test_the_committee_benchmark_receives_every_branch_file(tmp_path):
+    """bench/committee.py (shared by the tally and aggregate benchmarks) gives the committee it made, with every
+    branch's signed file received and counted."""
+    from types import SimpleNamespace
+
+    from bench.committee import committee
+    from services.db import open_database
+    from services.exchange.committee import committee_tally
+
+    ctx = SimpleNamespace(workdir=tmp_path, reuse=lambda _p: False, made=lambda *_a: None, quick=True, runs=1,
+                          cache={}, setup_seconds={})
+    c = committee(ctx)
+    assert len(c.branch_dbs) == len(c.files) == 6 and all(f.exists() for f in c.files)
+    db = open_database(c.received)
+    try:
+        with db.begin() as s:
+            summed = committee_tally(s, c.year)
+        assert summed["members_total"] == c.members and len(summed["branches"]) == 6, summed
+    finally:
+        db.close()
