@@ -29,7 +29,7 @@ def run(ctx) -> str:
         "",
         f"The {len(c.files)} signed files of a committee's branches ({fmt_int(c.members)} members, "
         f"{size / 1024 / 1024:.1f} MiB in all, each with the branch's printed year-end forms and tally workbook) "
-        "received into an empty committee database: every file checked completely (ZIP structure, signature, "
+        "received into the committee's database, which knows its branches (their keys accepted in an earlier year) and holds no file yet: every file checked completely (ZIP structure, signature, "
         "hashes, JSON schema, the tally's arithmetic), then recorded in one transaction "
         "(`services.exchange.committee.receive_file`).",
         "",

@@ -150,3 +150,13 @@ def test_the_committee_benchmark_receives_every_branch_file(tmp_path):
         assert summed["members_total"] == c.members and len(summed["branches"]) == 6, summed
     finally:
         db.close()
+    # The committee before the files arrive knows every branch (the normal year): nothing is held.
+    from services.exchange.committee import ReceiveStatus, receive_file
+
+    copy = tmp_path / "committee-copy.db"
+    copy.write_bytes(c.template.read_bytes())
+    db = open_database(copy)
+    try:
+        assert {receive_file(db, f).status for f in c.files} == {ReceiveStatus.ADDED}
+    finally:
+        db.close()
