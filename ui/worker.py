@@ -104,6 +104,11 @@ class Task(QtCore.QObject):
             self._cancel.set()
             self.dialog.setLabelText(_("Stopping…"))
 
+    def show_now(self) -> None:
+        """Show the progress dialog at once (it blocks the window): for work during which nothing else may
+        be done in the window, such as a restore."""
+        self._show_if_running()
+
     def _show_if_running(self) -> None:
         if not self.finished:
             try:

@@ -77,7 +77,7 @@ class HomePage(Page):
         return False
 
     def _show_reminders(self) -> None:
-        if not self.loading or not is_alive(self):
+        if not self.loading or not is_alive(self) or not self.ctx.ready:
             return
         self.loading = False
         today = self._today
