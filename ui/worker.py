@@ -70,7 +70,9 @@ class Task(QtCore.QObject):
         self.result: Any = None
         self.error: BaseException | None = None
         self._cancel = threading.Event()
-        self.dialog = QtWidgets.QProgressDialog(label, _("Cancel") if cancellable else "", 0, 0, parent)
+        self.dialog = QtWidgets.QProgressDialog(label, _("Cancel"), 0, 0, parent)
+        if not cancellable:
+            self.dialog.setCancelButton(None)   # work that cannot stop has no button (not an empty one)
         self.title = title
         self.dialog.setWindowTitle(title)
         self.dialog.setWindowModality(QtCore.Qt.WindowModality.WindowModal)
