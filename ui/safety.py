@@ -178,8 +178,10 @@ def start_daily_checks(db, parent=None):
         _made, problems = value
         warn_broken_links(path, problems, parent)
 
-    return run_op(parent, work, session=False, db=db, label=_("Backing up…"), on_success=done, on_failure=lambda exc: log.error("Daily checks of %s failed: %s", display, exc,
-                                                                    exc_info=exc))
+    def failed(exc: BaseException) -> None:
+        log.error("Daily checks of %s failed: %s", display, exc, exc_info=exc)
+
+    return run_op(parent, work, session=False, db=db, label=_("Backing up…"), on_success=done, on_failure=failed)
 
 
 def daily_backup(location, keep_daily: int, keep_monthly: int, display: str = "") -> Path | None:
