@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
 
 from services import access, audit, backup, integrity, logs
 from services import members as svc
+from services.errors import UserError
 from tests.engines import member_names as names
 from tests.test_backup import corrupt
 from ui import app as ui_app
@@ -52,6 +55,36 @@ def messages(monkeypatch):
 def add(db, name: str) -> int:
     with db.begin() as s:
         return svc.add_member(s, svc.MemberInput(name, dt.date(2010, 1, 1), dt.date(2011, 2, 1)), TODAY).id
+
+
+@pytest.fixture
+def threads(monkeypatch):
+    """The threads on which the slow data-safety work ran: {name: [thread, ...]}."""
+    seen: dict[str, list[threading.Thread]] = {}
+
+    def record(module, name: str) -> None:
+        original = getattr(module, name)
+
+        def recorded(*args, **kwargs):
+            seen.setdefault(name, []).append(threading.current_thread())
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, recorded)
+
+    record(integrity, "check_file")
+    record(integrity, "foreign_key_problems")
+    record(backup, "restore")
+    record(backup, "daily_backup")
+    return seen
+
+
+def off_the_gui_thread(threads: list[threading.Thread]) -> bool:
+    return bool(threads) and all(t is not threading.main_thread() for t in threads)
+
+
+def menu_action(window, text: str):
+    file_menu = window.menuBar().actions()[0].menu()
+    return next(a for a in file_menu.actions() if a.text() == text)
 
 
 @pytest.fixture
@@ -120,7 +153,7 @@ def test_restore_dialog_lists_backups_with_preview_newest_good_first(qtbot, db, 
     assert dlg.result() == QtWidgets.QDialog.DialogCode.Accepted and dlg.chosen.path == usb
 
 
-def test_restore_from_the_menu_reopens_and_refreshes_the_window(window, monkeypatch, messages):
+def test_restore_from_the_menu_reopens_and_refreshes_the_window(window, qtbot, monkeypatch, messages):
     db = window.ctx.db
     saved = backup.backup_now(db.location)
     add(db, "Lê Thị Bình")
@@ -134,6 +167,7 @@ def test_restore_from_the_menu_reopens_and_refreshes_the_window(window, monkeypa
 
     monkeypatch.setattr(RestoreDialog, "exec", choose)
     assert ui_safety.restore_from_backup(window)
+    wait_ops(qtbot)
     assert window.ctx.db is not db
     assert page.model.rowCount() == 1
     assert "Đã khôi phục" in messages[-1][1] and "truoc-khoi-phuc" in messages[-1][1]
@@ -142,20 +176,104 @@ def test_restore_from_the_menu_reopens_and_refreshes_the_window(window, monkeypa
 
 
 @pytest.mark.sqlite_only
-def test_check_on_demand_passes_and_a_damaged_file_blocks_writes(window, monkeypatch, messages):
-    report = ui_safety.check_data(window)
-    assert report.clean and "đạt" in messages[-1][1]
+def test_check_on_demand_passes_and_a_damaged_file_blocks_writes(window, qtbot, monkeypatch, messages):
+    reports = []
+    ui_safety.check_data(window, reports.append)
+    wait_ops(qtbot)
+    assert reports[-1].clean and "đạt" in messages[-1][1]
     db = window.ctx.db
     backup.backup_now(db.path)
     db.engine.dispose()
     corrupt(db.path)
     offered = []
     monkeypatch.setattr(RestoreDialog, "exec", lambda dlg: offered.append(dlg) or 0)
-    report = ui_safety.check_data(window)
-    assert not report.ok and offered
+    ui_safety.check_data(window, reports.append)
+    wait_ops(qtbot)
+    assert not reports[-1].ok and offered
     assert "bị hỏng" in messages[-1][1]
     with pytest.raises(integrity.WritesBlockedError):
         add(db, "Lê Thị Bình")
+
+
+def test_the_check_runs_off_the_gui_thread_and_tells_the_result(window, qtbot, threads, messages):
+    menu_action(window, "Kiểm tra dữ liệu").trigger()
+    wait_ops(qtbot)
+    assert messages[-1][0] == "Kiểm tra dữ liệu" and not messages[-1][2]
+    assert "đạt" in messages[-1][1]
+    if window.ctx.db.path is not None:
+        assert off_the_gui_thread(threads["check_file"])
+
+
+def test_the_restore_runs_off_the_gui_thread_while_nothing_else_uses_the_database(window, qtbot, monkeypatch,
+                                                                                  threads, messages):
+    db = window.ctx.db
+    saved = backup.backup_now(db.location)
+    add(db, "Lê Thị Bình")
+    window.ctx.notify_changed("members")
+    page = window.show_page("members")
+    assert page.model.rowCount() == 2
+    started, go_on = threading.Event(), threading.Event()
+    restore = backup.restore
+
+    def slow_restore(*args, **kwargs):
+        started.set()
+        go_on.wait(20)
+        return restore(*args, **kwargs)
+
+    monkeypatch.setattr(backup, "restore", slow_restore)
+
+    def choose(dlg):
+        dlg.chosen = next(i for i in dlg.model._rows if i.path == saved.path)
+        return QtWidgets.QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(RestoreDialog, "exec", choose)
+    menu_action(window, "Khôi phục từ bản sao lưu…").trigger()
+    qtbot.waitUntil(started.is_set)
+    # meanwhile: the progress dialog keeps the window still, and nothing reads the file being replaced
+    assert [d.labelText() for d in window.findChildren(QtWidgets.QProgressDialog) if d.isVisible()] == [
+        "Đang khôi phục từ bản sao lưu…"]
+    with pytest.raises(UserError, match="đang được khôi phục"):
+        window.ctx.read(lambda s: svc.register(s, TODAY))
+    go_on.set()
+    wait_ops(qtbot)
+    assert off_the_gui_thread(threads["restore"])
+    assert messages[-1][0] == "Khôi phục từ bản sao lưu" and not messages[-1][2]
+    assert "Đã khôi phục" in messages[-1][1] and "1 đảng viên" in messages[-1][1]
+    assert window.ctx.db is not db and page.model.rowCount() == 1
+    add(window.ctx.db, "Trần Văn Cường")                 # the reopened database is writable
+    assert names(window.ctx.db.target) == ["Nguyễn Văn An", "Trần Văn Cường"]
+
+
+def test_a_refused_restore_reopens_the_database_untouched_and_says_why(window, qtbot, tmp_path, messages):
+    bad = tmp_path / "khong-phai.db"
+    bad.write_text("không phải dữ liệu", encoding="utf-8")
+    done = []
+    ui_safety.restore_into(window, bad, done.append)
+    wait_ops(qtbot)
+    assert done == [False]
+    title, text, error = messages[-1]
+    assert title == "Khôi phục từ bản sao lưu" and error and text.startswith("Không khôi phục được từ tệp")
+    add(window.ctx.db, "Lê Thị Bình")
+    assert names(window.ctx.db.target) == ["Lê Thị Bình", "Nguyễn Văn An"]
+
+
+@pytest.mark.sqlite_only
+def test_the_daily_backup_and_the_link_check_run_after_the_window_is_built(qtbot, db, threads, messages):
+    add(db, "Nguyễn Văn An")
+    db.close()
+    con = sqlite3.connect(db.path)      # a life event whose member is gone (foreign keys off)
+    with con:
+        con.execute("INSERT INTO member_event (member_id, kind, date, other_org, form, reason) "
+                    "VALUES (999, 'admitted', '2010-01-01', '', '', '')")
+    con.close()
+    win = ui_app.open_window(db.path)
+    qtbot.addWidget(win)
+    wait_ops(qtbot)
+    assert off_the_gui_thread(threads["daily_backup"]) and off_the_gui_thread(threads["foreign_key_problems"])
+    assert [i.reason for i in backup.list_backups(db.path)] == [backup.DAILY]
+    title, text, error = messages[-1]
+    assert title == "Kiểm tra dữ liệu" and error and text.startswith("Có 1 bản ghi trỏ tới bản ghi không còn nữa")
+    win.ctx.db.close()
 
 
 @pytest.mark.sqlite_only
@@ -164,10 +282,12 @@ def test_open_window_makes_the_daily_backup(qtbot, db, messages):
     db.close()
     win = ui_app.open_window(db.path)
     qtbot.addWidget(win)
+    wait_ops(qtbot)
     assert [i.reason for i in backup.list_backups(db.path)] == [backup.DAILY]
     win.ctx.db.close()
     win2 = ui_app.open_window(db.path)  # the same day: no second copy
     qtbot.addWidget(win2)
+    wait_ops(qtbot)
     assert len(backup.list_backups(db.path)) == 1
     win2.ctx.db.close()
 
@@ -289,7 +409,7 @@ def test_set_password_from_the_menu_shows_the_code_until_it_is_kept(qtbot, windo
 
 
 @pytest.mark.sqlite_only
-def test_damaged_file_at_start_offers_the_newest_good_backup(qtbot, db, monkeypatch, messages):
+def test_damaged_file_at_start_offers_the_newest_good_backup(qtbot, db, monkeypatch, threads, messages):
     add(db, "Nguyễn Văn An")
     good = backup.backup_now(db.path)
     add(db, "Lê Thị Bình")
@@ -309,6 +429,8 @@ def test_damaged_file_at_start_offers_the_newest_good_backup(qtbot, db, monkeypa
     win = ui_app.open_window(db.path)
     qtbot.addWidget(win)
     assert offered and win is not None
+    assert off_the_gui_thread(threads["restore"])
+    assert "Đã khôi phục" in messages[-1][1]
     assert names(db.path) == ["Nguyễn Văn An"]
     assert [i.reason for i in backup.list_backups(db.path) if i.reason == backup.DAMAGED_COPY]
     win.ctx.db.close()

@@ -28,6 +28,12 @@ class AppContext(QtCore.QObject):
     def today(self) -> dt.date:
         return dt.date.today()
 
+    @property
+    def ready(self) -> bool:
+        """False while the database is away (a restore replaces its file): a read put off until after a paint
+        waits for the refresh that follows."""
+        return not getattr(self.db, "away", False)
+
     def read(self, fn: Callable[[Any], T]) -> T:
         """A quick read on the GUI thread: `fn(session)` returns plain values (services/ops.read)."""
         return ops.read(self.db, fn)

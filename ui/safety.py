@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from services import access, audit, backup, integrity, ops
@@ -47,14 +48,43 @@ def recover_at_start(path: Path, error: UserError, parent=None):
     dlg = RestoreDialog(Path(path), parent=parent, damaged=message)
     if dlg.exec() != QtWidgets.QDialog.DialogCode.Accepted or dlg.chosen is None:
         return None
+    source = dlg.chosen.path
     try:
-        result = backup.restore(path, dlg.chosen.path)
+        result = wait_for(parent, lambda: backup.restore(path, source), title=_("Restore from a backup"),
+                          label=_("Restoring from the backup…"))
         db = open_database(path)
     except UserError as exc:
         inform(parent, _("Restore from a backup"), str(exc), error=True)
         return None
     inform(parent, _("Restore from a backup"), restored_text(result))
     return db
+
+
+def wait_for(parent, work, *, title: str, label: str):
+    """Run `work()` off the GUI thread (ui.operations.run_op, with its progress dialog) and wait for it while
+    the window goes on painting: for the start, before the window has a database to work on. Returns what
+    `work` returns, or raises what it raised."""
+    from .operations import run_op
+    from .qt import is_alive
+
+    loop = QtCore.QEventLoop()
+    out: dict = {}
+
+    def finish(key: str, value) -> None:
+        out[key] = value
+        loop.quit()
+
+    run_op(parent, lambda: ops.OpResult(ops.NOTHING, work()), session=False, title=title, label=label,
+           on_success=lambda value: finish("value", value), on_failure=lambda exc: finish("error", exc))
+    if parent is not None:
+        parent.destroyed.connect(loop.quit)     # the window closed meanwhile: nothing waits for it any more
+    while not out and (parent is None or is_alive(parent)):
+        loop.exec()
+    if "error" in out:
+        raise out["error"]
+    if "value" not in out:
+        raise UserError(_("The window was closed before the work was finished."))
+    return out["value"]
 
 
 def restored_text(result: backup.RestoreResult) -> str:
@@ -90,7 +120,8 @@ def hold_file(db, parent=None) -> bool:
 
 
 def after_open(db, parent=None, remembered_user: str = "") -> str | None:
-    """Before the window shows: the password (if set), then the daily backup and the link check.
+    """Before the window shows: the password (if set). Then the daily backup and the link check start off the
+    GUI thread (`start_daily_checks`).
 
     Returns the user name for the history of changes, or None when the user gave up at the password.
     """
@@ -103,8 +134,7 @@ def after_open(db, parent=None, remembered_user: str = "") -> str | None:
             return None
         qs.setValue("audit/last_user", user)
     audit.set_user(db, user)
-    daily_backup(db)
-    warn_broken_links(db, parent)
+    start_daily_checks(db, parent)
     return db.audit.user
 
 
@@ -125,25 +155,47 @@ def login(db, parent=None, user: str = "") -> str | None:
     return name
 
 
-def daily_backup(db) -> Path | None:
-    """The day's automatic backup; a failure (full disk) is logged and never stops the program."""
+def start_daily_checks(db, parent=None):
+    """The day's automatic backup, then the check of the links between records, as one operation off the GUI
+    thread: the window shows the data meanwhile, and a write asked meanwhile waits for the copy (operations
+    run in order), so the day's copy is the data as it was opened. A failed backup (full disk) is logged and
+    never stops the program; broken links are told once the check is done. Returns the operation's task
+    (None for a server database, which its office backs up and checks on demand)."""
     from services import settings
 
+    from .operations import run_op
+
+    if db.path is None:
+        return None
+    location, path, display = db.location, db.path, db.display
+    keep = ops.read(db, lambda s: (settings.get(s, backup.KEEP_DAILY.key), settings.get(s, backup.KEEP_MONTHLY.key)))
+
+    def work() -> ops.OpResult:
+        return ops.OpResult(ops.NOTHING, (daily_backup(location, *keep, display=display),
+                                          integrity.foreign_key_problems(path)))
+
+    def done(value) -> None:
+        _made, problems = value
+        warn_broken_links(path, problems, parent)
+
+    def failed(exc: BaseException) -> None:
+        log.error("Daily checks of %s failed: %s", display, exc, exc_info=exc)
+
+    return run_op(parent, work, session=False, db=db, label=_("Backing up…"), on_success=done, on_failure=failed)
+
+
+def daily_backup(location, keep_daily: int, keep_monthly: int, display: str = "") -> Path | None:
+    """The day's automatic backup; a failure (full disk) is logged and never stops the program."""
     try:
-        keep_daily, keep_monthly = ops.read(db, lambda s: (settings.get(s, backup.KEEP_DAILY.key),
-                                                           settings.get(s, backup.KEEP_MONTHLY.key)))
-        return backup.daily_backup(db.location, keep_daily, keep_monthly)
+        return backup.daily_backup(location, keep_daily, keep_monthly)
     except Exception as exc:
-        log.error("Daily backup of %s failed: %s", db.display, exc, exc_info=True)
+        log.error("Daily backup of %s failed: %s", display, exc, exc_info=True)
         return None
 
 
-def warn_broken_links(db, parent=None) -> None:
-    if db.path is None:  # a server keeps the links itself; `check` looks at them on demand
-        return
-    problems = integrity.foreign_key_problems(db.path)
+def warn_broken_links(path: Path, problems: list, parent=None) -> None:
     if problems:
-        log.error("Foreign key problems in %s: %s", db.path, problems[:20])
+        log.error("Foreign key problems in %s: %s", path, problems[:20])
         inform(parent, _("Check the data"), _(
             "{n} records point at records that no longer exist. The program keeps working; if records are "
             "missing, restore a backup (File menu). Details are in the log file {path}."
@@ -213,93 +265,166 @@ def backup_now(window, target: str | None = None):
                       path=info.path, summary=info.summary())))
 
 
-def restore_from_backup(window) -> bool:
-    """Pick a backup, close the database, restore, reopen, and refresh every page."""
+def restore_from_backup(window, on_done: Callable[[bool], None] | None = None) -> bool:
+    """Pick a backup, then restore it (`restore_into`). Returns False when the user chose none."""
     from .dialogs.restore_dialog import RestoreDialog
 
     ctx = window.ctx
     dlg = RestoreDialog(ctx.db.location, parent=window)
     if dlg.exec() != QtWidgets.QDialog.DialogCode.Accepted or dlg.chosen is None:
         return False
-    return restore_into(window, dlg.chosen.path)
+    restore_into(window, dlg.chosen.path, on_done)
+    return True
 
 
-def restore_into(window, source: Path) -> bool:
-    """Replace the database by `source`. Done on the GUI thread, after every operation has finished:
-    nothing may read or write the file while it is replaced."""
+def restore_into(window, source: Path, on_done: Callable[[bool], None] | None = None) -> None:
+    """Replace the database by `source`: once every operation asked before has finished, the database is
+    closed, the file work runs off the GUI thread (a progress dialog shown at once keeps the window still),
+    then the database is reopened and every page refreshed on the GUI thread, and the result is told.
+    Meanwhile nothing can use the database (`_Restoring`). `on_done(restored)` runs at the end."""
     from . import operations
 
     if not operations.idle():
-        operations.when_idle(lambda: restore_into(window, source))
-        return False
+        operations.when_idle(lambda: restore_into(window, source, on_done))
+        return
+    if isinstance(window.ctx.db, _Restoring):    # the restore before is reopening the database: after it
+        QtCore.QTimer.singleShot(0, lambda: restore_into(window, source, on_done))
+        return
     ctx = window.ctx
-    path, user = ctx.db.location, ctx.db.audit.user
-    ctx.db.close()
-    ok = True
-    try:
-        with _busy():
-            result = backup.restore(path, source)
-    except UserError as exc:
-        inform(window, _("Restore from a backup"), str(exc), error=True)
-        ok = False
-    try:
-        ctx.db = open_database(path)
-        ctx.db.lock_file(user, force=True)
-    except UserError as exc:
-        inform(window, _("Cannot open the database"), str(exc), error=True)
-        window.close()
-        return False
-    audit.set_user(ctx.db, user)
-    ctx.notify_changed("")
-    if ok:
-        inform(window, _("Restore from a backup"), restored_text(result))
-    return ok
+    old = ctx.db
+    path, user = old.location, old.audit.user
+    old.close()
+    ctx.db = _Restoring(old)
+    title = _("Restore from a backup")
+
+    def reopen() -> bool:
+        try:
+            db = open_database(path)
+            db.lock_file(user, force=True)
+        except UserError as exc:
+            ctx.db = old
+            inform(window, _("Cannot open the database"), str(exc), error=True)
+            window.close()
+            return False
+        ctx.db = db
+        audit.set_user(db, user)
+        ctx.notify_changed("")
+        return True
+
+    def restored(result: backup.RestoreResult) -> None:
+        ok = reopen()
+        if ok:
+            inform(window, title, restored_text(result))
+        if on_done is not None:
+            on_done(ok)
+
+    def failed(exc: BaseException) -> None:
+        if reopen():
+            if isinstance(exc, UserError):
+                inform(window, title, str(exc), error=True)
+            else:
+                from .worker import show_error
+
+                show_error(window, title, exc)
+        if on_done is not None:
+            on_done(False)
+
+    task = operations.run_op(window, lambda: ops.OpResult(ops.NOTHING, backup.restore(path, source)), session=False,
+                             title=title, label=_("Restoring from the backup…"), on_success=restored,
+                             on_failure=failed)
+    task.show_now()
 
 
-def check_data(window) -> integrity.IntegrityReport:
-    """The full check on demand; a damaged file is not written to any more and a restore is offered."""
+class _Restoring:
+    """The database while a restore replaces its file: whatever would read or write it meanwhile (a timer of
+    a page) is refused with a plain message, instead of opening the file being replaced."""
+
+    away = True     # AppContext.ready
+
+    def __init__(self, closed):
+        self._closed = closed
+        self.location, self.path, self.audit = closed.location, closed.path, closed.audit
+        self.display, self.target, self.is_server = closed.display, closed.target, closed.is_server
+
+    def _refuse(self):
+        raise UserError(_("The data is being restored from a backup; try again when it is done."))
+
+    def begin(self, write: bool = False):
+        self._refuse()
+
+    @property
+    def Session(self):  # noqa: N802 - the name of Database's attribute
+        self._refuse()
+
+    @property
+    def engine(self):
+        self._refuse()
+
+    def close(self) -> None:
+        pass
+
+    def lock_file(self, user: str = "", force: bool = False) -> None:
+        self._refuse()
+
+
+def check_data(window, on_checked: Callable[[integrity.IntegrityReport], None] | None = None):
+    """The full check on demand, off the GUI thread after the writes asked before it; a damaged file is not
+    written to any more and a restore is offered. `on_checked(report)` runs once it is told. Returns the task."""
+    from .operations import run_op
+
     db = window.ctx.db
     if db.path is None:
-        return _check_server(window, db)
-    with _busy():
-        report = integrity.check_file(db.path, full=True, foreign_keys=True)
-    if report.clean:
-        inform(window, _("Check the data"), _("The data file passed the full integrity check and the link check."))
-        return report
-    if not report.ok:
-        log.error("Integrity check of %s failed: %s", db.path, report.problems)
-        integrity.block_writes(db)
-        message = integrity.damaged_message(Path(db.path), backup.newest_good_backup(db.path), command=False)
-        inform(window, _("Check the data"), message, error=True)
-        restore_from_backup(window)
-    else:
-        log.error("Foreign key problems in %s: %s", db.path, report.foreign_key_problems[:20])
-        inform(window, _("Check the data"), _(
-            "The file is sound, but {n} records point at records that no longer exist. If records are "
-            "missing, restore a backup (File menu). Details are in the log file {path}."
-        ).format(n=len(report.foreign_key_problems), path=log_dir()), error=True)
-    return report
+        return _check_server(window, db, on_checked)
+    path = db.path
+
+    def checked(report: integrity.IntegrityReport) -> None:
+        if report.clean:
+            inform(window, _("Check the data"), _("The data file passed the full integrity check and the link check."))
+        elif not report.ok:
+            log.error("Integrity check of %s failed: %s", path, report.problems)
+            integrity.block_writes(db)
+            message = integrity.damaged_message(Path(path), backup.newest_good_backup(path), command=False)
+            inform(window, _("Check the data"), message, error=True)
+            restore_from_backup(window)
+        else:
+            log.error("Foreign key problems in %s: %s", path, report.foreign_key_problems[:20])
+            inform(window, _("Check the data"), _(
+                "The file is sound, but {n} records point at records that no longer exist. If records are "
+                "missing, restore a backup (File menu). Details are in the log file {path}."
+            ).format(n=len(report.foreign_key_problems), path=log_dir()), error=True)
+        if on_checked is not None:
+            on_checked(report)
+
+    return run_op(window, lambda: ops.OpResult(ops.NOTHING, integrity.check_file(path, full=True, foreign_keys=True)),
+                  session=False, title=_("Check the data"), label=_("Checking the data…"), on_success=checked)
 
 
-def _check_server(window, db) -> integrity.IntegrityReport:
+def _check_server(window, db, on_checked=None):
     """The check of a server database: its version, its tables and the links between records."""
     from services.server import check_server
 
-    with _busy():
-        report = check_server(db.engine)
-    result = integrity.IntegrityReport(path=Path(db.location.stem), full=True, ok=report.ok,
-                                       problems=list(report.problems) + list(report.trail_problems),
-                                       foreign_key_problems=report.foreign_key_problems)
-    if result.clean:
-        inform(window, _("Check the data"), _("The database on the server passed the check of its structure and "
-                                              "of the links between records."))
-    else:
-        log.error("Check of %s: %s %s", db.display, report.problems, report.foreign_key_problems[:20])
-        inform(window, _("Check the data"), _(
-            "The database on the server does not pass the check ({n} problems). Ask the office's IT person; "
-            "the details are in the log file {path}.").format(
-            n=len(report.problems) + len(report.foreign_key_problems), path=log_dir()), error=True)
-    return result
+    from .operations import run_op
+
+    engine = db.engine
+
+    def checked(report) -> None:
+        result = integrity.IntegrityReport(path=Path(db.location.stem), full=True, ok=report.ok,
+                                           problems=list(report.problems) + list(report.trail_problems),
+                                           foreign_key_problems=report.foreign_key_problems)
+        if result.clean:
+            inform(window, _("Check the data"), _("The database on the server passed the check of its structure "
+                                                  "and of the links between records."))
+        else:
+            log.error("Check of %s: %s %s", db.display, report.problems, report.foreign_key_problems[:20])
+            inform(window, _("Check the data"), _(
+                "The database on the server does not pass the check ({n} problems). Ask the office's IT person; "
+                "the details are in the log file {path}.").format(
+                n=len(report.problems) + len(report.foreign_key_problems), path=log_dir()), error=True)
+        if on_checked is not None:
+            on_checked(result)
+
+    return run_op(window, lambda: ops.OpResult(ops.NOTHING, check_server(engine)), session=False,
+                  title=_("Check the data"), label=_("Checking the data…"), on_success=checked)
 
 
 def change_password(window) -> None:
@@ -314,14 +439,6 @@ def change_password(window) -> None:
     elif dlg.removed:
         inform(window, _("Password for opening the program"),
                _("The password is removed: the program opens without a password."))
-
-
-class _busy:
-    def __enter__(self):
-        QtWidgets.QApplication.setOverrideCursor(QtGui.QCursor(QtCore.Qt.CursorShape.WaitCursor))
-
-    def __exit__(self, *exc):
-        QtWidgets.QApplication.restoreOverrideCursor()
 
 
 # --- unexpected errors -----------------------------------------------------------------------

@@ -70,7 +70,9 @@ class Task(QtCore.QObject):
         self.result: Any = None
         self.error: BaseException | None = None
         self._cancel = threading.Event()
-        self.dialog = QtWidgets.QProgressDialog(label, _("Cancel") if cancellable else "", 0, 0, parent)
+        self.dialog = QtWidgets.QProgressDialog(label, _("Cancel"), 0, 0, parent)
+        if not cancellable:
+            self.dialog.setCancelButton(None)   # work that cannot stop has no button (not an empty one)
         self.title = title
         self.dialog.setWindowTitle(title)
         self.dialog.setWindowModality(QtCore.Qt.WindowModality.WindowModal)
@@ -103,6 +105,11 @@ class Task(QtCore.QObject):
         if not self.finished:
             self._cancel.set()
             self.dialog.setLabelText(_("Stopping…"))
+
+    def show_now(self) -> None:
+        """Show the progress dialog at once (it blocks the window): for work during which nothing else may
+        be done in the window, such as a restore."""
+        self._show_if_running()
 
     def _show_if_running(self) -> None:
         if not self.finished:

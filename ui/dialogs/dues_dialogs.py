@@ -229,6 +229,10 @@ class RateDialog(OpDialog):
             self.salary_hint.setText("")
         self.validate()
 
+    def value(self) -> tuple[tuple[int, int], str, str, str]:
+        """What the form holds (from month, salary, amount, note), as typed: Esc asks when it changed."""
+        return self.start.value(), self.salary.text().strip(), self.amount.text().strip(), self.note.text()
+
     def validate(self) -> bool:
         errors = []
         if self.salary.text().strip() and not svc.parse_money(self.salary.text()):
@@ -307,14 +311,18 @@ class DuesSettingsDialog(OpDialog):
         note = QtWidgets.QLabel(_("Set these as the upper committee instructs. Defaults: 1% of the salary used for "
                                   "social insurance; everything remitted upward; a reminder after 3 unpaid months."))
         note.setWordWrap(True)
+        self.buttons = dialog_buttons(self)
         lay = QtWidgets.QVBoxLayout(self)
         lay.addLayout(form)
         lay.addWidget(note)
-        lay.addWidget(dialog_buttons(self))
+        lay.addWidget(self.buttons)
+
+    def value(self) -> svc.DuesSettings:
+        return svc.DuesSettings(self.rounding.currentData(), float(self.rate.value()), float(self.share.value()),
+                                int(self.limit.value()))
 
     def accept(self) -> None:
-        values = svc.DuesSettings(self.rounding.currentData(), float(self.rate.value()), float(self.share.value()),
-                                  int(self.limit.value()))
+        values = self.value()
 
         def op(session):
             svc.set_dues_settings(session, values)

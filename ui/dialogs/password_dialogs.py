@@ -6,6 +6,7 @@ from pathlib import Path
 from services import access, ops
 from services.i18n import _
 
+from .. import widgets
 from ..files import ask_save_path
 from ..operations import run_op
 from ..qt import Qt, QtCore, QtGui, QtWidgets
@@ -153,6 +154,23 @@ class PasswordDialog(QtWidgets.QDialog):
 
     def _current(self) -> str | None:
         return self.recovery_code or (self.current.text() if self.locked else None)
+
+    # --- a new password typed is not dropped without a question (Esc, Hủy, the close button) ----------
+    def has_unsaved(self) -> bool:
+        return bool(self.new.text() or self.repeat.text())
+
+    def reject(self) -> None:
+        if not self.set_button.isEnabled():     # the password is being stored
+            return
+        if self.has_unsaved():
+            choice = widgets.ask_save(self, self.windowTitle(), _(
+                "The changes in this window are not saved yet. Save them?"))
+            if choice == widgets.SAVE:
+                self.set_password()
+                return
+            if choice == widgets.CANCEL:
+                return
+        super().reject()
 
     def set_password(self) -> None:
         problems = access.password_problems(self.new.text(), self.repeat.text())

@@ -68,7 +68,7 @@ class HomePage(Page):
         self.list.setHtml("<p>" + html.escape(_("Looking for what needs attention…")) + "</p>")
         self.loading = True
         self._today = today
-        # After the next paint of the figures (or a moment, if the page is not painted: hidden window).
+        # After the next paint of the figures (or a moment, if no paint comes while the page is on screen).
         QtCore.QTimer.singleShot(PAINT_WAIT_MS, self._show_reminders)
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt's name
@@ -77,7 +77,8 @@ class HomePage(Page):
         return False
 
     def _show_reminders(self) -> None:
-        if not self.loading or not is_alive(self):
+        # Not on screen (another section, the window closed): read at the next paint, if there is one.
+        if not self.loading or not is_alive(self) or not self.isVisible() or not self.ctx.ready:
             return
         self.loading = False
         today = self._today
