@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -21,6 +20,7 @@ from models import Attendance, DuesPayment, DuesRate, EventKind, Member, MemberR
 
 from .errors import ValidationError
 from .i18n import _, format_date
+from .members import MemberLike
 from .vntext import fold
 
 # Events entered with the member's details (the add and edit form): they are the record itself.
@@ -129,19 +129,6 @@ def delete_entered_by_mistake(session: Session, member_id: int, seen_version: in
 
 # --- likely duplicates ---------------------------------------------------------------------------
 
-class RegisterEntry(Protocol):
-    """What the duplicate check reads of a member: a record, a register row or a read model."""
-
-    @property
-    def id(self) -> int: ...
-    @property
-    def full_name(self) -> str: ...
-    @property
-    def birth_date(self) -> dt.date | None: ...
-    @property
-    def card_number(self) -> str: ...
-
-
 @dataclass(frozen=True)
 class LikelyDuplicate:
     """A member whose record looks like another's: same name and date of birth, or same Party card number."""
@@ -151,16 +138,16 @@ class LikelyDuplicate:
     reason: str                # Vietnamese, naming the other records
 
 
-def likely_duplicates(entries: Iterable[RegisterEntry]) -> dict[int, LikelyDuplicate]:
+def likely_duplicates(entries: Iterable[MemberLike]) -> dict[int, LikelyDuplicate]:
     """The members of `entries` that probably are the same person as another entry, by id.
 
     Two records are flagged when their names are the same once folded (case, tone marks, spaces) and so
     are their dates of birth (both unknown counts as the same), or when they have the same Party card
     number. Flagged records are checked by the secretary; nothing is merged or deleted here.
     """
-    rows: Sequence[RegisterEntry] = list(entries)
-    by_name: dict[tuple[str, dt.date | None], list[RegisterEntry]] = {}
-    by_card: dict[str, list[RegisterEntry]] = {}
+    rows: Sequence[MemberLike] = list(entries)
+    by_name: dict[tuple[str, dt.date | None], list[MemberLike]] = {}
+    by_card: dict[str, list[MemberLike]] = {}
     for r in rows:
         name = " ".join(fold(r.full_name or "").split())
         if name:

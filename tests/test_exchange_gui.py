@@ -11,8 +11,8 @@ from services import members as msvc
 from services.exchange.committee import committee_tally, held_files
 from services.exchange.container import read_container
 from tests.exchange_support import dump, export_branch, make_branch, make_committee
+from tests.gui_support import shown_window
 from ui.context import AppContext
-from ui.main_window import MainWindow
 from ui.models.exchange import BranchStatusModel, CommitteeTallyModel
 from ui.qt import Qt, QtCore, QtGui, QtWidgets
 
@@ -25,12 +25,7 @@ class FixedContext(AppContext):
 
 
 def _window(qtbot, db):
-    win = MainWindow(FixedContext(db))
-    qtbot.addWidget(win)
-    win.resize(1366, 768)
-    win.show()
-    win.activateWindow()
-    qtbot.waitUntil(win.isActiveWindow)
+    win = shown_window(qtbot, FixedContext(db))
     return win
 
 

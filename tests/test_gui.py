@@ -4,6 +4,7 @@ import datetime as dt
 import pytest
 
 from services import members as svc
+from tests.gui_support import shown_window
 from ui.context import AppContext
 from ui.main_window import PAGES, MainWindow
 from ui.models.members import HistoryModel, MemberFilterProxy, MemberTableModel
@@ -30,12 +31,7 @@ def filled(db):
 @pytest.fixture
 def window(qtbot, filled):
     ctx = FixedContext(filled)
-    win = MainWindow(ctx)
-    qtbot.addWidget(win)
-    win.resize(1366, 768)
-    win.show()
-    win.activateWindow()
-    qtbot.waitUntil(win.isActiveWindow)
+    win = shown_window(qtbot, ctx)
     return win
 
 

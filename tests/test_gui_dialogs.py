@@ -11,12 +11,12 @@ from services import meetings as mt
 from services.meetings.attendance import load_meetings
 from services.members import register
 from services.paths import program_dir
+from tests.gui_support import shown_window
 from ui.context import AppContext
 from ui.dialogs import meeting_dialog
 from ui.dialogs.event_dialog import EventDialog
 from ui.dialogs.meeting_dialog import MeetingDialog
 from ui.dialogs.member_dialog import MemberDialog
-from ui.main_window import MainWindow
 from ui.qt import Qt, QtCore, QtWidgets
 
 from .gui_support import wait_ops
@@ -96,12 +96,7 @@ def test_a_greyed_save_button_says_why(ctx, qtbot):
 
 @pytest.fixture
 def window(qtbot, ctx):
-    win = MainWindow(ctx)
-    qtbot.addWidget(win)
-    win.resize(1366, 768)
-    win.show()
-    win.activateWindow()
-    qtbot.waitUntil(win.isActiveWindow)
+    win = shown_window(qtbot, ctx)
     return win
 
 

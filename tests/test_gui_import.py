@@ -7,9 +7,9 @@ import pytest
 from services import members as svc
 from services.errors import UserError
 from services.legacy_text import to_tcvn3
+from tests.gui_support import shown_window
 from tests.test_member_import import _two_hundred, xlsx
 from ui.context import AppContext
-from ui.main_window import MainWindow
 from ui.models.member_import import COLOURS, STATE_ROLE, ImportPreviewModel, ProblemRowsProxy
 from ui.qt import Qt, QtGui, QtWidgets
 from ui.worker import run_in_background
@@ -22,12 +22,7 @@ class FixedContext(AppContext):
 
 @pytest.fixture
 def window(qtbot, db):
-    win = MainWindow(FixedContext(db))
-    qtbot.addWidget(win)
-    win.resize(1366, 768)
-    win.show()
-    win.activateWindow()
-    qtbot.waitUntil(win.isActiveWindow)
+    win = shown_window(qtbot, FixedContext(db))
     return win
 
 

@@ -8,9 +8,8 @@ from sqlalchemy import select
 from models import Member
 from services import meetings as mt
 from services import members as svc
-from tests.gui_support import wait_ops
+from tests.gui_support import shown_window, wait_ops
 from ui.context import AppContext
-from ui.main_window import MainWindow
 from ui.models.members import DUPLICATE_ROLE
 from ui.pages import members as members_page
 from ui.qt import Qt, QtGui
@@ -40,12 +39,7 @@ def register(db):
 @pytest.fixture
 def page(qtbot, register):
     db, _ids = register
-    win = MainWindow(FixedContext(db))
-    qtbot.addWidget(win)
-    win.resize(1366, 768)
-    win.show()
-    win.activateWindow()
-    qtbot.waitUntil(win.isActiveWindow)
+    win = shown_window(qtbot, FixedContext(db))
     page = win.show_page("members")
     wait_ops(qtbot)
     return page

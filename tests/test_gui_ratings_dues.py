@@ -8,6 +8,7 @@ from services import dues as dsvc
 from services import members as msvc
 from services import ratings as rsvc
 from services.ratings import MonthAttendance
+from tests.gui_support import shown_window
 from ui.context import AppContext
 from ui.main_window import MainWindow
 from ui.models.dues import DuesMonthModel, PaymentsModel, RateHistoryModel
@@ -42,12 +43,7 @@ def filled(db):
 @pytest.fixture
 def window(qtbot, filled):
     db, ids = filled
-    win = MainWindow(FixedContext(db))
-    qtbot.addWidget(win)
-    win.resize(1366, 768)
-    win.show()
-    win.activateWindow()
-    qtbot.waitUntil(win.isActiveWindow)
+    win = shown_window(qtbot, FixedContext(db))
     return win, db, ids
 
 

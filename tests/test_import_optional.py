@@ -8,6 +8,7 @@ from models import EventKind
 from services import members as svc
 from services.member_import import import_members, preview_import
 from services.membership import state_on
+from tests.gui_support import shown_window
 
 TODAY = dt.date(2025, 12, 15)
 HEADER = ["STT", "Họ và tên", "Ngày sinh", "Ngày vào Đảng", "Ngày chính thức", "Ngày chuyển đến",
@@ -113,7 +114,6 @@ def test_the_import_window_shows_the_warning_and_imports_the_whole_file(qtbot, d
     """Ctrl+I on the register: the file with row 4's transfer date but no origin is importable at once."""
     from tests.gui_support import wait_ops
     from ui.context import AppContext
-    from ui.main_window import MainWindow
     from ui.qt import Qt, QtWidgets
 
     class FixedContext(AppContext):
@@ -130,12 +130,7 @@ def test_the_import_window_shows_the_warning_and_imports_the_whole_file(qtbot, d
     rows[3] = person(3, **{"Ngày chuyển đến": "15/04/2025"})
     path = sheet(tmp_path / "ds.xlsx", rows)
     monkeypatch.setattr(QtWidgets.QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(path), "")))
-    win = MainWindow(FixedContext(db))
-    qtbot.addWidget(win)
-    win.resize(1366, 768)
-    win.show()
-    win.activateWindow()
-    qtbot.waitUntil(win.isActiveWindow)
+    win = shown_window(qtbot, FixedContext(db))
     page = win.show_page("members")
     page.table.setFocus()
     qtbot.keyClick(page.table, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)

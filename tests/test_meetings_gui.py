@@ -7,9 +7,9 @@ import tempfile
 import pytest
 
 from services import meetings as mt
+from tests.gui_support import shown_window
 from ui.context import AppContext
 from ui.dialogs.meeting_dialog import AmendmentDialog, MeetingDialog, ResolutionDialog
-from ui.main_window import MainWindow
 from ui.qt import Qt, QtGui, QtWidgets
 
 from .gui_support import wait_ops
@@ -24,12 +24,7 @@ class FixedContext(AppContext):
 @pytest.fixture
 def window(qtbot, db):
     make_branch(db)
-    win = MainWindow(FixedContext(db))
-    qtbot.addWidget(win)
-    win.resize(1366, 768)
-    win.show()
-    win.activateWindow()
-    qtbot.waitUntil(win.isActiveWindow)
+    win = shown_window(qtbot, FixedContext(db))
     return win
 
 

@@ -9,10 +9,10 @@ import pytest
 from services import meetings as mt
 from services import ratings as rsvc
 from services.review import service as rv
+from tests.gui_support import shown_window
 from tests.review_helpers import add_member
 from ui import widgets
 from ui.context import AppContext
-from ui.main_window import MainWindow
 from ui.qt import Qt, QtCore, QtGui, QtWidgets
 
 from .gui_support import wait_ops
@@ -31,12 +31,7 @@ def window(qtbot, db):
     with db.begin() as s:
         for name in ("Nguyễn Văn An", "Lê Thị Bình", "Trần Văn Cường"):
             add_member(s, name)
-    win = MainWindow(FixedContext(db))
-    qtbot.addWidget(win)
-    win.resize(1366, 768)
-    win.show()
-    win.activateWindow()
-    qtbot.waitUntil(win.isActiveWindow)
+    win = shown_window(qtbot, FixedContext(db))
     return win
 
 
