@@ -57,9 +57,10 @@ class Ctx:
         return self.time_process(args, runs, env)[0]
 
     def time_process(self, args: list[str], runs: int | None = None, env: dict | None = None,
-                     cwd: Path | None = None) -> tuple[float, int, list[float]]:
+                     cwd: Path | None = None, until_shown: bool = False) -> tuple[float, int, list[float]]:
         """(median wall time, peak resident memory in KiB, every time) of a whole process run `runs` times,
-        from launch to exit (bench/launch.py measures both from a small parent process)."""
+        from launch to exit (bench/launch.py measures both from a small parent process). `until_shown`: from
+        launch to the moment the process says its window is shown ("shown-at", see bench/launch.py)."""
         times, peaks = [], []
         full_env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", **(env or {})}
         for _ in range(runs or self.runs):
@@ -68,7 +69,9 @@ class Ctx:
             result = json.loads(out.stdout.strip().splitlines()[-1])
             if result["code"] != 0:
                 raise RuntimeError(f"{args} failed ({result['code']}): {result['stderr']}")
-            times.append(result["seconds"])
+            if until_shown and "shown" not in result:
+                raise RuntimeError(f"{args} did not say when its window was shown")
+            times.append(result["shown"] if until_shown else result["seconds"])
             peaks.append(result["peak_kb"])
         return statistics.median(times), max(peaks), times
 

@@ -10,6 +10,6 @@ from ui.qt import QtCore  # noqa: E402
 app = make_app()
 window = MainWindow()
 window.show()
-QtCore.QTimer.singleShot(0, app.quit)
+QtCore.QTimer.singleShot(0, lambda: (print(f"shown-at {time.time():.6f}", flush=True), app.quit()))
 app.exec()
 print(f"{time.perf_counter() - t0:.4f}")
