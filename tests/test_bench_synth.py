@@ -160,3 +160,18 @@ def test_the_committee_benchmark_receives_every_branch_file(tmp_path):
         assert {receive_file(db, f).status for f in c.files} == {ReceiveStatus.ADDED}
     finally:
         db.close()
+
+
+def test_the_launcher_times_a_program_to_the_moment_it_says_its_window_is_shown():
+    """bench/launch.py: "shown" is the time from launch to the program's "shown-at" line, not to its exit
+    (the start-up benchmark must not count the work a program finishes in the background after)."""
+    import json
+    import subprocess
+    import sys
+
+    script = "import time; print(f'shown-at {time.time():.6f}', flush=True); time.sleep(0.5)"
+    out = subprocess.run([sys.executable, "-S", "-m", "bench.launch", sys.executable, "-c", script],
+                         capture_output=True, text=True, check=True)
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    assert result["code"] == 0 and result["seconds"] >= 0.5
+    assert 0 < result["shown"] < result["seconds"] - 0.4
