@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from operator import attrgetter
 from typing import NamedTuple, Protocol
 
@@ -633,8 +635,10 @@ def delete_member(session: Session, member_id: int) -> None:
 
 # --- the register ----------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class RegisterRow:
+class RegisterRow(NamedTuple):
+    """One member in the register, with their state on the register's date. (A named tuple rather than a
+    frozen dataclass: built for each of thousands of members, several times faster.)"""
+
     id: int
     full_name: str
     birth_date: dt.date | None
@@ -676,36 +680,61 @@ class RegisterRow:
         return st.gone == Gone.TRANSFERRED
 
 
+class _RegisterEvent(NamedTuple):
+    """One event as the register reads it (a query row turned into a tuple once: the states read its fields
+    several times, and a named tuple's fields are read much faster than a query row's)."""
+
+    member_id: int
+    id: int
+    kind: str
+    date: dt.date
+    end_date: dt.date | None
+    form: str
+
+
+_MEMBER = Member.__table__.c
+_EVENT = MemberEvent.__table__.c
+_BATCH = 500   # query rows read at a time by the register
+# The register is read again after every change and on every visit of its page, mostly the same names and
+# texts: their sort keys and folded search texts are kept rather than computed again each time (enough
+# for a register of over ten thousand members; an older entry is dropped when a new one does not fit).
+_KEPT = 16384
+_name_key = functools.lru_cache(maxsize=_KEPT)(name_key)
+_search_text = functools.lru_cache(maxsize=_KEPT)(fold)
+
+
 def register(session: Session, on: dt.date | None = None) -> list[RegisterRow]:
     """Every member ever recorded, with their state on `on`, in Vietnamese name order.
 
-    Two queries (the members' columns, then every event ordered by member and date) and the states in one
-    pass over the events (`membership.states_on`): no ORM object is built, which was most of the time of
-    loading a register of thousands."""
+    Two queries (every event ordered by member and date, then the members' columns) and the states in one
+    pass over the events (`membership.states_on`). No ORM object is built; the query rows are unpacked as
+    tuples (reading a query row's fields by name cost more than all the rest) and read in batches, each
+    row dropped once used, so that the garbage collector does not walk thousands of them again and again."""
     on = on or dt.date.today()
-    members = session.execute(select(Member.id, Member.full_name, Member.birth_date, Member.gender,
-                                     Member.ethnicity, Member.card_number, Member.position,
-                                     Member.holds_leadership_post, Member.in_political_system,
-                                     Member.party_post)).all()
-    events = session.execute(select(MemberEvent.member_id, MemberEvent.id, MemberEvent.kind, MemberEvent.date,
-                                    MemberEvent.end_date, MemberEvent.form)
-                             .order_by(MemberEvent.member_id, MemberEvent.date, MemberEvent.id))
-    states = states_on(events, attrgetter("member_id"), on)
+    events = session.execute(select(_EVENT.member_id, _EVENT.id, _EVENT.kind, _EVENT.date, _EVENT.end_date,
+                                    _EVENT.form)
+                             .order_by(_EVENT.member_id, _EVENT.date, _EVENT.id))
+    states = states_on(map(_RegisterEvent._make, chain.from_iterable(events.partitions(_BATCH))),
+                       attrgetter("member_id"), on, in_order=True)
     no_events = state_on([], on)
+    members = session.execute(select(
+        _MEMBER.id, _MEMBER.full_name, _MEMBER.birth_date, _MEMBER.gender, _MEMBER.ethnicity, _MEMBER.card_number,
+        _MEMBER.position, _MEMBER.holds_leadership_post, _MEMBER.in_political_system, _MEMBER.party_post))
     rows = []
-    for m in members:
-        st = states.get(m.id, no_events)
+    for (id_, full_name, birth_date, gender, ethnicity, card_number, position, leadership, political,
+         party_post) in chain.from_iterable(members.partitions(_BATCH)):
+        st = states.get(id_, no_events)
+        party_post = party_post or ""
         rows.append(RegisterRow(
-            id=m.id, full_name=m.full_name, birth_date=m.birth_date, gender=m.gender,
-            ethnicity=m.ethnicity, admitted=st.admitted, made_full=st.made_full,
-            card_number=m.card_number, position=m.position, state=st,
-            search_text=fold(" ".join([m.full_name, m.card_number, m.position, m.party_post or ""])),
-            sort_key=name_key(m.full_name),
-            holds_leadership_post=m.holds_leadership_post, in_political_system=m.in_political_system,
-            party_post=m.party_post or "",
-        ))
-    rows.sort(key=lambda r: (r.sort_key, r.birth_date or dt.date.min, r.id))
+            id_, full_name, birth_date, gender, ethnicity, st.admitted, st.made_full, card_number, position, st,
+            _search_text(f"{full_name} {card_number} {position} {party_post}"), _name_key(full_name),
+            leadership, political, party_post))
+    rows.sort(key=_register_order)
     return rows
+
+
+def _register_order(r: RegisterRow) -> tuple:
+    return r.sort_key, r.birth_date or dt.date.min, r.id
 
 
 def member_details(session: Session, member_id: int) -> Member | None:

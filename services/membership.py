@@ -8,7 +8,8 @@ import datetime as dt
 import enum
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from itertools import groupby
+from typing import NamedTuple, Protocol
 
 from models import EventKind, Member, MemberEvent
 from models.member import DisciplineForm
@@ -65,9 +66,9 @@ class Gone(enum.StrEnum):
     NOT_YET = "not_yet"  # the branch's membership starts later
 
 
-@dataclass(frozen=True)
-class MemberState:
-    """The state of one member on one date."""
+class MemberState(NamedTuple):
+    """The state of one member on one date. (A named tuple rather than a frozen dataclass: the register
+    builds one for every member, and a named tuple is built several times faster.)"""
 
     in_branch: bool
     status: Status | None
@@ -129,23 +130,24 @@ def state_on(events: Sequence[DatedEvent], on: dt.date) -> MemberState:
     return _state(_sorted(events), on)
 
 
-def states_on(events: Iterable[DatedEvent], member_of: Callable[[DatedEvent], int], on: dt.date) -> dict[int, MemberState]:
+def states_on(events: Iterable[DatedEvent], member_of: Callable[[DatedEvent], int], on: dt.date, *,
+              in_order: bool = False) -> dict[int, MemberState]:
     """The state on `on` of every member who has events, in one pass over all the events (read in one query
-    ordered by member, then date and id): member id -> `state_on` of their events. Members with no event
-    are left out (their state is `state_on([], on)`)."""
-    out: dict[int, MemberState] = {}
-    current: int | None = None
-    group: list[DatedEvent] = []
-    for e in events:
-        member = member_of(e)
-        if member != current:
-            if group:
-                out[current] = _state(_sorted(group), on)   # type: ignore[index]
-            current, group = member, []
-        group.append(e)
-    if group:
-        out[current] = _state(_sorted(group), on)   # type: ignore[index]
-    return out
+    ordered by member): member id -> `state_on` of their events. Members with no event are left out (their
+    state is `state_on([], on)`). `in_order`: each member's events already come in date then id order (the
+    query sorts them), so they are not sorted again."""
+    if in_order:
+        return {member: _state(list(evs), on) for member, evs in groupby(events, member_of)}
+    return {member: _state(_sorted(evs), on) for member, evs in groupby(events, member_of)}
+
+
+# The kinds and outcomes `_state` compares with, looked up once (it runs for every event of the register).
+_ADMITTED, _MADE_FULL = EventKind.ADMITTED, EventKind.MADE_FULL
+_TRANSFER_IN, _TRANSFER_OUT = EventKind.TRANSFER_IN, EventKind.TRANSFER_OUT
+_DIED, _REMOVED, _DISCIPLINE = EventKind.DIED, EventKind.REMOVED, EventKind.DISCIPLINE
+_EXEMPT, _SUSPENDED = EventKind.EXEMPT, EventKind.SUSPENDED
+_SICK_LEAVE, _MATERNITY_LEAVE = EventKind.SICK_LEAVE, EventKind.MATERNITY_LEAVE
+_EXPULSION = DisciplineForm.EXPULSION
 
 
 def _state(evs: Sequence[DatedEvent], on: dt.date) -> MemberState:
@@ -156,44 +158,53 @@ def _state(evs: Sequence[DatedEvent], on: dt.date) -> MemberState:
     joined: dt.date | None = None
     admitted = made_full = None
     status: Status | None = None
-    periods: set[str] = set()
+    # The periods (exempt, suspended, sick or maternity leave) that have started by `on` and not ended before.
+    exempt = suspended = sick_leave = maternity_leave = False
     for e in evs:
-        if e.date > on:
+        date = e.date
+        if date > on:
             break
         kind = e.kind
-        if kind == EventKind.ADMITTED:
-            admitted = e.date
+        if kind == _ADMITTED:
+            admitted = date
             status = Status.FULL if made_full else Status.PROBATIONARY
             if here and gone == Gone.NOT_YET:
-                in_branch, gone, joined = True, None, e.date
-        elif kind == EventKind.MADE_FULL:
-            made_full = e.date
+                in_branch, gone, joined = True, None, date
+        elif kind == _MADE_FULL:
+            made_full = date
             status = Status.FULL
-        elif kind == EventKind.TRANSFER_IN:
-            in_branch, gone, joined = True, None, e.date
+        elif kind == _TRANSFER_IN:
+            in_branch, gone, joined = True, None, date
             if status is None:
                 status = Status.FULL
-        elif kind == EventKind.TRANSFER_OUT:
+        elif kind == _TRANSFER_OUT:
             in_branch, gone = False, Gone.TRANSFERRED
-        elif kind == EventKind.DIED:
+        elif kind == _DIED:
             in_branch, gone = False, Gone.DIED
-        elif kind == EventKind.REMOVED:
+        elif kind == _REMOVED:
             in_branch, gone = False, Gone.REMOVED
-        elif kind == EventKind.DISCIPLINE and e.form == DisciplineForm.EXPULSION:
+        elif kind == _DISCIPLINE and e.form == _EXPULSION:
             in_branch, gone = False, Gone.EXPELLED
         elif kind in PERIOD_KINDS and (e.end_date is None or on <= e.end_date):
-            periods.add(kind)   # a period that has started by `on` and not ended before it
+            if kind == _EXEMPT:
+                exempt = True
+            elif kind == _SUSPENDED:
+                suspended = True
+            elif kind == _SICK_LEAVE:
+                sick_leave = True
+            else:
+                maternity_leave = True
     return MemberState(
-        in_branch=in_branch,
-        status=status,
-        gone=None if in_branch else gone,
-        joined_branch=joined if in_branch else None,
-        admitted=admitted,
-        made_full=made_full,
-        exempt=in_branch and EventKind.EXEMPT in periods,
-        suspended=in_branch and EventKind.SUSPENDED in periods,
-        sick_leave=in_branch and EventKind.SICK_LEAVE in periods,
-        maternity_leave=in_branch and EventKind.MATERNITY_LEAVE in periods,
+        in_branch,
+        status,
+        None if in_branch else gone,
+        joined if in_branch else None,
+        admitted,
+        made_full,
+        in_branch and exempt,
+        in_branch and suspended,
+        in_branch and sick_leave,
+        in_branch and maternity_leave,
     )
 
 

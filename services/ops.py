@@ -16,8 +16,11 @@ after the session is gone. `ensure_plain` checks it.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import enum
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 if TYPE_CHECKING:
@@ -122,7 +125,9 @@ def read(db: Database, fn: Callable[[Session], T]) -> T:
 
 # --- read models are plain values ------------------------------------------------------------
 
-_PLAIN_LEAVES = (str, bytes, int, float, bool, type(None))
+# Values that hold nothing (an enumeration's member is a plain value, whatever its base type).
+_PLAIN_LEAVES = (str, bytes, int, float, bool, type(None), dt.date, dt.time, dt.timedelta, Decimal, enum.Enum)
+_EXACT_LEAVES = frozenset(_PLAIN_LEAVES) - {enum.Enum}   # the same by exact type: a quicker first test
 
 
 def _is_orm(value: Any) -> bool:
@@ -141,15 +146,20 @@ def ensure_plain(value: Any, _depth: int = 0, _seen: set[int] | None = None) -> 
     if id(value) in seen:
         return
     seen.add(id(value))
+    # The leaves among the items are passed over here rather than in a call each, and a list or tuple (a
+    # record never is one) is looked through first: a register of thousands of rows is checked at once.
+    if isinstance(value, list | tuple | set | frozenset):
+        for item in value:
+            if type(item) not in _EXACT_LEAVES and not isinstance(item, _PLAIN_LEAVES) and id(item) not in seen:
+                ensure_plain(item, _depth + 1, seen)
+        return
     if _is_orm(value) or type(value).__name__ == "Session":
         raise TypeError(f"a read model must be plain values, not {type(value).__name__} "
                         "(return a dataclass of the fields the screen needs)")
     if isinstance(value, Mapping):
         for item in value.values():
-            ensure_plain(item, _depth + 1, seen)
-    elif isinstance(value, list | tuple | set | frozenset):
-        for item in value:
-            ensure_plain(item, _depth + 1, seen)
+            if type(item) not in _EXACT_LEAVES and not isinstance(item, _PLAIN_LEAVES):
+                ensure_plain(item, _depth + 1, seen)
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
         for f in dataclasses.fields(value):
             ensure_plain(getattr(value, f.name, None), _depth + 1, seen)

@@ -95,6 +95,23 @@ def test_register_reads_the_states_in_two_queries_however_many_members(db):
     assert queries() == few == 2
 
 
+def test_register_after_a_rename_sorts_and_finds_the_new_name(db):
+    """The register keeps names' sort keys and search texts from one load to the next (issue 17): a member
+    renamed since is sorted and found under the new name, never the old one."""
+    add(db, "Lê Thị Dung", birth=D(1981, 1, 1))
+    b = add(db, "Trần Văn Đức", birth=D(1980, 1, 1), position="Kỹ sư")
+    with db.begin() as s:
+        assert [r.full_name for r in svc.register(s, TODAY)] == ["Lê Thị Dung", "Trần Văn Đức"]
+        data = svc.member_input_of(svc.member_details(s, b))
+        data.full_name, data.position = "Trần Văn An", "Giáo viên"
+        svc.update_member(s, b, data, TODAY)
+    with db.begin() as s:
+        rows = svc.register(s, TODAY)
+    assert [r.full_name for r in rows] == ["Trần Văn An", "Lê Thị Dung"]
+    assert rows[0].search_text == "tran van an giao vien"
+    assert rows[1].search_text == "le thi dung"
+
+
 def test_events_never_overwrite_and_are_validated(db):
     m = add(db)
     with db.begin() as s:

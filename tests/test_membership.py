@@ -81,5 +81,8 @@ def test_states_of_many_members_in_one_pass_are_each_members_state():
     for on in (D(2009, 12, 31), D(2024, 12, 1), D(2025, 5, 1), D(2025, 6, 30), D(2025, 7, 1), D(2025, 12, 31)):
         states = states_on(flat, attrgetter("member_id"), on)
         assert states == {m: state_on(events, on) for m, events in histories.items()}
+        # As the register reads them: in date order within each member, not sorted again.
+        in_order = [e for events in histories.values() for e in sorted(events, key=lambda e: (e.date, e.id))]
+        assert states_on(in_order, attrgetter("member_id"), on, in_order=True) == states
     assert states[2].joined_branch == D(2025, 4, 15) and states[3].gone == Gone.TRANSFERRED
     assert states_on([], attrgetter("member_id"), D(2025, 1, 1)) == {}

@@ -198,6 +198,19 @@ def test_reads_give_plain_values_never_database_records(window, qtbot, member):
     assert [r.full_name for r in got[0]] == ["Nguyễn Văn An"]
 
 
+def test_a_record_deep_in_a_register_of_named_tuples_is_still_refused(db, member):
+    """The check of a read's result passes over dates, enumerations and numbers at once (the register of
+    thousands, issue 17), and still finds a database record inside a row's tuple inside the list."""
+    with db.begin() as s:
+        rows = msvc.register(s, TODAY)
+        ops.ensure_plain(rows)
+        record = msvc.member_details(s, member)
+        with pytest.raises(TypeError, match="plain values"):
+            ops.ensure_plain(rows + [rows[0]._replace(sort_key=((1, 2), (record,)))])
+        with pytest.raises(TypeError, match="plain values"):
+            ops.ensure_plain({"when": TODAY, "rows": (rows[0].state, record)})
+
+
 def test_a_read_never_writes(db, member):
     def sneaky(session):
         msvc.add_member(session, msvc.MemberInput("Trần Văn Cường", dt.date(2012, 1, 1)), TODAY)
