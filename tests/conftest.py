@@ -64,6 +64,20 @@ def _isolated_user_dirs(tmp_path_factory, monkeypatch):
         QSettings.setPath(fmt, QSettings.Scope.UserScope, str(home / "config"))
 
 
+@pytest.fixture(autouse=True)
+def _collect_on_the_gui_thread(request):
+    """A GUI test runs as the program does (ui/app.py run_gui): Python's cycle collector only on the GUI
+    thread (ui/gc_guard.py), so that no window, dialog or task of a finished test is deleted by a pool thread."""
+    if "qtbot" not in request.fixturenames and "qapp" not in request.fixturenames:
+        yield
+        return
+    from ui.gc_guard import GuiThreadCollector
+
+    collector = GuiThreadCollector()
+    yield
+    collector.stop()
+
+
 @pytest.fixture(scope="session")
 def pg_server():
     """The PostgreSQL test server (SOCHIBO_TEST_PG), when the suite runs on it too."""

@@ -120,6 +120,9 @@ def run_gui(db_path: Path | str | None = None, exit_after_show: bool = False) ->
 
     install_logging()
     app = make_app()
+    from .gc_guard import GuiThreadCollector
+
+    collector = GuiThreadCollector(app)  # no Qt object is ever deleted by a pool thread's collection
     window = MainWindow()
     window.resize(1280, 760)
     window.show()
@@ -154,4 +157,5 @@ def run_gui(db_path: Path | str | None = None, exit_after_show: bool = False) ->
     if window.ctx is not None:
         window.ctx.db.close()
     window.deleteLater()
+    collector.stop()
     return result["code"] or code

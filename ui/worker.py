@@ -134,6 +134,10 @@ class Task(QtCore.QObject):
             self.dialog.deleteLater()
         except RuntimeError:  # the window it belonged to is already gone
             pass
+        # Deleted here, on the GUI thread, once the callbacks below have run. Left to Python, the task (held in
+        # cycles by its own connections) was freed by the cycle collector in whichever thread it ran, often a
+        # pool thread, and a Qt object deleted off its thread crashes the GUI thread delivering its events.
+        self.deleteLater()
 
     def _on_done(self, result: Any) -> None:
         self.result = result
