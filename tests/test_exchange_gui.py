@@ -214,3 +214,28 @@ def test_empty_models_pass_the_model_tester(qtmodeltester):
     empty = CommitteeTallyModel()
     empty.set_tally(None)
     qtmodeltester.check(empty)
+
+
+def test_adding_a_branch_by_name_refuses_a_duplicate_beside_the_name_and_keeps_it(qtbot, new_target, save_questions):
+    from ui import widgets
+
+    db = make_committee(new_target("du"), expected=["Chi bộ III"])
+    try:
+        view = _window(qtbot, db).show_page("exchange").committee_view
+        qtbot.mouseClick(view.add_button, Qt.MouseButton.LeftButton)
+        dlg = view.line_dialog
+        qtbot.waitExposed(dlg)
+        dlg.edit.insert("Chi bộ III")   # typed (QTest types ASCII only)
+        qtbot.keyClick(dlg.edit, Qt.Key.Key_Return)
+        wait_ops(qtbot)
+        assert dlg.isVisible() and dlg.edit.text() == "Chi bộ III"
+        assert dlg.problems.plain_text() == '• Chi bộ "Chi bộ III" đã có trong danh sách.'
+        dlg.edit.setText("Chi bộ IV")
+        save_questions.answer = widgets.SAVE             # Esc on a typed name asks; "Lưu" adds it
+        qtbot.keyClick(dlg.edit, Qt.Key.Key_Escape)
+        wait_ops(qtbot)
+        assert save_questions.asked and not dlg.isVisible()
+        names = [view.branch_model.index(r, 0).data() for r in range(view.branch_model.rowCount())]
+        assert sorted(names) == ["Chi bộ III", "Chi bộ IV"]
+    finally:
+        db.close()

@@ -164,10 +164,17 @@ def test_close_and_reopen_the_year_with_confirmation(page, qtbot, monkeypatch):
     _select(page, "Nguyễn Văn An")
     assert not page.sheet.btn_save.isEnabled() and not page.btn_save_branch.isEnabled()
     assert page.btn_reopen.isVisible() and not page.btn_close.isVisible()
-    monkeypatch.setattr(QtWidgets.QInputDialog, "exec", lambda self: QtWidgets.QDialog.DialogCode.Accepted)
-    monkeypatch.setattr(QtWidgets.QInputDialog, "textValue", lambda self: "Cấp trên yêu cầu sửa")
     qtbot.mouseClick(page.btn_reopen, Qt.MouseButton.LeftButton)
+    dlg = page.line_dialog
+    qtbot.waitExposed(dlg)
+    qtbot.keyClick(dlg.edit, Qt.Key.Key_Return)          # no reason: refused beside the line, still open
     wait_ops(qtbot)
+    assert dlg.isVisible() and "lý do" in dlg.problems.plain_text()
+    assert "Đã khóa sổ" in page.closed_label.text()
+    dlg.edit.insert("Cấp trên yêu cầu sửa")   # typed (QTest types ASCII only)
+    qtbot.keyClick(dlg.edit, Qt.Key.Key_Return)
+    wait_ops(qtbot)
+    assert not dlg.isVisible()
     assert "Cấp trên yêu cầu sửa" in page.closed_label.text()
     assert page.sheet.btn_save.isEnabled()
 
@@ -185,12 +192,45 @@ def test_printing_writes_the_pdf_and_workbooks(page, qtbot, tmp_path, monkeypatc
     assert said and str(out / "kd.pdf") in said[0] and str(out / "kd-danh-sach.xlsx") in said[0]
 
 
-def test_changing_the_review_date(page, qtbot, monkeypatch):
-    monkeypatch.setattr(QtWidgets.QInputDialog, "exec", lambda self: QtWidgets.QDialog.DialogCode.Accepted)
-    monkeypatch.setattr(QtWidgets.QInputDialog, "textValue", lambda self: "20/12/2025")
+def _date_dialog(page, qtbot):
     page.btn_date.click()
+    dlg = page.line_dialog
+    qtbot.waitExposed(dlg)
+    dlg.edit.selectAll()
+    return dlg
+
+
+def test_changing_the_review_date(page, qtbot):
+    dlg = _date_dialog(page, qtbot)
+    qtbot.keyClicks(dlg.edit, "20/12/2025")
+    qtbot.keyClick(dlg.edit, Qt.Key.Key_Return)
     wait_ops(qtbot)
+    assert not dlg.isVisible()
     assert "20/12/2025" in page.regulation.text()
+
+
+def test_a_review_date_that_is_not_a_date_keeps_what_was_typed(page, qtbot):
+    dlg = _date_dialog(page, qtbot)
+    qtbot.keyClicks(dlg.edit, "31/02/2025")
+    qtbot.keyClick(dlg.edit, Qt.Key.Key_Return)
+    wait_ops(qtbot)
+    assert dlg.isVisible() and dlg.edit.text() == "31/02/2025"
+    assert dlg.problems.plain_text() == "• “31/02/2025” không phải là ngày (dd/mm/yyyy)."
+    assert "31/02/2025" not in page.regulation.text()
+
+
+def test_a_typed_review_date_is_not_dropped_by_escape_without_a_question(page, qtbot, save_questions):
+    from ui import widgets
+
+    dlg = _date_dialog(page, qtbot)
+    qtbot.keyClicks(dlg.edit, "20/12/2025")
+    save_questions.answer = widgets.CANCEL
+    qtbot.keyClick(dlg.edit, Qt.Key.Key_Escape)         # "Hủy": stays, with what is typed
+    assert len(save_questions.asked) == 1 and dlg.isVisible() and dlg.edit.text() == "20/12/2025"
+    save_questions.answer = widgets.SAVE
+    qtbot.keyClick(dlg.edit, Qt.Key.Key_Escape)         # "Lưu": stored
+    wait_ops(qtbot)
+    assert not dlg.isVisible() and "20/12/2025" in page.regulation.text()
 
 
 # --- round 2: conditions, overrides, quarters, the quota's base, the rules not confirmed ----------

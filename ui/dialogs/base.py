@@ -64,7 +64,7 @@ class OpDialog(QtWidgets.QDialog):
             self.validate()      # OK is enabled again only when the form is valid
 
     def store(self, op: Callable[..., Any], on_stored: Callable[[Any], None] | None = None,
-              title: str | None = None, write: bool = False) -> None:
+              title: str | None = None, write: bool = False, session: bool = True) -> None:
         if self.storing:
             return
         self._set_storing(True)
@@ -83,7 +83,7 @@ class OpDialog(QtWidgets.QDialog):
             else:
                 show_error(self, title, exc)
 
-        run_op(self, op, title=title, write=write, on_success=stored, on_failure=failed)
+        run_op(self, op, title=title, write=write, session=session, on_success=stored, on_failure=failed)
 
     def refused(self, exc: ValidationError) -> None:
         """The operation refused the form: its reasons beside the fields (a subclass may say otherwise)."""

@@ -16,6 +16,7 @@ from services.i18n import N_, _
 from services.ops import EXCHANGE, NOTHING, OpResult
 from services.review.service import default_year
 
+from ..dialogs.line_dialog import LineDialog, open_line_dialog
 from ..files import ask_save_path
 from ..models.exchange import ID_ROLE, BranchStatusModel, CommitteeTallyModel
 from ..operations import run_op
@@ -371,21 +372,14 @@ class CommitteeView(QtWidgets.QWidget):
 
     # --- other actions ---------------------------------------------------------------------------
     def add_branch(self) -> None:
-        dlg = QtWidgets.QInputDialog(self)
-        dlg.setWindowTitle(_("Add a branch"))
-        dlg.setLabelText(_("Name of the branch, as it writes it:"))
-        dlg.setOkButtonText(_("Add"))
-        dlg.setCancelButtonText(_("Cancel"))
-        if dlg.exec() != QtWidgets.QDialog.DialogCode.Accepted:
-            return
-        name = dlg.textValue()
+        def make_op(name: str):
+            def op(session):
+                csvc.register_branch(session, name)
+                return EXCHANGE
+            return op
 
-        def op(session):
-            csvc.register_branch(session, name)
-            return EXCHANGE
-
-        run_op(self, op, title=_("Add a branch"),
-               on_failure=lambda exc: inform(self, _("Add a branch"), str(exc), error=True))
+        open_line_dialog(self, LineDialog(self, _("Add a branch"), _("Name of the branch, as it writes it:"),
+                                          make_op, ok_text=_("Add")))
 
     def accept_new_key(self) -> None:
         row = self.selected()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from services.errors import UserError
+from services.errors import UserError, ValidationError
 from services.i18n import N_, _, format_date, format_number
 from services.ops import NOTHING, REVIEW, OpResult
 from services.review import meeting as review_meeting_svc
@@ -13,6 +13,7 @@ from services.review import service as svc
 from services.review.forms import FORM_TITLES, write_year_end
 from services.review.tally import LEVEL_KEYS, tally_text
 
+from ..dialogs.line_dialog import LineDialog, open_line_dialog
 from ..files import ask_save_path
 from ..flow import flow_row
 from ..models.review import ID_ROLE, CriteriaModel, ReviewTableModel, TallyModel
@@ -821,25 +822,23 @@ class ReviewPage(Page):
         from services.i18n import parse_date
 
         year = self.year_value
-        dlg = QtWidgets.QInputDialog(self)
-        dlg.setWindowTitle(_("Review date"))
-        dlg.setLabelText(_("Review date of {year} (dd/mm/yyyy; leave empty for the default, 31/12):").format(year=year))
-        dlg.setTextValue(format_date(self.review.review_date) if self.review else "")
-        dlg.setOkButtonText(_("Save"))
-        dlg.setCancelButtonText(_("Cancel"))
-        if dlg.exec() != QtWidgets.QDialog.DialogCode.Accepted:
-            return
-        text = dlg.textValue().strip()
-        on = parse_date(text) if text else None
-        if text and on is None:
-            inform(self, _("Review date"), _("“{text}” is not a date (dd/mm/yyyy).").format(text=text), error=True)
-            return
 
-        def op(session):
-            svc.set_review_date(session, year, on)
-            return REVIEW
+        def make_op(text: str):
+            text = text.strip()
 
-        run_op(self, op, title=_("Review date"))
+            def op(session):
+                on = parse_date(text) if text else None
+                if text and on is None:
+                    raise ValidationError(_("“{text}” is not a date (dd/mm/yyyy).").format(text=text))
+                svc.set_review_date(session, year, on)
+                return REVIEW
+            return op
+
+        open_line_dialog(self, LineDialog(
+            self, _("Review date"),
+            _("Review date of {year} (dd/mm/yyyy; leave empty for the default, 31/12):").format(year=year),
+            make_op, text=format_date(self.review.review_date) if self.review else "",
+            placeholder=_("dd/mm/yyyy")))
 
     def close_year(self) -> None:
         year = self.year_value
@@ -859,17 +858,12 @@ class ReviewPage(Page):
 
     def reopen_year(self) -> None:
         year = self.year_value
-        dlg = QtWidgets.QInputDialog(self)
-        dlg.setWindowTitle(_("Reopen the year"))
-        dlg.setLabelText(_("Why is the review of {year} reopened? The reason is kept in the log.").format(year=year))
-        dlg.setOkButtonText(_("Reopen"))
-        dlg.setCancelButtonText(_("Cancel"))
-        if dlg.exec() != QtWidgets.QDialog.DialogCode.Accepted:
-            return
-        db, user, reason = self.ctx.db, self.ctx.user, dlg.textValue()
+        db, user = self.ctx.db, self.ctx.user
 
-        def op() -> OpResult:
-            svc.reopen_year(db, year, reason=reason, user=user)
-            return OpResult(REVIEW)
+        def make_op(reason: str):
+            return lambda: OpResult(REVIEW, svc.reopen_year(db, year, reason=reason, user=user))
 
-        run_op(self, op, session=False, title=_("Reopen the year"))
+        open_line_dialog(self, LineDialog(
+            self, _("Reopen the year"),
+            _("Why is the review of {year} reopened? The reason is kept in the log.").format(year=year),
+            make_op, ok_text=_("Reopen"), session=False))
