@@ -166,13 +166,51 @@ def test_restore_from_the_menu_reopens_and_refreshes_the_window(window, qtbot, m
         return QtWidgets.QDialog.DialogCode.Accepted
 
     monkeypatch.setattr(RestoreDialog, "exec", choose)
-    assert ui_safety.restore_from_backup(window)
+    ui_safety.restore_from_backup(window)
     wait_ops(qtbot)
     assert window.ctx.db is not db
     assert page.model.rowCount() == 1
     assert "Đã khôi phục" in messages[-1][1] and "truoc-khoi-phuc" in messages[-1][1]
     add(window.ctx.db, "Trần Văn Cường")  # the reopened database is writable
     assert len(names(window.ctx.db.target)) == 2
+
+
+def test_a_restore_first_saves_or_asks_about_what_is_typed_on_the_pages(window, qtbot, monkeypatch, messages,
+                                                                          save_questions):
+    """The review sheet's typed scores are not replaced by the backup without a question: "Hủy" keeps them
+    and restores nothing, "Lưu" stores them (into the state kept before the restore) and goes on."""
+    from services.review import service as rsvc
+    from ui import widgets
+
+    db = window.ctx.db
+    member_id = names_to_ids(db)["Nguyễn Văn An"]
+    backup.backup_now(db.location)
+    page = window.show_page("review")
+    page.table.setCurrentIndex(page.model.index(0, 0))
+    typed = {}
+    for key, box in page.sheet.criteria_widgets.items():   # every criterion's points
+        box.setValue(box.maximum() - 1)
+        typed[key] = box.value()
+    assert page.has_unsaved()
+    offered = []
+    monkeypatch.setattr(RestoreDialog, "exec", lambda dlg: offered.append(dlg) or 0)   # then picks none
+    save_questions.answer = widgets.CANCEL
+    ui_safety.restore_from_backup(window)
+    wait_ops(qtbot)
+    assert len(save_questions.asked) == 1 and offered == []
+    assert window.stack.currentWidget() is page and page.has_unsaved()   # still there, as typed
+    save_questions.answer = widgets.SAVE
+    ui_safety.restore_from_backup(window)
+    wait_ops(qtbot)
+    assert page.sheet.problems.text() == "" and len(save_questions.asked) == 2
+    assert len(offered) == 1 and not page.has_unsaved()
+    with db.begin() as s:
+        assert rsvc.member_row(s, 2025, member_id).record.criteria == typed
+
+
+def names_to_ids(db) -> dict[str, int]:
+    with db.begin() as s:
+        return {m.full_name: m.id for m in svc.register(s, TODAY)}
 
 
 @pytest.mark.sqlite_only

@@ -402,15 +402,21 @@ class MainWindow(QtWidgets.QMainWindow):
         self.settings.setValue("geometry", self.saveGeometry())
         super().closeEvent(event)
 
-    def _settle(self, pages: list) -> None:
+    def settle_pages(self, go) -> None:
+        """Every page's unsaved edits saved or asked about, one page at a time (as before quitting), then,
+        once the writes asked have finished, `go()`; nothing when the user cancels or a save is refused."""
+        dirty = [p for p in self.pages.values() if getattr(p, "has_unsaved", lambda: False)()]
+        self._settle(dirty, go)
+
+    def _settle(self, pages: list, go=None) -> None:
         from . import operations
 
         if not pages:
-            operations.when_idle(self._close_now)
+            operations.when_idle(go or self._close_now)
             return
         page = pages[0]
         self._show_index(self.stack.indexOf(page))
-        page.leave(lambda: self._settle(pages[1:]))
+        page.leave(lambda: self._settle(pages[1:], go))
 
     def _close_now(self) -> None:
         self._closing = True

@@ -265,8 +265,17 @@ def backup_now(window, target: str | None = None):
                       path=info.path, summary=info.summary())))
 
 
-def restore_from_backup(window, on_done: Callable[[bool], None] | None = None) -> bool:
-    """Pick a backup, then restore it (`restore_into`). Returns False when the user chose none."""
+def restore_from_backup(window, on_done: Callable[[bool], None] | None = None, settle: bool = True) -> None:
+    """The pages' unsaved edits saved first (or dropped, when the user says so: `window.settle_pages`),
+    then pick a backup and restore it (`restore_into`). `settle=False`: the database is damaged and refuses
+    writes, so nothing can be saved first."""
+    if settle and hasattr(window, "settle_pages"):
+        window.settle_pages(lambda: _choose_and_restore(window, on_done))
+    else:
+        _choose_and_restore(window, on_done)
+
+
+def _choose_and_restore(window, on_done: Callable[[bool], None] | None) -> bool:
     from .dialogs.restore_dialog import RestoreDialog
 
     ctx = window.ctx
@@ -385,7 +394,7 @@ def check_data(window, on_checked: Callable[[integrity.IntegrityReport], None] |
             integrity.block_writes(db)
             message = integrity.damaged_message(Path(path), backup.newest_good_backup(path), command=False)
             inform(window, _("Check the data"), message, error=True)
-            restore_from_backup(window)
+            restore_from_backup(window, settle=False)
         else:
             log.error("Foreign key problems in %s: %s", path, report.foreign_key_problems[:20])
             inform(window, _("Check the data"), _(
