@@ -75,6 +75,7 @@ def threads(monkeypatch):
     record(integrity, "foreign_key_problems")
     record(backup, "restore")
     record(backup, "daily_backup")
+    record(backup, "list_backups")
     return seen
 
 
@@ -132,14 +133,17 @@ def test_back_up_now_to_a_chosen_place(window, qtbot, tmp_path, messages):
     assert "Đã sao lưu vào" in messages[-1][1] and "1 đảng viên" in messages[-1][1]
 
 
-def test_restore_dialog_lists_backups_with_preview_newest_good_first(qtbot, db, monkeypatch, tmp_path):
+def test_restore_dialog_lists_backups_with_preview_newest_good_first(qtbot, db, monkeypatch, tmp_path, threads):
     add(db, "Nguyễn Văn An")
     older = backup.backup_now(db.location, now=dt.datetime(2025, 1, 5, 9, 0))
     bad = backup.backup_before(db.location, "sao-luu", now=dt.datetime(2025, 6, 1, 9, 0))
     corrupt(bad)
     dlg = RestoreDialog(db.location)
     qtbot.addWidget(dlg)
-    assert dlg.model.rowCount() == 2
+    assert "Đang đọc" in dlg.empty.text()       # the list is read off the GUI thread
+    qtbot.waitUntil(lambda: dlg.loaded)
+    assert dlg.model.rowCount() == 2 and not dlg.empty.isVisibleTo(dlg)
+    assert off_the_gui_thread(threads["list_backups"])
     assert dlg.selected().path == older.path  # the damaged newer one is not offered first
     assert dlg.restore_button.isEnabled()
     assert "05/01/2025 09:00" in dlg.preview.text() and "1 đảng viên" in dlg.preview.text()
@@ -162,6 +166,7 @@ def test_restore_from_the_menu_reopens_and_refreshes_the_window(window, qtbot, m
     assert page.model.rowCount() == 2
 
     def choose(dlg):
+        qtbot.waitUntil(lambda: dlg.loaded)
         dlg.chosen = next(i for i in dlg.model._rows if i.path == saved.path)
         return QtWidgets.QDialog.DialogCode.Accepted
 
@@ -261,6 +266,7 @@ def test_the_restore_runs_off_the_gui_thread_while_nothing_else_uses_the_databas
     monkeypatch.setattr(backup, "restore", slow_restore)
 
     def choose(dlg):
+        qtbot.waitUntil(lambda: dlg.loaded)
         dlg.chosen = next(i for i in dlg.model._rows if i.path == saved.path)
         return QtWidgets.QDialog.DialogCode.Accepted
 
@@ -457,6 +463,7 @@ def test_damaged_file_at_start_offers_the_newest_good_backup(qtbot, db, monkeypa
 
     def choose(dlg):
         offered.append(dlg)
+        qtbot.waitUntil(lambda: dlg.loaded)
         intro = dlg.findChildren(QtWidgets.QLabel)[0].text()
         assert "bị hỏng" in intro and str(good.path) in intro and "main.py" not in intro
         assert dlg.selected().path == good.path
@@ -484,7 +491,9 @@ def test_damaged_file_without_a_backup_is_refused_untouched(qtbot, db, monkeypat
 
     def cancel(dlg):  # nothing in the backups folder; the user could still pick a file from a USB stick
         offered.append(dlg)
+        qtbot.waitUntil(lambda: dlg.loaded)
         assert dlg.empty.isVisibleTo(dlg) and not dlg.restore_button.isEnabled()
+        assert dlg.empty.text().startswith("Không tìm thấy")
         return QtWidgets.QDialog.DialogCode.Rejected
 
     monkeypatch.setattr(RestoreDialog, "exec", cancel)

@@ -5,8 +5,10 @@ from pathlib import Path
 
 from services import backup
 from services.i18n import _
+from services.ops import NOTHING, OpResult
 
 from ..models.safety import BackupTableModel
+from ..operations import run_op
 from ..qt import Qt, QtCore, QtWidgets
 from ..widgets import ask
 
@@ -34,7 +36,7 @@ class RestoreDialog(QtWidgets.QDialog):
             intro.setText(_("Choose the backup to restore. What the database holds now is backed up first, "
                             "so nothing is lost."))
         self.model = BackupTableModel(self)
-        self.model.set_rows(backup.list_backups(self.db_path))
+        self.loaded = False   # the list is read off the GUI thread (each backup is opened to say what it holds)
         self.table = QtWidgets.QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
@@ -45,8 +47,7 @@ class RestoreDialog(QtWidgets.QDialog):
         self.table.setAlternatingRowColors(True)
         self.table.selectionModel().currentRowChanged.connect(lambda *_a: self._update())
         self.table.doubleClicked.connect(lambda _i: self.restore_selected())
-        self.empty = QtWidgets.QLabel(_("No backup of this database was found in {folder}.").format(
-            folder=backup.backups_folder(self.db_path)))
+        self.empty = QtWidgets.QLabel(_("Reading the backups…"))
         self.empty.setWordWrap(True)
         self.preview = QtWidgets.QLabel()
         self.preview.setWordWrap(True)
@@ -71,8 +72,18 @@ class RestoreDialog(QtWidgets.QDialog):
         lay.addWidget(self.empty)
         lay.addWidget(self.preview)
         lay.addLayout(buttons)
+        self._update()
+        run_op(self, lambda: OpResult(NOTHING, backup.list_backups(self.db_path)), session=False,
+               title=_("Restore from a backup"), label=_("Reading the backups…"), on_success=self._show_backups)
+
+    def _show_backups(self, found: list[backup.BackupInfo]) -> None:
+        chosen = [self.model.row_at(r) for r in range(self.model.rowCount())]   # files added meanwhile
+        self.model.set_rows(chosen + found)
+        self.loaded = True
+        self.empty.setText(_("No backup of this database was found in {folder}.").format(
+            folder=backup.backups_folder(self.db_path)))
         self.table.resizeColumnsToContents()
-        row = self.model.first_good_row()
+        row = 0 if chosen else self.model.first_good_row()
         if row >= 0:
             self.table.setCurrentIndex(self.model.index(row, 0))
         self._update()
