@@ -18,6 +18,11 @@ class ValidationError(UserError):
         super().__init__("\n".join(self.problems))
 
 
+class ChangedElsewhereError(ValidationError):
+    """A save over a record that was changed (in another window, on another computer) since the editor
+    showed it: refused instead of silently overwriting that change."""
+
+
 def blocked_reason(errors: Sequence[str]) -> str:
     """"Chưa lưu được: …" naming what stops a save, for a greyed "Lưu" button ("" when nothing does)."""
     if not errors:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 from models import EventKind, Member, MemberEvent
 from models.member import DisciplineForm
 
-from .errors import ValidationError
+from .errors import ChangedElsewhereError, ValidationError
 from .i18n import N_, _, format_date
 from .membership import (
     PERIOD_KINDS,
@@ -296,10 +296,6 @@ def check_member(data: MemberInput, today: dt.date, others: Sequence[MemberLike]
                 err(Problem("card_number", _("Party card number {number} already belongs to {name}.").format(
                     number=d.card_number, name=other.full_name)))
     return check
-
-
-class ChangedElsewhereError(ValidationError):
-    """A save over a record that was changed (elsewhere) since the dialog showed it."""
 
 
 FIELD_LABELS = {

@@ -159,3 +159,40 @@ def test_the_minutes_are_saved_by_default_in_the_documents_folder(window, qtbot,
     assert written.read_bytes().startswith(b"%PDF")
     assert not (program_dir() / "bien-ban-2025-12-05.pdf").exists()
     assert not (Path.cwd() / "bien-ban-2025-12-05.pdf").exists()
+
+
+def test_a_meeting_changed_elsewhere_since_the_dialog_opened_is_not_overwritten(ctx, qtbot):
+    """Issue 15: a save over a record changed since the dialog showed it is refused, with the dialog still open
+    on what was typed; the change made elsewhere stays."""
+    from services.db import open_database
+
+    with ctx.db.begin() as s:
+        meeting_id = mt.create_meeting(s, meeting_input(dt.date(2025, 11, 20)), TODAY).id
+    dlg = MeetingDialog(ctx, meeting_id)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    qtbot.waitExposed(dlg)
+    other = open_database(ctx.db.target)          # another window (or computer) saves the meeting first
+    try:
+        with other.begin() as s:
+            mt.update_meeting(s, meeting_id, meeting_input(dt.date(2025, 11, 20), place="Hội trường tầng 3"), TODAY)
+    finally:
+        other.close()
+    dlg.topic.setText("Tổng kết năm")
+    qtbot.mouseClick(ok_button(dlg), Qt.MouseButton.LeftButton)
+    wait_ops(qtbot)
+    assert dlg.isVisible() and "đã được sửa ở nơi khác" in dlg.problems.plain_text()
+    assert dlg.topic.text() == "Tổng kết năm"
+    with ctx.db.begin() as s:
+        stored = mt.records.input_of(mt.get_meeting(s, meeting_id))
+        assert (stored.place, stored.topic) == ("Hội trường tầng 3", "")
+    again = MeetingDialog(ctx, meeting_id)        # opened again: the save goes through
+    qtbot.addWidget(again)
+    again.show()
+    again.topic.setText("Tổng kết năm")
+    qtbot.mouseClick(ok_button(again), Qt.MouseButton.LeftButton)
+    wait_ops(qtbot)
+    assert not again.isVisible()
+    with ctx.db.begin() as s:
+        stored = mt.records.input_of(mt.get_meeting(s, meeting_id))
+        assert (stored.place, stored.topic) == ("Hội trường tầng 3", "Tổng kết năm")

@@ -347,3 +347,38 @@ def test_printing_hands_over_the_review_the_page_shows_when_it_is_current(page, 
     page.write_forms(tmp_path / "stale.pdf", "danh-sach")
     wait_ops(qtbot)
     assert (tmp_path / "stale.pdf").exists() and computed == [1]
+
+
+def test_a_sheet_saved_over_a_review_changed_elsewhere_is_refused_and_the_typed_scores_stay(page, qtbot):
+    """Issue 15: a save over a record changed since the editor showed it is refused (as the member dialog's)."""
+    from services.db import open_database
+
+    _select(page, "Nguyễn Văn An")
+    member_id = page.sheet.row.member_id
+    other = open_database(page.ctx.db.target)        # another window (or computer) saves this member first
+    try:
+        with other.begin() as s:
+            svc.save_review(s, 2025, member_id, svc.ReviewInput(comment="Sửa ở máy khác"))
+    finally:
+        other.close()
+    sheet = page.sheet
+    sheet.criteria_widgets["general"].setValue(28)
+    sheet.criteria_widgets["tasks"].setValue(64)
+    qtbot.mouseClick(sheet.btn_save, Qt.MouseButton.LeftButton)
+    wait_ops(qtbot)
+    assert "đã được sửa ở nơi khác" in sheet.problems.text()
+    assert sheet.criteria_widgets["general"].value() == 28 and page.has_unsaved()    # what was typed stays
+    with page.ctx.db.begin() as s:
+        stored = svc.member_row(s, 2025, member_id).record
+        assert (stored.comment, stored.criteria) == ("Sửa ở máy khác", {})
+    page.discard()                                    # chosen again: what is stored, and the save goes through
+    _select(page, "Nguyễn Văn An")
+    assert sheet.comment.toPlainText() == "Sửa ở máy khác"
+    sheet.criteria_widgets["general"].setValue(28)
+    sheet.criteria_widgets["tasks"].setValue(64)
+    qtbot.mouseClick(sheet.btn_save, Qt.MouseButton.LeftButton)
+    wait_ops(qtbot)
+    assert sheet.problems.text() == ""
+    with page.ctx.db.begin() as s:
+        stored = svc.member_row(s, 2025, member_id).record
+        assert stored.comment == "Sửa ở máy khác" and stored.criteria["general"] == 28

@@ -13,7 +13,7 @@ from models import Meeting, MeetingKind, MinutesAmendment, Resolution
 
 from .. import settings
 from ..branch import get_branch
-from ..errors import ValidationError
+from ..errors import ChangedElsewhereError, ValidationError
 from ..i18n import N_, _, format_date, long_date
 from ..members import Check, Problem
 from ..settings import DOCUMENT_SYMBOL
@@ -387,11 +387,23 @@ def _apply(meeting: Meeting, d: MeetingInput) -> None:
 
 
 def update_meeting(session: Session, meeting_id: int, data: MeetingInput, today: dt.date | None = None,
-                   confirmed: bool = False) -> list[str]:
+                   confirmed: bool = False, seen: MeetingInput | None = None) -> list[str]:
     """Change a meeting's details. Sections still as the template wrote them follow the new details
     (e.g. a new minute-taker's name). Returns the names whose attendance was dropped because they were
-    not members of the branch on a new date. `today`, `confirmed`: as for `create_meeting`."""
+    not members of the branch on a new date. `today`, `confirmed`: as for `create_meeting`.
+    `seen`: the details the dialog showed when it opened (`input_of`); when they were changed since (another
+    window, another computer), the save is refused instead of overwriting that change."""
+    from ..db import take_write_lock
+
+    take_write_lock(session)   # the checks below and the write see one state
     meeting = editable_meeting(session, meeting_id)
+    if seen is not None:
+        session.refresh(meeting)
+        if input_of(meeting) != seen:
+            raise ChangedElsewhereError(_(
+                "The meeting of {date} was changed elsewhere (another window or another computer) since this "
+                "window showed it; your changes were not saved. Close the window, open the meeting again and "
+                "redo them.").format(date=format_date(meeting.date)))
     check = check_meeting(session, data, editing_id=meeting_id, today=today or dt.date.today())
     _refuse(check, confirmed)
     d = data.normalised()

@@ -21,7 +21,7 @@ from models import Member, MemberReview, ReviewLog, ReviewYear
 
 from .. import audit
 from .. import settings as settings_mod
-from ..errors import UserError, ValidationError
+from ..errors import ChangedElsewhereError, UserError, ValidationError
 from ..i18n import _, format_date, format_number, format_pct
 from ..membership import Status
 from ..vntext import nfc
@@ -455,9 +455,26 @@ def _clean_flags(flags: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def save_review(session: Session, year: int, member_id: int, data: ReviewInput) -> MemberReview:
-    """Record the member's review after checking every rule; refuses with the reasons otherwise."""
+def save_review(session: Session, year: int, member_id: int, data: ReviewInput,
+                seen: ReviewInput | None = None) -> MemberReview:
+    """Record the member's review after checking every rule; refuses with the reasons otherwise.
+
+    `seen`: what the review sheet showed when it loaded the member (`ReviewInput.of` its record). When the
+    stored review differs now (saved since in another window or on another computer), the save is refused
+    instead of overwriting that."""
+    from ..db import take_write_lock
+
+    take_write_lock(session)   # the checks below and the write see one state
     ensure_open(session, year)
+    if seen is not None:
+        stored = session.scalar(select(MemberReview).where(MemberReview.year == year, MemberReview.member_id == member_id)
+                                .execution_options(populate_existing=True))
+        if ReviewInput.of(stored) != seen:
+            member = session.get(Member, member_id)
+            raise ChangedElsewhereError(_(
+                "The review of {name} was changed elsewhere (another window or another computer) since the sheet "
+                "showed it; your changes were not saved. Note them, choose the member again to see what is "
+                "stored, and redo them.").format(name=member.full_name if member else member_id))
     problems = check_review(session, year, member_id, data)
     if problems:
         raise ValidationError(problems)

@@ -63,6 +63,7 @@ class MeetingDialog(OpDialog):
         today = ctx.today()
         form_data = ctx.read(lambda s: views.meeting_form(s, meeting_id, year or today.year, today))
         names, data = list(form_data.names), form_data.data
+        self.seen = data if meeting_id else None    # a save over a change made elsewhere since is refused
 
         self.kind = QtWidgets.QComboBox()
         for key, label in svc.KIND_LABELS.items():
@@ -200,12 +201,13 @@ class MeetingDialog(OpDialog):
                 self.date.setFocus()
                 return
             confirmed = True
-        meeting_id, data, today = self.meeting_id, self.value(), self.ctx.today()
+        meeting_id, data, today, seen = self.meeting_id, self.value(), self.ctx.today(), self.seen
 
         def op(session) -> OpResult:
             if meeting_id is None:
                 return OpResult(MEETINGS, (svc.create_meeting(session, data, today, confirmed).id, []))
-            return OpResult(MEETINGS, (meeting_id, svc.update_meeting(session, meeting_id, data, today, confirmed)))
+            return OpResult(MEETINGS, (meeting_id, svc.update_meeting(session, meeting_id, data, today, confirmed,
+                                                                      seen=seen)))
 
         def stored(value) -> None:
             self.meeting_id, self.dropped = value

@@ -569,11 +569,15 @@ class ReviewPage(Page):
         row = self.sheet.row
         if row is None or self.review is None or self.review.closed:
             return False
-        data, year, member_id = self.sheet.value(), self.year_value, row.member_id
+        if self.sheet.loaded is not None and not self.sheet.is_dirty():
+            if on_saved is not None:     # nothing typed since the last save (Ctrl+S pressed twice)
+                on_saved()
+            return True
+        data, year, member_id, seen = self.sheet.value(), self.year_value, row.member_id, self.sheet.seen
         before = self.sheet.loaded
 
         def op(session):
-            svc.save_review(session, year, member_id, data)
+            svc.save_review(session, year, member_id, data, seen=seen)
             return REVIEW
 
         def refused(problems: list[str]) -> None:

@@ -120,6 +120,8 @@ class ReviewSheet(QtWidgets.QWidget):
         self.row: ReviewRow | None = None
         self.closed = False
         self.loaded: ReviewInput | None = None    # what the sheet showed when loaded (or last saved)
+        self.seen: ReviewInput | None = None      # the stored review it was loaded from (refuses a save over a
+                                                  # change made elsewhere since)
         self._loading = False
         self.title = QtWidgets.QLabel()
         font = self.title.font()
@@ -314,6 +316,7 @@ class ReviewSheet(QtWidgets.QWidget):
         self.row = row
         self.closed = closed
         self.loaded = None
+        self.seen = None
         if reg is not None:
             self.set_regulation(reg)
         self._row_boxes(row)
@@ -347,6 +350,7 @@ class ReviewSheet(QtWidgets.QWidget):
             self.reasons.setText("")
         rec = row.record
         data = ReviewInput.of(rec)
+        self.seen = data
         for code, w in self.criteria_widgets.items():
             value = data.criteria.get(code)
             if isinstance(w, QtWidgets.QDoubleSpinBox):
