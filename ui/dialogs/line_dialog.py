@@ -22,16 +22,17 @@ class LineDialog(OpDialog):
         super().__init__(parent)
         self.make_op, self.session, self.write, self.on_stored = make_op, session, write, on_stored
         self.setWindowTitle(title)
-        self.setMinimumWidth(480)
+        self.setMinimumWidth(max(520, self.fontMetrics().averageCharWidth() * 70))   # grows with the text size
         self.label = QtWidgets.QLabel(label)
         self.label.setWordWrap(True)
         self.edit = QtWidgets.QLineEdit(text)
         self.edit.setPlaceholderText(placeholder)
         self.label.setBuddy(self.edit)
-        self.problems = ProblemLabel(reserve_lines=1)
+        self.problems = ProblemLabel(reserve_lines=2)   # room for a refusal: the line never moves
         self.buttons = dialog_buttons(self, ok_text)
         self.edit.textEdited.connect(lambda _text: self.problems.show_problems([]))
-        dialog_body(self, self.label, self.edit, problems=self.problems, buttons=self.buttons)
+        layout = dialog_body(self, self.label, self.edit, problems=self.problems, buttons=self.buttons)
+        layout.setSizeConstraint(QtWidgets.QLayout.SizeConstraint.SetMinimumSize)   # never squeezes its text
         self.edit.setFocus()
 
     def value(self) -> str:
