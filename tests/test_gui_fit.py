@@ -153,3 +153,21 @@ def test_the_dates_of_a_member_s_history_show_whole_at_any_text_size(window, qtb
     dates = [history.model().index(r, 0).data() for r in range(history.model().rowCount())]
     needed = max(history.fontMetrics().horizontalAdvance(d) for d in dates)
     assert history.columnWidth(0) >= needed, (history.columnWidth(0), needed, dates)
+
+
+@pytest.mark.parametrize("steps", [0, 3])
+def test_a_one_line_dialog_shows_its_question_and_its_refusal_whole(window, qtbot, steps):
+    zoom_to(window, qtbot, steps)
+    page = window.show_page("review")
+    settle(qtbot)
+    page.change_review_date()
+    dlg = page.line_dialog
+    qtbot.waitExposed(dlg)
+    dlg.edit.selectAll()
+    dlg.edit.insert("31/02/2025")
+    dlg.accept()                                   # refused: the reason appears under the line
+    settle(qtbot)
+    assert dlg.isVisible() and "31/02/2025" in dlg.problems.plain_text()
+    for label in (dlg.label, dlg.problems):
+        assert label.height() >= label.heightForWidth(label.width()), label.text()
+    assert dlg.width() <= SCREEN[0] and dlg.height() <= SCREEN[1]
