@@ -103,3 +103,21 @@ def test_the_program_collects_on_its_gui_thread_while_its_window_is_open(db):
                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
     assert out.returncode == 0, out.stderr
     assert out.stdout.split("\n")[-2] == "0 [False] True"
+
+
+def test_what_the_work_holds_is_let_go_on_the_gui_thread(qtbot):
+    """The work's closure may hold the last reference to a window's object (a dialog without a parent that
+    asked for the work): the pool thread must not be the one that drops it."""
+    done: list = []
+    holder = QtCore.QObject()          # Python-owned, as a dialog without a parent is
+    where = deleted_on(holder)
+
+    def start(obj: QtCore.QObject) -> None:
+        run_in_background(None, lambda progress: obj.objectName() or 42, label="…", on_done=done.append)
+
+    start(holder)
+    del holder                         # only the work holds it now
+    qtbot.waitUntil(lambda: done == [42])
+    QtCore.QThreadPool.globalInstance().waitForDone()
+    qtbot.waitUntil(lambda: where != [])
+    assert where == [threading.get_ident()]

@@ -34,21 +34,28 @@ class Cancelled(Exception):
 
 
 class _Runner(QtCore.QRunnable):
-    def __init__(self, task: Task, func: Callable[[Progress], Any]):
+    """Runs the task's work in a pool thread. The work (and whatever its closure holds: a page, a dialog) is
+    the task's, and let go on the GUI thread when the task reports back (`Task._finish`): the pool thread
+    drops its own reference before it reports, so it is never the one that frees a window's object."""
+
+    def __init__(self, task: Task):
         super().__init__()
         self.task = task
-        self.func = func
 
     def run(self) -> None:  # in a pool thread
         task = self.task
+        func = task.func
         try:
-            result = self.func(task.report)
+            result = func(task.report)
         except Cancelled:
+            func = None
             task._cancelled_signal.emit()
         except BaseException as exc:  # noqa: BLE001 - every failure goes back to the GUI thread
+            func = None
             exc.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
             task._failed_signal.emit(exc)
         else:
+            func = None
             task._done_signal.emit(result)
 
 
@@ -62,8 +69,9 @@ class Task(QtCore.QObject):
 
     def __init__(self, parent: QtWidgets.QWidget | None, label: str, title: str, cancellable: bool,
                  on_done: Callable[[Any], None] | None, on_error: Callable[[BaseException], None] | None,
-                 on_cancel: Callable[[], None] | None):
+                 on_cancel: Callable[[], None] | None, func: Callable[[Progress], Any] | None = None):
         super().__init__()  # no parent: the task outlives a window closed while the work runs
+        self.func = func
         self.parent_widget = parent
         self.on_done, self.on_error, self.on_cancel = on_done, on_error, on_cancel
         self.finished = False
@@ -139,24 +147,38 @@ class Task(QtCore.QObject):
         # pool thread, and a Qt object deleted off its thread crashes the GUI thread delivering its events.
         self.deleteLater()
 
+    def _let_go(self) -> None:
+        """Here, on the GUI thread: the work and the callbacks (and the pages and dialogs they hold)."""
+        self.func = self.on_done = self.on_error = self.on_cancel = None
+        self.parent_widget = None
+
     def _on_done(self, result: Any) -> None:
         self.result = result
         self._finish()
-        if self.on_done:
-            self.on_done(result)
+        try:
+            if self.on_done:
+                self.on_done(result)
+        finally:
+            self._let_go()
 
     def _on_failed(self, exc: BaseException) -> None:
         self.error = exc
         self._finish()
-        if self.on_error:
-            self.on_error(exc)
-        else:
-            show_error(self.parent_widget, self.title, exc)
+        try:
+            if self.on_error:
+                self.on_error(exc)
+            else:
+                show_error(self.parent_widget, self.title, exc)
+        finally:
+            self._let_go()
 
     def _on_cancelled(self) -> None:
         self._finish()
-        if self.on_cancel:
-            self.on_cancel()
+        try:
+            if self.on_cancel:
+                self.on_cancel()
+        finally:
+            self._let_go()
 
 
 _RUNNING: set[Task] = set()  # keeps tasks alive until they report back
@@ -171,9 +193,9 @@ def run_in_background(parent: QtWidgets.QWidget | None, func: Callable[[Progress
 
     `pool`: where the work runs (default: Qt's global pool). ui/operations.py gives its one-thread
     pool, so that the database work of the window runs one piece at a time, in the order asked."""
-    task = Task(parent, label, title or _("Please wait"), cancellable, on_done, on_error, on_cancel)
+    task = Task(parent, label, title or _("Please wait"), cancellable, on_done, on_error, on_cancel, func)
     _RUNNING.add(task)
-    (pool or QtCore.QThreadPool.globalInstance()).start(_Runner(task, func))
+    (pool or QtCore.QThreadPool.globalInstance()).start(_Runner(task))
     return task
 
 
