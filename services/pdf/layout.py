@@ -30,6 +30,7 @@ The PDF is deterministic: built twice from the same input, the bytes are the sam
 """
 from __future__ import annotations
 
+import copy
 import datetime
 import functools
 import math
@@ -267,6 +268,32 @@ class _Line(Paragraph):
     def frags(self, value) -> None:
         self.__dict__["_frags"] = value
 
+    def breakLines(self, width):
+        """ReportLab's line breaking, remembered for plain text: the lines of a text depend only on the text,
+        the style and the widths, and the same headings and notes come back on every member's form (and a
+        flowable kept with the next is broken twice, once to measure the group). Each call gets its own
+        copy of the lines, and the attributes ReportLab sets while breaking them."""
+        if self._line is None or not isinstance(width, list | tuple):
+            return super().breakLines(width)
+        key = (self._line, self.style, tuple(width), self.encoding)
+        known = _BROKEN.get(key)
+        if known is None:
+            before = dict(self.__dict__)
+            result = super().breakLines(width)
+            lines = getattr(result, "lines", None)
+            if getattr(result, "kind", None) != 0 or not isinstance(lines, list) or not all(
+                    type(line) is tuple and len(line) == 2 and type(line[1]) is list
+                    and all(type(w) is str for w in line[1]) for line in lines):
+                return result   # only the simple kind, of plain words, is kept (and copied) here
+            changed = {k: v for k, v in self.__dict__.items()
+                       if k != "_frags" and (k not in before or before[k] is not v)}
+            if len(_BROKEN) >= _BROKEN_MAX:
+                _BROKEN.clear()
+            _BROKEN[key] = known = (result, changed)
+        result, changed = known
+        self.__dict__.update(changed)
+        return result.clone(lines=[(space, list(words)) for space, words in result.lines])
+
     def wrap(self, availWidth, availHeight):
         st = self.style
         if self._line is not None and availWidth >= _FUZZ:
@@ -310,6 +337,9 @@ class _Line(Paragraph):
 
 
 _FUZZ = 1e-6   # reportlab.platypus.paragraph's: narrower than this, nothing fits
+# The lines of plain texts broken by ReportLab, by (text, style, widths, encoding) (see _Line.breakLines).
+_BROKEN: dict[tuple, tuple[Any, dict[str, Any]]] = {}
+_BROKEN_MAX = 4096
 _PLAIN_STYLE = {"bulletText": None, "textTransform": None, "backColor": None, "borderWidth": 0,
                 "justifyLastLine": 0, "autoLeading": "", "wordWrap": None, "underline": 0, "strike": 0}
 
@@ -879,6 +909,20 @@ class Document:
     landscape: bool = False
 
 
+class _Frame(Frame):
+    """A Frame copied quickly. ReportLab deep-copies the frame each time it measures a group of flowables kept
+    together (every heading with what follows it, the closing with the last lines), through the generic
+    `copy.deepcopy`, which visits each of the frame's two dozen attributes; numbers and strings are shared
+    as `deepcopy` shares them, anything else is deep-copied as before."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _Frame:
+        new = self.__class__.__new__(self.__class__)
+        memo[id(self)] = new
+        new.__dict__.update({k: v if type(v) in _ATOMIC else copy.deepcopy(v, memo) for k, v in self.__dict__.items()})
+        return new
+
+
+_ATOMIC = (int, float, str, bool, type(None))
 PORTRAIT_MARGINS = (20.0, 15.0, 20.0, 30.0)
 LANDSCAPE_ANNEX_MARGINS = (20.0, 15.0, 15.0, 20.0)
 
@@ -956,7 +1000,7 @@ def build_documents(
         t, r, b, lm = margins
         # ReportLab's default 6 pt padding inside the margins, as SimpleDocTemplate; the header and
         # closing tables take the width between the margins.
-        return Frame(lm * mm, b * mm, size[0] - (lm + r) * mm, size[1] - (t + b) * mm, id=name)
+        return _Frame(lm * mm, b * mm, size[0] - (lm + r) * mm, size[1] - (t + b) * mm, id=name)
 
     portrait, wide = A4, to_landscape(A4)
     doc_title = nfc(first.title if not first.subtitle else f"{first.title} {first.subtitle}")
