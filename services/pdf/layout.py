@@ -76,6 +76,49 @@ from .fonts import FAMILY, register_fonts
 # pure Python, about a tenth of the time of writing the year-end forms.
 rl_config.useA85 = 0
 
+
+def _remembered(original: Callable[..., str]) -> Callable[..., str]:
+    """ReportLab's `fp_str` (numbers written into the PDF: "85.03937 0 Td"), remembering what it wrote for
+    the same numbers. Without its C accelerator ReportLab formats every coordinate in pure Python (a fifth of
+    the time of printing the year-end forms), and the same few hundred positions, sizes and colours come back
+    on every page. What is written is the original's, character for character (tests/test_pdf_layout.py)."""
+    known: dict[tuple, str] = {}
+
+    def fp_str(*numbers: Any) -> str:
+        try:
+            return known[numbers]
+        except KeyError:
+            pass
+        except TypeError:   # a list of numbers (a dash pattern): not kept
+            return original(*numbers)
+        text = original(*numbers)
+        if all(type(n) in (int, float) for n in (numbers[0] if len(numbers) == 1 and type(numbers[0]) is tuple
+                                                 else numbers)):
+            if len(known) >= 50_000:
+                known.clear()
+            known[numbers] = text
+        return text
+
+    fp_str.original = original  # type: ignore[attr-defined]
+    return fp_str
+
+
+def _remember_number_formats() -> None:
+    """Installs `_remembered` where ReportLab's modules call `fp_str` (those imported later take it from
+    rl_accel), unless ReportLab runs its C accelerator, which needs no help."""
+    from reportlab.lib import rl_accel
+
+    original = rl_accel.fp_str
+    if getattr(original, "original", None) is not None or "fp_str" in rl_accel._c_funcs:
+        return
+    fast = _remembered(original)
+    for module in [rl_accel, *(m for name, m in list(sys.modules.items()) if name.startswith("reportlab."))]:
+        if getattr(module, "fp_str", None) is original:
+            module.fp_str = fast  # type: ignore[attr-defined]
+
+
+_remember_number_formats()
+
 if TYPE_CHECKING:
     from reportlab.graphics.shapes import Drawing
 
@@ -398,12 +441,13 @@ def _marked(text: str, style: ParagraphStyle) -> Paragraph:
 def _as_line(text: str) -> str | None:
     """The words of `text` one space apart, as a Paragraph prints them on a line, or None when the text has
     line breaks or white space other than spaces (left to ReportLab), or nothing printable."""
-    if not all(ch in " \xa0" or not ch.isspace() for ch in text):
+    # Every white space but the space and the no-break space is unprintable: one test covers both.
+    if not text.replace("\xa0", " ").isprintable():
         return None
+    if "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text or None
     words = [w for w in text.split(" ") if w]
-    if not words or not all(w.replace("\xa0", " ").isprintable() for w in words):
-        return None
-    return " ".join(words)
+    return " ".join(words) if words else None
 
 
 # --------------------------------------------------------------------------------------------
