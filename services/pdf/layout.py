@@ -109,7 +109,7 @@ def _remember_number_formats() -> None:
     from reportlab.lib import rl_accel
 
     original = rl_accel.fp_str
-    if getattr(original, "original", None) is not None or "fp_str" in rl_accel._c_funcs:
+    if getattr(original, "original", None) is not None or "fp_str" in getattr(rl_accel, "_c_funcs", {}):
         return
     fast = _remembered(original)
     for module in [rl_accel, *(m for name, m in list(sys.modules.items()) if name.startswith("reportlab."))]:
@@ -159,8 +159,10 @@ _CITATION = re.compile(
     r"|\b(?:QĐ|HD|CV|KL|CT|NQ|NĐ|TB) \d+(?:/\d{4})?-[A-ZĐ]+(?:/[A-ZĐ]+)+")
 
 
+@functools.lru_cache(maxsize=8192)
 def keep_citations(text: str) -> str:
-    """The spaces inside document citations made non-breaking (see _CITATION)."""
+    """The spaces inside document citations made non-breaking (see _CITATION). Remembered: the same names,
+    labels and headings come back on every form (a function of the text alone)."""
     return _CITATION.sub(lambda m: m.group(0).replace(" ", "\u00a0"), text)
 
 
