@@ -66,6 +66,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 from reportlab.platypus.paragraph import cleanBlockQuotedText
+from reportlab.platypus.tables import CellStyle
 from reportlab.rl_config import paraFontSizeHeightOffset
 
 from ..i18n import long_date
@@ -520,6 +521,16 @@ def _cell(value: Any, face: str, align: str, width: float) -> tuple[Flowable | s
     return Paragraph(_markup(text, False), style), just
 
 
+class _TableCell(CellStyle):
+    """The style a cell of `table` starts with: the table's font, size and leading, centred vertically, padded."""
+
+    fontname = FAMILY
+    fontsize = TABLE_SIZE
+    leading = _CELL_LEADING
+    valign = "MIDDLE"
+    leftPadding, rightPadding, topPadding, bottomPadding = _CELL_PADDING
+
+
 def _blank(cells: Sequence[Flowable | str | None]) -> Flowable | str:
     """The empty cells of a row: an empty string (one line high, as the table draws strings) when the row has
     text of at least one line in another cell, so that the row is no higher; else an empty Paragraph, which
@@ -568,24 +579,17 @@ def table(
             data.append([empty if cell is None else cell for cell in cells])
         else:
             data.append(cells)
+    # Every cell starts in the table's font, size, leading, alignment and padding (_TableCell): as the commands
+    # FONTNAME, FONTSIZE, LEADING, VALIGN and the four PADDINGs over the whole table would set them, without
+    # ReportLab visiting each cell once for each of these commands.
     result = Table(
         data,
         colWidths=widths,
         repeatRows=header_rows if repeat_header else 0,
         hAlign="CENTER",
+        cellStyles=[[_TableCell(repr((i, j))) for j in range(len(widths))] for i in range(len(data))],
     )
-    left, right, top, bottom = _CELL_PADDING
-    commands: list[tuple] = [
-        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-        ("FONTNAME", (0, 0), (-1, -1), FAMILY),
-        ("FONTSIZE", (0, 0), (-1, -1), TABLE_SIZE),
-        ("LEADING", (0, 0), (-1, -1), _CELL_LEADING),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("LEFTPADDING", (0, 0), (-1, -1), left),
-        ("RIGHTPADDING", (0, 0), (-1, -1), right),
-        ("TOPPADDING", (0, 0), (-1, -1), top),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), bottom),
-    ]
+    commands: list[tuple] = [("GRID", (0, 0), (-1, -1), 0.5, colors.black)]
     if header_rows:
         commands.append(("FONTNAME", (0, 0), (-1, header_rows - 1), FAMILY + "-Bold"))
     runs: list[list] = []   # one ALIGN command for each run of cells aligned alike down a column
