@@ -13,6 +13,8 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from reportlab.pdfbase import pdfmetrics
 
 from services.pdf import fonts as pdf_fonts
@@ -404,3 +406,39 @@ def test_empty_cells_and_entity_markup_drawn_as_strings_look_exactly_like_paragr
     monkeypatch.undo()
     assert "Hoàn thành tốt nhiệm vụ" in _text(tmp_path / "fast.pdf")
     assert _pixels(tmp_path / "fast.pdf", tmp_path / "a") == _pixels(tmp_path / "slow.pdf", tmp_path / "b")
+
+
+# ----------------------------------------------------------------------------------------------
+# What the printing remembers (issue 17, round 3)
+# ----------------------------------------------------------------------------------------------
+
+_numbers = st.one_of(st.integers(-10**9, 10**9), st.floats(-1e9, 1e9, allow_nan=False, allow_infinity=False))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_numbers, min_size=1, max_size=6), st.booleans())
+def test_numbers_are_written_into_the_pdf_as_reportlab_writes_them(numbers, as_tuple):
+    """ReportLab's number formatting remembers what it wrote: the same text as ReportLab's own, the first
+    time and from memory, for separate numbers or one tuple of them (a colour); a list is not kept."""
+    from reportlab.lib import rl_accel
+    from reportlab.pdfgen import canvas, textobject
+
+    fast = rl_accel.fp_str
+    original = getattr(fast, "original", fast)
+    assert canvas.fp_str is fast and textobject.fp_str is fast
+    args = (tuple(numbers),) if as_tuple else tuple(numbers)
+    assert fast(*args) == original(*args)
+    assert fast(*args) == original(*args)
+    assert fast(list(numbers)) == original(list(numbers))
+
+
+def test_lines_of_the_same_long_text_are_each_paragraphs_own():
+    """Two paragraphs of the same long text are broken into the same lines, each with its own copy."""
+    first, second = para("Nội dung kiểm điểm " * 12), para("Nội dung kiểm điểm " * 12)
+    assert first.wrap(400, 1000) == second.wrap(400, 1000) and first.height > 18
+    assert first.blPara.lines == second.blPara.lines and first.blPara.lines is not second.blPara.lines
+    first.blPara.lines[0][1].append("thêm")
+    assert "thêm" not in second.blPara.lines[0][1]
+    other = para("Nội dung kiểm điểm " * 11 + "khác hẳn")
+    other.wrap(400, 1000)
+    assert other.blPara.lines[-1][1][-2:] == ["khác", "hẳn"]

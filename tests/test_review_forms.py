@@ -135,3 +135,64 @@ def test_year_end_forms_look_exactly_as_when_every_text_was_a_paragraph(demo_202
 
     fast_pages = pages(fast, "fast")
     assert len(fast_pages) > 10 and fast_pages == pages(slow, "slow")
+
+
+def _without_remembered_work(monkeypatch) -> None:
+    """Printing as before the speed-ups of round 3 of issue 17: every paragraph's lines broken anew, ReportLab's
+    own number formatting, its generic copy of the frame, citations looked for in every text."""
+    import sys
+
+    from reportlab.lib import rl_accel
+    from reportlab.platypus import Paragraph
+
+    from services.pdf import layout
+
+    monkeypatch.setattr(layout._Line, "breakLines", Paragraph.breakLines)
+    monkeypatch.delattr(layout._Frame, "__deepcopy__")
+    monkeypatch.setattr(layout, "keep_citations", layout.keep_citations.__wrapped__)
+    remembered = rl_accel.fp_str
+    for name, module in list(sys.modules.items()):
+        if name.startswith("reportlab") and getattr(module, "fp_str", None) is remembered:
+            monkeypatch.setattr(module, "fp_str", getattr(remembered, "original", remembered))
+
+
+def test_year_end_forms_are_the_same_bytes_as_without_what_the_printing_remembers(demo_2025, tmp_path, monkeypatch):
+    """The printing remembers work it would do again for the same input (a text's lines for the same text,
+    style and width; how a number is written into the PDF): every form of the year is the same PDF, byte for
+    byte, as when nothing is remembered."""
+    database = open_database(demo_2025)
+    with database.begin() as s:
+        fast = write_year_end(s, 2025, tmp_path / "fast.pdf")[0]
+        _without_remembered_work(monkeypatch)
+        slow = write_year_end(s, 2025, tmp_path / "slow.pdf")[0]
+    database.close()
+    assert fast.read_bytes() == slow.read_bytes()
+
+
+@needs_pdftotext
+def test_a_paper_printed_again_after_an_edit_shows_the_edit(demo_2025, tmp_path):
+    """What the printing remembers is keyed by the text itself: a member's self-review printed, their post
+    changed (a long one, broken over two lines, that differs only at its end), printed again, shows the new
+    post and not the old one."""
+    from models.member import Member
+    from services.review.service import year_review
+
+    def printed(post: str, name: str) -> str:
+        with database.begin() as s:
+            row = next(r for r in year_review(s, 2025).rows if r.elig.rated and r.elig.in_political_system is not False)
+            s.get(Member, row.member_id).position = post
+        with database.begin() as s:
+            write_year_end(s, 2025, tmp_path / name, form="ban-kiem-diem", member_ids=[row.member_id])
+        return " ".join(_text(tmp_path / name).split())
+
+    start = "Phó Trưởng phòng Tổ chức cán bộ kiêm phụ trách công tác thi đua, khen thưởng của Sở và"
+    copy = tmp_path / "demo.db"
+    shutil.copyfile(demo_2025, copy)
+    database = open_database(copy)
+    try:
+        first = printed(f"{start} văn phòng đoàn thể", "first.pdf")
+        second = printed(f"{start} ban quản lý dự án", "second.pdf")
+    finally:
+        database.close()
+    assert "văn phòng đoàn thể" in first and "ban quản lý dự án" not in first
+    assert "ban quản lý dự án" in second and "văn phòng đoàn thể" not in second

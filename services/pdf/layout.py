@@ -30,6 +30,7 @@ The PDF is deterministic: built twice from the same input, the bytes are the sam
 """
 from __future__ import annotations
 
+import copy
 import datetime
 import functools
 import math
@@ -65,6 +66,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 from reportlab.platypus.paragraph import cleanBlockQuotedText
+from reportlab.platypus.tables import CellStyle
 from reportlab.rl_config import paraFontSizeHeightOffset
 
 from ..i18n import long_date
@@ -74,6 +76,49 @@ from .fonts import FAMILY, register_fonts
 # channels that are not 8-bit clean): the same pages a quarter smaller, and ReportLab encodes ASCII85 in
 # pure Python, about a tenth of the time of writing the year-end forms.
 rl_config.useA85 = 0
+
+
+def _remembered(original: Callable[..., str]) -> Callable[..., str]:
+    """ReportLab's `fp_str` (numbers written into the PDF: "85.03937 0 Td"), remembering what it wrote for
+    the same numbers. Without its C accelerator ReportLab formats every coordinate in pure Python (a fifth of
+    the time of printing the year-end forms), and the same few hundred positions, sizes and colours come back
+    on every page. What is written is the original's, character for character (tests/test_pdf_layout.py)."""
+    known: dict[tuple, str] = {}
+
+    def fp_str(*numbers: Any) -> str:
+        try:
+            return known[numbers]
+        except KeyError:
+            pass
+        except TypeError:   # a list of numbers (a dash pattern): not kept
+            return original(*numbers)
+        text = original(*numbers)
+        if all(type(n) in (int, float) for n in (numbers[0] if len(numbers) == 1 and type(numbers[0]) is tuple
+                                                 else numbers)):
+            if len(known) >= 50_000:
+                known.clear()
+            known[numbers] = text
+        return text
+
+    fp_str.original = original  # type: ignore[attr-defined]
+    return fp_str
+
+
+def _remember_number_formats() -> None:
+    """Installs `_remembered` where ReportLab's modules call `fp_str` (those imported later take it from
+    rl_accel), unless ReportLab runs its C accelerator, which needs no help."""
+    from reportlab.lib import rl_accel
+
+    original = rl_accel.fp_str
+    if getattr(original, "original", None) is not None or "fp_str" in getattr(rl_accel, "_c_funcs", {}):
+        return
+    fast = _remembered(original)
+    for module in [rl_accel, *(m for name, m in list(sys.modules.items()) if name.startswith("reportlab."))]:
+        if getattr(module, "fp_str", None) is original:
+            module.fp_str = fast  # type: ignore[attr-defined]
+
+
+_remember_number_formats()
 
 if TYPE_CHECKING:
     from reportlab.graphics.shapes import Drawing
@@ -115,8 +160,10 @@ _CITATION = re.compile(
     r"|\b(?:QĐ|HD|CV|KL|CT|NQ|NĐ|TB) \d+(?:/\d{4})?-[A-ZĐ]+(?:/[A-ZĐ]+)+")
 
 
+@functools.lru_cache(maxsize=8192)
 def keep_citations(text: str) -> str:
-    """The spaces inside document citations made non-breaking (see _CITATION)."""
+    """The spaces inside document citations made non-breaking (see _CITATION). Remembered: the same names,
+    labels and headings come back on every form (a function of the text alone)."""
     return _CITATION.sub(lambda m: m.group(0).replace(" ", "\u00a0"), text)
 
 
@@ -267,6 +314,32 @@ class _Line(Paragraph):
     def frags(self, value) -> None:
         self.__dict__["_frags"] = value
 
+    def breakLines(self, width):
+        """ReportLab's line breaking, remembered for plain text: the lines of a text depend only on the text,
+        the style and the widths, and the same headings and notes come back on every member's form (and a
+        flowable kept with the next is broken twice, once to measure the group). Each call gets its own
+        copy of the lines, and the attributes ReportLab sets while breaking them."""
+        if self._line is None or not isinstance(width, list | tuple):
+            return super().breakLines(width)
+        key = (self._line, self.style, tuple(width), self.encoding)
+        known = _BROKEN.get(key)
+        if known is None:
+            before = dict(self.__dict__)
+            result = super().breakLines(width)
+            lines = getattr(result, "lines", None)
+            if getattr(result, "kind", None) != 0 or not isinstance(lines, list) or not all(
+                    type(line) is tuple and len(line) == 2 and type(line[1]) is list
+                    and all(type(w) is str for w in line[1]) for line in lines):
+                return result   # only the simple kind, of plain words, is kept (and copied) here
+            changed = {k: v for k, v in self.__dict__.items()
+                       if k != "_frags" and (k not in before or before[k] is not v)}
+            if len(_BROKEN) >= _BROKEN_MAX:
+                _BROKEN.clear()
+            _BROKEN[key] = known = (result, changed)
+        result, changed = known
+        self.__dict__.update(changed)
+        return result.clone(lines=[(space, list(words)) for space, words in result.lines])
+
     def wrap(self, availWidth, availHeight):
         st = self.style
         if self._line is not None and availWidth >= _FUZZ:
@@ -310,6 +383,9 @@ class _Line(Paragraph):
 
 
 _FUZZ = 1e-6   # reportlab.platypus.paragraph's: narrower than this, nothing fits
+# The lines of plain texts broken by ReportLab, by (text, style, widths, encoding) (see _Line.breakLines).
+_BROKEN: dict[tuple, tuple[Any, dict[str, Any]]] = {}
+_BROKEN_MAX = 4096
 _PLAIN_STYLE = {"bulletText": None, "textTransform": None, "backColor": None, "borderWidth": 0,
                 "justifyLastLine": 0, "autoLeading": "", "wordWrap": None, "underline": 0, "strike": 0}
 
@@ -368,12 +444,13 @@ def _marked(text: str, style: ParagraphStyle) -> Paragraph:
 def _as_line(text: str) -> str | None:
     """The words of `text` one space apart, as a Paragraph prints them on a line, or None when the text has
     line breaks or white space other than spaces (left to ReportLab), or nothing printable."""
-    if not all(ch in " \xa0" or not ch.isspace() for ch in text):
+    # Every white space but the space and the no-break space is unprintable: one test covers both.
+    if not text.replace("\xa0", " ").isprintable():
         return None
+    if "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text or None
     words = [w for w in text.split(" ") if w]
-    if not words or not all(w.replace("\xa0", " ").isprintable() for w in words):
-        return None
-    return " ".join(words)
+    return " ".join(words) if words else None
 
 
 # --------------------------------------------------------------------------------------------
@@ -444,6 +521,16 @@ def _cell(value: Any, face: str, align: str, width: float) -> tuple[Flowable | s
     return Paragraph(_markup(text, False), style), just
 
 
+class _TableCell(CellStyle):
+    """The style a cell of `table` starts with: the table's font, size and leading, centred vertically, padded."""
+
+    fontname = FAMILY
+    fontsize = TABLE_SIZE
+    leading = _CELL_LEADING
+    valign = "MIDDLE"
+    leftPadding, rightPadding, topPadding, bottomPadding = _CELL_PADDING
+
+
 def _blank(cells: Sequence[Flowable | str | None]) -> Flowable | str:
     """The empty cells of a row: an empty string (one line high, as the table draws strings) when the row has
     text of at least one line in another cell, so that the row is no higher; else an empty Paragraph, which
@@ -492,24 +579,17 @@ def table(
             data.append([empty if cell is None else cell for cell in cells])
         else:
             data.append(cells)
+    # Every cell starts in the table's font, size, leading, alignment and padding (_TableCell): as the commands
+    # FONTNAME, FONTSIZE, LEADING, VALIGN and the four PADDINGs over the whole table would set them, without
+    # ReportLab visiting each cell once for each of these commands.
     result = Table(
         data,
         colWidths=widths,
         repeatRows=header_rows if repeat_header else 0,
         hAlign="CENTER",
+        cellStyles=[[_TableCell(repr((i, j))) for j in range(len(widths))] for i in range(len(data))],
     )
-    left, right, top, bottom = _CELL_PADDING
-    commands: list[tuple] = [
-        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-        ("FONTNAME", (0, 0), (-1, -1), FAMILY),
-        ("FONTSIZE", (0, 0), (-1, -1), TABLE_SIZE),
-        ("LEADING", (0, 0), (-1, -1), _CELL_LEADING),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("LEFTPADDING", (0, 0), (-1, -1), left),
-        ("RIGHTPADDING", (0, 0), (-1, -1), right),
-        ("TOPPADDING", (0, 0), (-1, -1), top),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), bottom),
-    ]
+    commands: list[tuple] = [("GRID", (0, 0), (-1, -1), 0.5, colors.black)]
     if header_rows:
         commands.append(("FONTNAME", (0, 0), (-1, header_rows - 1), FAMILY + "-Bold"))
     runs: list[list] = []   # one ALIGN command for each run of cells aligned alike down a column
@@ -879,6 +959,20 @@ class Document:
     landscape: bool = False
 
 
+class _Frame(Frame):
+    """A Frame copied quickly. ReportLab deep-copies the frame each time it measures a group of flowables kept
+    together (every heading with what follows it, the closing with the last lines), through the generic
+    `copy.deepcopy`, which visits each of the frame's two dozen attributes; numbers and strings are shared
+    as `deepcopy` shares them, anything else is deep-copied as before."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _Frame:
+        new = self.__class__.__new__(self.__class__)
+        memo[id(self)] = new
+        new.__dict__.update({k: v if type(v) in _ATOMIC else copy.deepcopy(v, memo) for k, v in self.__dict__.items()})
+        return new
+
+
+_ATOMIC = (int, float, str, bool, type(None))
 PORTRAIT_MARGINS = (20.0, 15.0, 20.0, 30.0)
 LANDSCAPE_ANNEX_MARGINS = (20.0, 15.0, 15.0, 20.0)
 
@@ -956,7 +1050,7 @@ def build_documents(
         t, r, b, lm = margins
         # ReportLab's default 6 pt padding inside the margins, as SimpleDocTemplate; the header and
         # closing tables take the width between the margins.
-        return Frame(lm * mm, b * mm, size[0] - (lm + r) * mm, size[1] - (t + b) * mm, id=name)
+        return _Frame(lm * mm, b * mm, size[0] - (lm + r) * mm, size[1] - (t + b) * mm, id=name)
 
     portrait, wide = A4, to_landscape(A4)
     doc_title = nfc(first.title if not first.subtitle else f"{first.title} {first.subtitle}")
