@@ -382,3 +382,44 @@ def test_a_sheet_saved_over_a_review_changed_elsewhere_is_refused_and_the_typed_
     with page.ctx.db.begin() as s:
         stored = svc.member_row(s, 2025, member_id).record
         assert stored.comment == "Sửa ở máy khác" and stored.criteria["general"] == 28
+
+
+def test_the_branch_self_assessment_saved_over_a_change_made_elsewhere_is_refused_and_what_was_typed_stays(page, qtbot):
+    """Issue 15: the branch's part of the page refuses a save over a change made since it was shown."""
+    from services.db import open_database
+    from services.review import meeting as review_meeting
+
+    page.tabs.setCurrentIndex(1)
+    other = open_database(page.ctx.db.target)        # another window (or computer) saves the branch's part first
+    try:
+        with other.begin() as s:
+            br = svc.branch_review(s, 2025)
+            br.strengths = "Sửa ở máy khác"
+            review_meeting.save_branch_assessment(s, br, None, {})
+    finally:
+        other.close()
+    page.narrative["weaknesses"].setPlainText("Còn chậm nộp báo cáo")
+    page.criteria.setData(page.criteria.index(0, 2), 28)
+    qtbot.mouseClick(page.btn_save_branch, Qt.MouseButton.LeftButton)
+    wait_ops(qtbot)
+    assert "đã được sửa ở nơi khác" in page.branch_problems.text()
+    assert page.narrative["weaknesses"].toPlainText() == "Còn chậm nộp báo cáo" and page.branch_dirty()
+    assert page.narrative["strengths"].toPlainText() == ""             # what was typed stays, nothing mixed in
+    with page.ctx.db.begin() as s:
+        stored = svc.branch_review(s, 2025)
+        assert (stored.strengths, stored.weaknesses, stored.criteria[0].points) == ("Sửa ở máy khác", "", None)
+    page.discard()                                    # left without saving and opened again: what is stored
+    wait_ops(qtbot)
+    assert page.narrative["strengths"].toPlainText() == "Sửa ở máy khác"
+    page.narrative["weaknesses"].setPlainText("Còn chậm nộp báo cáo")
+    qtbot.mouseClick(page.btn_save_branch, Qt.MouseButton.LeftButton)
+    wait_ops(qtbot)
+    assert page.branch_problems.text() == ""
+    page.narrative["directions"].setPlainText("Nâng cao chất lượng sinh hoạt")    # saved again at once: its own
+    qtbot.mouseClick(page.btn_save_branch, Qt.MouseButton.LeftButton)           # save is no change elsewhere
+    wait_ops(qtbot)
+    assert page.branch_problems.text() == ""
+    with page.ctx.db.begin() as s:
+        stored = svc.branch_review(s, 2025)
+        assert (stored.strengths, stored.weaknesses, stored.directions) == (
+            "Sửa ở máy khác", "Còn chậm nộp báo cáo", "Nâng cao chất lượng sinh hoạt")

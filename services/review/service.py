@@ -22,7 +22,7 @@ from models import Member, MemberReview, ReviewLog, ReviewYear
 from .. import audit
 from .. import settings as settings_mod
 from ..errors import ChangedElsewhereError, UserError, ValidationError
-from ..i18n import _, format_date, format_number, format_pct
+from ..i18n import N_, _, format_date, format_number, format_pct
 from ..membership import Status
 from ..vntext import nfc
 from . import adapters
@@ -761,8 +761,26 @@ def check_branch_review(session: Session, br: BranchReview) -> list[str]:
     return problems
 
 
-def save_branch_review(session: Session, br: BranchReview) -> ReviewYear:
+BRANCH_CHANGED_ELSEWHERE = N_(
+    "The branch's self-assessment of {year} was changed elsewhere (another window or another computer) since "
+    "this page showed it; your changes were not saved. Note them, leave this page without saving and open it "
+    "again to see what is stored, then redo them.")
+
+
+def save_branch_review(session: Session, br: BranchReview, seen: BranchReview | None = None) -> ReviewYear:
+    """Record the branch's self-assessment of `br.year` after checking its rules.
+
+    `seen`: the self-assessment as the page showed it when it loaded (`branch_review`); when the stored one
+    differs now (saved since in another window or on another computer), the save is refused instead of
+    overwriting that."""
+    from ..db import take_write_lock
+
+    take_write_lock(session)   # the checks below and the write see one state
     ensure_open(session, br.year)
+    if seen is not None:
+        session.expire_all()
+        if branch_review(session, br.year) != seen:
+            raise ChangedElsewhereError(_(BRANCH_CHANGED_ELSEWHERE).format(year=br.year))
     problems = check_branch_review(session, br)
     if problems:
         raise ValidationError(problems)
