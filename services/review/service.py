@@ -455,6 +455,13 @@ def _clean_flags(flags: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+def stored_review_input(session: Session, year: int, member_id: int) -> ReviewInput:
+    """The member's review as stored now (read again from the database), as the review sheet shows it."""
+    stored = session.scalar(select(MemberReview).where(MemberReview.year == year, MemberReview.member_id == member_id)
+                            .execution_options(populate_existing=True))
+    return ReviewInput.of(stored)
+
+
 def save_review(session: Session, year: int, member_id: int, data: ReviewInput,
                 seen: ReviewInput | None = None) -> MemberReview:
     """Record the member's review after checking every rule; refuses with the reasons otherwise.
@@ -467,9 +474,7 @@ def save_review(session: Session, year: int, member_id: int, data: ReviewInput,
     take_write_lock(session)   # the checks below and the write see one state
     ensure_open(session, year)
     if seen is not None:
-        stored = session.scalar(select(MemberReview).where(MemberReview.year == year, MemberReview.member_id == member_id)
-                                .execution_options(populate_existing=True))
-        if ReviewInput.of(stored) != seen:
+        if stored_review_input(session, year, member_id) != seen:
             member = session.get(Member, member_id)
             raise ChangedElsewhereError(_(
                 "The review of {name} was changed elsewhere (another window or another computer) since the sheet "

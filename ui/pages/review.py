@@ -579,14 +579,16 @@ class ReviewPage(Page):
 
         def op(session):
             svc.save_review(session, year, member_id, data, seen=seen)
-            return REVIEW
+            return OpResult(REVIEW, svc.stored_review_input(session, year, member_id))
 
         def refused(problems: list[str]) -> None:
             self.sheet.mark_stored(before)
             self.sheet.show_problems(problems)
 
-        def saved(_value) -> None:
+        def saved(stored) -> None:
             self.select_member(member_id)
+            if self.sheet.row is not None and self.sheet.row.member_id == member_id:
+                self.sheet.seen = stored    # what this page has just stored is no change made elsewhere
             if on_saved is not None:
                 on_saved()
 
