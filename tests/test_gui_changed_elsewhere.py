@@ -182,3 +182,38 @@ def test_a_vote_changed_elsewhere_since_the_dialog_opened_is_not_overwritten(ctx
     assert not again.isVisible()
     assert (stored().in_favour, stored().against, stored().other_opinions) == (voters - 1, 1,
                                                                               "Đề nghị bổ sung chỉ tiêu")
+
+
+@pytest.mark.parametrize("steps", [0, 3])
+def test_a_long_refusal_is_shown_whole_without_squeezing_the_fields(ctx, qtbot, steps):
+    """At the normal text size and three steps larger (Ctrl++), the dialog grows to show the refusal."""
+    from .gui_support import shown_window
+    from .test_gui_fit import zoom_to
+
+    window = shown_window(qtbot, ctx)
+    zoom_to(window, qtbot, steps)
+    try:
+        _refuse_settings_and_event(ctx, qtbot, window)
+    finally:
+        window.zoom(0)                                    # the text size is the application's: back to normal
+
+
+def _refuse_settings_and_event(ctx, qtbot, window) -> None:
+    member_id = ctx.ids["Đặng Văn Phúc"]
+    settings_dlg = opened(qtbot, DuesSettingsDialog(ctx, parent=window))
+    event_dlg = opened(qtbot, EventDialog(ctx, member_id, parent=window))
+    with other_window(ctx) as s:
+        dsvc.set_dues_settings(s, dsvc.DuesSettings(1000, 1.0, 20.0, 4))
+        msvc.add_event(s, member_id, msvc.EventInput(EventKind.ADMITTED, dt.date(2008, 8, 8),
+                                                     other_org="Chi bộ Sở Lao động"), TODAY)
+    settings_dlg.share.setValue(30)
+    event_dlg.kind.setCurrentIndex(event_dlg.kind.findData(EventKind.ADMITTED))
+    event_dlg.other_org.insert("Chi bộ Trường THCS Lê Lợi")
+    for dlg, fields in ((settings_dlg, (settings_dlg.rounding, settings_dlg.rate, settings_dlg.share,
+                                        settings_dlg.limit)),
+                        (event_dlg, (event_dlg.kind, event_dlg.date, event_dlg.other_org, event_dlg.reason))):
+        save(qtbot, dlg)
+        QtWidgets.QApplication.processEvents()
+        assert dlg.isVisible() and CHANGED in dlg.problems.plain_text()
+        assert dlg.problems.height() >= dlg.problems.heightForWidth(dlg.problems.width())
+        assert all(f.height() >= f.sizeHint().height() for f in fields), type(dlg).__name__
