@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session, selectinload
 from models import DuesPayment, DuesPaymentMonth, DuesRate, Member
 
 from . import settings
-from .errors import UserError, ValidationError
+from .errors import ChangedElsewhereError, UserError, ValidationError
 from .i18n import N_, _, format_date, format_number
 from .members import all_members
 from .membership import DatedEvent, EventView, event_view, in_branch_during, state_on
@@ -139,8 +139,16 @@ def amount_for(rates: Sequence[RateRow], year: int, month: int) -> int | None:
 
 
 def set_rate(session: Session, member_id: int, year: int, month: int, amount: int, today: dt.date,
-             basis: int | None = None, note: str = "") -> DuesRate:
-    """Set the member's monthly amount from (year, month) on. An amount from the same month is replaced."""
+             basis: int | None = None, note: str = "", seen: Sequence[RateRow] | None = None) -> DuesRate:
+    """Set the member's monthly amount from (year, month) on. An amount from the same month is replaced.
+
+    `seen`: the member's amounts as the dialog showed them (`MemberDues.rates`). When the amount of that
+    month was changed, added or deleted since (another window, another computer), the save is refused
+    instead of replacing what the dialog did not show."""
+    if seen is not None:
+        from .db import take_write_lock
+
+        take_write_lock(session)   # the check below and the write see one state
     member = session.get(Member, member_id)
     problems = []
     if member is None:
@@ -156,7 +164,15 @@ def set_rate(session: Session, member_id: int, year: int, month: int, amount: in
     if problems:
         raise ValidationError(problems)
     row = session.scalar(select(DuesRate).where(DuesRate.member_id == member_id, DuesRate.year == year,
-                                                DuesRate.month == month))
+                                                DuesRate.month == month).execution_options(populate_existing=True))
+    if seen is not None:
+        shown = next((r for r in seen if r.start == (year, month)), None)
+        stored = RateRow(row.id, row.year, row.month, row.amount, row.basis, row.note) if row is not None else None
+        if stored != shown:
+            raise ChangedElsewhereError(_(
+                "The amount of {name} from month {month}/{year} was changed elsewhere (another window or another "
+                "computer) since this window showed it; your changes were not saved. Close the window, open it "
+                "again and redo them.").format(name=member.full_name, month=month, year=year))
     if row is None:
         row = DuesRate(member_id=member_id, year=year, month=month)
         session.add(row)
@@ -492,7 +508,17 @@ def dues_settings(session: Session) -> DuesSettings:
                         float(settings.get(session, BRANCH_SHARE.key)), int(settings.get(session, UNPAID_LIMIT.key)))
 
 
-def set_dues_settings(session: Session, values: DuesSettings) -> None:
+def set_dues_settings(session: Session, values: DuesSettings, seen: DuesSettings | None = None) -> None:
+    """Store the dues settings. `seen`: the settings as the dialog showed them (`dues_settings`); when they
+    were changed since (another window, another computer), the save is refused instead of overwriting that."""
+    if seen is not None:
+        from .db import take_write_lock
+
+        take_write_lock(session)   # the check below and the write see one state
+        if dues_settings(session) != seen:
+            raise ChangedElsewhereError(_(
+                "The dues settings were changed elsewhere (another window or another computer) since this window "
+                "showed them; your changes were not saved. Close the window, open it again and redo them."))
     settings.put(session, ROUNDING.key, int(values.rounding))
     settings.put(session, SALARY_RATE.key, float(values.salary_rate))
     settings.put(session, BRANCH_SHARE.key, float(values.branch_share))

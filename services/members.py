@@ -586,13 +586,34 @@ def check_event(member: Member | MemberView, ev: EventInput, today: dt.date) -> 
 
 
 def add_event(session: Session, member_id: int, ev: EventInput, today: dt.date | None = None,
-              org_optional: bool = False) -> MemberEvent:
+              org_optional: bool = False, seen: Sequence[EventView] | None = None) -> MemberEvent:
     """Record an event of the member's Party life. `org_optional`: a transfer may leave out the other
-    organisation (an imported list that does not give it; the preview warned about it)."""
+    organisation (an imported list that does not give it; the preview warned about it).
+
+    `seen`: the member's history as the dialog showed it (`MemberView.events`). An admission or made-full at
+    the previous organisation rewrites where the one already recorded on that date took place; when that
+    record was changed, added or deleted since (another window, another computer), the save is refused
+    instead of overwriting what the dialog did not show. A new event needs no such check."""
+    if seen is not None:
+        from .db import take_write_lock
+
+        take_write_lock(session)   # the check below and the write see one state
     today = today or dt.date.today()
     member = session.get(Member, member_id)
     if member is None:
         raise ValidationError(_("This member no longer exists."))
+    rewrites = elsewhere(ev) and ev.kind in (EventKind.ADMITTED, EventKind.MADE_FULL)
+    if rewrites and seen is not None and ev.date is not None:
+        recorded = session.scalars(
+            select(MemberEvent).where(MemberEvent.member_id == member_id, MemberEvent.kind == ev.kind,
+                                      MemberEvent.date == ev.date)
+            .order_by(MemberEvent.id).execution_options(populate_existing=True)).first()
+        shown = next((e for e in seen if e.kind == ev.kind and e.date == ev.date), None)
+        if (event_view(recorded) if recorded is not None else None) != shown:
+            raise ChangedElsewhereError(_(
+                "The history of {name} was changed elsewhere (another window or another computer) since this "
+                "window showed it; the event was not recorded. Close the window, look at the history as it is "
+                "now and record the event again.").format(name=member.full_name))
     problems = check_event(member, ev, today)
     if org_optional:
         problems = [p for p in problems if p != _("Enter the name of the other Party organisation.")]
@@ -600,7 +621,7 @@ def add_event(session: Session, member_id: int, ev: EventInput, today: dt.date |
         raise ValidationError(problems)
     assert ev.date is not None
     recorded = next((e for e in member.events if e.kind == ev.kind and e.date == ev.date), None)
-    if elsewhere(ev) and ev.kind in (EventKind.ADMITTED, EventKind.MADE_FULL) and recorded is not None:
+    if rewrites and recorded is not None:
         recorded.other_org = nfc(ev.other_org)  # where the admission / made-full already recorded took place
         if ev.reason:
             recorded.reason = nfc(ev.reason)

@@ -377,8 +377,75 @@ def test_a_sheet_saved_over_a_review_changed_elsewhere_is_refused_and_the_typed_
     sheet.criteria_widgets["general"].setValue(28)
     sheet.criteria_widgets["tasks"].setValue(64)
     qtbot.mouseClick(sheet.btn_save, Qt.MouseButton.LeftButton)
+    sheet.comment.setPlainText("Sửa ở máy khác; đã xem lại")      # typed while it is stored
     wait_ops(qtbot)
-    assert sheet.problems.text() == ""
+    assert sheet.problems.text() == "" and page.has_unsaved()
     with page.ctx.db.begin() as s:
         stored = svc.member_row(s, 2025, member_id).record
         assert stored.comment == "Sửa ở máy khác" and stored.criteria["general"] == 28
+    qtbot.mouseClick(sheet.btn_save, Qt.MouseButton.LeftButton)   # the page's own save is no change elsewhere
+    wait_ops(qtbot)
+    assert sheet.problems.text() == ""
+    with page.ctx.db.begin() as s:
+        assert svc.member_row(s, 2025, member_id).record.comment == "Sửa ở máy khác; đã xem lại"
+
+
+def test_the_branch_self_assessment_saved_over_a_change_made_elsewhere_is_refused_and_what_was_typed_stays(page, qtbot):
+    """Issue 15: the branch's part of the page refuses a save over a change made since it was shown."""
+    from services.db import open_database
+    from services.review import meeting as review_meeting
+
+    page.tabs.setCurrentIndex(1)
+    other = open_database(page.ctx.db.target)        # another window (or computer) saves the branch's part first
+    try:
+        with other.begin() as s:
+            br = svc.branch_review(s, 2025)
+            br.strengths = "Sửa ở máy khác"
+            review_meeting.save_branch_assessment(s, br, None, {})
+    finally:
+        other.close()
+    page.narrative["weaknesses"].setPlainText("Còn chậm nộp báo cáo")
+    page.criteria.setData(page.criteria.index(0, 2), 28)
+    qtbot.mouseClick(page.btn_save_branch, Qt.MouseButton.LeftButton)
+    wait_ops(qtbot)
+    assert "đã được sửa ở nơi khác" in page.branch_problems.text()
+    assert page.narrative["weaknesses"].toPlainText() == "Còn chậm nộp báo cáo" and page.branch_dirty()
+    assert page.narrative["strengths"].toPlainText() == ""             # what was typed stays, nothing mixed in
+    with page.ctx.db.begin() as s:
+        stored = svc.branch_review(s, 2025)
+        assert (stored.strengths, stored.weaknesses, stored.criteria[0].points) == ("Sửa ở máy khác", "", None)
+    page.discard()                                    # left without saving and opened again: what is stored
+    wait_ops(qtbot)
+    assert page.narrative["strengths"].toPlainText() == "Sửa ở máy khác"
+    page.narrative["weaknesses"].setPlainText("Còn chậm nộp báo cáo")
+    qtbot.mouseClick(page.btn_save_branch, Qt.MouseButton.LeftButton)
+    page.narrative["directions"].setPlainText("Nâng cao chất lượng sinh hoạt")    # typed while it is stored
+    wait_ops(qtbot)
+    assert page.branch_problems.text() == "" and page.branch_dirty()
+    qtbot.mouseClick(page.btn_save_branch, Qt.MouseButton.LeftButton)   # the page's own save is no change elsewhere
+    wait_ops(qtbot)
+    assert page.branch_problems.text() == ""
+    with page.ctx.db.begin() as s:
+        stored = svc.branch_review(s, 2025)
+        assert (stored.strengths, stored.weaknesses, stored.directions) == (
+            "Sửa ở máy khác", "Còn chậm nộp báo cáo", "Nâng cao chất lượng sinh hoạt")
+
+
+def test_the_branch_votes_recorded_elsewhere_since_the_page_showed_them_are_not_overwritten(page, qtbot):
+    from services.db import open_database
+    from services.review import meeting as review_meeting
+
+    page.tabs.setCurrentIndex(1)
+    other = open_database(page.ctx.db.target)
+    try:
+        with other.begin() as s:
+            review_meeting.set_collective_votes(s, 2025, {"report": review_meeting.Vote(6, 1)})
+    finally:
+        other.close()
+    page.narrative["strengths"].setPlainText("Hoàn thành tốt nhiệm vụ chính trị")
+    qtbot.mouseClick(page.btn_save_branch, Qt.MouseButton.LeftButton)
+    wait_ops(qtbot)
+    assert "đã được sửa ở nơi khác" in page.branch_problems.text() and page.branch_dirty()
+    with page.ctx.db.begin() as s:
+        assert review_meeting.collective_votes(s, 2025) == {"report": review_meeting.Vote(6, 1)}
+        assert svc.branch_review(s, 2025).strengths == ""

@@ -487,9 +487,29 @@ def _tally(session: Session, meeting: Meeting) -> Tally:
     return YearBook(session, meeting.date.year).tally(meeting)
 
 
+def resolution_input_of(res: Resolution) -> ResolutionInput:
+    """A stored vote as the vote dialog shows it."""
+    return ResolutionInput(res.text or "", res.in_favour or 0, res.against or 0, res.other or 0,
+                           res.other_opinions or "", kind=res.kind or "resolution")
+
+
 def save_resolution(session: Session, meeting_id: int, data: ResolutionInput,
-                    resolution_id: int | None = None) -> Resolution:
+                    resolution_id: int | None = None, seen: ResolutionInput | None = None) -> Resolution:
+    """Record a new vote of the meeting, or change vote `resolution_id`.
+
+    `seen`: the vote as the dialog showed it when it opened (`resolution_input_of`); when it was changed
+    since (another window, another computer), the save is refused instead of overwriting that change."""
+    if seen is not None:
+        from ..db import take_write_lock
+
+        take_write_lock(session)   # the check below and the write see one state
     meeting = editable_meeting(session, meeting_id)
+    if seen is not None and resolution_id is not None:
+        stored = session.get(Resolution, resolution_id, populate_existing=True)
+        if stored is not None and stored.meeting_id == meeting_id and resolution_input_of(stored) != seen:
+            raise ChangedElsewhereError(_(
+                "This vote was changed elsewhere (another window or another computer) since this window showed "
+                "it; your changes were not saved. Close the window, open the vote again and redo it."))
     check = check_resolution(data, _tally(session, meeting).full_present)
     if not check.ok:
         raise ValidationError([p.message for p in check.errors])

@@ -24,12 +24,14 @@ from . import printing
 from .attendance import Quality, Roster, Tally, YearBook, get_meeting, quorum_share
 from .records import (
     MeetingInput,
+    ResolutionInput,
     adopted,
     duration_warning,
     input_of,
     meetings_of_year,
     minutes_title,
     printed_number,
+    resolution_input_of,
     section_label,
     sections_of,
     speakers_text,
@@ -172,6 +174,8 @@ class ResolutionForm:
     kind: str                          # what the vote is on (rules.VOTE_KINDS)
     rules: dict[str, VoteRule]         # the rule of each kind of vote
     tally: Tally                       # the meeting's attendance, which the rules count against
+    seen: ResolutionInput | None = None  # the stored vote shown (None: a new one); a save over a change
+                                         # made elsewhere since is refused
 
 
 def resolution_form(session: Session, meeting_id: int, resolution_id: int | None) -> ResolutionForm:
@@ -183,8 +187,9 @@ def resolution_form(session: Session, meeting_id: int, resolution_id: int | None
     existing = next((r for r in meeting.resolutions if r.id == resolution_id), None)
     if existing is None:
         return ResolutionForm(voters, "", voters, 0, 0, "", "resolution", rules, tally)
-    return ResolutionForm(voters, existing.text, existing.in_favour, existing.against, existing.other,
-                          existing.other_opinions, existing.kind, rules, tally)
+    seen = resolution_input_of(existing)
+    return ResolutionForm(voters, seen.text, seen.in_favour, seen.against, seen.other, seen.other_opinions,
+                          seen.kind, rules, tally, seen)
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session
 
 from models import Meeting, ReviewYear
 
-from ..errors import ValidationError
+from ..errors import ChangedElsewhereError, ValidationError
 from ..i18n import _, format_date
 from ..meetings.attendance import Roster, Tally, YearBook
-from .service import ensure_open, year_review
+from .service import BRANCH_CHANGED_ELSEWHERE, BranchReview, branch_review, ensure_open, year_review
 
 VOTE_TOPICS = ("report", "level")   # the collective report; the level the branch proposes for itself
 
@@ -176,10 +176,40 @@ def meeting_choice(session: Session, year: int) -> MeetingChoice:
         held.meeting.id if held else None, held.voters if held else None, dict(collective_votes(session, year)))
 
 
-def save_branch_assessment(session: Session, br, meeting_id: int | None, votes: dict[str, Vote | None]) -> None:
-    """The branch's self-assessment with the meeting that held the review and its votes, in one unit of work."""
+@dataclass(frozen=True)
+class BranchShown:
+    """The branch's part of the review page as stored, as the page shows it: the self-assessment, the meeting
+    that held the review, the branch's votes."""
+
+    review: BranchReview
+    meeting_id: int | None
+    votes: dict[str, Vote]
+
+
+def branch_shown(session: Session, year: int) -> BranchShown:
+    held = review_meeting(session, year)
+    return BranchShown(branch_review(session, year), held.meeting.id if held else None,
+                       collective_votes(session, year))
+
+
+def save_branch_assessment(session: Session, br: BranchReview, meeting_id: int | None,
+                           votes: dict[str, Vote | None], seen: BranchShown | None = None) -> BranchShown:
+    """The branch's self-assessment with the meeting that held the review and its votes, in one unit of work.
+    Returns them as stored.
+
+    `seen`: what the page showed when it loaded them (`branch_shown`); when any of them was changed since
+    (another window, another computer), the save is refused instead of overwriting that change."""
+    from ..db import take_write_lock
     from .service import save_branch_review
 
-    save_branch_review(session, br)
+    take_write_lock(session)   # the checks below and the writes see one state
+    if seen is not None:
+        ensure_open(session, br.year)
+        session.expire_all()
+        now = branch_shown(session, br.year)
+        if (now.meeting_id, now.votes) != (seen.meeting_id, seen.votes):
+            raise ChangedElsewhereError(_(BRANCH_CHANGED_ELSEWHERE).format(year=br.year))
+    save_branch_review(session, br, seen=seen.review if seen is not None else None)
     set_review_meeting(session, br.year, meeting_id)
     set_collective_votes(session, br.year, votes)
+    return branch_shown(session, br.year)

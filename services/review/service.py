@@ -22,7 +22,7 @@ from models import Member, MemberReview, ReviewLog, ReviewYear
 from .. import audit
 from .. import settings as settings_mod
 from ..errors import ChangedElsewhereError, UserError, ValidationError
-from ..i18n import _, format_date, format_number, format_pct
+from ..i18n import N_, _, format_date, format_number, format_pct
 from ..membership import Status
 from ..vntext import nfc
 from . import adapters
@@ -455,6 +455,13 @@ def _clean_flags(flags: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+def stored_review_input(session: Session, year: int, member_id: int) -> ReviewInput:
+    """The member's review as stored now (read again from the database), as the review sheet shows it."""
+    stored = session.scalar(select(MemberReview).where(MemberReview.year == year, MemberReview.member_id == member_id)
+                            .execution_options(populate_existing=True))
+    return ReviewInput.of(stored)
+
+
 def save_review(session: Session, year: int, member_id: int, data: ReviewInput,
                 seen: ReviewInput | None = None) -> MemberReview:
     """Record the member's review after checking every rule; refuses with the reasons otherwise.
@@ -467,9 +474,7 @@ def save_review(session: Session, year: int, member_id: int, data: ReviewInput,
     take_write_lock(session)   # the checks below and the write see one state
     ensure_open(session, year)
     if seen is not None:
-        stored = session.scalar(select(MemberReview).where(MemberReview.year == year, MemberReview.member_id == member_id)
-                                .execution_options(populate_existing=True))
-        if ReviewInput.of(stored) != seen:
+        if stored_review_input(session, year, member_id) != seen:
             member = session.get(Member, member_id)
             raise ChangedElsewhereError(_(
                 "The review of {name} was changed elsewhere (another window or another computer) since the sheet "
@@ -761,8 +766,26 @@ def check_branch_review(session: Session, br: BranchReview) -> list[str]:
     return problems
 
 
-def save_branch_review(session: Session, br: BranchReview) -> ReviewYear:
+BRANCH_CHANGED_ELSEWHERE = N_(
+    "The branch's self-assessment of {year} was changed elsewhere (another window or another computer) since "
+    "this page showed it; your changes were not saved. Note them, leave this page without saving and open it "
+    "again to see what is stored, then redo them.")
+
+
+def save_branch_review(session: Session, br: BranchReview, seen: BranchReview | None = None) -> ReviewYear:
+    """Record the branch's self-assessment of `br.year` after checking its rules.
+
+    `seen`: the self-assessment as the page showed it when it loaded (`branch_review`); when the stored one
+    differs now (saved since in another window or on another computer), the save is refused instead of
+    overwriting that."""
+    from ..db import take_write_lock
+
+    take_write_lock(session)   # the checks below and the write see one state
     ensure_open(session, br.year)
+    if seen is not None:
+        session.expire_all()
+        if branch_review(session, br.year) != seen:
+            raise ChangedElsewhereError(_(BRANCH_CHANGED_ELSEWHERE).format(year=br.year))
     problems = check_branch_review(session, br)
     if problems:
         raise ValidationError(problems)

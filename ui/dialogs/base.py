@@ -89,5 +89,19 @@ class OpDialog(QtWidgets.QDialog):
         """The operation refused the form: its reasons beside the fields (a subclass may say otherwise)."""
         if self.problems is not None:
             self.problems.show_problems(exc.problems)
+            self._grow_to_show(self.problems)
         else:
             inform(self, self.windowTitle(), "\n".join(exc.problems), error=True)
+
+    def _grow_to_show(self, label: QtWidgets.QLabel) -> None:
+        """A refusal longer than the room kept for it makes the dialog taller (within the screen) instead of
+        squeezing the fields above it (a long message at a larger text size)."""
+        layout = self.layout()
+        if layout is None or not label.wordWrap() or not self.isVisible():
+            return
+        layout.invalidate()
+        needed = layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() else layout.sizeHint().height()
+        if needed > self.height():
+            screen = self.screen()
+            room = screen.availableGeometry().height() if screen is not None else needed
+            self.resize(self.width(), min(needed, room))

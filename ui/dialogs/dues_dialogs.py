@@ -216,6 +216,7 @@ class RateDialog(OpDialog):
         self.setWindowTitle(_("Monthly dues: {name}").format(name=d.full_name))
         self.title.setText("<b>" + _("Amounts of {name}").format(name=d.full_name) + "</b>")
         self.history.set_rates(d.rates)
+        self.seen = tuple(d.rates)   # the amounts shown: a save over one changed elsewhere since is refused
 
     def _salary_changed(self) -> None:
         salary = svc.parse_money(self.salary.text())
@@ -251,9 +252,10 @@ class RateDialog(OpDialog):
         year, month = self.start.value()
         member_id, today, note = self.member_id, self.ctx.today(), self.note.text()
         amount, basis = svc.parse_money(self.amount.text()), svc.parse_money(self.salary.text()) or None
+        seen = self.seen
 
         def op(session):
-            svc.set_rate(session, member_id, year, month, amount, today, basis=basis, note=note)
+            svc.set_rate(session, member_id, year, month, amount, today, basis=basis, note=note, seen=seen)
             return DUES
 
         self.store(op)
@@ -284,6 +286,7 @@ class DuesSettingsDialog(OpDialog):
         self.ctx = ctx
         self.setWindowTitle(_("Dues settings"))
         current = ctx.read(svc.dues_settings)
+        self.seen = current      # a save over settings changed elsewhere since is refused
         values = {svc.ROUNDING.key: current.rounding, svc.SALARY_RATE.key: current.salary_rate,
                   svc.BRANCH_SHARE.key: current.branch_share, svc.UNPAID_LIMIT.key: current.unpaid_limit}
         self.rounding = QtWidgets.QComboBox()
@@ -311,10 +314,12 @@ class DuesSettingsDialog(OpDialog):
         note = QtWidgets.QLabel(_("Set these as the upper committee instructs. Defaults: 1% of the salary used for "
                                   "social insurance; everything remitted upward; a reminder after 3 unpaid months."))
         note.setWordWrap(True)
+        self.problems = ProblemLabel()        # a refusal, beside the figures (takes no room until then)
         self.buttons = dialog_buttons(self)
         lay = QtWidgets.QVBoxLayout(self)
         lay.addLayout(form)
         lay.addWidget(note)
+        lay.addWidget(self.problems)
         lay.addWidget(self.buttons)
 
     def value(self) -> svc.DuesSettings:
@@ -322,10 +327,10 @@ class DuesSettingsDialog(OpDialog):
                                 int(self.limit.value()))
 
     def accept(self) -> None:
-        values = self.value()
+        values, seen = self.value(), self.seen
 
         def op(session):
-            svc.set_dues_settings(session, values)
+            svc.set_dues_settings(session, values, seen=seen)
             return DUES
 
         self.store(op)

@@ -112,9 +112,10 @@ class EventDialog(OpDialog):
         if not self.validate():
             return
         member_id, event, today = self.member_id, self.value(), self.ctx.today()
+        seen = self.member.events     # the history shown: an admission's place is not rewritten over a change
 
         def op(session):
-            svc.add_event(session, member_id, event, today)
+            svc.add_event(session, member_id, event, today, seen=seen)
             return MEMBERS
 
         self.store(op)

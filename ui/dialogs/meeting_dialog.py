@@ -229,6 +229,7 @@ class ResolutionDialog(OpDialog):
         self.setMinimumWidth(560)
         f = ctx.read(lambda s: views.resolution_form(s, meeting_id, resolution_id))
         self.voters = f.voters
+        self.seen = f.seen      # the stored vote shown: a save over a change made elsewhere since is refused
         current = (f.text, f.in_favour, f.against, f.other, f.other_opinions)
         kind, self.rules, self.tally = f.kind, f.rules, f.tally
         self.kind = QtWidgets.QComboBox()
@@ -301,10 +302,10 @@ class ResolutionDialog(OpDialog):
     def accept(self) -> None:
         if not self.validate():
             return
-        meeting_id, data, resolution_id = self.meeting_id, self.value(), self.resolution_id
+        meeting_id, data, resolution_id, seen = self.meeting_id, self.value(), self.resolution_id, self.seen
 
         def op(session):
-            svc.save_resolution(session, meeting_id, data, resolution_id)
+            svc.save_resolution(session, meeting_id, data, resolution_id, seen=seen)
             return MEETINGS
 
         self.store(op)

@@ -71,6 +71,7 @@ class ReviewPage(Page):
         self.current_tally = None
         self.leader_discipline: list = []
         self._branch_loaded: tuple | None = None   # the branch part as loaded (or last saved): _branch_state()
+        self._branch_seen: review_meeting_svc.BranchShown | None = None   # what is stored, as loaded
         self._year_shown = svc.default_year(ctx.today())
 
         self.year = QtWidgets.QSpinBox()
@@ -578,14 +579,16 @@ class ReviewPage(Page):
 
         def op(session):
             svc.save_review(session, year, member_id, data, seen=seen)
-            return REVIEW
+            return OpResult(REVIEW, svc.stored_review_input(session, year, member_id))
 
         def refused(problems: list[str]) -> None:
             self.sheet.mark_stored(before)
             self.sheet.show_problems(problems)
 
-        def saved(_value) -> None:
+        def saved(stored) -> None:
             self.select_member(member_id)
+            if self.sheet.row is not None and self.sheet.row.member_id == member_id:
+                self.sheet.seen = stored    # what this page has just stored is no change made elsewhere
             if on_saved is not None:
                 on_saved()
 
@@ -653,6 +656,8 @@ class ReviewPage(Page):
         self.branch_problems.show_problems([])
         self._branch_closed = closed
         self._branch_loaded = self._branch_state()
+        # What is stored, as loaded: a save over a change made elsewhere since is refused.
+        self._branch_seen = review_meeting_svc.BranchShown(br, choice.held_id, dict(votes))
 
     def _branch_state(self) -> tuple:
         """What the branch's part holds: the self-assessment, the review meeting chosen, the votes."""
@@ -754,18 +759,19 @@ class ReviewPage(Page):
         stored (not when refused)."""
         if self.review is None or self.review.closed:
             return False
-        state, before = self._branch_state(), self._branch_loaded
+        state, before, seen = self._branch_state(), self._branch_loaded, self._branch_seen
         data, meeting_id, votes = state
 
         def op(session):
-            review_meeting_svc.save_branch_assessment(session, data, meeting_id, dict(votes))
-            return REVIEW
+            return OpResult(REVIEW, review_meeting_svc.save_branch_assessment(session, data, meeting_id, dict(votes),
+                                                                              seen=seen))
 
         def refused(problems: list[str]) -> None:
             self._branch_loaded = before
             self.branch_problems.show_problems(problems)
 
-        def saved(_value) -> None:
+        def saved(stored) -> None:
+            self._branch_seen = stored      # what this page has just stored is no change made elsewhere
             if on_saved is not None:
                 on_saved()
 
