@@ -22,11 +22,12 @@ class LineDialog(OpDialog):
         super().__init__(parent)
         self.make_op, self.session, self.write, self.on_stored = make_op, session, write, on_stored
         self.setWindowTitle(title)
-        self.setMinimumWidth(max(520, self.fontMetrics().averageCharWidth() * 70))   # grows with the text size
         self.label = QtWidgets.QLabel(label)
         self.label.setWordWrap(True)
         self.edit = QtWidgets.QLineEdit(text)
         self.edit.setPlaceholderText(placeholder)
+        # The dialog's width comes from its fields (the layout sets its minimum size): grows with the text size.
+        self.edit.setMinimumWidth(max(480, self.fontMetrics().averageCharWidth() * 64))
         self.label.setBuddy(self.edit)
         self.problems = ProblemLabel(reserve_lines=2)   # room for a refusal: the line never moves
         self.buttons = dialog_buttons(self, ok_text)

@@ -73,7 +73,8 @@ class RestoreDialog(QtWidgets.QDialog):
         lay.addWidget(self.preview)
         lay.addLayout(buttons)
         self._update()
-        run_op(self, lambda: OpResult(NOTHING, backup.list_backups(self.db_path)), session=False,
+        db_path = self.db_path
+        run_op(self, lambda: OpResult(NOTHING, backup.list_backups(db_path)), session=False,
                title=_("Restore from a backup"), label=_("Reading the backups…"), on_success=self._show_backups)
 
     def _show_backups(self, found: list[backup.BackupInfo]) -> None:
