@@ -394,7 +394,7 @@ class MainWindow(QtWidgets.QMainWindow):
         from . import operations
 
         if not self._closing and self.ctx is not None:
-            dirty = [p for p in self.pages.values() if getattr(p, "has_unsaved", lambda: False)()]
+            dirty = self._dirty_pages()
             if dirty or not operations.idle():
                 event.ignore()
                 self._settle(dirty)
@@ -405,8 +405,10 @@ class MainWindow(QtWidgets.QMainWindow):
     def settle_pages(self, go) -> None:
         """Every page's unsaved edits saved or asked about, one page at a time (as before quitting), then,
         once the writes asked have finished, `go()`; nothing when the user cancels or a save is refused."""
-        dirty = [p for p in self.pages.values() if getattr(p, "has_unsaved", lambda: False)()]
-        self._settle(dirty, go)
+        self._settle(self._dirty_pages(), go)
+
+    def _dirty_pages(self) -> list:
+        return [p for p in self.pages.values() if getattr(p, "has_unsaved", lambda: False)()]
 
     def _settle(self, pages: list, go=None) -> None:
         from . import operations

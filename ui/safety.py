@@ -275,15 +275,14 @@ def restore_from_backup(window, on_done: Callable[[bool], None] | None = None, s
         _choose_and_restore(window, on_done)
 
 
-def _choose_and_restore(window, on_done: Callable[[bool], None] | None) -> bool:
+def _choose_and_restore(window, on_done: Callable[[bool], None] | None) -> None:
     from .dialogs.restore_dialog import RestoreDialog
 
     ctx = window.ctx
     dlg = RestoreDialog(ctx.db.location, parent=window)
     if dlg.exec() != QtWidgets.QDialog.DialogCode.Accepted or dlg.chosen is None:
-        return False
+        return
     restore_into(window, dlg.chosen.path, on_done)
-    return True
 
 
 def restore_into(window, source: Path, on_done: Callable[[bool], None] | None = None) -> None:
